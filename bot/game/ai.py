@@ -1,0 +1,146 @@
+"""The AI that holds empty seats.
+
+It looks one round ahead with expected values: for every legal move it works out what the move's
+effects would do on average (their size times their chance, later rounds discounted), through
+the same conditions the engine evaluates, and what that does to its seat's goal score. It then
+adds its seat's leanings and seeded noise, and builds the best affordable set of moves, counting
+the interactions its own moves would set off. It sees only what its seat may see: hidden metrics
+are taken at their publicly known starting value and noisy ones at the seat's estimate.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+
+from bot.game.env import StateEnv
+from bot.game.legal import legal_moves
+from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
+from bot.game.scoring import goal_fraction
+from bot.game.state import MatchState, Order, SeatOrders
+from bot.game.view import seat_view
+
+DISCOUNT = 0.85  # a change next round is worth less than one now: the match may end first
+
+
+def ai_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
+    """The AI's own random source for one seat and round, separate from the rules' draws."""
+    return random.Random((seed * 104_729 + round_number) * 1_009 + seat_index + 5_000_011)
+
+
+def expected_deltas(scenario: Scenario, effects: Iterable[Effect], env: StateEnv) -> dict[str, float]:
+    """The average change the effects would make to each metric, counting balancing metrics."""
+    deltas: dict[str, float] = {}
+    for effect in effects:
+        if effect.condition is not None and not scenario.expr(effect.condition).evaluate(env):
+            continue
+        weight = sum(DISCOUNT ** (effect.delay + k) for k in range(effect.duration))
+        amount = effect.mean * effect.chance * weight
+        deltas[effect.metric] = deltas.get(effect.metric, 0.0) + amount
+        balance = scenario.metric(effect.metric).balance
+        if balance is not None:
+            deltas[balance] = deltas.get(balance, 0.0) - amount
+    return deltas
+
+
+def _gain(scenario: Scenario, seat: Seat, known: Mapping[str, float], deltas: Mapping[str, float]) -> float:
+    """How many goal points the changes would win (or lose) for the seat."""
+    total = 0.0
+    for goal in seat.goals:
+        change = deltas.get(goal.metric)
+        if not change:
+            continue
+        metric = scenario.metric(goal.metric)
+        now = known[goal.metric]
+        then = min(max(now + change, metric.min), metric.max)
+        total += goal.weight * (goal_fraction(metric, goal, then) - goal_fraction(metric, goal, now))
+    return scenario.scoring.goal_points * total / sum(g.weight for g in seat.goals)
+
+
+def _own_interactions(scenario: Scenario, seat_id: str) -> list[tuple[Interaction, frozenset[str]]]:
+    """Interactions that this seat's moves can set off, with the seat's moves each one names."""
+    own = {m.id for m in scenario.moves_of(seat_id)}
+    found = []
+    for rule in scenario.interactions:
+        if rule.when is None:
+            continue
+        named = {str(c.args[0]) for c in scenario.expr(rule.when).calls() if c.name == "played"}
+        if named & own:
+            found.append((rule, frozenset(named & own)))
+    return found
+
+
+class _Planner:
+    def __init__(self, scenario: Scenario, state: MatchState, seat: Seat, seed: int,
+                 rng: random.Random) -> None:
+        self.scenario, self.state, self.seat, self.rng = scenario, state, seat, rng
+        view = seat_view(scenario, state, seat.id, seed)
+        self.known = {k: (state.start[k] if v is None else v) for k, v in view.items()}
+        self.rules = _own_interactions(scenario, seat.id)
+
+    def env(self, played: frozenset[str]) -> StateEnv:
+        return StateEnv(self.state, metrics=self.known, played=played)
+
+    def utility(self, move: Move) -> float:
+        deltas = expected_deltas(self.scenario, move.effects, self.env(frozenset({move.id})))
+        lean = self.seat.ai.prefer.get(move.id, 0.0)
+        noise = self.rng.gauss(0.0, self.seat.ai.noise) if self.seat.ai.noise else 0.0
+        return _gain(self.scenario, self.seat, self.known, deltas) + lean + noise
+
+    def combo_value(self, combo: list[Move], utilities: Mapping[str, float]) -> float:
+        value = sum(utilities[m.id] for m in combo)
+        played = frozenset(m.id for m in combo)
+        env = self.env(played)
+        for rule, named in self.rules:
+            if named & played and self.scenario.expr(rule.when or "").evaluate(env):
+                deltas = expected_deltas(self.scenario, rule.effects, env)
+                value += _gain(self.scenario, self.seat, self.known, deltas)
+        return value
+
+    def fill(self, start: list[Move], ranked: list[Move], utilities: Mapping[str, float]) -> list[Move]:
+        chosen = list(start)
+        spent = sum(m.cost for m in chosen)
+        for move in ranked:
+            if move in chosen or utilities[move.id] <= 0:
+                continue
+            if spent + move.cost <= self.seat.budget:
+                chosen.append(move)
+                spent += move.cost
+        return chosen
+
+
+def choose_orders(scenario: Scenario, state: MatchState, seat_id: str, seed: int,
+                  rng: random.Random) -> SeatOrders:
+    """The AI's orders (and answers to decisions) for one seat this round."""
+    seat = scenario.seat(seat_id)
+    planner = _Planner(scenario, state, seat, seed, rng)
+    legal = legal_moves(scenario, state, seat_id)
+    utilities = {m.id: planner.utility(m) for m in legal}
+    ranked = sorted(legal, key=lambda m: utilities[m.id] / max(m.cost, 1), reverse=True)
+    candidates = [planner.fill([], ranked, utilities)]
+    by_id = {m.id: m for m in legal}
+    for _rule, named in planner.rules:
+        if named <= by_id.keys() and sum(by_id[n].cost for n in named) <= seat.budget:
+            candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
+    best = max(candidates, key=lambda c: planner.combo_value(c, utilities))
+    best.sort(key=legal.index)
+    moves = tuple(Order(m.id, m.argument or "") for m in best)
+    return SeatOrders(moves=moves, decisions=_decide(planner, state, seat_id))
+
+
+def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    env = planner.env(frozenset())
+    for event_id, seat in sorted(state.awaiting.items()):
+        if seat != seat_id:
+            continue
+        decision = planner.scenario.event(event_id).decision
+        assert decision is not None  # only events with a decision wait for an answer
+        values = {
+            o.id: _gain(planner.scenario, planner.seat, planner.known,
+                        expected_deltas(planner.scenario, o.effects, env))
+            + planner.rng.gauss(0.0, planner.seat.ai.noise or 1e-9)
+            for o in decision.options
+        }
+        answers[event_id] = max(values, key=lambda k: values[k])
+    return answers

@@ -1,0 +1,273 @@
+"""Cross-reference and sanity checks over a whole scenario, after its models have loaded.
+
+Each check yields ``(path, message, severity)``; ``validate.py`` adds the file's lines.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal
+
+from bot.game.expr import FUNCTIONS, Expr, ExprError, Value, parse
+from bot.game.legal import legal_moves
+from bot.game.scenario import Effect, Scenario
+from bot.game.state import MatchState
+
+Path = tuple[str | int, ...]
+Found = tuple[Path, str, Literal["error", "warning"]]
+
+
+def _duplicates(ids: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    return {i for i in ids if i in seen or seen.add(i)}  # type: ignore[func-returns-value]
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        self.found: list[Found] = []
+        self.metrics = {m.id for m in scenario.metrics}
+        self.seats = {s.id for s in scenario.seats}
+        self.moves = {m.id for m in scenario.moves}
+        self.events = {e.id for e in scenario.events}
+        self.rules = {i.id for i in scenario.interactions if i.threshold is not None}
+        self.options = {
+            (e.id, o.id) for e in scenario.events if e.decision for o in e.decision.options
+        }
+
+    def error(self, path: Path, message: str) -> None:
+        self.found.append((path, message, "error"))
+
+    def warn(self, path: Path, message: str) -> None:
+        self.found.append((path, message, "warning"))
+
+    def condition(self, path: Path, text: str) -> Expr | None:
+        """Parse a condition and check every name and argument it uses."""
+        try:
+            expr = parse(text)
+        except ExprError as err:
+            self.error(path, f"condition does not parse at column {err.column}: {err.message}")
+            return None
+        for name, column in expr.name_columns().items():
+            if name != "round" and name not in self.metrics:
+                self.error(path, f"column {column}: unknown metric '{name}'")
+        for call in expr.calls():
+            kinds = FUNCTIONS[call.name].params
+            for kind, arg in zip(kinds, call.args, strict=False):
+                problem = self._argument(kind, arg, call.args)
+                if problem:
+                    self.error(path, f"column {call.column}: {call.name}(): {problem}")
+        return expr
+
+    def _argument(self, kind: str, arg: str | float, args: tuple[str | float, ...]) -> str | None:
+        known = {"move": self.moves, "event": self.events, "seat": self.seats,
+                 "rule": self.rules, "metric": self.metrics}.get(kind)
+        if known is not None and arg not in known:
+            extra = " (only interactions with a threshold can be active)" if kind == "rule" else ""
+            return f"unknown {kind} '{arg}'{extra}"
+        if kind == "option" and (str(args[0]), str(arg)) not in self.options:
+            return f"event '{args[0]}' has no option '{arg}'"
+        return None
+
+    def effects(self, path: Path, effects: Iterable[Effect]) -> None:
+        for index, effect in enumerate(effects):
+            here = (*path, index)
+            if effect.metric not in self.metrics:
+                self.error((*here, "metric"), f"unknown metric '{effect.metric}'")
+            if effect.chance == 0:
+                self.error((*here, "chance"), "a chance of 0 means this effect can never apply")
+            if effect.change == 0 or effect.range == [0, 0]:
+                self.error(here, "this effect changes nothing")
+            if effect.delay >= self.s.meta.rounds:
+                self.error((*here, "delay"), "the delay puts this effect after the last round")
+            if effect.condition is not None:
+                expr = self.condition((*here, "condition"), effect.condition)
+                if expr is not None and expr.is_const() and not expr.evaluate(_ProbeEnv({}, False)):
+                    self.error((*here, "condition"), "this condition is always false")
+
+
+class _ProbeEnv:
+    """An environment with chosen metric values, where every call answers the same way."""
+
+    def __init__(self, metrics: Mapping[str, float], calls: bool) -> None:
+        self.metrics, self.calls = metrics, calls
+
+    def value(self, name: str) -> float:
+        return self.metrics.get(name, 1.0)
+
+    def call(self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]) -> Value:
+        if FUNCTIONS[name].returns == "number":
+            return float(self.calls)
+        return self.calls
+
+
+def can_be_true(scenario: Scenario, expr: Expr) -> bool:
+    """Whether some values within the metrics' ranges make the condition true.
+
+    Tries each metric it names at its bounds, start and middle (a seeded sample when there are
+    too many combinations), with every function call answering true and then false.
+    """
+    names = sorted(n for n in expr.names() if n != "round")
+    choices = []
+    for name in names:
+        m = scenario.metric(name)
+        choices.append(sorted({m.min, m.max, m.start, (m.min + m.max) / 2}))
+    combos: Iterator[tuple[float, ...]] | list[tuple[float, ...]]
+    if 4 ** len(names) <= 4096:
+        combos = itertools.product(*choices)
+    else:
+        rng = random.Random(0)
+        combos = [tuple(rng.choice(c) for c in choices) for _ in range(4096)]
+    for combo in combos:
+        values = dict(zip(names, combo, strict=True))
+        for rnd in (1.0, float(scenario.meta.rounds)):
+            values["round"] = rnd
+            if any(expr.evaluate(_ProbeEnv(values, calls)) for calls in (True, False)):
+                return True
+    return False
+
+
+def cross_check(scenario: Scenario) -> list[Found]:
+    """Every cross-reference and sanity problem in the scenario."""
+    c = _Checker(scenario)
+    _check_ids(c)
+    _check_metrics(c)
+    _check_seats(c)
+    _check_moves(c)
+    _check_rules(c)
+    _check_events(c)
+    _check_endings(c)
+    if not any(sev == "error" for _p, _m, sev in c.found):
+        _check_round_one(c)
+    return c.found
+
+
+def _check_ids(c: _Checker) -> None:
+    s = c.s
+    for section, ids in (("metrics", [m.id for m in s.metrics]), ("seats", [x.id for x in s.seats]),
+                         ("moves", [m.id for m in s.moves]), ("interactions", [i.id for i in s.interactions]),
+                         ("events", [e.id for e in s.events]), ("endings", [e.id for e in s.endings])):
+        for dup in sorted(_duplicates(ids)):
+            index = len(ids) - 1 - ids[::-1].index(dup)
+            c.error((section, index, "id"), f"duplicate id '{dup}'")
+    if s.meta.round_labels and len(s.meta.round_labels) != s.meta.rounds:
+        c.error(("meta", "round_labels"), f"there are {s.meta.rounds} rounds but {len(s.meta.round_labels)} labels")
+    if s.meta.players.min > s.meta.players.max:
+        c.error(("meta", "players"), "'min' is more than 'max'")
+
+
+def _check_metrics(c: _Checker) -> None:
+    for i, m in enumerate(c.s.metrics):
+        if m.min >= m.max:
+            c.error(("metrics", i), "'min' must be below 'max'")
+        elif not m.min <= m.start <= m.max:
+            c.error(("metrics", i, "start"), f"start {m.start} is outside {m.min}..{m.max}")
+        if m.balance is not None and (m.balance not in c.metrics or m.balance == m.id):
+            c.error(("metrics", i, "balance"), f"'{m.balance}' is not another metric")
+        if m.see != "all":
+            for seat in [*m.see.exact, *m.see.noisy]:
+                if seat not in c.seats:
+                    c.error(("metrics", i, "see"), f"unknown seat '{seat}'")
+
+
+def _check_seats(c: _Checker) -> None:
+    for i, seat in enumerate(c.s.seats):
+        for j, goal in enumerate(seat.goals):
+            if goal.metric not in c.metrics:
+                c.error(("seats", i, "goals", j, "metric"), f"unknown metric '{goal.metric}'")
+                continue
+            m = c.s.metric(goal.metric)
+            if not m.min <= goal.target <= m.max:
+                c.error(("seats", i, "goals", j, "target"), f"target {goal.target} is outside {m.min}..{m.max}")
+        for dup in _duplicates(o.id for o in seat.objectives):
+            c.error(("seats", i, "objectives"), f"duplicate objective id '{dup}'")
+        for j, objective in enumerate(seat.objectives):
+            c.condition(("seats", i, "objectives", j, "condition"), objective.condition)
+        for move_id in seat.ai.prefer:
+            if move_id not in c.moves or not move_id.startswith(seat.id + "."):
+                c.error(("seats", i, "ai", "prefer"), f"'{move_id}' is not a move of this seat")
+
+
+def _check_moves(c: _Checker) -> None:
+    per_seat: dict[str, int] = {}
+    for i, move in enumerate(c.s.moves):
+        if move.seat not in c.seats:
+            c.error(("moves", i, "id"), f"the move belongs to unknown seat '{move.seat}'")
+        per_seat[move.seat] = per_seat.get(move.seat, 0) + 1
+        if per_seat[move.seat] == 26:
+            c.error(("moves", i, "id"), f"seat '{move.seat}' has more than 25 moves (one Discord menu holds 25)")
+        for j, required in enumerate(move.requires):
+            if required not in c.moves or required == move.id:
+                c.error(("moves", i, "requires", j), f"'{required}' is not another move")
+        if move.condition is not None:
+            c.condition(("moves", i, "condition"), move.condition)
+        c.effects(("moves", i, "effects"), move.effects)
+        if not move.effects:
+            c.warn(("moves", i), "this move has no effects")
+
+
+def _check_rules(c: _Checker) -> None:
+    for i, rule in enumerate(c.s.interactions):
+        if rule.when is not None:
+            expr = c.condition(("interactions", i, "when"), rule.when)
+            if expr is not None and not can_be_true(c.s, expr):
+                c.error(("interactions", i, "when"), "this rule can never fire")
+        if rule.threshold is not None:
+            level = rule.threshold
+            if level.metric not in c.metrics:
+                c.error(("interactions", i, "threshold", "metric"), f"unknown metric '{level.metric}'")
+            else:
+                m = c.s.metric(level.metric)
+                if not m.min <= level.on <= m.max:
+                    c.error(("interactions", i, "threshold", "on"), f"{level.on} is outside {m.min}..{m.max}")
+        c.effects(("interactions", i, "effects"), rule.effects)
+
+
+def _check_events(c: _Checker) -> None:
+    for i, event in enumerate(c.s.events):
+        here: Path = ("events", i)
+        if event.round is not None and event.round > c.s.meta.rounds:
+            c.error((*here, "round"), f"round {event.round} is after the last round ({c.s.meta.rounds})")
+        if event.condition is not None:
+            c.condition((*here, "condition"), event.condition)
+        for j, scale in enumerate(event.scale):
+            c.condition((*here, "scale", j, "when"), scale.when)
+        c.effects((*here, "effects"), event.effects)
+        decision = event.decision
+        if decision is None:
+            continue
+        if decision.seat not in c.seats:
+            c.error((*here, "decision", "seat"), f"unknown seat '{decision.seat}'")
+        options = [o.id for o in decision.options]
+        for dup in _duplicates(options):
+            c.error((*here, "decision", "options"), f"duplicate option id '{dup}'")
+        if decision.default not in options:
+            c.error((*here, "decision", "default"), f"'{decision.default}' is not one of the options")
+        for j, option in enumerate(decision.options):
+            c.effects((*here, "decision", "options", j, "effects"), option.effects)
+
+
+def _check_endings(c: _Checker) -> None:
+    for i, ending in enumerate(c.s.endings):
+        expr = c.condition(("endings", i, "condition"), ending.condition)
+        if expr is not None and not can_be_true(c.s, expr):
+            c.error(("endings", i, "condition"), "no values of the metrics in their ranges can make this ending happen")
+        if ending.earliest_round > c.s.meta.rounds:
+            c.error(("endings", i, "earliest_round"), "this is after the last round")
+        for seat in ending.bonus:
+            if seat not in c.seats:
+                c.error(("endings", i, "bonus"), f"unknown seat '{seat}'")
+    for i, note in enumerate(c.s.debrief.notes):
+        if note.when is not None:
+            c.condition(("debrief", "notes", i, "when"), note.when)
+
+
+def _check_round_one(c: _Checker) -> None:
+    start = {m.id: m.start for m in c.s.metrics}
+    state = MatchState(round=1, last_round=c.s.meta.rounds, metrics=dict(start), start=start,
+                       round_start=dict(start))
+    for i, seat in enumerate(c.s.seats):
+        if not legal_moves(c.s, state, seat.id):
+            c.error(("seats", i), f"seat '{seat.id}' has no legal move in round 1")

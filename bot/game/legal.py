@@ -1,0 +1,84 @@
+"""Which moves a seat may order this round, and whether a whole set of orders is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.game.env import StateEnv
+from bot.game.errors import IllegalOrder
+from bot.game.scenario import Move, Scenario
+from bot.game.state import MatchState, SeatOrders
+
+
+def _last_played(state: MatchState, move_id: str) -> int | None:
+    for index in range(len(state.history) - 1, -1, -1):
+        if any(move_id in moves for moves in state.history[index].values()):
+            return index + 1
+    return None
+
+
+def why_illegal(scenario: Scenario, state: MatchState, move: Move, env: StateEnv | None = None) -> str | None:
+    """The reason the move cannot be ordered now, or None when it can (budget aside)."""
+    seat = scenario.seat(move.seat)
+    if move.cost > seat.budget:
+        return f"costs {move.cost}, more than the budget of {seat.budget}"
+    last = _last_played(state, move.id)
+    if move.once and last is not None:
+        return "can be played only once per match"
+    if last is not None and state.round - last <= move.cooldown:
+        return f"is cooling down until round {last + move.cooldown + 1}"
+    for required in move.requires:
+        if _last_played(state, required) is None:
+            return f"needs {required} to have been played first"
+    if move.condition is not None:
+        env = env or StateEnv(state)
+        if not scenario.expr(move.condition).evaluate(env):
+            return "is not possible in the current situation"
+    return None
+
+
+def legal_moves(scenario: Scenario, state: MatchState, seat_id: str) -> list[Move]:
+    """The seat's moves that may be ordered this round, in file order."""
+    env = StateEnv(state)
+    return [m for m in scenario.moves_of(seat_id) if why_illegal(scenario, state, m, env) is None]
+
+
+def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, SeatOrders]) -> None:
+    """Raise IllegalOrder unless every seat's orders are legal together."""
+    env = StateEnv(state)
+    for seat_id, seat_orders in orders.items():
+        try:
+            seat = scenario.seat(seat_id)
+        except KeyError:
+            raise IllegalOrder(seat_id, f"there is no seat '{seat_id}'") from None
+        spent = 0
+        seen: set[str] = set()
+        for order in seat_orders.moves:
+            try:
+                move = scenario.move(order.move)
+            except KeyError:
+                raise IllegalOrder(seat_id, f"there is no move '{order.move}'", order.move) from None
+            if move.seat != seat_id:
+                raise IllegalOrder(seat_id, f"{order.move} belongs to another seat", order.move)
+            if order.move in seen:
+                raise IllegalOrder(seat_id, f"{order.move} is ordered twice", order.move)
+            seen.add(order.move)
+            reason = why_illegal(scenario, state, move, env)
+            if reason is not None:
+                raise IllegalOrder(seat_id, f"{move.name} {reason}", order.move)
+            if order.rating is not None and not -1 <= order.rating <= 1:
+                raise IllegalOrder(seat_id, "an argument rating must be between -1 and 1", order.move)
+            spent += move.cost
+        if spent > seat.budget:
+            raise IllegalOrder(seat_id, f"these moves cost {spent}; the budget is {seat.budget}")
+        _check_decisions(scenario, state, seat_id, seat_orders)
+
+
+def _check_decisions(scenario: Scenario, state: MatchState, seat_id: str, orders: SeatOrders) -> None:
+    for event_id, option_id in orders.decisions.items():
+        if state.awaiting.get(event_id) != seat_id:
+            raise IllegalOrder(seat_id, f"there is no decision '{event_id}' waiting for this seat")
+        event = scenario.event(event_id)
+        assert event.decision is not None  # awaiting only holds events with a decision
+        if option_id not in {o.id for o in event.decision.options}:
+            raise IllegalOrder(seat_id, f"'{option_id}' is not an option of {event.name}")

@@ -1,0 +1,67 @@
+"""Playing a whole match offline: every seat decided by a policy, every round resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.game.engine import new_match, resolve_round, round_rng
+from bot.game.policies import AiPolicy, Policy
+from bot.game.scenario import Scenario
+from bot.game.scoring import scores, winners
+from bot.game.state import MatchState, Record, SeatOrders
+
+
+@dataclass
+class PlayedRound:
+    """One resolved round: the orders given and what the engine made of them."""
+
+    round: int
+    orders: dict[str, SeatOrders]
+    records: tuple[Record, ...]
+    state: MatchState
+
+
+@dataclass
+class MatchLog:
+    """A whole offline match."""
+
+    seed: int
+    start: MatchState
+    opening: tuple[Record, ...]
+    rounds: list[PlayedRound] = field(default_factory=list)
+
+    @property
+    def final(self) -> MatchState:
+        """The state after the last round played."""
+        return self.rounds[-1].state if self.rounds else self.start
+
+
+def match_seed(base: int, index: int) -> int:
+    """The seed of match ``index`` in a series seeded with ``base``."""
+    return (base * 2_654_435_761 + index * 40_503 + 1) % (2**61 - 1)
+
+
+def play_match(scenario: Scenario, seed: int, policies: Mapping[str, Policy] | None = None,
+               rounds: int | None = None) -> MatchLog:
+    """Play a match to its end; seats without a policy are played by the AI."""
+    policies = policies or {}
+    default = AiPolicy()
+    opening = new_match(scenario, round_rng(seed, 0), rounds)
+    log = MatchLog(seed, opening.state, opening.records)
+    state = opening.state
+    while not state.finished:
+        orders = {
+            seat: policies.get(seat, default).orders(scenario, state, seat, seed)
+            for seat in scenario.seat_ids
+        }
+        result = resolve_round(scenario, state, orders, round_rng(seed, state.round))
+        log.rounds.append(PlayedRound(state.round, orders, result.records, result.state))
+        state = result.state
+    return log
+
+
+def final_scores(scenario: Scenario, log: MatchLog) -> tuple[dict[str, float], list[str]]:
+    """Every seat's final score and the winners."""
+    table = scores(scenario, log.final)
+    return table, winners(table)

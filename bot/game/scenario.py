@@ -1,0 +1,370 @@
+"""The scenario format: strict pydantic models for the YAML files under ``content/scenarios``.
+
+Every string, list and number is capped so that a hostile upload cannot make the bot render an
+oversized message or spend unbounded time. Cross-references (a move naming an unknown metric, a
+condition calling ``played`` on a move that does not exist) are checked in ``validate.py``; the
+models here check only what one object can check about itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+from bot.game.expr import Expr, parse
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+MoveId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}\.[a-z][a-z0-9_]{0,39}$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=3000)]
+Condition = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Amount = Annotated[float, Field(ge=-1000, le=1000, allow_inf_nan=False)]
+Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Rounds = Annotated[int, Field(ge=0, le=20)]
+
+MAX_MOVES_PER_SEAT = 25  # one Discord select menu holds 25 options
+
+
+class Model(BaseModel):
+    """Base for every scenario model: strict types, unknown keys refused, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class PlayerCount(Model):
+    """How many people a match needs and allows."""
+
+    min: Annotated[int, Field(ge=1, le=50)] = 1
+    max: Annotated[int, Field(ge=1, le=50)] = 12
+
+
+class Meta(Model):
+    """What the scenario is and where it comes from."""
+
+    id: Id
+    title: Name
+    version: Annotated[str, StringConstraints(pattern=r"^\d{1,4}(\.\d{1,4}){0,2}$")]
+    author: Name
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    source: Text
+    description: LongText
+    rounds: Annotated[int, Field(ge=1, le=20)]
+    round_labels: Annotated[list[Name], Field(max_length=20)] = []
+    players: PlayerCount = PlayerCount()
+
+
+class Sight(Model):
+    """Which seats see a metric exactly, which with noise; every other seat does not see it."""
+
+    exact: Annotated[list[Id], Field(max_length=10)] = []
+    noisy: Annotated[list[Id], Field(max_length=10)] = []
+    noise: Annotated[float, Field(ge=0, le=50, allow_inf_nan=False)] = 5.0
+
+
+class Metric(Model):
+    """A number the rules move: its range, start, and who may see it."""
+
+    id: Id
+    name: Name
+    description: Text | None = None
+    min: Amount = 0.0
+    max: Amount = 100.0
+    start: Amount
+    unit: Annotated[str, StringConstraints(max_length=12)] = ""
+    see: Literal["all"] | Sight = "all"
+    # A metric that absorbs this one's changes so that both keep a fixed sum (support shares).
+    balance: Id | None = None
+
+
+class Goal(Model):
+    """A weighted target on one metric; a seat's score is the weighted mean of its goals."""
+
+    metric: Id
+    target: Amount
+    kind: Literal["at_least", "at_most", "near"] = "at_least"
+    weight: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = 1.0
+
+
+class Objective(Model):
+    """A secret objective: bonus points when its condition holds at the end of the match."""
+
+    id: Id
+    text: Line
+    condition: Condition
+    points: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 10.0
+
+
+class Leanings(Model):
+    """How the AI that plays this seat leans: a bonus (or malus) per move, and its randomness."""
+
+    prefer: Annotated[dict[MoveId, Annotated[float, Field(ge=-10, le=10)]], Field(max_length=25)] = {}
+    noise: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
+
+
+class Seat(Model):
+    """A role a player (or the AI) holds."""
+
+    id: Id
+    name: Name
+    description: LongText
+    colour: Colour = "#5865f2"
+    budget: Annotated[int, Field(ge=1, le=10)] = 3
+    goals: Annotated[list[Goal], Field(min_length=1, max_length=10)]
+    objectives: Annotated[list[Objective], Field(max_length=5)] = []
+    ai: Leanings = Leanings()
+
+
+class Effect(Model):
+    """A change to one metric: fixed (``change``) or drawn from ``range``, possibly by chance.
+
+    The change applies ``duration`` times, once per round, starting ``delay`` rounds after the
+    round it was triggered in; ``condition`` is checked when it is triggered.
+    """
+
+    metric: Id
+    change: Amount | None = None
+    range: Annotated[list[Amount], Field(min_length=2, max_length=2)] | None = None
+    chance: Probability = 1.0
+    delay: Annotated[int, Field(ge=0, le=10)] = 0
+    duration: Annotated[int, Field(ge=1, le=10)] = 1
+    condition: Condition | None = None
+
+    @model_validator(mode="after")
+    def _one_size(self) -> Effect:
+        if (self.change is None) == (self.range is None):
+            raise ValueError("give exactly one of 'change' or 'range'")
+        if self.range is not None and self.range[0] > self.range[1]:
+            raise ValueError("'range' must be [low, high] with low <= high")
+        return self
+
+    @property
+    def mean(self) -> float:
+        """The expected size of one application, before the chance."""
+        if self.range is not None:
+            return (self.range[0] + self.range[1]) / 2
+        return self.change or 0.0
+
+
+Effects = Annotated[list[Effect], Field(max_length=12)]
+
+
+class Move(Model):
+    """A lever a seat can pull; its id is ``seat.move``."""
+
+    id: MoveId
+    name: Name
+    description: LongText
+    cost: Annotated[int, Field(ge=0, le=10)] = 1
+    once: bool = False
+    cooldown: Rounds = 0
+    requires: Annotated[list[MoveId], Field(max_length=5)] = []
+    condition: Condition | None = None
+    prompt: Line = "Why will this work?"
+    argument: Line | None = None  # the case the AI makes when it plays this move
+    effects: Effects = []
+    text: Text
+    text_miss: Text | None = None
+    debrief: Text | None = None
+
+    @property
+    def seat(self) -> str:
+        """The seat the move belongs to (the part of the id before the dot)."""
+        return self.id.split(".", 1)[0]
+
+
+class Threshold(Model):
+    """A metric level that switches a state on, and a separate level that switches it off."""
+
+    metric: Id
+    direction: Literal["above", "below"] = "above"
+    on: Amount
+    off: Amount
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> Threshold:
+        if self.direction == "above" and self.off > self.on:
+            raise ValueError("for 'above', 'off' must be at or below 'on'")
+        if self.direction == "below" and self.off < self.on:
+            raise ValueError("for 'below', 'off' must be at or above 'on'")
+        return self
+
+
+class Interaction(Model):
+    """A rule that fires when moves meet (``when``) or a metric crosses a ``threshold``."""
+
+    id: Id
+    name: Name
+    when: Condition | None = None
+    threshold: Threshold | None = None
+    once: bool = False
+    effects: Effects = []
+    text: Text
+    debrief: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Interaction:
+        if (self.when is None) == (self.threshold is None):
+            raise ValueError("give exactly one of 'when' or 'threshold'")
+        return self
+
+
+class Option(Model):
+    """One answer to an event's decision."""
+
+    id: Id
+    label: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    effects: Effects = []
+    text: Text
+
+
+class Decision(Model):
+    """A choice an event puts to a seat, with the option applied when the seat does not answer."""
+
+    seat: Id
+    prompt: Line
+    options: Annotated[list[Option], Field(min_length=2, max_length=5)]
+    default: Id
+
+
+class Scale(Model):
+    """Multiplies a random event's chance while its condition holds."""
+
+    when: Condition
+    factor: Annotated[float, Field(ge=0, le=20, allow_inf_nan=False)]
+
+
+class Event(Model):
+    """Something that happens at the start of a round: scheduled, random, or triggered."""
+
+    id: Id
+    name: Name
+    kind: Literal["scheduled", "random", "triggered"]
+    round: Annotated[int, Field(ge=1, le=20)] | None = None
+    chance: Probability = 0.0
+    scale: Annotated[list[Scale], Field(max_length=8)] = []
+    condition: Condition | None = None
+    once: bool = False
+    effects: Effects = []
+    decision: Decision | None = None
+    text: Text
+    debrief: Text | None = None
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Event:
+        if self.kind == "scheduled" and self.round is None:
+            raise ValueError("a scheduled event needs a 'round'")
+        if self.kind != "scheduled" and self.round is not None:
+            raise ValueError("only scheduled events have a 'round'")
+        if self.kind == "random" and self.chance == 0 and not self.scale:
+            raise ValueError("a random event needs a 'chance' above 0 or a 'scale'")
+        if self.kind == "triggered" and self.condition is None:
+            raise ValueError("a triggered event needs a 'condition'")
+        return self
+
+
+class Ending(Model):
+    """An end condition checked after every round, with bonus points per seat when it fires."""
+
+    id: Id
+    name: Name
+    condition: Condition
+    earliest_round: Annotated[int, Field(ge=1, le=20)] = 1
+    bonus: Annotated[dict[Id, Annotated[float, Field(ge=-100, le=100)]], Field(max_length=10)] = {}
+    text: Text
+    debrief: Text | None = None
+
+
+class Scoring(Model):
+    """How goals turn into points."""
+
+    goal_points: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = 100.0
+
+
+class Rules(Model):
+    """Match-wide rule switches, reserved for argument ratings and deals."""
+
+    rating_bound: Annotated[float, Field(ge=0, le=0.5, allow_inf_nan=False)] = 0.0
+    deal_breach_cost: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
+
+
+class Note(Model):
+    """A debrief note, shown when its condition holds at the end (always, without one)."""
+
+    text: Text
+    when: Condition | None = None
+
+
+class Debrief(Model):
+    """Notes and discussion questions for the end of the match."""
+
+    notes: Annotated[list[Note], Field(max_length=30)] = []
+    questions: Annotated[list[Line], Field(max_length=12)] = []
+
+
+class Scenario(Model):
+    """A whole scenario file."""
+
+    meta: Meta
+    metrics: Annotated[list[Metric], Field(min_length=1, max_length=40)]
+    seats: Annotated[list[Seat], Field(min_length=1, max_length=10)]
+    moves: Annotated[list[Move], Field(min_length=1, max_length=200)]
+    interactions: Annotated[list[Interaction], Field(max_length=100)] = []
+    events: Annotated[list[Event], Field(max_length=100)] = []
+    endings: Annotated[list[Ending], Field(max_length=10)] = []
+    scoring: Scoring = Scoring()
+    rules: Rules = Rules()
+    debrief: Debrief = Debrief()
+
+    _exprs: dict[str, Expr] = PrivateAttr(default_factory=dict)
+    _indexes: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def expr(self, text: str) -> Expr:
+        """The parsed form of a condition in this scenario, parsed once and kept."""
+        found = self._exprs.get(text)
+        if found is None:
+            found = self._exprs[text] = parse(text)
+        return found
+
+    def _index(self, kind: str) -> dict[str, Any]:
+        found = self._indexes.get(kind)
+        if found is None:
+            items: list[Any] = getattr(self, kind)
+            found = self._indexes[kind] = {item.id: item for item in items}
+        return found
+
+    def seat(self, seat_id: str) -> Seat:
+        """The seat with this id (KeyError when there is none)."""
+        seat: Seat = self._index("seats")[seat_id]
+        return seat
+
+    def metric(self, metric_id: str) -> Metric:
+        """The metric with this id (KeyError when there is none)."""
+        metric: Metric = self._index("metrics")[metric_id]
+        return metric
+
+    def move(self, move_id: str) -> Move:
+        """The move with this id (KeyError when there is none)."""
+        move: Move = self._index("moves")[move_id]
+        return move
+
+    def event(self, event_id: str) -> Event:
+        """The event with this id (KeyError when there is none)."""
+        event: Event = self._index("events")[event_id]
+        return event
+
+    def moves_of(self, seat_id: str) -> list[Move]:
+        """The seat's moves in file order."""
+        by_seat: dict[str, list[Move]] = self._indexes.setdefault("by_seat", {})
+        if not by_seat:
+            for move in self.moves:
+                by_seat.setdefault(move.seat, []).append(move)
+        return by_seat.get(seat_id, [])
+
+    @property
+    def seat_ids(self) -> list[str]:
+        """Seat ids in file order."""
+        return [s.id for s in self.seats]

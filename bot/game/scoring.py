@@ -1,0 +1,70 @@
+"""Scores: how close each seat is to its goals, plus secret objectives and ending bonuses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.game.env import StateEnv
+from bot.game.scenario import Goal, Metric, Scenario, Seat
+from bot.game.state import MatchState
+
+
+def goal_fraction(metric: Metric, goal: Goal, value: float) -> float:
+    """How fully one goal is met, from 0 to 1.
+
+    ``at_least`` counts from the bottom of the metric's range up to the target, ``at_most`` from
+    the top down to it, and ``near`` falls off with the distance to the target.
+    """
+    if goal.kind == "at_least":
+        if value >= goal.target:
+            return 1.0
+        span = goal.target - metric.min
+        return max(0.0, 1 - (goal.target - value) / span) if span > 0 else 0.0
+    if goal.kind == "at_most":
+        if value <= goal.target:
+            return 1.0
+        span = metric.max - goal.target
+        return max(0.0, 1 - (value - goal.target) / span) if span > 0 else 0.0
+    span = max(goal.target - metric.min, metric.max - goal.target)
+    return max(0.0, 1 - abs(value - goal.target) / span) if span > 0 else 1.0
+
+
+def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> float:
+    """The seat's points from its goals alone, given metric values."""
+    total = sum(g.weight for g in seat.goals)
+    met = sum(
+        g.weight * goal_fraction(scenario.metric(g.metric), g, metrics[g.metric]) for g in seat.goals
+    )
+    return scenario.scoring.goal_points * met / total
+
+
+def objectives_met(scenario: Scenario, state: MatchState, seat: Seat) -> list[str]:
+    """Ids of the seat's secret objectives whose condition holds now."""
+    env = StateEnv(state)
+    return [o.id for o in seat.objectives if scenario.expr(o.condition).evaluate(env)]
+
+
+def seat_score(scenario: Scenario, state: MatchState, seat_id: str) -> float:
+    """The seat's score: goals, plus objectives and the ending's bonus once the match is over."""
+    seat = scenario.seat(seat_id)
+    score = goal_score(scenario, seat, state.metrics)
+    if state.finished:
+        points = {o.id: o.points for o in seat.objectives}
+        score += sum(points[o] for o in objectives_met(scenario, state, seat))
+        for ending in scenario.endings:
+            if ending.id == state.ending:
+                score += ending.bonus.get(seat_id, 0.0)
+    return round(score, 3)
+
+
+def scores(scenario: Scenario, state: MatchState) -> dict[str, float]:
+    """Every seat's score, in seat order."""
+    return {s.id: seat_score(scenario, state, s.id) for s in scenario.seats}
+
+
+def winners(all_scores: Mapping[str, float]) -> list[str]:
+    """The seats with the top score (several on a tie)."""
+    if not all_scores:
+        return []
+    best = max(all_scores.values())
+    return [seat for seat, value in all_scores.items() if value >= best - 1e-9]

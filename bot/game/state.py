@@ -1,0 +1,153 @@
+"""Values the engine passes around: a match's state, the orders of a round, and the records.
+
+Everything here is plain data that serialises to JSON with sorted keys, so that "the same match
+to the byte" can be checked by comparing ``canonical_json`` outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+RecordKind = Literal[
+    "order",  # a seat ordered a move
+    "effect",  # a metric changed
+    "miss",  # a chance effect did not happen, or its condition did not hold
+    "scheduled",  # an effect was put off to a later round
+    "interaction",  # a rule about moves played together fired
+    "threshold_on",
+    "threshold_off",
+    "event",
+    "decision",
+    "ending",
+]
+
+
+@dataclass(frozen=True)
+class Order:
+    """One move a seat orders this round, with its public argument.
+
+    ``rating`` (-1..1) is the players' rating of the argument when the match rates arguments;
+    it scales the move's effects within the scenario's ``rules.rating_bound``.
+    """
+
+    move: str
+    argument: str = ""
+    rating: float | None = None
+
+
+@dataclass(frozen=True)
+class SeatOrders:
+    """Everything one seat decides in a round: moves and answers to event decisions."""
+
+    moves: tuple[Order, ...] = ()
+    decisions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An effect waiting for a later round."""
+
+    source: str
+    metric: str
+    amount: float
+    due: int
+    origin: int
+
+
+@dataclass(frozen=True)
+class Record:
+    """One line of the engine's account of a round: what happened and why."""
+
+    round: int
+    kind: RecordKind
+    source: str  # "move:us.oil_sanctions", "interaction:hardening", "event:fuel_crisis", ...
+    seat: str | None = None
+    metric: str | None = None
+    before: float | None = None
+    after: float | None = None
+    delta: float | None = None
+    delayed_from: int | None = None
+    draw: float | None = None
+    detail: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict, without empty fields."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class MatchState:
+    """A match between rounds. ``round`` is the round about to be played (1-based)."""
+
+    round: int
+    last_round: int
+    metrics: dict[str, float]
+    start: dict[str, float]
+    round_start: dict[str, float]
+    history: list[dict[str, list[str]]] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
+    active: list[str] = field(default_factory=list)
+    fired: dict[str, int] = field(default_factory=dict)
+    events_now: list[str] = field(default_factory=list)
+    awaiting: dict[str, str] = field(default_factory=dict)  # event id -> seat that must decide
+    decided: dict[str, str] = field(default_factory=dict)  # event id -> option chosen
+    interactions_fired: dict[str, int] = field(default_factory=dict)
+    ending: str | None = None
+    finished: bool = False
+
+    def copy(self) -> MatchState:
+        """A deep copy the engine may change without touching this one."""
+        return MatchState(
+            round=self.round,
+            last_round=self.last_round,
+            metrics=dict(self.metrics),
+            start=self.start,
+            round_start=dict(self.round_start),
+            history=list(self.history),
+            pending=list(self.pending),
+            active=list(self.active),
+            fired=dict(self.fired),
+            events_now=list(self.events_now),
+            awaiting=dict(self.awaiting),
+            decided=dict(self.decided),
+            interactions_fired=dict(self.interactions_fired),
+            ending=self.ending,
+            finished=self.finished,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The state as a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MatchState:
+        """Rebuild a state stored with ``to_dict``."""
+        values = dict(data)
+        values["pending"] = [Pending(**p) for p in data.get("pending", [])]
+        return cls(**values)
+
+    def played_in(self, round_number: int) -> set[str]:
+        """Every move ordered in an earlier round (1-based)."""
+        if 1 <= round_number <= len(self.history):
+            return {m for moves in self.history[round_number - 1].values() for m in moves}
+        return set()
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """What ``resolve_round`` returns: the state after the round and the account of it."""
+
+    state: MatchState
+    records: tuple[Record, ...]
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: equal values give equal bytes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def records_json(records: tuple[Record, ...] | list[Record]) -> str:
+    """The canonical JSON of a list of records."""
+    return canonical_json([r.to_dict() for r in records])

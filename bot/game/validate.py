@@ -1,0 +1,113 @@
+"""Loading a scenario file: safe YAML, the models, then every cross-reference and sanity check.
+
+Every problem carries the field path (``moves[3].effects[0].metric``) and the file's line, so a
+moderator can go straight to it. A file with any error never becomes a ``Scenario``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from bot.game.checks import cross_check
+from bot.game.scenario import Scenario
+from bot.game.yaml_safe import Loaded, YamlError, load_yaml
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or doubtful, for warnings) in a scenario file."""
+
+    path: str
+    message: str
+    line: int | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def format(self, filename: str) -> str:
+        """``FILE:LINE: field.path: message``, the form editors and CI logs understand."""
+        where = self.path or "(file)"
+        prefix = "" if self.severity == "error" else "warning: "
+        return f"{filename}:{self.line or 1}: {where}: {prefix}{self.message}"
+
+
+class ScenarioInvalid(ValueError):
+    """A scenario file failed validation; ``problems`` lists every error found."""
+
+    def __init__(self, filename: str, problems: Sequence[Problem]) -> None:
+        self.filename = filename
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format(filename) for p in self.problems))
+
+
+def path_text(path: Sequence[str | int]) -> str:
+    """Render a path tuple as ``moves[3].effects[0].metric``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _data_path(data: Any, loc: Sequence[str | int]) -> Path:
+    """Drop pydantic's union-member tags from an error location, keeping real keys."""
+    kept: list[str | int] = []
+    node = data
+    for index, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif index == len(loc) - 1 and isinstance(node, dict) and isinstance(part, str):
+            pass  # a missing required field: report it under its parent
+        else:
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown field (check the spelling; see docs/scenario-authoring.md)",
+    "missing": "this field is required",
+}
+
+
+def _model_problems(loaded: Loaded, error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        path = _data_path(loaded.data, item["loc"])
+        message = _MESSAGES.get(item["type"], item["msg"])
+        if item["type"] not in _MESSAGES and "input" in item and not isinstance(item["input"], (dict, list)):
+            message += f" (got {item['input']!r:.60})"
+        problems.append(Problem(path_text(path), message, loaded.line_of(path)))
+    return problems
+
+
+def load_scenario_report(raw: bytes | str, filename: str = "<scenario>") -> tuple[Scenario, list[Problem]]:
+    """Load and check a scenario; return it with its warnings, or raise ScenarioInvalid."""
+    try:
+        loaded = load_yaml(raw)
+    except YamlError as err:
+        raise ScenarioInvalid(filename, [Problem("", err.message, err.line)]) from None
+    if not isinstance(loaded.data, dict):
+        raise ScenarioInvalid(filename, [Problem("", "the file must be a mapping of sections (meta, metrics, seats, moves, ...)", 1)])
+    try:
+        scenario = Scenario.model_validate(loaded.data)
+    except ValidationError as err:
+        raise ScenarioInvalid(filename, _model_problems(loaded, err)) from None
+    found = [
+        Problem(path_text(path), message, loaded.line_of(path), severity)
+        for path, message, severity in cross_check(scenario)
+    ]
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        raise ScenarioInvalid(filename, errors)
+    return scenario, [p for p in found if p.severity == "warning"]
+
+
+def load_scenario(raw: bytes | str, filename: str = "<scenario>") -> Scenario:
+    """Load and check a scenario file's contents; raise ScenarioInvalid listing every error."""
+    return load_scenario_report(raw, filename)[0]
