@@ -28,7 +28,9 @@ def ai_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
     return random.Random((seed * 104_729 + round_number) * 1_009 + seat_index + 5_000_011)
 
 
-def expected_deltas(scenario: Scenario, effects: Iterable[Effect], env: StateEnv) -> dict[str, float]:
+def expected_deltas(
+    scenario: Scenario, effects: Iterable[Effect], env: StateEnv
+) -> dict[str, float]:
     """The average change the effects would make to each metric, counting balancing metrics."""
     deltas: dict[str, float] = {}
     for effect in effects:
@@ -43,7 +45,9 @@ def expected_deltas(scenario: Scenario, effects: Iterable[Effect], env: StateEnv
     return deltas
 
 
-def _gain(scenario: Scenario, seat: Seat, known: Mapping[str, float], deltas: Mapping[str, float]) -> float:
+def _gain(
+    scenario: Scenario, seat: Seat, known: Mapping[str, float], deltas: Mapping[str, float]
+) -> float:
     """How many goal points the changes would win (or lose) for the seat."""
     total = 0.0
     for goal in seat.goals:
@@ -53,7 +57,9 @@ def _gain(scenario: Scenario, seat: Seat, known: Mapping[str, float], deltas: Ma
         metric = scenario.metric(goal.metric)
         now = known[goal.metric]
         then = min(max(now + change, metric.min), metric.max)
-        total += goal.weight * (goal_fraction(metric, goal, then) - goal_fraction(metric, goal, now))
+        total += goal.weight * (
+            goal_fraction(metric, goal, then) - goal_fraction(metric, goal, now)
+        )
     return scenario.scoring.goal_points * total / sum(g.weight for g in seat.goals)
 
 
@@ -71,8 +77,9 @@ def _own_interactions(scenario: Scenario, seat_id: str) -> list[tuple[Interactio
 
 
 class _Planner:
-    def __init__(self, scenario: Scenario, state: MatchState, seat: Seat, seed: int,
-                 rng: random.Random) -> None:
+    def __init__(
+        self, scenario: Scenario, state: MatchState, seat: Seat, seed: int, rng: random.Random
+    ) -> None:
         self.scenario, self.state, self.seat, self.rng = scenario, state, seat, rng
         view = seat_view(scenario, state, seat.id, seed)
         self.known = {k: (state.start[k] if v is None else v) for k, v in view.items()}
@@ -97,7 +104,9 @@ class _Planner:
                 value += _gain(self.scenario, self.seat, self.known, deltas)
         return value
 
-    def fill(self, start: list[Move], ranked: list[Move], utilities: Mapping[str, float]) -> list[Move]:
+    def fill(
+        self, start: list[Move], ranked: list[Move], utilities: Mapping[str, float]
+    ) -> list[Move]:
         chosen = list(start)
         spent = sum(m.cost for m in chosen)
         for move in ranked:
@@ -109,8 +118,9 @@ class _Planner:
         return chosen
 
 
-def choose_orders(scenario: Scenario, state: MatchState, seat_id: str, seed: int,
-                  rng: random.Random) -> SeatOrders:
+def choose_orders(
+    scenario: Scenario, state: MatchState, seat_id: str, seed: int, rng: random.Random
+) -> SeatOrders:
     """The AI's orders (and answers to decisions) for one seat this round."""
     seat = scenario.seat(seat_id)
     planner = _Planner(scenario, state, seat, seed, rng)
@@ -137,8 +147,12 @@ def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str
         decision = planner.scenario.event(event_id).decision
         assert decision is not None  # only events with a decision wait for an answer
         values = {
-            o.id: _gain(planner.scenario, planner.seat, planner.known,
-                        expected_deltas(planner.scenario, o.effects, env))
+            o.id: _gain(
+                planner.scenario,
+                planner.seat,
+                planner.known,
+                expected_deltas(planner.scenario, o.effects, env),
+            )
             + planner.rng.gauss(0.0, planner.seat.ai.noise or 1e-9)
             for o in decision.options
         }

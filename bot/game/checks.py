@@ -62,8 +62,13 @@ class _Checker:
         return expr
 
     def _argument(self, kind: str, arg: str | float, args: tuple[str | float, ...]) -> str | None:
-        known = {"move": self.moves, "event": self.events, "seat": self.seats,
-                 "rule": self.rules, "metric": self.metrics}.get(kind)
+        known = {
+            "move": self.moves,
+            "event": self.events,
+            "seat": self.seats,
+            "rule": self.rules,
+            "metric": self.metrics,
+        }.get(kind)
         if known is not None and arg not in known:
             extra = " (only interactions with a threshold can be active)" if kind == "rule" else ""
             return f"unknown {kind} '{arg}'{extra}"
@@ -97,7 +102,9 @@ class _ProbeEnv:
     def value(self, name: str) -> float:
         return self.metrics.get(name, 1.0)
 
-    def call(self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]) -> Value:
+    def call(
+        self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]
+    ) -> Value:
         if FUNCTIONS[name].returns == "number":
             return float(self.calls)
         return self.calls
@@ -146,14 +153,22 @@ def cross_check(scenario: Scenario) -> list[Found]:
 
 def _check_ids(c: _Checker) -> None:
     s = c.s
-    for section, ids in (("metrics", [m.id for m in s.metrics]), ("seats", [x.id for x in s.seats]),
-                         ("moves", [m.id for m in s.moves]), ("interactions", [i.id for i in s.interactions]),
-                         ("events", [e.id for e in s.events]), ("endings", [e.id for e in s.endings])):
+    for section, ids in (
+        ("metrics", [m.id for m in s.metrics]),
+        ("seats", [x.id for x in s.seats]),
+        ("moves", [m.id for m in s.moves]),
+        ("interactions", [i.id for i in s.interactions]),
+        ("events", [e.id for e in s.events]),
+        ("endings", [e.id for e in s.endings]),
+    ):
         for dup in sorted(_duplicates(ids)):
             index = len(ids) - 1 - ids[::-1].index(dup)
             c.error((section, index, "id"), f"duplicate id '{dup}'")
     if s.meta.round_labels and len(s.meta.round_labels) != s.meta.rounds:
-        c.error(("meta", "round_labels"), f"there are {s.meta.rounds} rounds but {len(s.meta.round_labels)} labels")
+        c.error(
+            ("meta", "round_labels"),
+            f"there are {s.meta.rounds} rounds but {len(s.meta.round_labels)} labels",
+        )
     if s.meta.players.min > s.meta.players.max:
         c.error(("meta", "players"), "'min' is more than 'max'")
 
@@ -180,7 +195,10 @@ def _check_seats(c: _Checker) -> None:
                 continue
             m = c.s.metric(goal.metric)
             if not m.min <= goal.target <= m.max:
-                c.error(("seats", i, "goals", j, "target"), f"target {goal.target} is outside {m.min}..{m.max}")
+                c.error(
+                    ("seats", i, "goals", j, "target"),
+                    f"target {goal.target} is outside {m.min}..{m.max}",
+                )
         for dup in _duplicates(o.id for o in seat.objectives):
             c.error(("seats", i, "objectives"), f"duplicate objective id '{dup}'")
         for j, objective in enumerate(seat.objectives):
@@ -197,7 +215,10 @@ def _check_moves(c: _Checker) -> None:
             c.error(("moves", i, "id"), f"the move belongs to unknown seat '{move.seat}'")
         per_seat[move.seat] = per_seat.get(move.seat, 0) + 1
         if per_seat[move.seat] == 26:
-            c.error(("moves", i, "id"), f"seat '{move.seat}' has more than 25 moves (one Discord menu holds 25)")
+            c.error(
+                ("moves", i, "id"),
+                f"seat '{move.seat}' has more than 25 moves (one Discord menu holds 25)",
+            )
         for j, required in enumerate(move.requires):
             if required not in c.moves or required == move.id:
                 c.error(("moves", i, "requires", j), f"'{required}' is not another move")
@@ -217,11 +238,16 @@ def _check_rules(c: _Checker) -> None:
         if rule.threshold is not None:
             level = rule.threshold
             if level.metric not in c.metrics:
-                c.error(("interactions", i, "threshold", "metric"), f"unknown metric '{level.metric}'")
+                c.error(
+                    ("interactions", i, "threshold", "metric"), f"unknown metric '{level.metric}'"
+                )
             else:
                 m = c.s.metric(level.metric)
                 if not m.min <= level.on <= m.max:
-                    c.error(("interactions", i, "threshold", "on"), f"{level.on} is outside {m.min}..{m.max}")
+                    c.error(
+                        ("interactions", i, "threshold", "on"),
+                        f"{level.on} is outside {m.min}..{m.max}",
+                    )
         c.effects(("interactions", i, "effects"), rule.effects)
 
 
@@ -229,7 +255,9 @@ def _check_events(c: _Checker) -> None:
     for i, event in enumerate(c.s.events):
         here: Path = ("events", i)
         if event.round is not None and event.round > c.s.meta.rounds:
-            c.error((*here, "round"), f"round {event.round} is after the last round ({c.s.meta.rounds})")
+            c.error(
+                (*here, "round"), f"round {event.round} is after the last round ({c.s.meta.rounds})"
+            )
         if event.condition is not None:
             c.condition((*here, "condition"), event.condition)
         for j, scale in enumerate(event.scale):
@@ -244,7 +272,9 @@ def _check_events(c: _Checker) -> None:
         for dup in _duplicates(options):
             c.error((*here, "decision", "options"), f"duplicate option id '{dup}'")
         if decision.default not in options:
-            c.error((*here, "decision", "default"), f"'{decision.default}' is not one of the options")
+            c.error(
+                (*here, "decision", "default"), f"'{decision.default}' is not one of the options"
+            )
         for j, option in enumerate(decision.options):
             c.effects((*here, "decision", "options", j, "effects"), option.effects)
 
@@ -253,7 +283,10 @@ def _check_endings(c: _Checker) -> None:
     for i, ending in enumerate(c.s.endings):
         expr = c.condition(("endings", i, "condition"), ending.condition)
         if expr is not None and not can_be_true(c.s, expr):
-            c.error(("endings", i, "condition"), "no values of the metrics in their ranges can make this ending happen")
+            c.error(
+                ("endings", i, "condition"),
+                "no values of the metrics in their ranges can make this ending happen",
+            )
         if ending.earliest_round > c.s.meta.rounds:
             c.error(("endings", i, "earliest_round"), "this is after the last round")
         for seat in ending.bonus:
@@ -266,8 +299,13 @@ def _check_endings(c: _Checker) -> None:
 
 def _check_round_one(c: _Checker) -> None:
     start = {m.id: m.start for m in c.s.metrics}
-    state = MatchState(round=1, last_round=c.s.meta.rounds, metrics=dict(start), start=start,
-                       round_start=dict(start))
+    state = MatchState(
+        round=1,
+        last_round=c.s.meta.rounds,
+        metrics=dict(start),
+        start=start,
+        round_start=dict(start),
+    )
     for i, seat in enumerate(c.s.seats):
         if not legal_moves(c.s, state, seat.id):
             c.error(("seats", i), f"seat '{seat.id}' has no legal move in round 1")

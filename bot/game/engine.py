@@ -35,8 +35,15 @@ class _Round:
         self.rng = rng
         self.records: list[Record] = []
 
-    def apply(self, source: str, metric_id: str, amount: float, seat: str | None = None,
-              delayed_from: int | None = None, draw: float | None = None) -> None:
+    def apply(
+        self,
+        source: str,
+        metric_id: str,
+        amount: float,
+        seat: str | None = None,
+        delayed_from: int | None = None,
+        draw: float | None = None,
+    ) -> None:
         """Change a metric within its range; a balancing metric absorbs the opposite change."""
         metric = self.scenario.metric(metric_id)
         metrics = self.state.metrics
@@ -48,29 +55,60 @@ class _Round:
             delta = held - min(max(held - delta, other.min), other.max)
         after = round(before + delta, 4)
         metrics[metric_id] = after
-        self.records.append(Record(self.state.round, "effect", source, seat, metric_id, before,
-                                   after, round(after - before, 4), delayed_from, draw))
+        self.records.append(
+            Record(
+                self.state.round,
+                "effect",
+                source,
+                seat,
+                metric_id,
+                before,
+                after,
+                round(after - before, 4),
+                delayed_from,
+                draw,
+            )
+        )
         if metric.balance is not None and delta:
             held = metrics[metric.balance]
             metrics[metric.balance] = round(held - delta, 4)
-            self.records.append(Record(self.state.round, "effect", source, seat, metric.balance,
-                                       held, metrics[metric.balance],
-                                       round(metrics[metric.balance] - held, 4), delayed_from,
-                                       detail=f"balances {metric_id}"))
+            self.records.append(
+                Record(
+                    self.state.round,
+                    "effect",
+                    source,
+                    seat,
+                    metric.balance,
+                    held,
+                    metrics[metric.balance],
+                    round(metrics[metric.balance] - held, 4),
+                    delayed_from,
+                    detail=f"balances {metric_id}",
+                )
+            )
 
-    def trigger(self, effect: Effect, source: str, env: StateEnv, seat: str | None = None,
-                factor: float = 1.0) -> bool:
+    def trigger(
+        self,
+        effect: Effect,
+        source: str,
+        env: StateEnv,
+        seat: str | None = None,
+        factor: float = 1.0,
+    ) -> bool:
         """Apply (or schedule) one effect; False when its condition or its chance failed."""
         rnd = self.state.round
         if effect.condition is not None and not self.scenario.expr(effect.condition).evaluate(env):
-            self.records.append(Record(rnd, "miss", source, seat, effect.metric, detail="condition"))
+            self.records.append(
+                Record(rnd, "miss", source, seat, effect.metric, detail="condition")
+            )
             return False
         draw: float | None = None
         if effect.chance < 1:
             draw = round(self.rng.random(), 6)
             if draw >= effect.chance:
-                self.records.append(Record(rnd, "miss", source, seat, effect.metric, draw=draw,
-                                           detail="chance"))
+                self.records.append(
+                    Record(rnd, "miss", source, seat, effect.metric, draw=draw, detail="chance")
+                )
                 return False
         if effect.range is not None:
             draw = round(self.rng.uniform(effect.range[0], effect.range[1]), 4)
@@ -84,8 +122,17 @@ class _Round:
                 self.apply(source, effect.metric, amount, seat, draw=draw)
             elif due <= self.state.last_round:
                 self.state.pending.append(Pending(source, effect.metric, amount, due, rnd))
-                self.records.append(Record(rnd, "scheduled", source, seat, effect.metric,
-                                           delta=round(amount, 4), detail=f"round {due}"))
+                self.records.append(
+                    Record(
+                        rnd,
+                        "scheduled",
+                        source,
+                        seat,
+                        effect.metric,
+                        delta=round(amount, 4),
+                        detail=f"round {due}",
+                    )
+                )
         return True
 
     def fire_event(self, event: Event, env: StateEnv) -> None:
@@ -135,8 +182,9 @@ def new_match(scenario: Scenario, rng: random.Random, rounds: int | None = None)
     if not 1 <= last <= 20:
         raise ValueError("a match lasts between 1 and 20 rounds")
     start = {m.id: m.start for m in scenario.metrics}
-    state = MatchState(round=1, last_round=last, metrics=dict(start), start=start,
-                       round_start=dict(start))
+    state = MatchState(
+        round=1, last_round=last, metrics=dict(start), start=start, round_start=dict(start)
+    )
     work = _Round(scenario, state, rng)
     _draw_events(work)
     state.round_start = dict(state.metrics)
@@ -152,8 +200,15 @@ def _resolve_decisions(work: _Round, orders: Mapping[str, SeatOrders], env: Stat
         choice = given or decision.default
         option = next(o for o in decision.options if o.id == choice)
         state.decided[event_id] = choice
-        work.records.append(Record(state.round, "decision", f"event:{event_id}", seat,
-                                   detail=choice if given else f"{choice} (default)"))
+        work.records.append(
+            Record(
+                state.round,
+                "decision",
+                f"event:{event_id}",
+                seat,
+                detail=choice if given else f"{choice} (default)",
+            )
+        )
         for effect in option.effects:
             work.trigger(effect, f"decision:{event_id}.{choice}", env, seat)
     state.awaiting = {}
@@ -171,8 +226,9 @@ def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv
             factor = _rating_factor(scenario, order.rating)
             hits = [work.trigger(e, f"move:{move.id}", env, seat.id, factor) for e in move.effects]
             outcome = "hit" if all(hits) else "miss" if not any(hits) else "partial"
-            work.records.insert(mark, Record(work.state.round, "order", f"move:{move.id}",
-                                             seat.id, detail=outcome))
+            work.records.insert(
+                mark, Record(work.state.round, "order", f"move:{move.id}", seat.id, detail=outcome)
+            )
 
 
 def _resolve_interactions(work: _Round, env: StateEnv) -> None:
@@ -208,14 +264,28 @@ def _resolve_thresholds(work: _Round) -> None:
         if not is_on and (value >= level.on if above else value <= level.on):
             state.active.append(rule.id)
             state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
-            work.records.append(Record(state.round, "threshold_on", f"interaction:{rule.id}",
-                                       metric=level.metric, after=value))
+            work.records.append(
+                Record(
+                    state.round,
+                    "threshold_on",
+                    f"interaction:{rule.id}",
+                    metric=level.metric,
+                    after=value,
+                )
+            )
             for effect in rule.effects:
                 work.trigger(effect, f"interaction:{rule.id}", env)
         elif is_on and (value < level.off if above else value > level.off):
             state.active.remove(rule.id)
-            work.records.append(Record(state.round, "threshold_off", f"interaction:{rule.id}",
-                                       metric=level.metric, after=value))
+            work.records.append(
+                Record(
+                    state.round,
+                    "threshold_off",
+                    f"interaction:{rule.id}",
+                    metric=level.metric,
+                    after=value,
+                )
+            )
 
 
 def _check_endings(work: _Round) -> None:
@@ -232,8 +302,9 @@ def _check_endings(work: _Round) -> None:
         work.records.append(Record(state.round, "ending", f"ending:{state.ending}"))
 
 
-def resolve_round(scenario: Scenario, state: MatchState, orders: Mapping[str, SeatOrders],
-                  rng: random.Random) -> RoundResult:
+def resolve_round(
+    scenario: Scenario, state: MatchState, orders: Mapping[str, SeatOrders], rng: random.Random
+) -> RoundResult:
     """Resolve the state's current round with every seat's orders (a missing seat holds).
 
     Raises IllegalOrder when any order breaks the rules, MatchOver when the match has ended.
@@ -253,8 +324,9 @@ def resolve_round(scenario: Scenario, state: MatchState, orders: Mapping[str, Se
     _resolve_pending(work)
     _resolve_thresholds(work)
     new = work.state
-    new.history.append({s: sorted(o.move for o in so.moves) for s, so in sorted(orders.items())
-                        if so.moves})
+    new.history.append(
+        {s: sorted(o.move for o in so.moves) for s, so in sorted(orders.items()) if so.moves}
+    )
     _check_endings(work)
     new.events_now = []
     new.round += 1

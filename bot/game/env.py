@@ -45,7 +45,9 @@ class StateEnv:
             ]
         return self._played_sets
 
-    def call(self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]) -> Value:
+    def call(
+        self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]
+    ) -> Value:
         """A function call; the expression module has already checked names and arguments."""
         first = str(args[0]) if args else ""
         if name == "played":
@@ -53,7 +55,9 @@ class StateEnv:
         if name == "played_before":
             sets = self._history_sets()
             rounds = kwargs.get("rounds")
-            window = sets if rounds is None else sets[-int(float(rounds)) :] if float(rounds) > 0 else []
+            window = (
+                sets if rounds is None else sets[-int(float(rounds)) :] if float(rounds) > 0 else []
+            )
             return any(first in s for s in window)
         if name == "times_played":
             return float(sum(first in s for s in self._history_sets()))

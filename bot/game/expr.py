@@ -164,6 +164,16 @@ class Expr:
     def __hash__(self) -> int:
         return hash(self.source)
 
+    def __reduce__(self) -> tuple[Callable[[str], Expr], tuple[str]]:
+        # Closures do not pickle; the source does, and parsing it again is cheap.
+        return (_reparse, (self.source,))
+
+    def __copy__(self) -> Expr:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Expr:
+        return self
+
 
 def parse(text: str, *, max_length: int = 500, max_depth: int = 40) -> Expr:
     """Parse and compile ``text``; raise ExprError (with a column) if it is invalid.
@@ -176,6 +186,11 @@ def parse(text: str, *, max_length: int = 500, max_depth: int = 40) -> Expr:
     except RecursionError:
         # Only reachable when a caller raises max_depth far above the default.
         raise ExprError("expression is nested too deeply", 1) from None
+
+
+def _reparse(source: str) -> Expr:
+    # It parsed once already, so only keep the limits from refusing it now.
+    return parse(source, max_length=max(len(source), 1), max_depth=len(source) + 1)
 
 
 # --- tree helpers --------------------------------------------------------------

@@ -17,7 +17,9 @@ def _last_played(state: MatchState, move_id: str) -> int | None:
     return None
 
 
-def why_illegal(scenario: Scenario, state: MatchState, move: Move, env: StateEnv | None = None) -> str | None:
+def why_illegal(
+    scenario: Scenario, state: MatchState, move: Move, env: StateEnv | None = None
+) -> str | None:
     """The reason the move cannot be ordered now, or None when it can (budget aside)."""
     seat = scenario.seat(move.seat)
     if move.cost > seat.budget:
@@ -57,7 +59,9 @@ def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, Sea
             try:
                 move = scenario.move(order.move)
             except KeyError:
-                raise IllegalOrder(seat_id, f"there is no move '{order.move}'", order.move) from None
+                raise IllegalOrder(
+                    seat_id, f"there is no move '{order.move}'", order.move
+                ) from None
             if move.seat != seat_id:
                 raise IllegalOrder(seat_id, f"{order.move} belongs to another seat", order.move)
             if order.move in seen:
@@ -67,14 +71,18 @@ def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, Sea
             if reason is not None:
                 raise IllegalOrder(seat_id, f"{move.name} {reason}", order.move)
             if order.rating is not None and not -1 <= order.rating <= 1:
-                raise IllegalOrder(seat_id, "an argument rating must be between -1 and 1", order.move)
+                raise IllegalOrder(
+                    seat_id, "an argument rating must be between -1 and 1", order.move
+                )
             spent += move.cost
         if spent > seat.budget:
             raise IllegalOrder(seat_id, f"these moves cost {spent}; the budget is {seat.budget}")
         _check_decisions(scenario, state, seat_id, seat_orders)
 
 
-def _check_decisions(scenario: Scenario, state: MatchState, seat_id: str, orders: SeatOrders) -> None:
+def _check_decisions(
+    scenario: Scenario, state: MatchState, seat_id: str, orders: SeatOrders
+) -> None:
     for event_id, option_id in orders.decisions.items():
         if state.awaiting.get(event_id) != seat_id:
             raise IllegalOrder(seat_id, f"there is no decision '{event_id}' waiting for this seat")

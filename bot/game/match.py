@@ -42,8 +42,12 @@ def match_seed(base: int, index: int) -> int:
     return (base * 2_654_435_761 + index * 40_503 + 1) % (2**61 - 1)
 
 
-def play_match(scenario: Scenario, seed: int, policies: Mapping[str, Policy] | None = None,
-               rounds: int | None = None) -> MatchLog:
+def play_match(
+    scenario: Scenario,
+    seed: int,
+    policies: Mapping[str, Policy] | None = None,
+    rounds: int | None = None,
+) -> MatchLog:
     """Play a match to its end; seats without a policy are played by the AI."""
     policies = policies or {}
     default = AiPolicy()

@@ -23,13 +23,20 @@ def _quantile(values: Sequence[float], q: float) -> float:
 
 def _summary(values: Sequence[float]) -> dict[str, float]:
     mean = sum(values) / len(values) if values else 0.0
-    return {"mean": round(mean, 3), "p10": round(_quantile(values, 0.1), 3),
-            "p90": round(_quantile(values, 0.9), 3)}
+    return {
+        "mean": round(mean, 3),
+        "p10": round(_quantile(values, 0.1), 3),
+        "p90": round(_quantile(values, 0.9), 3),
+    }
 
 
-def simulate(scenario: Scenario, matches: int, seed: int,
-             policies: Callable[[], Mapping[str, Policy]] | None = None,
-             rounds: int | None = None) -> dict[str, Any]:
+def simulate(
+    scenario: Scenario,
+    matches: int,
+    seed: int,
+    policies: Callable[[], Mapping[str, Policy]] | None = None,
+    rounds: int | None = None,
+) -> dict[str, Any]:
     """Play ``matches`` matches (match i seeded from ``seed`` and i) and report on them.
 
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
@@ -65,7 +72,9 @@ def simulate(scenario: Scenario, matches: int, seed: int,
     return {
         "matches": matches,
         "seats": {s: {"score": _summary(v), "wins": wins[s]} for s, v in seat_scores.items()},
-        "metrics": {m.id: {"start": m.start, "final": _summary(finals[m.id])} for m in scenario.metrics},
+        "metrics": {
+            m.id: {"start": m.start, "final": _summary(finals[m.id])} for m in scenario.metrics
+        },
         "moves": moves,
         "endings": dict(sorted(endings.items())),
         "skipped": dict(sorted(skipped.items())),

@@ -101,7 +101,9 @@ class Objective(Model):
 class Leanings(Model):
     """How the AI that plays this seat leans: a bonus (or malus) per move, and its randomness."""
 
-    prefer: Annotated[dict[MoveId, Annotated[float, Field(ge=-10, le=10)]], Field(max_length=25)] = {}
+    prefer: Annotated[
+        dict[MoveId, Annotated[float, Field(ge=-10, le=10)]], Field(max_length=25)
+    ] = {}
     noise: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
 
 

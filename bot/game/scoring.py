@@ -33,7 +33,8 @@ def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> 
     """The seat's points from its goals alone, given metric values."""
     total = sum(g.weight for g in seat.goals)
     met = sum(
-        g.weight * goal_fraction(scenario.metric(g.metric), g, metrics[g.metric]) for g in seat.goals
+        g.weight * goal_fraction(scenario.metric(g.metric), g, metrics[g.metric])
+        for g in seat.goals
     )
     return scenario.scoring.goal_points * met / total
 

@@ -57,9 +57,9 @@ def _data_path(data: Any, loc: Sequence[str | int]) -> Path:
     kept: list[str | int] = []
     node = data
     for index, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
         elif index == len(loc) - 1 and isinstance(node, dict) and isinstance(part, str):
             pass  # a missing required field: report it under its parent
@@ -80,20 +80,35 @@ def _model_problems(loaded: Loaded, error: ValidationError) -> list[Problem]:
     for item in error.errors():
         path = _data_path(loaded.data, item["loc"])
         message = _MESSAGES.get(item["type"], item["msg"])
-        if item["type"] not in _MESSAGES and "input" in item and not isinstance(item["input"], (dict, list)):
+        if (
+            item["type"] not in _MESSAGES
+            and "input" in item
+            and not isinstance(item["input"], (dict, list))
+        ):
             message += f" (got {item['input']!r:.60})"
         problems.append(Problem(path_text(path), message, loaded.line_of(path)))
     return problems
 
 
-def load_scenario_report(raw: bytes | str, filename: str = "<scenario>") -> tuple[Scenario, list[Problem]]:
+def load_scenario_report(
+    raw: bytes | str, filename: str = "<scenario>"
+) -> tuple[Scenario, list[Problem]]:
     """Load and check a scenario; return it with its warnings, or raise ScenarioInvalid."""
     try:
         loaded = load_yaml(raw)
     except YamlError as err:
         raise ScenarioInvalid(filename, [Problem("", err.message, err.line)]) from None
     if not isinstance(loaded.data, dict):
-        raise ScenarioInvalid(filename, [Problem("", "the file must be a mapping of sections (meta, metrics, seats, moves, ...)", 1)])
+        raise ScenarioInvalid(
+            filename,
+            [
+                Problem(
+                    "",
+                    "the file must be a mapping of sections (meta, metrics, seats, moves, ...)",
+                    1,
+                )
+            ],
+        )
     try:
         scenario = Scenario.model_validate(loaded.data)
     except ValidationError as err:

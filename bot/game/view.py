@@ -26,8 +26,9 @@ def _noise_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
     return random.Random((seed * 7_919 + round_number) * 131 + seat_index)
 
 
-def seat_view(scenario: Scenario, state: MatchState, seat_id: str | None,
-              seed: int) -> dict[str, float | None]:
+def seat_view(
+    scenario: Scenario, state: MatchState, seat_id: str | None, seed: int
+) -> dict[str, float | None]:
     """The metrics as the seat sees them this round (None where it cannot see).
 
     Noise is drawn from the match seed, the round and the seat, so a seat sees the same estimate

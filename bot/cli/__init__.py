@@ -1,0 +1,1 @@
+"""The ``levers`` command line."""

@@ -1,0 +1,131 @@
+"""Turning the engine's records into words people read: shared by the terminal and Discord.
+
+Nothing here knows about Discord or the terminal; it returns plain strings and small rows.
+Metrics a viewer may not see exactly are left out of what that viewer is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.game.scenario import Scenario
+from bot.game.state import Record
+from bot.game.view import sight
+
+
+def source_name(scenario: Scenario, source: str) -> str:
+    """A readable name for a record's source (``move:us.oil_sanctions`` -> ``Oil sanctions``)."""
+    kind, _, ident = source.partition(":")
+    try:
+        if kind == "move":
+            return scenario.move(ident).name
+        if kind == "interaction":
+            return next(i.name for i in scenario.interactions if i.id == ident)
+        if kind == "event":
+            return scenario.event(ident).name
+        if kind == "decision":
+            event_id, _, option_id = ident.partition(".")
+            event = scenario.event(event_id)
+            decision = event.decision
+            label = next(o.label for o in decision.options if o.id == option_id) if decision else ""
+            return f"{event.name}: {label}"
+        if kind == "ending":
+            return next((e.name for e in scenario.endings if e.id == ident), "The last round")
+    except (KeyError, StopIteration):
+        pass
+    return source
+
+
+def story(scenario: Scenario, records: Iterable[Record]) -> list[str]:
+    """The narrative of a round: one sentence per order, rule, event, decision and ending."""
+    lines: list[str] = []
+    for rec in records:
+        kind, _, ident = rec.source.partition(":")
+        if rec.kind == "order":
+            move = scenario.move(ident)
+            text = move.text_miss if rec.detail == "miss" and move.text_miss else move.text
+            lines.append(f"{move.name}: {text}")
+        elif rec.kind in ("interaction", "threshold_on"):
+            rule = next(i for i in scenario.interactions if i.id == ident)
+            lines.append(f"{rule.name}: {rule.text}")
+        elif rec.kind == "threshold_off":
+            lines.append(f"{source_name(scenario, rec.source)} is over.")
+        elif rec.kind == "event":
+            event = scenario.event(ident)
+            lines.append(f"{event.name}: {event.text}")
+        elif rec.kind == "decision":
+            lines.append(_decision_line(scenario, ident, rec))
+        elif rec.kind == "ending":
+            ending = next((e for e in scenario.endings if e.id == ident), None)
+            lines.append(f"{ending.name}: {ending.text}" if ending else "The last round is over.")
+    return lines
+
+
+def _decision_line(scenario: Scenario, event_id: str, rec: Record) -> str:
+    decision = scenario.event(event_id).decision
+    choice = (rec.detail or "").split(" ")[0]
+    option = next((o for o in decision.options if o.id == choice), None) if decision else None
+    default = " (no answer: the default applied)" if rec.detail and "default" in rec.detail else ""
+    return f"{option.label if option else choice}: {option.text if option else ''}{default}"
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One change to a metric and what caused it."""
+
+    metric: str
+    delta: float
+    cause: str
+    delayed_from: int | None = None
+
+    def line(self) -> str:
+        """``Humanitarian conditions -3.0 (Oil sanctions, from round 2)``."""
+        later = f", from round {self.delayed_from}" if self.delayed_from else ""
+        return f"{self.metric} {self.delta:+.1f} ({self.cause}{later})"
+
+
+def causes(scenario: Scenario, records: Iterable[Record], viewer: str | None) -> list[Cause]:
+    """Every metric change the viewer may see, with its cause (None: the public)."""
+    found = []
+    for rec in records:
+        if rec.kind != "effect" or rec.metric is None or not rec.delta:
+            continue
+        metric = scenario.metric(rec.metric)
+        if sight(metric, viewer) != "exact":
+            continue
+        found.append(Cause(metric.name, rec.delta, source_name(scenario, rec.source), rec.delayed_from))
+    return found
+
+
+@dataclass(frozen=True)
+class Row:
+    """One metric in a state table, as a viewer sees it."""
+
+    metric: str
+    name: str
+    value: float | None
+    change: float | None
+    unit: str
+
+    @property
+    def arrow(self) -> str:
+        """An arrow for the change: up, down, or level."""
+        if self.change is None or abs(self.change) < 0.05:
+            return "→"
+        return "↑" if self.change > 0 else "↓"
+
+
+def state_rows(
+    scenario: Scenario,
+    now: Mapping[str, float | None],
+    before: Mapping[str, float | None] | None = None,
+) -> list[Row]:
+    """Rows for a state table from views (None values are hidden and shown as such)."""
+    rows = []
+    for metric in scenario.metrics:
+        value = now.get(metric.id)
+        old = before.get(metric.id) if before else None
+        change = None if value is None or old is None else round(value - old, 1)
+        rows.append(Row(metric.id, metric.name, value, change, metric.unit))
+    return rows
