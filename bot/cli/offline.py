@@ -93,7 +93,9 @@ def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping
     for spec in specs:
         seat, sep, what = spec.partition("=")
         if not sep or seat not in scenario.seat_ids:
-            raise ValueError(f"--policy {spec}: expected SEAT=ai|hold|FILE with a seat of {scenario.seat_ids}")
+            raise ValueError(
+                f"--policy {spec}: expected SEAT=ai|hold|FILE with a seat of {scenario.seat_ids}"
+            )
         chosen[seat] = what if what in ("ai", "hold") else _script(what, seat)
 
     def build() -> dict[str, Policy]:
@@ -115,6 +117,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     """Run N seeded matches and print the report (a table, or JSON with --json)."""
     if args.matches < 1 or args.matches > 1_000_000:
         print("levers simulate: --matches must be between 1 and 1000000", file=sys.stderr)
+        return 2
+    if args.rounds is not None and not 1 <= args.rounds <= 20:
+        print("levers simulate: --rounds must be between 1 and 20", file=sys.stderr)
         return 2
     try:
         scenario, _raw, _path = read_scenario(args.scenario)

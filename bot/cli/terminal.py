@@ -35,7 +35,9 @@ def print_state(rows: Sequence[Row], title: str) -> None:
             continue
         change = "" if row.change is None else f"{row.arrow} {row.change:+.1f}"
         style = "green" if (row.change or 0) > 0 else "red" if (row.change or 0) < 0 else "dim"
-        table.add_row(escape(row.name), f"{row.value:.1f}{escape(row.unit)}", f"[{style}]{change}[/]")
+        table.add_row(
+            escape(row.name), f"{row.value:.1f}{escape(row.unit)}", f"[{style}]{change}[/]"
+        )
     console.print(table)
 
 
@@ -48,7 +50,8 @@ def print_orders(scenario: Scenario, orders: Mapping[str, SeatOrders]) -> None:
             console.print(f"  [{seat.colour}]{escape(seat.name)}[/] holds.")
         for order in given.moves:
             move = scenario.move(order.move)
-            console.print(f"  [{seat.colour}]{escape(seat.name)}[/]: [bold]{escape(move.name)}[/] ({move.cost} AP)")
+            who = f"[{seat.colour}]{escape(seat.name)}[/]"
+            console.print(f"  {who}: [bold]{escape(move.name)}[/] ({move.cost} AP)")
             if order.argument:
                 console.print(f"      “{escape(order.argument)}”", style="italic")
 
@@ -67,7 +70,9 @@ def print_story(scenario: Scenario, records: Sequence[Record], viewer: str | Non
             console.print(f"  {escape(cause.line())}", style="dim")
 
 
-def print_scores(scenario: Scenario, scores: Mapping[str, float], winners: Sequence[str], title: str) -> None:
+def print_scores(
+    scenario: Scenario, scores: Mapping[str, float], winners: Sequence[str], title: str
+) -> None:
     """The scoreboard, best first."""
     table = Table(title=title, title_justify="left")
     table.add_column("Seat")
@@ -88,14 +93,27 @@ def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
     for seat_id, row in report["seats"].items():
         s = row["score"]
         share = f"{100 * row['wins'] / matches:.1f}%"
-        seats.add_row(seat_id, f"{s['mean']:.1f}", f"{s['p10']:.1f}", f"{s['p90']:.1f}", str(row["wins"]), share)
+        seats.add_row(
+            seat_id,
+            f"{s['mean']:.1f}",
+            f"{s['p10']:.1f}",
+            f"{s['p90']:.1f}",
+            str(row["wins"]),
+            share,
+        )
     console.print(seats)
     metrics = Table(title="Metrics", title_justify="left")
     for col in ("Metric", "Start", "Final mean", "p10", "p90"):
         metrics.add_column(col, justify="left" if col == "Metric" else "right")
     for metric_id, row in report["metrics"].items():
         f = row["final"]
-        metrics.add_row(metric_id, f"{row['start']:.1f}", f"{f['mean']:.1f}", f"{f['p10']:.1f}", f"{f['p90']:.1f}")
+        metrics.add_row(
+            metric_id,
+            f"{row['start']:.1f}",
+            f"{f['mean']:.1f}",
+            f"{f['p10']:.1f}",
+            f"{f['p90']:.1f}",
+        )
     console.print(metrics)
     moves = Table(title="Moves played", title_justify="left")
     moves.add_column("Move")
@@ -103,6 +121,11 @@ def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
     for move_id, count in sorted(report["moves"].items(), key=lambda kv: -kv[1]):
         moves.add_row(move_id, str(count))
     console.print(moves)
-    console.print("[bold]Endings[/]: " + ", ".join(f"{k} {v}" for k, v in report["endings"].items()))
+    console.print(
+        "[bold]Endings[/]: " + ", ".join(f"{k} {v}" for k, v in report["endings"].items())
+    )
     if report["skipped"]:
-        console.print("[bold]Skipped scripted moves[/]: " + ", ".join(f"{k} {v}" for k, v in report["skipped"].items()))
+        console.print(
+            "[bold]Skipped scripted moves[/]: "
+            + ", ".join(f"{k} {v}" for k, v in report["skipped"].items())
+        )

@@ -41,7 +41,7 @@ def story(scenario: Scenario, records: Iterable[Record]) -> list[str]:
     """The narrative of a round: one sentence per order, rule, event, decision and ending."""
     lines: list[str] = []
     for rec in records:
-        kind, _, ident = rec.source.partition(":")
+        ident = rec.source.partition(":")[2]
         if rec.kind == "order":
             move = scenario.move(ident)
             text = move.text_miss if rec.detail == "miss" and move.text_miss else move.text
@@ -94,7 +94,9 @@ def causes(scenario: Scenario, records: Iterable[Record], viewer: str | None) ->
         metric = scenario.metric(rec.metric)
         if sight(metric, viewer) != "exact":
             continue
-        found.append(Cause(metric.name, rec.delta, source_name(scenario, rec.source), rec.delayed_from))
+        found.append(
+            Cause(metric.name, rec.delta, source_name(scenario, rec.source), rec.delayed_from)
+        )
     return found
 
 

@@ -1,0 +1,121 @@
+"""`levers validate`, `levers simulate` and `levers schema`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.scenarios import SCENARIOS
+
+TUTORIAL = SCENARIOS / "tutorial.yaml"
+
+
+def test_validate_exits_0_for_valid_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(TUTORIAL)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_validate_prints_file_line_path_and_message_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        TUTORIAL.read_text().replace("metric: harvest, change: 6", "metric: harvst, change: 6")
+    )
+    assert main(["validate", str(TUTORIAL), str(broken)]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    file, line, path, message = lines[0].split(":", 3)
+    assert file == str(broken) and path.strip().endswith(".effects[0].metric")
+    assert "harvst" in broken.read_text().splitlines()[int(line) - 1]
+    assert "unknown metric 'harvst'" in message
+
+
+def test_validate_reports_an_unreadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(tmp_path / "missing.yaml")]) == 1
+    assert "cannot read" in capsys.readouterr().out
+
+
+def _simulate(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, object]:
+    code = main(
+        ["simulate", "--scenario", "tutorial", "--matches", "20", "--seed", "5", "--json", *extra]
+    )
+    assert code == 0
+    report: dict[str, object] = json.loads(capsys.readouterr().out)
+    return report
+
+
+def test_simulate_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    report = _simulate(capsys)
+    assert set(report) == {"matches", "seats", "metrics", "moves", "endings", "skipped"}
+    seats = report["seats"]
+    assert isinstance(seats, dict)
+    assert set(seats["upstream"]) == {"score", "wins"}
+    assert set(seats["upstream"]["score"]) == {"mean", "p10", "p90"}
+    endings = report["endings"]
+    assert isinstance(endings, dict) and sum(endings.values()) == 20
+
+
+def test_simulate_is_the_same_for_the_same_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _simulate(capsys) == _simulate(capsys)
+
+
+def test_simulate_hold_policy_plays_no_moves_for_that_seat(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    report = _simulate(capsys, "--policy", "council=hold")
+    moves = report["moves"]
+    assert isinstance(moves, dict)
+    assert all(count == 0 for move, count in moves.items() if move.startswith("council."))
+    assert any(count > 0 for move, count in moves.items() if move.startswith("upstream."))
+
+
+def test_simulate_script_counts_skipped_illegal_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "dam.yaml"
+    script.write_text(
+        "rounds:\n  - [upstream.build_dam]\n"
+    )  # once per match: illegal after round 1
+    report = _simulate(capsys, "--policy", f"upstream={script}")
+    moves, skipped = report["moves"], report["skipped"]
+    assert isinstance(moves, dict) and isinstance(skipped, dict)
+    assert moves["upstream.build_dam"] == 20
+    assert skipped["upstream.build_dam"] > 0
+
+
+def test_simulate_refuses_a_bad_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "simulate",
+                "--scenario",
+                "tutorial",
+                "--matches",
+                "2",
+                "--seed",
+                "1",
+                "--policy",
+                "nobody=ai",
+            ]
+        )
+        == 2
+    )
+    assert "SEAT=ai|hold|FILE" in capsys.readouterr().err
+
+
+def test_simulate_prints_tables_without_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--scenario", "tutorial", "--matches", "3", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Seats over 3 matches" in out and "Endings" in out
+
+
+def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "Scenario" and "moves" in schema["properties"]
