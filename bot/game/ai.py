@@ -11,7 +11,7 @@ are taken at their publicly known starting value and noisy ones at the seat's es
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.game.env import StateEnv
 from bot.game.legal import legal_moves
@@ -29,9 +29,21 @@ def ai_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
 
 
 def expected_deltas(
-    scenario: Scenario, effects: Iterable[Effect], env: StateEnv
+    scenario: Scenario, effects: Sequence[Effect], env: StateEnv
 ) -> dict[str, float]:
     """The average change the effects would make to each metric, counting balancing metrics."""
+    if all(e.condition is None for e in effects):
+        # Without conditions the answer depends on nothing but the effects: compute it once.
+        memo = scenario.memo("expected")
+        key = str(id(effects))  # effects lists live as long as their scenario
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _expected(scenario, effects, env)
+        return found
+    return _expected(scenario, effects, env)
+
+
+def _expected(scenario: Scenario, effects: Sequence[Effect], env: StateEnv) -> dict[str, float]:
     deltas: dict[str, float] = {}
     for effect in effects:
         if effect.condition is not None and not scenario.expr(effect.condition).evaluate(env):
@@ -49,18 +61,22 @@ def _gain(
     scenario: Scenario, seat: Seat, known: Mapping[str, float], deltas: Mapping[str, float]
 ) -> float:
     """How many goal points the changes would win (or lose) for the seat."""
+    memo = scenario.memo("goals")
+    goals = memo.get(seat.id)
+    if goals is None:
+        scale = scenario.scoring.goal_points / sum(g.weight for g in seat.goals)
+        goals = memo[seat.id] = [
+            (g, scenario.metric(g.metric), g.weight * scale) for g in seat.goals
+        ]
     total = 0.0
-    for goal in seat.goals:
+    for goal, metric, weight in goals:
         change = deltas.get(goal.metric)
         if not change:
             continue
-        metric = scenario.metric(goal.metric)
         now = known[goal.metric]
         then = min(max(now + change, metric.min), metric.max)
-        total += goal.weight * (
-            goal_fraction(metric, goal, then) - goal_fraction(metric, goal, now)
-        )
-    return scenario.scoring.goal_points * total / sum(g.weight for g in seat.goals)
+        total += weight * (goal_fraction(metric, goal, then) - goal_fraction(metric, goal, now))
+    return total
 
 
 def _own_interactions(scenario: Scenario, seat_id: str) -> list[tuple[Interaction, frozenset[str]]]:
@@ -108,9 +124,10 @@ class _Planner:
         self, start: list[Move], ranked: list[Move], utilities: Mapping[str, float]
     ) -> list[Move]:
         chosen = list(start)
+        taken = {m.id for m in chosen}
         spent = sum(m.cost for m in chosen)
         for move in ranked:
-            if move in chosen or utilities[move.id] <= 0:
+            if move.id in taken or utilities[move.id] <= 0:
                 continue
             if spent + move.cost <= self.seat.budget:
                 chosen.append(move)
@@ -133,7 +150,8 @@ def choose_orders(
         if named <= by_id.keys() and sum(by_id[n].cost for n in named) <= seat.budget:
             candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
     best = max(candidates, key=lambda c: planner.combo_value(c, utilities))
-    best.sort(key=legal.index)
+    order = {m.id: i for i, m in enumerate(legal)}
+    best.sort(key=lambda m: order[m.id])
     moves = tuple(Order(m.id, m.argument or "") for m in best)
     return SeatOrders(moves=moves, decisions=_decide(planner, state, seat_id))
 

@@ -10,27 +10,35 @@ from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, SeatOrders
 
 
-def _last_played(state: MatchState, move_id: str) -> int | None:
-    for index in range(len(state.history) - 1, -1, -1):
-        if any(move_id in moves for moves in state.history[index].values()):
-            return index + 1
-    return None
+def last_played(state: MatchState) -> dict[str, int]:
+    """The last round each move was played in (moves never played are absent)."""
+    last: dict[str, int] = {}
+    for index, seats in enumerate(state.history, start=1):
+        for moves in seats.values():
+            for move_id in moves:
+                last[move_id] = index
+    return last
 
 
 def why_illegal(
-    scenario: Scenario, state: MatchState, move: Move, env: StateEnv | None = None
+    scenario: Scenario,
+    state: MatchState,
+    move: Move,
+    env: StateEnv | None = None,
+    last_rounds: dict[str, int] | None = None,
 ) -> str | None:
     """The reason the move cannot be ordered now, or None when it can (budget aside)."""
     seat = scenario.seat(move.seat)
     if move.cost > seat.budget:
         return f"costs {move.cost}, more than the budget of {seat.budget}"
-    last = _last_played(state, move.id)
+    rounds = last_played(state) if last_rounds is None else last_rounds
+    last = rounds.get(move.id)
     if move.once and last is not None:
         return "can be played only once per match"
     if last is not None and state.round - last <= move.cooldown:
         return f"is cooling down until round {last + move.cooldown + 1}"
     for required in move.requires:
-        if _last_played(state, required) is None:
+        if required not in rounds:
             return f"needs {required} to have been played first"
     if move.condition is not None:
         env = env or StateEnv(state)
@@ -42,12 +50,18 @@ def why_illegal(
 def legal_moves(scenario: Scenario, state: MatchState, seat_id: str) -> list[Move]:
     """The seat's moves that may be ordered this round, in file order."""
     env = StateEnv(state)
-    return [m for m in scenario.moves_of(seat_id) if why_illegal(scenario, state, m, env) is None]
+    rounds = last_played(state)
+    return [
+        m
+        for m in scenario.moves_of(seat_id)
+        if why_illegal(scenario, state, m, env, rounds) is None
+    ]
 
 
 def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, SeatOrders]) -> None:
     """Raise IllegalOrder unless every seat's orders are legal together."""
     env = StateEnv(state)
+    rounds = last_played(state)
     for seat_id, seat_orders in orders.items():
         try:
             seat = scenario.seat(seat_id)
@@ -67,7 +81,7 @@ def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, Sea
             if order.move in seen:
                 raise IllegalOrder(seat_id, f"{order.move} is ordered twice", order.move)
             seen.add(order.move)
-            reason = why_illegal(scenario, state, move, env)
+            reason = why_illegal(scenario, state, move, env, rounds)
             if reason is not None:
                 raise IllegalOrder(seat_id, f"{move.name} {reason}", order.move)
             if order.rating is not None and not -1 <= order.rating <= 1:

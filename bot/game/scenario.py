@@ -324,18 +324,33 @@ class Scenario(Model):
     _exprs: dict[str, Expr] = PrivateAttr(default_factory=dict)
     _indexes: dict[str, Any] = PrivateAttr(default_factory=dict)
 
+    def _cache(self, name: str) -> dict[str, Any]:
+        # Read pydantic's private storage directly: attribute access on a private attribute
+        # goes through pydantic's slow __getattr__, and these lookups sit on the hot path.
+        cache: dict[str, Any] = self.__pydantic_private__[name]  # type: ignore[index]
+        return cache
+
     def expr(self, text: str) -> Expr:
         """The parsed form of a condition in this scenario, parsed once and kept."""
-        found = self._exprs.get(text)
+        exprs = self._cache("_exprs")
+        found = exprs.get(text)
         if found is None:
-            found = self._exprs[text] = parse(text)
+            found = exprs[text] = parse(text)
         return found
 
+    def memo(self, key: str) -> dict[str, Any]:
+        """A per-scenario dict for derived tables that hot loops would otherwise rebuild.
+
+        Scenarios are immutable, so anything computed purely from one can be kept here.
+        """
+        return self._cache("_indexes").setdefault(f"memo:{key}", {})  # type: ignore[no-any-return]
+
     def _index(self, kind: str) -> dict[str, Any]:
-        found = self._indexes.get(kind)
+        indexes = self._cache("_indexes")
+        found = indexes.get(kind)
         if found is None:
             items: list[Any] = getattr(self, kind)
-            found = self._indexes[kind] = {item.id: item for item in items}
+            found = indexes[kind] = {item.id: item for item in items}
         return found
 
     def seat(self, seat_id: str) -> Seat:
@@ -360,7 +375,7 @@ class Scenario(Model):
 
     def moves_of(self, seat_id: str) -> list[Move]:
         """The seat's moves in file order."""
-        by_seat: dict[str, list[Move]] = self._indexes.setdefault("by_seat", {})
+        by_seat: dict[str, list[Move]] = self._cache("_indexes").setdefault("by_seat", {})
         if not by_seat:
             for move in self.moves:
                 by_seat.setdefault(move.seat, []).append(move)
@@ -369,4 +384,4 @@ class Scenario(Model):
     @property
     def seat_ids(self) -> list[str]:
         """Seat ids in file order."""
-        return [s.id for s in self.seats]
+        return list(self._index("seats"))
