@@ -32,15 +32,15 @@ def expected_deltas(
     scenario: Scenario, effects: Sequence[Effect], env: StateEnv
 ) -> dict[str, float]:
     """The average change the effects would make to each metric, counting balancing metrics."""
-    if all(e.condition is None for e in effects):
-        # Without conditions the answer depends on nothing but the effects: compute it once.
-        memo = scenario.memo("expected")
-        key = str(id(effects))  # effects lists live as long as their scenario
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = _expected(scenario, effects, env)
-        return found
-    return _expected(scenario, effects, env)
+    # Without conditions the answer depends on nothing but the effects: compute it once.
+    # (Effects lists live as long as their scenario, so their id is a stable key.)
+    memo = scenario.memo("expected")
+    key = id(effects)
+    found = memo.get(key, False)
+    if found is False:
+        static = all(e.condition is None for e in effects)
+        found = memo[key] = _expected(scenario, effects, env) if static else None
+    return _expected(scenario, effects, env) if found is None else found
 
 
 def _expected(scenario: Scenario, effects: Sequence[Effect], env: StateEnv) -> dict[str, float]:
@@ -81,14 +81,18 @@ def _gain(
 
 def _own_interactions(scenario: Scenario, seat_id: str) -> list[tuple[Interaction, frozenset[str]]]:
     """Interactions that this seat's moves can set off, with the seat's moves each one names."""
+    memo = scenario.memo("own_interactions")
+    if seat_id in memo:
+        return memo[seat_id]  # type: ignore[no-any-return]
     own = {m.id for m in scenario.moves_of(seat_id)}
-    found = []
+    found: list[tuple[Interaction, frozenset[str]]] = []
     for rule in scenario.interactions:
         if rule.when is None:
             continue
         named = {str(c.args[0]) for c in scenario.expr(rule.when).calls() if c.name == "played"}
         if named & own:
             found.append((rule, frozenset(named & own)))
+    memo[seat_id] = found
     return found
 
 
@@ -100,12 +104,15 @@ class _Planner:
         view = seat_view(scenario, state, seat.id, seed)
         self.known = {k: (state.start[k] if v is None else v) for k, v in view.items()}
         self.rules = _own_interactions(scenario, seat.id)
+        self._env = StateEnv(state, metrics=self.known)
 
     def env(self, played: frozenset[str]) -> StateEnv:
-        return StateEnv(self.state, metrics=self.known, played=played)
+        # One environment, re-pointed at each candidate: it caches the history it reads.
+        self._env.played = played
+        return self._env
 
     def utility(self, move: Move) -> float:
-        deltas = expected_deltas(self.scenario, move.effects, self.env(frozenset({move.id})))
+        deltas = expected_deltas(self.scenario, move.effects, self.env(frozenset((move.id,))))
         lean = self.seat.ai.prefer.get(move.id, 0.0)
         noise = self.rng.gauss(0.0, self.seat.ai.noise) if self.seat.ai.noise else 0.0
         return _gain(self.scenario, self.seat, self.known, deltas) + lean + noise
@@ -149,7 +156,8 @@ def choose_orders(
     for _rule, named in planner.rules:
         if named <= by_id.keys() and sum(by_id[n].cost for n in named) <= seat.budget:
             candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
-    best = max(candidates, key=lambda c: planner.combo_value(c, utilities))
+    unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
+    best = max(unique, key=lambda c: planner.combo_value(c, utilities))
     order = {m.id: i for i, m in enumerate(legal)}
     best.sort(key=lambda m: order[m.id])
     moves = tuple(Order(m.id, m.argument or "") for m in best)

@@ -26,6 +26,14 @@ def round_rng(seed: int, round_number: int) -> random.Random:
     return random.Random(seed * 1_000_003 + round_number * 7_919 + 17)
 
 
+def _bounds(scenario: Scenario) -> dict[str, tuple[float, float, str | None]]:
+    """Each metric's range and balancing metric, looked up once per scenario."""
+    memo = scenario.memo("bounds")
+    if not memo:
+        memo.update({m.id: (m.min, m.max, m.balance) for m in scenario.metrics})
+    return memo
+
+
 class _Round:
     """The mutable working state of one resolution (never escapes the engine)."""
 
@@ -34,6 +42,7 @@ class _Round:
         self.state = state
         self.rng = rng
         self.records: list[Record] = []
+        self.bounds = _bounds(scenario)
 
     def apply(
         self,
@@ -45,14 +54,14 @@ class _Round:
         draw: float | None = None,
     ) -> None:
         """Change a metric within its range; a balancing metric absorbs the opposite change."""
-        metric = self.scenario.metric(metric_id)
+        low, high, balance = self.bounds[metric_id]
         metrics = self.state.metrics
         before = metrics[metric_id]
-        delta = min(max(before + amount, metric.min), metric.max) - before
-        if metric.balance is not None and delta:
-            other = self.scenario.metric(metric.balance)
-            held = metrics[other.id]
-            delta = held - min(max(held - delta, other.min), other.max)
+        delta = min(max(before + amount, low), high) - before
+        if balance is not None and delta:
+            other_low, other_high, _ = self.bounds[balance]
+            held = metrics[balance]
+            delta = held - min(max(held - delta, other_low), other_high)
         after = round(before + delta, 4)
         metrics[metric_id] = after
         self.records.append(
@@ -69,19 +78,19 @@ class _Round:
                 draw,
             )
         )
-        if metric.balance is not None and delta:
-            held = metrics[metric.balance]
-            metrics[metric.balance] = round(held - delta, 4)
+        if balance is not None and delta:
+            held = metrics[balance]
+            metrics[balance] = round(held - delta, 4)
             self.records.append(
                 Record(
                     self.state.round,
                     "effect",
                     source,
                     seat,
-                    metric.balance,
+                    balance,
                     held,
-                    metrics[metric.balance],
-                    round(metrics[metric.balance] - held, 4),
+                    metrics[balance],
+                    round(metrics[balance] - held, 4),
                     delayed_from,
                     detail=f"balances {metric_id}",
                 )

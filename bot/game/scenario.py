@@ -338,7 +338,7 @@ class Scenario(Model):
             found = exprs[text] = parse(text)
         return found
 
-    def memo(self, key: str) -> dict[str, Any]:
+    def memo(self, key: str) -> dict[Any, Any]:
         """A per-scenario dict for derived tables that hot loops would otherwise rebuild.
 
         Scenarios are immutable, so anything computed purely from one can be kept here.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 RecordKind = Literal[
     "order",  # a seat ordered a move
@@ -56,9 +56,12 @@ class Pending:
     origin: int
 
 
-@dataclass(frozen=True)
-class Record:
-    """One line of the engine's account of a round: what happened and why."""
+class Record(NamedTuple):
+    """One line of the engine's account of a round: what happened and why.
+
+    A NamedTuple rather than a frozen dataclass: the engine makes tens of these per round and
+    a tuple is several times cheaper to build, while staying immutable.
+    """
 
     round: int
     kind: RecordKind
@@ -74,7 +77,12 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a JSON-ready dict, without empty fields."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in zip(self._fields, self, strict=True) if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        """Rebuild a record stored with ``to_dict``."""
+        return cls(**data)
 
 
 @dataclass
