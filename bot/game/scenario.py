@@ -42,10 +42,13 @@ class PlayerCount(Model):
     max: Annotated[int, Field(ge=1, le=50)] = 12
 
 
+ScenarioId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+
+
 class Meta(Model):
     """What the scenario is and where it comes from."""
 
-    id: Id
+    id: ScenarioId  # a built-in scenario's id is its file name
     title: Name
     version: Annotated[str, StringConstraints(pattern=r"^\d{1,4}(\.\d{1,4}){0,2}$")]
     author: Name
