@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.game.env import StateEnv
 from bot.game.legal import legal_moves
-from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
+from bot.game.scenario import Effect, Goal, Interaction, Metric, Move, Scenario, Seat
 from bot.game.scoring import goal_fraction
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.game.view import seat_view
@@ -57,10 +57,8 @@ def _expected(scenario: Scenario, effects: Sequence[Effect], env: StateEnv) -> d
     return deltas
 
 
-def _gain(
-    scenario: Scenario, seat: Seat, known: Mapping[str, float], deltas: Mapping[str, float]
-) -> float:
-    """How many goal points the changes would win (or lose) for the seat."""
+def _goal_table(scenario: Scenario, seat: Seat) -> list[tuple[Goal, Metric, float]]:
+    """The seat's goals with their metrics and weights scaled to goal points (kept per scenario)."""
     memo = scenario.memo("goals")
     goals = memo.get(seat.id)
     if goals is None:
@@ -68,15 +66,7 @@ def _gain(
         goals = memo[seat.id] = [
             (g, scenario.metric(g.metric), g.weight * scale) for g in seat.goals
         ]
-    total = 0.0
-    for goal, metric, weight in goals:
-        change = deltas.get(goal.metric)
-        if not change:
-            continue
-        now = known[goal.metric]
-        then = min(max(now + change, metric.min), metric.max)
-        total += weight * (goal_fraction(metric, goal, then) - goal_fraction(metric, goal, now))
-    return total
+    return goals
 
 
 def _own_interactions(scenario: Scenario, seat_id: str) -> list[tuple[Interaction, frozenset[str]]]:
@@ -105,6 +95,21 @@ class _Planner:
         self.known = {k: (state.start[k] if v is None else v) for k, v in view.items()}
         self.rules = _own_interactions(scenario, seat.id)
         self._env = StateEnv(state, metrics=self.known)
+        # Each goal's metric, value now and fraction met now: only the "then" side varies.
+        self.goals = [
+            (g.metric, m, g, w, self.known[g.metric], goal_fraction(m, g, self.known[g.metric]))
+            for g, m, w in _goal_table(scenario, seat)
+        ]
+
+    def gain(self, deltas: Mapping[str, float]) -> float:
+        """How many goal points the changes would win (or lose) for the seat."""
+        total = 0.0
+        for metric_id, metric, goal, weight, now, before in self.goals:
+            change = deltas.get(metric_id)
+            if change:
+                then = min(max(now + change, metric.min), metric.max)
+                total += weight * (goal_fraction(metric, goal, then) - before)
+        return total
 
     def env(self, played: frozenset[str]) -> StateEnv:
         # One environment, re-pointed at each candidate: it caches the history it reads.
@@ -115,7 +120,7 @@ class _Planner:
         deltas = expected_deltas(self.scenario, move.effects, self.env(frozenset((move.id,))))
         lean = self.seat.ai.prefer.get(move.id, 0.0)
         noise = self.rng.gauss(0.0, self.seat.ai.noise) if self.seat.ai.noise else 0.0
-        return _gain(self.scenario, self.seat, self.known, deltas) + lean + noise
+        return self.gain(deltas) + lean + noise
 
     def combo_value(self, combo: list[Move], utilities: Mapping[str, float]) -> float:
         value = sum(utilities[m.id] for m in combo)
@@ -124,7 +129,7 @@ class _Planner:
         for rule, named in self.rules:
             if named & played and self.scenario.expr(rule.when or "").evaluate(env):
                 deltas = expected_deltas(self.scenario, rule.effects, env)
-                value += _gain(self.scenario, self.seat, self.known, deltas)
+                value += self.gain(deltas)
         return value
 
     def fill(
@@ -173,12 +178,7 @@ def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str
         decision = planner.scenario.event(event_id).decision
         assert decision is not None  # only events with a decision wait for an answer
         values = {
-            o.id: _gain(
-                planner.scenario,
-                planner.seat,
-                planner.known,
-                expected_deltas(planner.scenario, o.effects, env),
-            )
+            o.id: planner.gain(expected_deltas(planner.scenario, o.effects, env))
             + planner.rng.gauss(0.0, planner.seat.ai.noise or 1e-9)
             for o in decision.options
         }
