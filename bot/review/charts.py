@@ -1,0 +1,192 @@
+"""PNG charts of a (redacted) record: scores per seat and metrics over the rounds.
+
+Drawn with matplotlib's Agg canvas on a fresh ``Figure`` (never pyplot, so no global state and
+no GUI backend), sized to stay legible when Discord shows them at about 400 pixels wide. Seats
+are drawn in their scenario colours, the colours their embeds use. Drawing is CPU work: from the
+event loop call ``render_charts`` (or ``in_thread``), which runs it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import math
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.review.record import MatchRecord
+
+WIDTH_PX = 800
+DPI = 100
+PREVIEW_PX = 400  # how wide Discord shows an attached image in a message or embed
+FONT_PT = 16
+TITLE_PT = 18
+MAX_METRICS = 6
+# Okabe-Ito: a palette people with colour-blindness can tell apart (metrics are not seats).
+METRIC_COLOURS = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#d55e00",
+    "#56b4e9",
+    "#000000",
+    "#f0e442",
+)
+_LOCK = threading.Lock()  # matplotlib's text and font caches are not documented thread-safe
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: a file name for the attachment, the PNG, and a text alternative."""
+
+    filename: str
+    png: bytes
+    alt: str
+
+
+def _values(series: Sequence[float | None]) -> list[float]:
+    return [math.nan if v is None else float(v) for v in series]
+
+
+def _figure(title: str, legend_rows: int) -> tuple[Figure, Axes]:
+    height = 4.6 + 0.42 * legend_rows
+    fig = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_title(title, fontsize=TITLE_PT, loc="left", fontweight="bold")
+    ax.tick_params(labelsize=FONT_PT)
+    ax.grid(True, alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _finish(ax: Axes, rounds: int) -> None:
+    ax.set_xlim(-0.2, max(rounds, 1) + 0.2)
+    ax.set_xticks(range(rounds + 1), ["Start", *[str(i) for i in range(1, rounds + 1)]])
+    ax.set_xlabel("Round", fontsize=FONT_PT)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            ncols=2,
+            fontsize=FONT_PT,
+            frameon=False,
+            handlelength=1.4,
+        )
+
+
+def scores_figure(record: MatchRecord) -> Figure:
+    """The figure of every visible seat's score over the rounds, in the seats' colours."""
+    seats = [s for s in record.seats if any(v is not None for v in record.score_series(s.id))]
+    fig, ax = _figure("Scores", math.ceil(len(seats) / 2))
+    rounds = len(record.rounds)
+    for seat in seats:
+        ax.plot(
+            range(rounds + 1),
+            _values(record.score_series(seat.id)),
+            color=seat.colour,
+            linewidth=3.2,
+            marker="o",
+            markersize=7,
+            label=seat.name,
+        )
+    ax.set_ylabel("Score", fontsize=FONT_PT)
+    _finish(ax, rounds)
+    return fig
+
+
+def moved_metrics(record: MatchRecord, limit: int = MAX_METRICS) -> list[str]:
+    """The visible metrics that moved most over the match (summed round-to-round changes)."""
+    moves = []
+    for index, metric in enumerate(record.metrics):
+        values = [v for v in record.series(metric.id) if v is not None]
+        if metric.hidden or len(values) < 2:
+            continue
+        span = (metric.max - metric.min) or 1.0
+        total = sum(abs(b - a) for a, b in itertools.pairwise(values)) / span
+        if total > 0:
+            moves.append((-total, index, metric.id))
+    return [m[2] for m in sorted(moves)[:limit]]
+
+
+def metrics_figure(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> Figure:
+    """The figure of some metrics over the rounds (by default the ones that moved most)."""
+    chosen = list(metric_ids) if metric_ids is not None else moved_metrics(record)
+    chosen = [m for m in chosen if not record.metric(m).hidden]
+    fig, ax = _figure("How the situation changed", math.ceil(len(chosen) / 2))
+    rounds = len(record.rounds)
+    for index, metric_id in enumerate(chosen):
+        metric = record.metric(metric_id)
+        ax.plot(
+            range(rounds + 1),
+            _values(record.series(metric_id)),
+            color=METRIC_COLOURS[index % len(METRIC_COLOURS)],
+            linestyle="-" if index < len(METRIC_COLOURS) else "--",
+            linewidth=3.2,
+            label=metric.name + (f" ({metric.unit})" if metric.unit else ""),
+        )
+    _finish(ax, rounds)
+    return fig
+
+
+def png(fig: Figure) -> bytes:
+    """Render a figure to PNG bytes."""
+    buffer = io.BytesIO()
+    with _LOCK:
+        FigureCanvasAgg(fig).print_png(buffer)  # type: ignore[no-untyped-call]
+    return buffer.getvalue()
+
+
+def scores_png(record: MatchRecord) -> bytes:
+    """The scores chart as PNG bytes."""
+    return png(scores_figure(record))
+
+
+def metrics_png(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> bytes:
+    """The metrics chart as PNG bytes."""
+    return png(metrics_figure(record, metric_ids))
+
+
+def charts(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> list[Chart]:
+    """The match's charts: scores (when any are visible), then metrics."""
+    made = []
+    label = f"match-{record.match.id}" if record.match.id is not None else "match"
+    if any(v is not None for s in record.seats for v in record.score_series(s.id)):
+        names = ", ".join(s.name for s in record.seats)
+        made.append(
+            Chart(f"{label}-scores.png", scores_png(record), f"Scores over the rounds: {names}")
+        )
+    chosen = list(metric_ids) if metric_ids is not None else moved_metrics(record)
+    if chosen:
+        names = ", ".join(record.metric(m).name for m in chosen)
+        made.append(
+            Chart(
+                f"{label}-metrics.png",
+                metrics_png(record, chosen),
+                f"Metrics over the rounds: {names}",
+            )
+        )
+    return made
+
+
+T = TypeVar("T")
+
+
+async def in_thread(work: Callable[[], T]) -> T:
+    """Run chart drawing (or any CPU work) off the event loop."""
+    return await asyncio.to_thread(work)
+
+
+async def render_charts(
+    record: MatchRecord, metric_ids: Sequence[str] | None = None
+) -> list[Chart]:
+    """``charts`` in a worker thread, for use from the Discord event loop."""
+    return await asyncio.to_thread(charts, record, metric_ids)

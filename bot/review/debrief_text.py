@@ -1,0 +1,77 @@
+"""The debrief in Markdown lines: posted in Discord (``short``) and part of the Markdown export.
+
+Discord renders the same Markdown, so one function serves both: split the lines into embeds
+with ``bot.discord.pages.embeds`` (it breaks only between lines).
+"""
+
+from __future__ import annotations
+
+from bot.review.debrief import Debrief, Note, SeatResult
+from bot.review.text import md, round_title, signed
+
+ARGUMENT_QUOTE = 300  # characters of an argument quoted under a turning point
+
+
+def _quote(text: str, limit: int) -> str:
+    flat = md(text)
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip("\\") + "…"
+
+
+def score_lines(seat: SeatResult, detail: bool = True) -> list[str]:
+    """A seat's final score and how it was made up."""
+    trophy = " 🏆" if seat.winner else ""
+    parts = [f"goals {seat.goal_points:.1f}"]
+    if seat.objective_points:
+        parts.append(f"objectives {seat.objective_points:g}")
+    if seat.bonus:
+        parts.append(f"ending {seat.bonus:+g}")
+    lines = [f"- **{md(seat.name)}**{trophy}: {seat.score:.1f} ({', '.join(parts)})"]
+    if detail:
+        lines += [f"  - {md(g.line())}" for g in seat.goals]
+        for objective in seat.objectives:
+            state = "met" if objective.met else "not met"
+            lines.append(f"  - Secret objective: {md(objective.text)} ({state})")
+    return lines
+
+
+def turning_point_lines(debrief: Debrief, arguments: bool = True) -> list[str]:
+    """The turning points, each with its causes (and the arguments behind the moves)."""
+    lines = []
+    for number, point in enumerate(debrief.turning_points, 1):
+        lines.append(
+            f"{number}. **{md(round_title(point.round, point.label))}: {md(point.name)}** "
+            f"{point.before:.1f} → {point.after:.1f} ({signed(point.change)})"
+        )
+        for cause in point.causes[:4]:
+            lines.append(f"   - {md(cause.line())}")
+            if arguments and cause.argument:
+                lines.append(f"     “{_quote(cause.argument, ARGUMENT_QUOTE)}”")
+    return lines
+
+
+def note_line(note: Note) -> str:
+    """A note, with what it is about and when."""
+    if note.kind == "scenario" or not note.name:
+        return f"- {md(note.text)}"
+    return f"- **{md(note.name)}** ({note.when}): {md(note.text)}"
+
+
+def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
+    """The debrief as Markdown lines; ``short`` keeps the key notes only (for Discord)."""
+    lines = [f"**{md(debrief.title)}**"]
+    if debrief.ending:
+        text = f": {md(debrief.ending_text)}" if debrief.ending_text else ""
+        lines += ["", f"Ending: **{md(debrief.ending)}**{text}"]
+    lines += ["", "**Final scores against each seat's goals**"]
+    for seat in sorted(debrief.seats, key=lambda s: -s.score):
+        lines += score_lines(seat)
+    lines += ["", "**Turning points**"]
+    lines += turning_point_lines(debrief, arguments=True) or ["Nothing moved."]
+    notes = debrief.key_notes if short else debrief.notes
+    if notes:
+        lines += ["", "**What the scenario's notes say about this match**"]
+        lines += [note_line(n) for n in notes]
+    if debrief.questions:
+        lines += ["", "**Questions for discussion**"]
+        lines += [f"{i}. {md(q)}" for i, q in enumerate(debrief.questions, 1)]
+    return lines

@@ -1,0 +1,285 @@
+"""The match record: everything a reviewer may read about one match, as versioned JSON.
+
+The models are the schema: ``MatchRecord.model_json_schema()`` is what ``levers export --schema``
+prints and ``docs/match-record.md`` explains field by field. Bump ``RECORD_VERSION`` (and the
+doc's changelog) for any change that an existing reader could trip on.
+
+A record never holds Discord objects; player ids are plain text. Values a viewer may not see are
+``None`` (metrics, scores) or left out (secret objectives, the seed, the final state), and
+``redacted`` says so (see ``bot.review.redact``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.game.state import MatchState, Record
+
+RECORD_FORMAT: Literal["levers-match-record"] = "levers-match-record"
+RECORD_VERSION: Literal[1] = 1
+
+Status = Literal["lobby", "running", "finished", "ended"]
+"""``running`` (rounds being played), ``finished`` (the rules ended it: last round or an ending),
+``ended`` (stopped early by the host or a moderator); ``lobby`` before round 1."""
+
+OrderSource = Literal["players", "ai", "hold"]
+
+
+class Model(BaseModel):
+    """Base of every record model: unknown keys refused, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScenarioRef(Model):
+    """Which scenario, exactly, the match was played with."""
+
+    id: str
+    version: str
+    title: str
+    sha256: str | None = None
+    source: str = ""
+    language: str = "en"
+
+
+class MatchInfo(Model):
+    """Where, when and how the match was played."""
+
+    id: int | None = None
+    guild_id: str | None = None
+    channel_id: str | None = None
+    host: str | None = None
+    status: Status
+    rounds_played: int
+    last_round: int
+    seed: int | None = None
+    settings: dict[str, Any] = {}
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    end_reason: str | None = None
+    ended_by: str | None = None
+
+
+class MetricInfo(Model):
+    """A metric: its name and range, whether the public sees it, whether this copy hides it."""
+
+    id: str
+    name: str
+    unit: str = ""
+    min: float
+    max: float
+    start: float
+    public: bool
+    hidden: bool = False
+
+
+class HolderInfo(Model):
+    """A player who holds (or held) a seat."""
+
+    player: str
+    name: str
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class GoalInfo(Model):
+    """One of a seat's public goals."""
+
+    metric: str
+    kind: Literal["at_least", "at_most", "near"]
+    target: float
+    weight: float
+
+
+class ObjectiveInfo(Model):
+    """A seat's secret objective; ``met`` is known once the match is over."""
+
+    id: str
+    text: str
+    points: float
+    met: bool | None = None
+
+
+class SeatInfo(Model):
+    """A seat, who held it, its goals, and (when visible) its secret objectives."""
+
+    id: str
+    name: str
+    colour: str
+    ai: bool
+    holders: list[HolderInfo] = []
+    goals: list[GoalInfo] = []
+    objectives: list[ObjectiveInfo] | None = None
+
+
+class RecordEntry(Model):
+    """One of the engine's records (``bot.game.state.Record``), as stored."""
+
+    round: int
+    kind: str
+    source: str
+    seat: str | None = None
+    metric: str | None = None
+    before: float | None = None
+    after: float | None = None
+    delta: float | None = None
+    delayed_from: int | None = None
+    draw: float | None = None
+    detail: str | None = None
+
+    @classmethod
+    def of(cls, record: Record) -> RecordEntry:
+        """The entry for an engine record."""
+        return cls(**record.to_dict())
+
+    def to_engine(self) -> Record:
+        """The engine record again (for the shared narrative renderer)."""
+        data = self.model_dump(exclude_none=True)
+        return Record(**data)
+
+
+class OrderInfo(Model):
+    """One move a seat ordered, with its public argument."""
+
+    move: str
+    name: str
+    cost: int
+    argument: str = ""
+    rating: float | None = None
+
+
+class SeatTurn(Model):
+    """A seat's orders in one round and who decided them, when.
+
+    ``on_time`` is True when the seat's players submitted before the orders locked, False when
+    they held the seat but missed it (the AI or a hold stood in), None for a seat nobody held.
+    """
+
+    seat: str
+    source: OrderSource
+    submitted_by: str | None = None
+    submitted_at: datetime | None = None
+    locked_at: datetime | None = None
+    on_time: bool | None = None
+    orders: list[OrderInfo] = []
+    decisions: dict[str, str] = {}
+
+
+class ModAction(Model):
+    """A moderator's (or the host's) action on the match: pause, resume, kick, end, ..."""
+
+    at: datetime | None = None
+    round: int
+    actor: str | None = None
+    action: str
+    seat: str | None = None
+    detail: dict[str, Any] = {}
+
+
+class RoundInfo(Model):
+    """One resolved round: orders, the engine's records, the state and scores after it."""
+
+    round: int
+    label: str = ""
+    resolved_at: datetime | None = None
+    turns: list[SeatTurn] = []
+    records: list[RecordEntry] = []
+    metrics: dict[str, float | None] = {}
+    scores: dict[str, float | None] = {}
+    moderation: list[ModAction] = []
+
+
+class Opening(Model):
+    """The state before round 1 (round 1's events already drawn) and the records of the draw."""
+
+    records: list[RecordEntry] = []
+    metrics: dict[str, float | None] = {}
+    scores: dict[str, float | None] = {}
+
+
+class Result(Model):
+    """How the match ended: the ending, final scores and winners, the final engine state."""
+
+    ending: str | None = None
+    ending_name: str | None = None
+    scores: dict[str, float] = {}
+    winners: list[str] = []
+    state: dict[str, Any] | None = None
+
+    def final_state(self) -> MatchState | None:
+        """The engine's final state (for debrief conditions), when the record holds it."""
+        return None if self.state is None else MatchState.from_dict(self.state)
+
+
+class MatchRecord(Model):
+    """A whole match as reviewers get it (see docs/match-record.md)."""
+
+    format: Literal["levers-match-record"] = RECORD_FORMAT
+    version: Literal[1] = RECORD_VERSION
+    viewer: str | None = Field(
+        default=None, description="the seat this copy was cut for; None: the public or everyone"
+    )
+    redacted: bool = False
+    match: MatchInfo
+    scenario: ScenarioRef
+    metrics: list[MetricInfo]
+    seats: list[SeatInfo]
+    opening: Opening
+    rounds: list[RoundInfo] = []
+    moderation: list[ModAction] = []
+    result: Result | None = None
+
+    @property
+    def over(self) -> bool:
+        """True once the match has finished or was ended."""
+        return self.match.status in ("finished", "ended")
+
+    def seat(self, seat_id: str) -> SeatInfo:
+        """The seat with this id (KeyError when there is none)."""
+        for seat in self.seats:
+            if seat.id == seat_id:
+                return seat
+        raise KeyError(seat_id)
+
+    def metric(self, metric_id: str) -> MetricInfo:
+        """The metric with this id (KeyError when there is none)."""
+        for metric in self.metrics:
+            if metric.id == metric_id:
+                return metric
+        raise KeyError(metric_id)
+
+    def round(self, number: int) -> RoundInfo:
+        """The resolved round with this number (KeyError when there is none)."""
+        for played in self.rounds:
+            if played.round == number:
+                return played
+        raise KeyError(number)
+
+    def series(self, metric_id: str) -> list[float | None]:
+        """A metric's value at the opening and after each round (None where hidden)."""
+        values = [self.opening.metrics.get(metric_id)]
+        values += [r.metrics.get(metric_id) for r in self.rounds]
+        return values
+
+    def score_series(self, seat_id: str) -> list[float | None]:
+        """A seat's score at the opening and after each round (None where hidden)."""
+        values = [self.opening.scores.get(seat_id)]
+        values += [r.scores.get(seat_id) for r in self.rounds]
+        return values
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The record as JSON text: keys in model order, times in ISO 8601, empty fields left out.
+
+        Only fields whose absence reads back as None are left out; None inside a mapping
+        (a hidden metric's value) is kept.
+        """
+        return self.model_dump_json(indent=indent, exclude_none=True)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> MatchRecord:
+        """Read a record written by ``to_json`` (raises pydantic's ValidationError)."""
+        return cls.model_validate_json(text)

@@ -1,0 +1,85 @@
+"""What a viewer may see of a match record: the single gate every renderer goes through.
+
+While a match runs (or waits in the lobby):
+- every seat's secret objectives are hidden from everyone but that seat;
+- a metric the viewer does not see exactly (``bot.game.view.sight``) is hidden: its values
+  become None, and the engine records that would give it away (its changes, misses, scheduled
+  effects, threshold levels) are left out;
+- a seat's score is hidden when one of its goals is on such a metric (it would reveal it);
+- the seed and the engine's full state are left out (with them anyone could recompute every
+  hidden value, since the rules are deterministic).
+Once the match has finished or was ended, everything is shown to everyone.
+"""
+
+from __future__ import annotations
+
+from bot.game.scenario import Scenario
+from bot.game.view import sight
+from bot.review.record import MatchRecord, RecordEntry, RoundInfo, SeatInfo
+
+_METRIC_KINDS = ("effect", "miss", "scheduled")
+_LEVEL_KINDS = ("threshold_on", "threshold_off")
+
+
+def hidden_metrics(scenario: Scenario, viewer: str | None) -> frozenset[str]:
+    """Ids of the metrics the viewer (a seat id, or None for the public) does not see exactly."""
+    return frozenset(m.id for m in scenario.metrics if sight(m, viewer) != "exact")
+
+
+def _records(records: list[RecordEntry], hidden: frozenset[str]) -> list[RecordEntry]:
+    kept = []
+    for rec in records:
+        if rec.metric in hidden and rec.kind in _METRIC_KINDS:
+            continue
+        if rec.metric in hidden and rec.kind in _LEVEL_KINDS:
+            rec = rec.model_copy(update={"metric": None, "after": None})
+        kept.append(rec)
+    return kept
+
+
+def _values(values: dict[str, float | None], hidden: frozenset[str]) -> dict[str, float | None]:
+    return {k: (None if k in hidden else v) for k, v in values.items()}
+
+
+def _seat(seat: SeatInfo, viewer: str | None) -> SeatInfo:
+    return seat if seat.id == viewer else seat.model_copy(update={"objectives": None})
+
+
+def _round(played: RoundInfo, hidden: frozenset[str], blind: frozenset[str]) -> RoundInfo:
+    return played.model_copy(
+        update={
+            "records": _records(played.records, hidden),
+            "metrics": _values(played.metrics, hidden),
+            "scores": {k: (None if k in blind else v) for k, v in played.scores.items()},
+        }
+    )
+
+
+def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> MatchRecord:
+    """The record as ``viewer`` (a seat id, or None for the public) may see it now.
+
+    A finished or ended match is returned whole; a running one is cut as the module says.
+    """
+    if record.over:
+        return record.model_copy(update={"viewer": viewer})
+    hidden = hidden_metrics(scenario, viewer)
+    blind = frozenset(s.id for s in scenario.seats if any(g.metric in hidden for g in s.goals))
+    opening = record.opening.model_copy(
+        update={
+            "records": _records(record.opening.records, hidden),
+            "metrics": _values(record.opening.metrics, hidden),
+            "scores": {k: (None if k in blind else v) for k, v in record.opening.scores.items()},
+        }
+    )
+    return record.model_copy(
+        update={
+            "viewer": viewer,
+            "redacted": True,
+            "match": record.match.model_copy(update={"seed": None}),
+            "metrics": [m.model_copy(update={"hidden": m.id in hidden}) for m in record.metrics],
+            "seats": [_seat(s, viewer) for s in record.seats],
+            "opening": opening,
+            "rounds": [_round(r, hidden, blind) for r in record.rounds],
+            "result": None,
+        }
+    )

@@ -1,0 +1,49 @@
+"""Replaying a match from its record alone: the scenario, the seed and the orders.
+
+A full record (not a redacted one: it has no seed) replays exactly: every round's engine
+records and metrics come out equal, so a JSON export is enough to check a match's account.
+"""
+
+from __future__ import annotations
+
+from bot.game.engine import new_match, resolve_round, round_rng
+from bot.game.errors import GameError
+from bot.game.scenario import Scenario
+from bot.game.state import Order, SeatOrders
+from bot.review.record import MatchRecord, RecordEntry, RoundInfo
+
+
+def orders_of(played: RoundInfo) -> dict[str, SeatOrders]:
+    """The orders the engine got in a round, rebuilt from the record."""
+    return {
+        turn.seat: SeatOrders(
+            moves=tuple(Order(o.move, o.argument, o.rating) for o in turn.orders),
+            decisions=dict(turn.decisions),
+        )
+        for turn in played.turns
+    }
+
+
+def replay_problems(scenario: Scenario, record: MatchRecord) -> list[str]:
+    """Where a replay from the record's seed and orders differs from the record (empty: none).
+
+    ``scenario`` must be the one the record names (compare ``record.scenario.sha256``).
+    """
+    seed = record.match.seed
+    if seed is None:
+        return ["the record has no seed (a redacted copy cannot be replayed)"]
+    opening = new_match(scenario, round_rng(seed, 0), record.match.last_round)
+    if [RecordEntry.of(r) for r in opening.records] != record.opening.records:
+        return ["the opening's records differ"]
+    state = opening.state
+    for played in record.rounds:
+        try:
+            result = resolve_round(scenario, state, orders_of(played), round_rng(seed, state.round))
+        except GameError as err:
+            return [f"round {played.round}: the engine refused the orders: {err}"]
+        if [RecordEntry.of(r) for r in result.records] != played.records:
+            return [f"round {played.round}: the engine's records differ"]
+        if dict(result.state.metrics) != played.metrics:
+            return [f"round {played.round}: the metrics differ"]
+        state = result.state
+    return []
