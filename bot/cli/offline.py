@@ -15,6 +15,7 @@ from bot.game.report import simulate
 from bot.game.scenario import Scenario
 from bot.game.validate import ScenarioInvalid, load_scenario_report
 from bot.game.yaml_safe import YamlError, load_yaml
+from bot.library.lint import DEFAULT_MATCHES, lint
 from bot.scenarios import ScenarioNotFound, read_scenario
 
 
@@ -22,6 +23,11 @@ def register(commands: Any) -> None:
     """Add this module's subcommands to the ``levers`` parser."""
     p = commands.add_parser("validate", help="check scenario files; FILE:LINE: field: message")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--lint", action="store_true", help="also warn about balance, from simulated AI matches"
+    )
+    p.add_argument("--matches", type=int, default=DEFAULT_MATCHES, help="matches for --lint")
+    p.add_argument("--seed", type=int, default=0, help="seed for --lint")
     p.set_defaults(handler=cmd_validate)
 
     p = commands.add_parser("schema", help="print the JSON Schema of scenario files")
@@ -38,7 +44,14 @@ def register(commands: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Exit 0 when every file is valid; otherwise print each problem and exit 1."""
+    """Exit 0 when every file is valid (warnings allowed); otherwise print each problem, exit 1.
+
+    With ``--lint``, valid files are also played ``--matches`` times with the AI in every seat
+    and the balance lint's warnings are printed in the same ``FILE:LINE: path: warning:`` form.
+    """
+    if args.lint and not 1 <= args.matches <= 100_000:
+        print("levers validate: --matches must be between 1 and 100000", file=sys.stderr)
+        return 2
     status = 0
     for name in args.files:
         path = Path(name)
@@ -49,7 +62,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             status = 1
             continue
         try:
-            _scenario, warnings = load_scenario_report(raw, name)
+            scenario, warnings = load_scenario_report(raw, name)
         except ScenarioInvalid as err:
             for problem in err.problems:
                 print(problem.format(name))
@@ -57,7 +70,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         for warning in warnings:
             print(warning.format(name))
-        print(f"{name}: ok", file=sys.stderr)
+        if not args.lint:
+            print(f"{name}: ok", file=sys.stderr)
+            continue
+        _stats, balance = lint(scenario, raw, args.matches, args.seed)
+        for warning in balance:
+            print(warning.format(name))
+        print(
+            f"{name}: ok; {len(balance)} balance warnings from {args.matches} matches",
+            file=sys.stderr,
+        )
     return status
 
 

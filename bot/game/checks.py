@@ -44,7 +44,8 @@ class _Checker:
         self.found.append((path, message, "warning"))
 
     def condition(self, path: Path, text: str) -> Expr | None:
-        """Parse a condition and check every name and argument it uses."""
+        """Parse a condition and check its names and arguments (None if anything is wrong)."""
+        errors_before = len(self.found)
         try:
             expr = parse(text)
         except ExprError as err:
@@ -59,7 +60,7 @@ class _Checker:
                 problem = self._argument(kind, arg, call.args)
                 if problem:
                     self.error(path, f"column {call.column}: {call.name}(): {problem}")
-        return expr
+        return expr if len(self.found) == errors_before else None
 
     def _argument(self, kind: str, arg: str | float, args: tuple[str | float, ...]) -> str | None:
         known = {

@@ -107,6 +107,7 @@ async def test_drawing_runs_off_the_event_loop() -> None:
     stop = True
     await task
     assert len(made) == 2
-    # The loop kept ticking while the charts were drawn: at least a third of the ticks it
-    # would have made in that time (blocking it would have allowed at most one or two).
-    assert ticks >= max(3, took / 0.005 / 3)
+    # The loop kept ticking while the charts were drawn (drawing on the loop would have
+    # allowed at most one tick). Not a ratio of the elapsed time: that would be a timing
+    # assertion, flaky on a loaded machine.
+    assert took > 0 and ticks >= 3
