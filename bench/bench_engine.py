@@ -33,9 +33,13 @@ def main() -> None:
     seats = len(scenario.seat_ids)
     ai_round_us = (ai_s / ai_rounds - base_s / base_rounds) * 1e6
     print(f"scenario: {default_id()} ({seats} seats), {MATCHES} matches each")
-    print(f"hold baseline : {MATCHES / base_s:8.0f} matches/s  ({base_s:.2f} s, {base_rounds} rounds)")
+    print(
+        f"hold baseline : {MATCHES / base_s:8.0f} matches/s  ({base_s:.2f} s, {base_rounds} rounds)"
+    )
     print(f"AI every seat : {MATCHES / ai_s:8.0f} matches/s  ({ai_s:.2f} s, {ai_rounds} rounds)")
     print(f"AI / baseline time ratio: {ai_s / base_s:.2f}x")
-    print(f"AI cost per round (all seats): {ai_round_us:.0f} us; per seat: {ai_round_us / seats:.0f} us")
+    print(
+        f"AI cost per round (all seats): {ai_round_us:.0f} us; per seat: {ai_round_us / seats:.0f} us"
+    )
     verdict = "met" if ai_s <= 5.0 else "NOT met"
     print(f"target 1,000 AI matches <= 5 s: {verdict} ({ai_s:.2f} s)")
