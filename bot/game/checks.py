@@ -90,15 +90,18 @@ class _Checker:
                 self.error((*here, "delay"), "the delay puts this effect after the last round")
             if effect.condition is not None:
                 expr = self.condition((*here, "condition"), effect.condition)
-                if expr is not None and expr.is_const() and not expr.evaluate(_ProbeEnv({}, False)):
+                if expr is not None and expr.is_const() and not expr.evaluate(_ProbeEnv({}, {})):
                     self.error((*here, "condition"), "this condition is always false")
 
 
-class _ProbeEnv:
-    """An environment with chosen metric values, where every call answers the same way."""
+CallKey = tuple[str, tuple[str | float, ...]]
 
-    def __init__(self, metrics: Mapping[str, float], calls: bool) -> None:
-        self.metrics, self.calls = metrics, calls
+
+class _ProbeEnv:
+    """An environment with chosen metric values and a chosen answer for each function call."""
+
+    def __init__(self, metrics: Mapping[str, float], answers: Mapping[CallKey, bool]) -> None:
+        self.metrics, self.answers = metrics, answers
 
     def value(self, name: str) -> float:
         return self.metrics.get(name, 1.0)
@@ -106,33 +109,52 @@ class _ProbeEnv:
     def call(
         self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]
     ) -> Value:
-        if FUNCTIONS[name].returns == "number":
-            return float(self.calls)
-        return self.calls
+        answer = self.answers.get((name, args), False)
+        return float(answer) if FUNCTIONS[name].returns == "number" else answer
+
+
+def _answer_sets(expr: Expr) -> list[dict[CallKey, bool]]:
+    """Ways the expression's calls might answer: every combination when there are few calls."""
+    keys = sorted(
+        {(c.name, c.args) for c in expr.calls() if not FUNCTIONS[c.name].builtin}, key=repr
+    )
+    if len(keys) <= 8:
+        return [
+            dict(zip(keys, bits, strict=True))
+            for bits in itertools.product((True, False), repeat=len(keys))
+        ]
+    rng = random.Random(0)
+    sets = [dict.fromkeys(keys, True), dict.fromkeys(keys, False)]
+    sets += [{k: rng.random() < 0.5 for k in keys} for _ in range(62)]
+    return sets
 
 
 def can_be_true(scenario: Scenario, expr: Expr) -> bool:
     """Whether some values within the metrics' ranges make the condition true.
 
     Tries each metric it names at its bounds, start and middle (a seeded sample when there are
-    too many combinations), with every function call answering true and then false.
+    too many combinations), with the function calls answering true or false in every
+    combination (a seeded sample when there are more than eight calls), in the first and the
+    last round.
     """
     names = sorted(n for n in expr.names() if n != "round")
     choices = []
     for name in names:
         m = scenario.metric(name)
         choices.append(sorted({m.min, m.max, m.start, (m.min + m.max) / 2}))
+    answer_sets = _answer_sets(expr)
+    budget = max(16, 20_000 // len(answer_sets))  # keeps the check well under a second
     combos: Iterator[tuple[float, ...]] | list[tuple[float, ...]]
-    if 4 ** len(names) <= 4096:
+    if 4 ** len(names) <= budget:
         combos = itertools.product(*choices)
     else:
         rng = random.Random(0)
-        combos = [tuple(rng.choice(c) for c in choices) for _ in range(4096)]
+        combos = [tuple(rng.choice(c) for c in choices) for _ in range(budget)]
     for combo in combos:
         values = dict(zip(names, combo, strict=True))
         for rnd in (1.0, float(scenario.meta.rounds)):
             values["round"] = rnd
-            if any(expr.evaluate(_ProbeEnv(values, calls)) for calls in (True, False)):
+            if any(expr.evaluate(_ProbeEnv(values, answers)) for answers in answer_sets):
                 return True
     return False
 

@@ -186,3 +186,29 @@ def test_yaml_11_booleans_do_not_pass_as_strings_or_bools() -> None:
     text = yaml.safe_dump(data, sort_keys=False).replace("name: Push", "name: no", 1)
     scenario, _warnings = load_scenario_report(text, "ok.yaml")
     assert scenario.moves[0].name == "no"  # YAML 1.2: a plain `no` is the text "no"
+
+
+def test_a_rule_that_needs_one_move_played_and_another_not_can_fire() -> None:
+    rule = {
+        "id": "alone",
+        "name": "Alone",
+        "when": 'played("red.push") and not played("blue.push")',
+        "effects": [{"metric": "a", "change": 1}],
+        "text": "t",
+    }
+    data = copy.deepcopy(BASE)
+    data["interactions"] = [rule]
+    scenario = load_scenario(yaml.safe_dump(data), "ok.yaml")
+    assert scenario.interactions[0].id == "alone"
+
+
+def test_a_rule_that_contradicts_itself_can_never_fire() -> None:
+    rule = {
+        "id": "never",
+        "name": "Never",
+        "when": 'played("red.push") and not played("red.push")',
+        "effects": [{"metric": "a", "change": 1}],
+        "text": "t",
+    }
+    problems = _problems(_with(lambda d: d.update(interactions=[rule])))
+    _has(problems, "interactions[0].when", "can never fire")
