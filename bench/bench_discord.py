@@ -1,0 +1,290 @@
+"""The Discord bot under load, through the test harness, against a file database.
+
+200 matches are set up through the services (not measured); then 1,000 players (five seats of
+each match, the sixth is the AI) each press Orders, pick a move, argue for it in the modal and
+submit, all at once: 4,000 interactions, 200 rounds resolved and revealed. The same interaction
+pattern is then played against a no-op bot that only acknowledges, in the same run. Reported:
+acknowledgment latency (INTERACTION_CREATE handed to discord.py → the callback reaching the fake
+Discord) p50 and p99, event-loop lag p99 (a 10 ms ticker), and peak resident memory.
+
+    make bench            # or: .venv/bin/python -m bench discord
+    LEVERS_BENCH_MATCHES=20 .venv/bin/python -m bench discord   # a smaller run
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+from pydantic import SecretStr
+
+from bot.discord.client import LeversBot
+from bot.discord.settings import Settings
+from bot.scenarios import default_id
+from bot.services.models import Actor
+from tests.discord import transcript
+from tests.discord.fake.payloads import FakeUser
+from tests.discord.fake.state import InteractionRecord, Sent
+from tests.discord.harness import Harness
+
+Figures = dict[str, float]
+MATCHES = int(os.environ.get("LEVERS_BENCH_MATCHES", "200"))
+WINDOW = float(os.environ.get("LEVERS_BENCH_WINDOW", "30"))
+PLAYERS_PER_MATCH = 5
+TICK = 0.010
+
+
+class NoopBot(LeversBot):
+    """The baseline: the same client, no cogs and no store; every interaction is acknowledged."""
+
+    async def setup_hook(self) -> None:
+        """Only acknowledge."""
+        self.add_listener(self._ack, "on_interaction")
+
+    async def _ack(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer()
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+class LagMeter:
+    """Event-loop lag: how late a 10 ms ticker wakes up."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            start = loop.time()
+            await asyncio.sleep(TICK)
+            self.samples.append(max(0.0, loop.time() - start - TICK))
+
+    def __enter__(self) -> LagMeter:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+def settings(folder: Path) -> Settings:
+    """A bench bot's settings: a file database in a temporary folder, no command sync."""
+    return Settings(
+        token=SecretStr("bench-token"),
+        database=folder / "bench.db",
+        sync_commands=True,
+        _env_file=None,
+    )
+
+
+async def set_up_matches(h: Harness) -> list[tuple[Sent, list[FakeUser]]]:
+    """MATCHES started matches (five players each), their briefings posted in their threads."""
+    services = h.runtime.services
+    stored = await services.scenarios.add_builtin(default_id())
+    found = []
+    for number in range(MATCHES):
+        players = [h.user(f"P{number}-{i}") for i in range(PLAYERS_PER_MATCH)]
+        host = Actor(str(players[0].id), players[0].name)
+        match = await services.matches.create(
+            host, stored.sha256, rounds=1, guild_id=str(h.guild_id), channel_id=str(h.channel_id)
+        )
+        for player, seat in zip(players, match.seats, strict=False):
+            await services.matches.take_seat(match.id, Actor(str(player.id)), seat.seat)
+        await services.matches.start(match.id, host)
+        await h.runtime.announcer.flush()
+        thread = int(await h.runtime.threads.of_match(match.id) or 0)
+        briefing = next(m for m in h.channel_messages(thread) if m.components())
+        found.append((briefing, players))
+    return found
+
+
+Records = list[tuple[str, InteractionRecord, float]]
+
+
+async def step(
+    h: Harness,
+    records: Records,
+    name: str,
+    start: InteractionRecord,
+    done: Callable[[InteractionRecord], bool],
+) -> InteractionRecord:
+    """Wait until the bot has finished with one interaction (events only, no polling)."""
+    await start.until(done)
+    records.append((name, start, h.http.clock() - start.created))
+    return start
+
+
+async def play(h: Harness, briefing: Sent, player: FakeUser, records: Records) -> None:
+    """One player: Orders, pick a move, argue in the modal, Submit."""
+    data = {"custom_id": briefing.component(label="Orders")["custom_id"], "component_type": 2}
+    opened = await step(
+        h,
+        records,
+        "orders",
+        h.start_interaction(player, 3, data, briefing.channel_id, briefing),
+        lambda r: bool(r.followups),
+    )
+    panel = h.http.messages[opened.followups[0]]
+    pick = transcript.pick_select(panel)
+    options: Any = pick["options"]
+    data = {"custom_id": pick["custom_id"], "component_type": 3, "values": [options[0]["value"]]}
+    modal_for = await step(
+        h,
+        records,
+        "pick",
+        h.start_interaction(player, 3, data, panel.channel_id, panel),
+        lambda r: r.modal is not None,
+    )
+    assert modal_for.modal is not None
+    fields = [{"type": 1, "components": [{"type": 4, "custom_id": "argument", "value": "because"}]}]
+    data = {"custom_id": modal_for.modal["custom_id"], "components": fields}
+    await step(
+        h,
+        records,
+        "argument",
+        h.start_interaction(player, 5, data, panel.channel_id, panel),
+        lambda r: r.edits > 0 or bool(r.followups),
+    )
+    data = {"custom_id": panel.component(label="Submit")["custom_id"], "component_type": 2}
+    await step(
+        h,
+        records,
+        "submit",
+        h.start_interaction(player, 3, data, panel.channel_id, panel),
+        lambda r: r.edits > 0 or bool(r.followups),
+    )
+
+
+async def play_noop(h: Harness, message: Sent, player: FakeUser, records: Records) -> None:
+    """The same four interactions against the no-op bot (each only acknowledged)."""
+    data = {"custom_id": message.components()[0]["custom_id"], "component_type": 2}
+    for name in ("orders", "pick", "argument", "submit"):
+        record = h.start_interaction(player, 3, data, message.channel_id, message)
+        await step(h, records, name, record, lambda r: bool(r.callbacks))
+
+
+Player = Callable[[Harness, Sent, FakeUser, Records], Awaitable[None]]
+
+
+async def measure(h: Harness, players: list[tuple[Sent, FakeUser]], run: Player) -> Figures:
+    """Players arrive over WINDOW seconds (the same seeded schedule for both bots)."""
+    arrivals = random.Random(2021)
+    records: Records = []
+
+    async def arrive(at: float, message: Sent, player: FakeUser) -> None:
+        await asyncio.sleep(at)  # a benchmark's load schedule (tests never sleep)
+        await run(h, message, player, records)
+
+    began = time.perf_counter()
+    with LagMeter() as lag:
+        await asyncio.gather(*(arrive(arrivals.uniform(0, WINDOW), m, p) for m, p in players))
+        await h.settle()
+    wall = time.perf_counter() - began
+    assert not h.http.failures, h.http.failures[:5]
+    acks = [(r.acked_at or 0) - r.created for _name, r, _done in records]
+    figures: Figures = {
+        "interactions": len(records),
+        "ack_p50_ms": 1000 * quantile(acks, 0.5),
+        "ack_p99_ms": 1000 * quantile(acks, 0.99),
+        "ack_max_ms": 1000 * max(acks),
+        "lag_p99_ms": 1000 * quantile(lag.samples, 0.99),
+        "wall_s": wall,
+    }
+    for name in ("orders", "pick", "argument", "submit"):
+        done = [d for n, _r, d in records if n == name]
+        figures[f"done_{name}_p99_ms"] = 1000 * quantile(done, 0.99)
+    return figures
+
+
+async def run_levers(folder: Path) -> Figures:
+    """The real bot."""
+    h = Harness(settings(folder))
+    await h.start()
+    try:
+        matches = await set_up_matches(h)
+        players = [(briefing, p) for briefing, group in matches for p in group]
+        figures = await measure(h, players, play)
+        history = [await h.runtime.services.rounds.history(m) for m in range(1, MATCHES + 1)]
+        figures["rounds_resolved"] = sum(len(rounds) - 1 for rounds in history)
+        return figures
+    finally:
+        await h.stop()
+
+
+async def run_noop(folder: Path) -> Figures:
+    """The no-op baseline, the same number of players and interactions."""
+    h = Harness(settings(folder), bot_class=NoopBot, starter_factory=lambda clock: None)
+    await h.start()
+    try:
+        body = {
+            "content": "x",
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "Orders", "custom_id": "lv:m:1:r:1:orders"}
+                    ],
+                }
+            ],
+        }
+        message = h.http.store(h.channel_id, body, ephemeral=False, owner=None, iid=None)
+        players = [(message, h.user(f"N{i}")) for i in range(MATCHES * PLAYERS_PER_MATCH)]
+        return await measure(h, players, play_noop)
+    finally:
+        await h.stop()
+
+
+def report(levers: Figures, noop: Figures, rss_noop: float, rss: float) -> None:
+    """Print the figures side by side, with ratios and the targets."""
+    players = MATCHES * PLAYERS_PER_MATCH
+    print(f"{MATCHES} matches, {players} players arriving over {WINDOW:.0f} s, file database")
+    print(f"{'':24}{'levers':>12}{'no-op':>12}{'ratio':>8}")
+    for key in levers:
+        if key not in noop:
+            continue
+        ratio = levers[key] / noop[key] if noop[key] else float("nan")
+        print(f"{key:24}{levers[key]:>12.1f}{noop[key]:>12.1f}{ratio:>8.2f}")
+    print("time until the bot was done with each step, p99 (ms):")
+    for key in ("orders", "pick", "argument", "submit"):
+        print(f"  {key:22}{levers[f'done_{key}_p99_ms']:>12.1f}")
+    print(f"rounds resolved: {levers['rounds_resolved']:.0f}")
+    print(f"peak resident memory: no-op {rss_noop:.0f} MB, levers {rss:.0f} MB")
+    checks = {
+        "ack p99 <= 2x no-op": levers["ack_p99_ms"] <= 2 * noop["ack_p99_ms"],
+        "ack p99 < 3 s": levers["ack_p99_ms"] < 3000,
+        "loop lag p99 < 50 ms": levers["lag_p99_ms"] < 50,
+        "memory < 300 MB": rss < 300,
+    }
+    for name, ok in checks.items():
+        print(f"  {'ok  ' if ok else 'MISS'} {name}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    """Run both (the no-op first, so its memory peak is its own) and print the comparison."""
+    with tempfile.TemporaryDirectory() as folder:
+        noop = asyncio.run(run_noop(Path(folder) / "noop"))
+        rss_noop = peak_rss_mb()
+        levers = asyncio.run(run_levers(Path(folder)))
+    report(levers, noop, rss_noop, peak_rss_mb())
+    sys.stdout.flush()

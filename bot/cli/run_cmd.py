@@ -1,0 +1,79 @@
+"""``levers run``: start the Discord bot (token from ``DISCORD_TOKEN`` or ``.env``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from typing import Any
+
+import discord
+from pydantic import ValidationError
+
+from bot.discord.client import LeversBot, configure_endpoints
+from bot.discord.runtime import open_runtime
+from bot.discord.settings import Settings, describe_problem, load_settings
+
+log = logging.getLogger("levers")
+
+
+def register(commands: Any) -> None:
+    """Add ``run`` to the ``levers`` parser."""
+    p = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    p.add_argument(
+        "--sync-guild",
+        type=int,
+        metavar="ID",
+        help="sync slash commands to this server only (instant); globally otherwise",
+    )
+    p.add_argument("--no-sync", action="store_true", help="do not sync slash commands at start")
+    p.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the bot until it is stopped (Ctrl-C or SIGTERM); exit 2 on missing settings."""
+    overrides: dict[str, object] = {}
+    if args.sync_guild is not None:
+        overrides["sync_guild"] = args.sync_guild
+    if args.no_sync:
+        overrides["sync_commands"] = False
+    try:
+        settings = load_settings(**overrides)
+    except ValidationError as err:
+        print(f"levers run: {describe_problem(err)}", file=sys.stderr)
+        return 2
+    discord.utils.setup_logging(level=logging.getLevelNamesMapping()[settings.log_level])
+    configure_endpoints(settings.api, settings.gateway)
+    try:
+        return asyncio.run(serve(settings))
+    except discord.LoginFailure:
+        print(
+            "levers run: Discord refused the token. Reset it on the Bot page of your application "
+            "(https://discord.com/developers/applications) and update DISCORD_TOKEN.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+async def serve(settings: Settings) -> int:
+    """Log in, connect, and run until a stop signal; close the store cleanly on the way out."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with LeversBot(settings, open_runtime) as bot:
+        running = asyncio.create_task(bot.start(settings.token.get_secret_value()))
+        stopping = asyncio.create_task(stop.wait())
+        done, _pending = await asyncio.wait(
+            {running, stopping}, return_when=asyncio.FIRST_COMPLETED
+        )
+        if running in done:
+            stopping.cancel()
+            running.result()  # raises what stopped the bot (a refused token, say)
+            return 1
+        log.info("stopping")
+        await bot.close()
+        await asyncio.gather(running, return_exceptions=True)
+    return 0

@@ -1,0 +1,170 @@
+"""Sending the outbox: after a change is committed, post what it announces, then mark it sent.
+
+Each announcement is rendered from the store (never from memory), posted with its nonce (so a
+retry after a crash does not post twice), and only then marked sent. The match's thread is
+created by its ``match_started`` announcement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot.discord import limits, render_match, render_round
+from bot.discord.text import esc
+from bot.services import Services
+from bot.services.models import Announcement, Match
+from bot.services.threads import ThreadService
+from db.codec import parse_time
+
+log = logging.getLogger("levers.discord")
+
+
+@dataclass
+class Post:
+    """One message to post."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: discord.ui.View | None = None
+    mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+
+
+def _time(text: Any) -> datetime | None:
+    return parse_time(str(text)) if text else None
+
+
+class Announcer:
+    """Delivers pending announcements in order, one delivery at a time."""
+
+    def __init__(self, client: discord.Client, services: Services, threads: ThreadService):
+        self._client = client
+        self._services = services
+        self._threads = threads
+        self._lock = asyncio.Lock()
+
+    async def flush(self) -> int:
+        """Send everything pending, match by match (in order within a match).
+
+        A failure is logged and retried on the next flush; it holds back only its own match's
+        later announcements, never another match's.
+        """
+        async with self._lock:
+            pending = await self._services.outbox.pending(scope="discord")
+            sent = 0
+            for match_id in sorted({a.match_id for a in pending if a.match_id is not None}):
+                try:
+                    sent += await self._services.outbox.deliver(
+                        self._send, scope="discord", match_id=match_id
+                    )
+                except Exception:
+                    log.exception("could not announce for match %s; it stays pending", match_id)
+            return sent
+
+    async def _send(self, item: Announcement) -> None:
+        assert item.match_id is not None and item.channel_id is not None
+        match = await self._services.matches.get(item.match_id)
+        if item.kind == "match_started":
+            target = await self._thread(match, int(item.channel_id))
+        else:
+            thread = await self._threads.of_match(match.id)
+            target = int(thread or item.channel_id)
+        posts = await self._render(item, match)
+        channel = self._client.get_partial_messageable(target)
+        for index, post in enumerate(posts):
+            limits.check_message(post.content, post.embeds, post.view)
+            await channel.send(
+                content=post.content,
+                embeds=post.embeds,
+                view=post.view or discord.utils.MISSING,
+                allowed_mentions=post.mentions,
+                nonce=f"{item.nonce}{index}",
+            )
+
+    async def _thread(self, match: Match, channel_id: int) -> int:
+        """The match's thread, created (and remembered) the first time."""
+        known = await self._threads.of_match(match.id)
+        if known is not None:
+            return int(known)
+        channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
+            channel_id
+        )
+        if not isinstance(channel, discord.TextChannel):
+            return channel_id  # a thread or forum post already: play there
+        title = (await self._services.scenarios.of_match(match.id)).meta.title
+        thread = await channel.create_thread(
+            name=limits.fit(f"Match {match.id}: {title}", limits.THREAD_NAME),
+            type=discord.ChannelType.public_thread,
+            auto_archive_duration=10080,
+        )
+        await self._threads.set(match.id, str(thread.id))
+        return thread.id
+
+    async def _render(self, item: Announcement, match: Match) -> list[Post]:
+        scenario = await self._services.scenarios.of_match(match.id)
+        data = item.payload
+        rounds = self._services.rounds
+        if item.kind == "match_started":
+            opening = await rounds.get(match.id, 0)
+            players = sorted({p for s in match.seats for p in s.players if p.isdigit()})
+            text = f"**Match {match.id} starts.** " + " ".join(f"<@{p}>" for p in players)
+            ping = discord.AllowedMentions(users=[discord.Object(int(p)) for p in players])
+            embeds, view = render_match.briefing(
+                scenario,
+                match,
+                opening.state,
+                opening.records_of(1),
+                None,
+                _time(data.get("deadline_at")),
+            )
+            return [Post(limits.fit(text, limits.CONTENT), mentions=ping), Post(None, embeds, view)]
+        if item.kind == "round_resolved":
+            number = int(data["round"])
+            result = await rounds.get(match.id, number)
+            before = (await rounds.get(match.id, number - 1)).state
+            posts = [
+                Post(None, group) for group in render_round.reveal(scenario, match, result, before)
+            ]
+            if data.get("next_round"):
+                embeds, view = render_match.briefing(
+                    scenario,
+                    match,
+                    result.state,
+                    result.records_of(number + 1),
+                    before,
+                    _time(data.get("deadline_at")),
+                )
+                posts.append(Post(None, embeds, view))
+            return posts
+        if item.kind == "match_ended":
+            return await self._ended(item, match)
+        if item.kind == "reminder":
+            text, mentions = render_match.reminder(
+                scenario,
+                list(data.get("waiting") or []),
+                list(data.get("players") or []),
+                data.get("which") == "last_minute",
+                _time(data.get("deadline_at")),
+            )
+            return [Post(text, mentions=mentions)]
+        return [Post(render_match.notice(scenario, item.kind, data))]
+
+    async def _ended(self, item: Announcement, match: Match) -> list[Post]:
+        scenario = await self._services.scenarios.of_match(match.id)
+        data = item.payload
+        if data.get("reason") == "finished":
+            last = await self._services.rounds.get(match.id, int(item.round or match.round))
+            table = {str(k): float(v) for k, v in (data.get("scores") or last.scores).items()}
+            return [
+                Post(None, group)
+                for group in render_round.final(scenario, match, last.state, table)
+            ]
+        by = str(data.get("by") or "")
+        note = esc(str(data.get("note") or ""))
+        text = f"**Match {match.id} was ended** by <@{by}>: {note}" if by.isdigit() else note
+        return [Post(limits.fit(text, limits.CONTENT))]

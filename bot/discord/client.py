@@ -1,0 +1,119 @@
+"""The discord.py client: intents, mentions, endpoints, cog loading and command sync.
+
+The client knows nothing about the game. ``setup_hook`` opens the services (through the factory
+the entry point passes in), loads every extension under ``cogs``, registers the persistent
+components and starts the background workers; cogs do the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.components import Routed, Router, on_interaction
+from bot.discord.replies import report_error
+from bot.discord.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.discord.runtime import Runtime
+
+log = logging.getLogger("levers.discord")
+
+# Called with the bot once it has logged in: opens what the cogs need (the store and services)
+# and returns a coroutine function that closes it again.
+Starter = Callable[["LeversBot"], Awaitable[Callable[[], Awaitable[None]]]]
+
+
+def configure_endpoints(api: str | None, gateway: str | None) -> None:
+    """Point discord.py at a Discord-compatible server instead of discord.com.
+
+    ``Route.BASE`` is used both by the REST client and by the webhook adapter that sends
+    interaction responses and followups; ``DEFAULT_GATEWAY`` is where the websocket connects.
+    """
+    if api:
+        discord.http.Route.BASE = api
+    if gateway:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+
+
+def intents() -> discord.Intents:
+    """The gateway intents the bot asks for: guilds only, nothing privileged.
+
+    Slash commands and components arrive as interactions whatever the intents; the guilds intent
+    keeps channels and threads in the cache so the bot can post briefings and reveals.
+    """
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+def extension_names(package: str = "cogs") -> list[str]:
+    """Every extension module in the package, skipping modules whose name starts with ``_``."""
+    module = importlib.import_module(package)
+    found = pkgutil.iter_modules(module.__path__, prefix=f"{package}.")
+    return sorted(info.name for info in found if not info.name.rsplit(".", 1)[1].startswith("_"))
+
+
+class LeversBot(commands.Bot):
+    """The Levers bot: the real client used by ``levers run``, the tests and the benchmark."""
+
+    def __init__(self, settings: Settings, starter: Starter | None = None, **options: Any) -> None:
+        options.setdefault("intents", intents())
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        self.router = Router()
+        self.runtime: Runtime | None = None
+        self._starter = starter
+        self._stopper: Callable[[], Awaitable[None]] | None = None
+        self.tree.error(self._on_tree_error)
+
+    async def setup_hook(self) -> None:
+        """Open the services, load the cogs, and sync the slash commands when asked to."""
+        if self._starter is not None:
+            self._stopper = await self._starter(self)
+        self.add_dynamic_items(Routed)
+        self.add_listener(on_interaction, "on_interaction")
+        for name in extension_names():
+            await self.load_extension(name)
+        if self.settings.sync_commands:
+            await self.sync_commands(self.settings.sync_guild)
+
+    async def sync_commands(self, guild_id: int | None) -> int:
+        """Sync slash commands: instantly to one server, or globally (up to an hour to show)."""
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to server %d", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally", len(synced))
+        return len(synced)
+
+    async def close(self) -> None:
+        """Stop the background workers and close the store, then disconnect."""
+        try:
+            if self._stopper is not None:
+                stopper, self._stopper = self._stopper, None
+                await stopper()
+        finally:
+            await super().close()
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
+    ) -> None:
+        """Errors the cogs did not turn into a reply: a short ephemeral note, the full log."""
+        await report_error(interaction, error)

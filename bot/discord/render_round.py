@@ -1,0 +1,110 @@
+"""Discord rendering of a resolved round (the reveal) and of the end of a match (the debrief).
+
+The reveal shows every seat's orders and arguments at once, the story of the round, which move
+or rule changed which metric, the public state and the scoreboard. Long reveals are split over
+several embeds and messages, never cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import discord
+
+from bot.discord import pages
+from bot.discord.render_match import round_label, state_table
+from bot.discord.text import esc, quote
+from bot.game.env import StateEnv
+from bot.game.scenario import Scenario
+from bot.game.scoring import objectives_met
+from bot.game.state import MatchState
+from bot.game.view import seat_view
+from bot.render.narrative import causes, state_rows, story
+from bot.services.models import LockedSeat, Match, RoundOutcome
+
+SOURCE = {"players": "", "ai": " (🤖 AI)", "hold": " (held)"}
+
+
+def order_lines(scenario: Scenario, orders: Mapping[str, LockedSeat]) -> list[str]:
+    """Every seat's moves with their cost and argument, in seat order."""
+    lines: list[str] = []
+    for seat in scenario.seats:
+        locked = orders.get(seat.id)
+        source = SOURCE[locked.source] if locked else SOURCE["hold"]
+        moves = locked.orders.moves if locked else ()
+        lines.append(f"**{esc(seat.name)}**{source}")
+        if not moves:
+            lines.append("holds: no moves")
+        for order in moves:
+            move = scenario.move(order.move)
+            lines.append(f"• {esc(move.name)} ({move.cost} AP)")
+            if order.argument:
+                lines.append(quote(order.argument))
+    return lines
+
+
+def score_lines(scenario: Scenario, table: Mapping[str, float], won: Sequence[str]) -> list[str]:
+    """The scoreboard, best first (🏆 for the winners once the match is over)."""
+    ranked = sorted(table.items(), key=lambda kv: -kv[1])
+    return [
+        f"{esc(scenario.seat(seat).name)}: **{value:.1f}**{' 🏆' if seat in won else ''}"
+        for seat, value in ranked
+    ]
+
+
+def reveal(
+    scenario: Scenario, match: Match, result: RoundOutcome, before: MatchState
+) -> list[list[discord.Embed]]:
+    """The reveal of a resolved round, as one or more messages of embeds."""
+    records = result.records_of(result.round)
+    label = round_label(scenario, result.round)
+    made = pages.embeds(f"{label}: the orders", order_lines(scenario, result.orders), 0x5865F2)
+    told = [f"• {esc(line)}" for line in story(scenario, records)] or ["Nothing happened."]
+    moved = [f"• {esc(c.line())}" for c in causes(scenario, records, None)]
+    made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
+    if moved:
+        made += pages.embeds(f"{label}: why the numbers moved", moved, 0x95A5A6)
+    now = seat_view(scenario, result.state, None, match.seed)
+    old = seat_view(scenario, before, None, match.seed)
+    made += pages.embeds("The situation now", state_table(state_rows(scenario, now, old)), 0xF1C40F)
+    scores = score_lines(scenario, result.scores, result.winners)
+    made += pages.embeds("Scoreboard", scores, 0x2ECC71)
+    return pages.messages(made)
+
+
+def debrief_lines(scenario: Scenario, state: MatchState) -> list[str]:
+    """Secret objectives (now revealed), the scenario's notes that apply, its questions."""
+    lines: list[str] = []
+    for seat in scenario.seats:
+        met = set(objectives_met(scenario, state, seat))
+        for objective in seat.objectives:
+            mark = "✅" if objective.id in met else "❌"
+            lines.append(f"{mark} {esc(seat.name)}'s secret objective: {esc(objective.text)}")
+    env = StateEnv(state)
+    notes = [
+        n.text
+        for n in scenario.debrief.notes
+        if n.when is None or scenario.expr(n.when).evaluate(env)
+    ]
+    if notes:
+        lines += ["", "**Notes**", *(f"• {esc(n)}" for n in notes)]
+    if scenario.debrief.questions:
+        lines += ["", "**For discussion**", *(f"• {esc(q)}" for q in scenario.debrief.questions)]
+    return lines
+
+
+def final(
+    scenario: Scenario, match: Match, state: MatchState, table: Mapping[str, float]
+) -> list[list[discord.Embed]]:
+    """The end of a match played to its end: the ending, final scores and winners, the debrief."""
+    ending = next((e for e in scenario.endings if e.id == state.ending), None)
+    headline = (
+        f"**{esc(ending.name)}**: {esc(ending.text)}" if ending else "The last round is over."
+    )
+    won = [s for s in (match.winners or ())]
+    names = ", ".join(esc(scenario.seat(s).name) for s in won) or "nobody"
+    lines = [headline, "", f"🏆 **Winner{'s' if len(won) > 1 else ''}: {names}**", ""]
+    lines += score_lines(scenario, table, won)
+    made = pages.embeds(f"{scenario.meta.title}: final scores", lines, 0x2ECC71)
+    made += pages.embeds("Debrief", debrief_lines(scenario, state) or ["No notes."], 0x9B59B6)
+    return pages.messages(made)

@@ -1,0 +1,131 @@
+"""What the running bot opens at start and closes at stop: the services and two workers.
+
+``Runtime`` holds the services the cogs call, the announcer that posts the outbox, and the timer
+worker that fires deadlines and reminders (rows in the store, so they survive restarts: on start
+it picks up whatever came due while the bot was down).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord.announcer import Announcer
+from bot.services import Services
+from bot.services.clock import Clock, system_clock
+from bot.services.drafts import DraftService
+from bot.services.models import FiredTimer
+from bot.services.threads import ThreadService
+
+if TYPE_CHECKING:
+    from bot.discord.client import LeversBot
+
+log = logging.getLogger("levers.discord")
+MAX_NAP = 300.0  # re-read the next deadline at least this often
+
+
+class TimerWorker:
+    """Sleeps until the next deadline or reminder, fires what is due, then announces it."""
+
+    def __init__(self, services: Services, announcer: Announcer, clock: Clock) -> None:
+        self._services = services
+        self._announcer = announcer
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def tick(self) -> list[FiredTimer]:
+        """Fire every timer due now and deliver what they announce."""
+        fired = await self._services.timers.fire_due(self._clock())
+        await self._announcer.flush()
+        return fired
+
+    def wake(self) -> None:
+        """Re-read the next due time (call after a change that sets or cancels timers)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run the worker in the background."""
+        self._task = asyncio.create_task(self._run(), name="levers-worker-timers")
+
+    async def stop(self) -> None:
+        """Stop the worker."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+                due = await self._services.timers.next_due_at()
+            except Exception:
+                log.exception("the timer worker failed; retrying in a minute")
+                due = None
+            nap = MAX_NAP if due is None else (due - self._clock()).total_seconds()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=min(max(nap, 0.0), MAX_NAP))
+            self._wake.clear()
+
+
+@dataclass
+class Runtime:
+    """The services and workers the cogs use."""
+
+    services: Services
+    drafts: DraftService
+    threads: ThreadService
+    announcer: Announcer
+    timers: TimerWorker
+
+    async def changed(self) -> None:
+        """After a committed change: post what it announced and re-read the next deadline."""
+        await self.announcer.flush()
+        self.timers.wake()
+
+
+def runtime_of(client: discord.Client) -> Runtime:
+    """The running bot's runtime."""
+    found = getattr(client, "runtime", None)
+    assert isinstance(found, Runtime), "the bot has no runtime (setup_hook has not run)"
+    return found
+
+
+def starter(
+    clock: Clock = system_clock, run_timers: bool = True
+) -> Callable[[LeversBot], Awaitable[Callable[[], Awaitable[None]]]]:
+    """A starter for ``LeversBot``: open the store at the configured path, start the workers."""
+
+    async def start(bot: LeversBot) -> Callable[[], Awaitable[None]]:
+        services = await Services.open(bot.settings.database, clock=clock)
+        threads = ThreadService(services.ctx)
+        announcer = Announcer(bot, services, threads)
+        runtime = Runtime(
+            services,
+            DraftService(services.ctx),
+            threads,
+            announcer,
+            TimerWorker(services, announcer, clock),
+        )
+        bot.runtime = runtime
+        if run_timers:
+            runtime.timers.start()
+
+        async def close() -> None:
+            await runtime.timers.stop()
+            await services.close()
+
+        return close
+
+    return start
+
+
+open_runtime = starter()

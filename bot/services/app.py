@@ -1,0 +1,97 @@
+"""``Services``: every use case on matches, in one object the front ends share.
+
+    services = await Services.open()            # ./data/levers.db, $LEVERS_DB, or a path
+    stored = await services.scenarios.add_builtin()
+    match = await services.matches.create(Actor("123", "Ana"), stored.sha256, guild_id="9")
+    ...
+    await services.close()
+
+Front ends (cogs, the terminal) parse input, call one service, and render the result; the
+rules about matches live here. Errors a user may see are ``USER_ERRORS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from bot.services.clock import Clock, system_clock
+from bot.services.context import Context, storage_error
+from bot.services.control import ControlService
+from bot.services.matches import MatchService
+from bot.services.models import ReplayReport
+from bot.services.orders import OrderService
+from bot.services.outbox import OutboxService
+from bot.services.replay import verify
+from bot.services.rounds import RoundService
+from bot.services.scenarios import ScenarioService
+from bot.services.servers import LibraryService, ServerService
+from bot.services.timers import TimerService
+from db.errors import StoreError
+from db.paths import db_path
+from db.store import Hook, Store
+
+
+class Services:
+    """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``control``,
+    ``timers``, ``outbox``, ``servers``, ``library``."""
+
+    def __init__(self, store: Store, clock: Clock = system_clock) -> None:
+        self.store = store
+        self.ctx = Context(store, clock)
+        self.scenarios = ScenarioService(self.ctx)
+        self.matches = MatchService(self.ctx)
+        self.orders = OrderService(self.ctx)
+        self.rounds = RoundService(self.ctx)
+        self.control = ControlService(self.ctx)
+        self.timers = TimerService(self.ctx, self.rounds)
+        self.outbox = OutboxService(self.ctx)
+        self.servers = ServerService(self.ctx)
+        self.library = LibraryService(self.ctx, self.scenarios)
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        clock: Clock = system_clock,
+        busy_timeout_ms: int = 5000,
+        max_page_count: int | None = None,
+        hook: Hook | None = None,
+    ) -> Services:
+        """Open the store (``--db``/``$LEVERS_DB``/``./data/levers.db``) and the services.
+
+        Raises StorageError (a ServiceError) when the file cannot be opened, and
+        ``db.errors.SchemaTooNew`` / ``MigrationError`` (StorageError too) for schema problems.
+        """
+        try:
+            store = await Store.open(
+                db_path(path),
+                clock=clock,
+                busy_timeout_ms=busy_timeout_ms,
+                max_page_count=max_page_count,
+                hook=hook,
+            )
+        except StoreError as err:
+            raise storage_error(err) from err
+        return cls(store, clock)
+
+    async def close(self) -> None:
+        """Close the store."""
+        await self.store.close()
+
+    async def __aenter__(self) -> Services:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def verify_replay(self, match_id: int) -> ReplayReport:
+        """Re-run a match from its stored scenario text, seed and locked orders and compare
+        every resolved round's state with the stored one."""
+        return await verify(self.ctx, match_id)

@@ -1,0 +1,128 @@
+"""Order drafts: what a player is composing before pressing Submit (added for the Discord panel).
+
+A draft is kept in the match's append-only log (kind ``order_draft``, one line per change), so it
+survives restarts and the log shows how orders were composed. The latest line of a seat in a
+round is its draft; when there is none, the draft starts from the seat's current submission.
+Drafts are checked against the rules only when submitted (``OrderService.submit``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.game.legal import legal_moves
+from bot.game.state import Order, SeatOrders
+from bot.services.context import Context, load_match, require_orders_phase
+from bot.services.errors import InvalidInput, NotSeated
+from bot.services.models import MAX_ARGUMENT, Actor, Match, SeatOptions
+from db.codec import orders_from_dict, orders_to_dict
+from db.repos import log as log_repo
+from db.repos import orders as orders_repo
+from db.repos.log import Entry
+from db.store import Tx
+
+KIND = "order_draft"
+MAX_MOVES = 25
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Everything a seat's orders panel shows, read in one transaction."""
+
+    match: Match
+    options: SeatOptions
+    draft: SeatOrders
+
+
+class DraftService:
+    """A seat's draft orders for the round being played (secret, like submitted orders)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    async def panel(self, match_id: int, player: str) -> Panel:
+        """The match (with its state), the seat's options and its draft, in one read.
+
+        The same checks as ``OrderService.options``: NotSeated, WrongPhase.
+        """
+        scenario = await self._ctx.scenario_of(match_id)
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id)
+            seat, round_number, draft = await self._current(tx, match_id, player, match)
+            current = await orders_repo.live_submission(tx, match_id, round_number, seat)
+        assert match.state is not None
+        waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
+        options = SeatOptions(
+            match_id=match_id,
+            round=round_number,
+            seat=seat,
+            budget=scenario.seat(seat).budget,
+            moves=tuple(legal_moves(scenario, match.state, seat)),
+            decisions=waiting,
+            current=current,
+        )
+        return Panel(match, options, draft)
+
+    async def get(self, match_id: int, player: str) -> tuple[str, int, SeatOrders]:
+        """(seat, round, draft) for the player's seat in the round being played."""
+        async with self._ctx.read() as tx:
+            return await self._current(tx, match_id, player)
+
+    async def _current(
+        self, tx: Tx, match_id: int, player: str, match: Match | None = None
+    ) -> tuple[str, int, SeatOrders]:
+        match = match or await load_match(tx, match_id, with_state=False)
+        require_orders_phase(match, None, "give orders")
+        seat = match.seat_of(player)
+        if seat is None:
+            raise NotSeated(f"you hold no seat in match {match_id}")
+        lines = await log_repo.entries(tx, match_id, kinds=[KIND], round=match.round)
+        mine = [e for e in lines if e.seat == seat]
+        if mine:
+            return seat, match.round, orders_from_dict(mine[-1].data)
+        live = await orders_repo.live_submission(tx, match_id, match.round, seat)
+        return seat, match.round, live.orders if live is not None else SeatOrders()
+
+    async def change(
+        self,
+        match_id: int,
+        actor: Actor,
+        round: int,
+        edit: Callable[[str, SeatOrders], SeatOrders],
+    ) -> tuple[str, SeatOrders]:
+        """Apply ``edit(seat, draft)`` to the actor's seat's draft and keep the result.
+
+        ``round`` must be the round being played (RoundClosed otherwise: a stale panel).
+        """
+        async with self._ctx.lock(match_id), self._ctx.write() as tx:
+            seat, current, draft = await self._current(tx, match_id, actor.player)
+            if round != current:
+                match = await load_match(tx, match_id, with_state=False)
+                require_orders_phase(match, round, "give orders")
+            changed = edit(seat, draft)
+            if len(changed.moves) > MAX_MOVES:
+                raise InvalidInput(f"at most {MAX_MOVES} moves in one round")
+            for order in changed.moves:
+                if len(order.argument) > MAX_ARGUMENT:
+                    raise InvalidInput(f"an argument has at most {MAX_ARGUMENT} characters")
+            entry = Entry(KIND, current, actor.player, seat, orders_to_dict(changed))
+            await log_repo.append(tx, match_id, self._ctx.now(), [entry])
+        return seat, changed
+
+
+def with_move(draft: SeatOrders, move: str, argument: str) -> SeatOrders:
+    """The draft with the move added (or its argument replaced when it is there already)."""
+    kept = [o for o in draft.moves if o.move != move]
+    return SeatOrders(moves=(*kept, Order(move, argument)), decisions=dict(draft.decisions))
+
+
+def without_move(draft: SeatOrders, move: str) -> SeatOrders:
+    """The draft without the move."""
+    kept = tuple(o for o in draft.moves if o.move != move)
+    return SeatOrders(moves=kept, decisions=dict(draft.decisions))
+
+
+def with_decision(draft: SeatOrders, event: str, option: str) -> SeatOrders:
+    """The draft with an answer to an event's decision."""
+    return SeatOrders(moves=draft.moves, decisions={**draft.decisions, event: option})

@@ -1,0 +1,277 @@
+"""Matches: create, the lobby (take, leave, assign, remove seats), start, and reading them."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.game.engine import new_match, round_rng
+from bot.services.common import (
+    announce,
+    audit_match,
+    deadline_for,
+    engine_entries,
+    iso,
+    schedule_round,
+)
+from bot.services.context import Context, load_match, require_host, require_live
+from bot.services.errors import (
+    Conflict,
+    InvalidInput,
+    NotSeated,
+    SeatTaken,
+    UnknownSeat,
+    WrongPhase,
+)
+from bot.services.models import MAX_NAME, Actor
+from db.codec import state_text, time_text
+from db.models import LogEntry, Match
+from db.repos import log as log_repo
+from db.repos import matches as repo
+from db.repos import rounds as rounds_repo
+from db.repos.log import Entry
+from db.store import Tx
+
+MIN_DEADLINE = 10
+MAX_DEADLINE = 14 * 24 * 3600
+MAX_SEED = 2**62
+
+
+class MatchService:
+    """Creating matches, seating players, starting, and reading matches and their logs."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    async def create(
+        self,
+        host: Actor,
+        scenario_sha256: str,
+        *,
+        source_id: int | None = None,
+        seed: int | None = None,
+        rounds: int | None = None,
+        deadline_seconds: int | None = None,
+        ai_fill: bool = True,
+        teams: bool = False,
+        guild_id: str | None = None,
+        channel_id: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> Match:
+        """Create a match in the lobby.
+
+        ``seed`` is drawn with ``secrets`` when omitted; ``rounds`` defaults to the scenario's;
+        ``deadline_seconds`` is the time each round's orders stay open (None: no deadline);
+        ``ai_fill``: empty seats (and seats whose players miss a deadline) get the AI's orders,
+        otherwise they hold; ``teams``: several players may share a seat.
+        """
+        scenario = await self._ctx.scenario(scenario_sha256)
+        last = scenario.meta.rounds if rounds is None else rounds
+        if not 1 <= last <= 20:
+            raise InvalidInput("a match lasts between 1 and 20 rounds")
+        if deadline_seconds is not None and not MIN_DEADLINE <= deadline_seconds <= MAX_DEADLINE:
+            raise InvalidInput(f"a round's deadline is between {MIN_DEADLINE} seconds and 14 days")
+        if seed is None:
+            seed = secrets.randbelow(2**31)
+        if not 0 <= seed < MAX_SEED:
+            raise InvalidInput(f"a seed is a whole number from 0 to {MAX_SEED - 1}")
+        new = repo.NewMatch(
+            scenario_sha256=scenario_sha256,
+            scenario_source=source_id,
+            scenario_id=scenario.meta.id,
+            scenario_version=scenario.meta.version,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            host=host.player,
+            seed=seed,
+            last_round=last,
+            ai_fill=ai_fill,
+            teams=teams,
+            deadline_seconds=deadline_seconds,
+            settings=dict(settings or {}),
+        )
+        now = self._ctx.now()
+        async with self._ctx.write() as tx:
+            match_id = await repo.insert_match(tx, new, scenario.seat_ids, now)
+            data = {
+                "scenario": scenario.meta.id,
+                "version": scenario.meta.version,
+                "sha256": scenario_sha256,
+                "seed": seed,
+                "rounds": last,
+                "ai_fill": ai_fill,
+                "teams": teams,
+                "deadline_seconds": deadline_seconds,
+                "host_name": host.name,
+            }
+            await log_repo.append(
+                tx, match_id, now, [Entry("match_created", 0, host.player, data=data)]
+            )
+            return await load_match(tx, match_id)
+
+    async def get(self, match_id: int) -> Match:
+        """The match with its seats, holders, phase, round, deadline and current state."""
+        async with self._ctx.read() as tx:
+            return await load_match(tx, match_id)
+
+    async def list_matches(
+        self,
+        *,
+        guild_id: str | None = None,
+        local_only: bool = False,
+        active_only: bool = False,
+        player: str | None = None,
+        limit: int = 100,
+    ) -> list[Match]:
+        """Matches, newest first: of one server, local (terminal) ones, unfinished, a player's."""
+        phases = ["lobby", "orders"] if active_only else None
+        async with self._ctx.read() as tx:
+            return await repo.list_matches(
+                tx,
+                guild_id=guild_id,
+                local_only=local_only,
+                phases=phases,
+                player=player,
+                limit=limit,
+            )
+
+    async def seat_of(self, match_id: int, player: str) -> str | None:
+        """The seat the player holds in the match, or None."""
+        async with self._ctx.read() as tx:
+            seat = await tx.value(
+                "SELECT seat FROM seat_holders WHERE match_id = ? AND player = ?",
+                (match_id, player),
+            )
+        return None if seat is None else str(seat)
+
+    async def log(
+        self, match_id: int, *, after_id: int = 0, kinds: Sequence[str] | None = None
+    ) -> list[LogEntry]:
+        """The match's append-only log (after ``after_id``, of the given kinds)."""
+        async with self._ctx.read() as tx:
+            return await log_repo.entries(tx, match_id, after_id=after_id, kinds=kinds)
+
+    async def take_seat(self, match_id: int, actor: Actor, seat: str) -> Match:
+        """The actor takes a seat in the lobby (switching seats if they held another)."""
+        async with self._ctx.changing(match_id) as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            if match.phase != "lobby":
+                raise WrongPhase("the match has started: ask the host or a moderator for a seat")
+            await self._seat(tx, match, seat, actor.player, actor.name, actor.player)
+            return await load_match(tx, match_id)
+
+    async def leave(self, match_id: int, actor: Actor) -> Match:
+        """The actor gives up their seat (in a started match the AI or nobody takes over)."""
+        async with self._ctx.changing(match_id) as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            require_live(match, "leave a seat")
+            await self._unseat(tx, match, actor.player, actor.player, "seat_left")
+            return await load_match(tx, match_id)
+
+    async def assign_seat(
+        self, match_id: int, by: Actor, player: str, name: str, seat: str
+    ) -> Match:
+        """The host or a moderator seats a player (in the lobby or during the match)."""
+        async with self._ctx.changing(match_id) as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            require_host(match, by, "assign seats")
+            require_live(match, "take a seat")
+            await self._seat(tx, match, seat, player, name, by.player)
+            await audit_match(
+                tx,
+                match,
+                by.player,
+                "seat_assigned",
+                {"seat": seat, "player": player},
+                self._ctx.now(),
+            )
+            return await load_match(tx, match_id)
+
+    async def remove_player(self, match_id: int, by: Actor, player: str) -> Match:
+        """The host or a moderator takes a player out of their seat."""
+        async with self._ctx.changing(match_id) as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            require_host(match, by, "remove players")
+            require_live(match, "change seats")
+            await self._unseat(tx, match, player, by.player, "seat_removed")
+            await audit_match(
+                tx, match, by.player, "player_removed", {"player": player}, self._ctx.now()
+            )
+            return await load_match(tx, match_id)
+
+    async def _seat(self, tx: Tx, match: Match, seat: str, player: str, name: str, by: str) -> None:
+        info = match.seat(seat)
+        if info is None:
+            known = ", ".join(s.seat for s in match.seats)
+            raise UnknownSeat(f"there is no seat '{seat}'; the seats are {known}")
+        if player in info.players:
+            return
+        if info.holders and not match.teams:
+            raise SeatTaken(f"{info.holders[0].name or 'another player'} already holds {seat}")
+        scenario = await self._ctx.scenario(match.scenario_sha256)
+        seated = sum(len(s.holders) for s in match.seats) - (1 if match.seat_of(player) else 0)
+        if seated >= scenario.meta.players.max:
+            raise SeatTaken(f"the match is full ({scenario.meta.players.max} players)")
+        now = self._ctx.now()
+        if match.seat_of(player) is not None:
+            await self._unseat(tx, match, player, by, "seat_left")
+        await repo.add_holder(tx, match.id, seat, player, name[:MAX_NAME], now)
+        await repo.bump(tx, match.id)
+        entry = Entry("seat_taken", match.round, by, seat, {"player": player, "name": name})
+        await log_repo.append(tx, match.id, now, [entry])
+
+    async def _unseat(self, tx: Tx, match: Match, player: str, by: str, kind: str) -> None:
+        seat = await repo.remove_holder(tx, match.id, player)
+        if seat is None:
+            raise NotSeated(f"{player if by != player else 'you'} hold(s) no seat in this match")
+        info = match.seat(seat)
+        if match.phase != "lobby" and info is not None and len(info.holders) == 1:
+            await repo.set_ai(tx, match.id, [seat], match.ai_fill)
+        await repo.bump(tx, match.id)
+        entry = Entry(kind, match.round, by, seat, {"player": player})
+        await log_repo.append(tx, match.id, self._ctx.now(), [entry])
+
+    async def start(self, match_id: int, by: Actor) -> Match:
+        """Lobby -> round 1: empty seats get the AI (or hold), the opening is stored, the first
+        deadline is set, and ``match_started`` is announced."""
+        scenario = await self._ctx.scenario_of(match_id)
+        async with self._ctx.changing(match_id) as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            require_host(match, by, "start the match")
+            if match.phase != "lobby":
+                raise WrongPhase(f"match {match_id} has already started")
+            opening = new_match(scenario, round_rng(match.seed, 0), match.last_round)
+            now = self._ctx.now()
+            deadline = deadline_for(match, now)
+            text = state_text(opening.state)
+            changes = {
+                "phase": "orders",
+                "round": 1,
+                "state": text,
+                "started_at": time_text(now),
+                "deadline_at": None if deadline is None else time_text(deadline),
+            }
+            if not await repo.compare_and_set(tx, match_id, (0, "lobby", None), changes):
+                raise Conflict("the match changed while starting; try again")
+            empty = [s.seat for s in match.seats if not s.holders]
+            await repo.set_ai(tx, match_id, empty, match.ai_fill)
+            await rounds_repo.insert_round(
+                tx, match_id, 0, opening.state, opening.records, {}, "start", now
+            )
+            entries = [Entry("match_started", 1, by.player, data={"ai_seats": empty})]
+            await log_repo.append(tx, match_id, now, entries + engine_entries(opening.records))
+            if deadline is not None and match.deadline_seconds is not None:
+                await schedule_round(tx, match_id, 1, deadline, match.deadline_seconds, now)
+            started = await load_match(tx, match_id)
+            seats = {s.seat: s.controller for s in started.seats}
+            await announce(
+                tx,
+                started,
+                "match_started",
+                "started",
+                now,
+                1,
+                {"seats": seats, "deadline_at": iso(deadline)},
+            )
+            return started

@@ -1,0 +1,249 @@
+"""Orders: submit (or change), withdraw, and who has submitted this round."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.game.legal import check_orders, legal_moves
+from bot.game.state import MatchState, Order, SeatOrders
+from bot.services.context import Context, load_match, require_orders_phase
+from bot.services.errors import (
+    USER_ERRORS,
+    Conflict,
+    InvalidInput,
+    MatchNotFound,
+    NothingToWithdraw,
+    NotSeated,
+    RoundClosed,
+    WrongPhase,
+)
+from bot.services.models import MAX_ARGUMENT, Actor, SeatOptions
+from db.codec import state_from_text
+from db.models import Match, SeatStatus, Submission
+from db.repos import log as log_repo
+from db.repos import orders as repo
+from db.repos.log import Entry
+from db.store import Tx
+
+MAX_MOVES = 25
+
+
+def _orders(moves: Sequence[tuple[str, str]], decisions: Mapping[str, str] | None) -> SeatOrders:
+    if len(moves) > MAX_MOVES:
+        raise InvalidInput(f"at most {MAX_MOVES} moves in one round")
+    for move, argument in moves:
+        if len(argument) > MAX_ARGUMENT:
+            raise InvalidInput(
+                f"the argument for {move} has {len(argument)} characters; "
+                f"the limit is {MAX_ARGUMENT}"
+            )
+    return SeatOrders(
+        moves=tuple(Order(move, argument) for move, argument in moves),
+        decisions=dict(decisions or {}),
+    )
+
+
+async def _open_round(
+    tx: Tx, match_id: int, player: str, round_number: int | None
+) -> tuple[int, str, str]:
+    """Check the match takes orders and the player holds a seat: (round, state JSON, seat)."""
+    row = await tx.one(_VIEW, (player, match_id))
+    if row is None:
+        raise MatchNotFound(match_id)
+    view = _View(int(row[1]), str(row[0]), str(row[2] or ""), None, row[3])
+    return view.round, view.state_text, _check(view, match_id, round_number)
+
+
+_VIEW = (
+    "SELECT phase, round, state, (SELECT seat FROM seat_holders h "
+    "WHERE h.match_id = matches.id AND h.player = ?) FROM matches WHERE id = ?"
+)
+
+
+@dataclass(frozen=True)
+class _View:
+    """What a submission is checked against: the round open, its state, the player's seat."""
+
+    round: int
+    phase: str
+    state_text: str
+    state: MatchState | None
+    seat: str | None
+
+
+def _check(view: _View, match_id: int, round_number: int | None) -> str:
+    """The player's seat, or the reason orders cannot be given now."""
+    if view.phase == "lobby":
+        raise WrongPhase(f"match {match_id} has not started yet")
+    if view.phase != "orders":
+        raise WrongPhase(f"match {match_id} is over")
+    if round_number is not None and round_number != view.round:
+        raise RoundClosed(
+            f"round {round_number} is not open; match {match_id} is in round {view.round}"
+        )
+    if view.seat is None:
+        raise NotSeated(f"you hold no seat in match {match_id}")
+    return view.seat
+
+
+class OrderService:
+    """Each seat's orders for the round being played: secret until the round resolves.
+
+    A submission is checked against a cached view of the match (the round open, its state,
+    which never changes within a round, and the player's seat) and written by one guarded
+    INSERT that stores nothing unless the match is still in that round and phase and the
+    player still holds that seat; if the view was stale it is re-read and the check redone.
+    So the hot path is BEGIN, INSERT, COMMIT, like a bare insert.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    async def submit(
+        self,
+        match_id: int,
+        actor: Actor,
+        moves: Sequence[tuple[str, str]],
+        decisions: Mapping[str, str] | None = None,
+        *,
+        round: int | None = None,
+    ) -> Submission:
+        """Submit the actor's seat's orders for the round, replacing any earlier submission.
+
+        ``moves`` is a list of (move id, argument) with arguments of at most ``MAX_ARGUMENT``
+        characters; ``decisions`` answers events awaiting the seat (event id -> option id).
+        ``round``, when given, must be the round being played (RoundClosed otherwise: a stale
+        button); None means whichever round is open. Rules are checked by the engine:
+        IllegalOrder says what is wrong. The orders are on disk when this returns.
+        """
+        orders = _orders(moves, decisions)
+        scenario = await self._ctx.scenario_of(match_id)
+        async with self._ctx.lock(match_id):
+            for fresh in (False, True):
+                view = await self._view(match_id, actor.player, fresh)
+                try:
+                    seat = _check(view, match_id, round)
+                    assert view.state is not None
+                    check_orders(scenario, view.state, {seat: orders})
+                except USER_ERRORS:
+                    if fresh:
+                        raise
+                    continue  # the cached view may be stale: judge by a fresh one
+                cost = sum(scenario.move(o.move).cost for o in orders.moves)
+                now = self._ctx.now()
+                async with self._ctx.write() as tx:
+                    sub_id = await repo.insert_submission(
+                        tx, match_id, view.round, seat, actor.player, orders, cost, now
+                    )
+                if sub_id is not None:
+                    sub = Submission(
+                        sub_id,
+                        match_id,
+                        view.round,
+                        seat,
+                        actor.player,
+                        "current",
+                        orders,
+                        cost,
+                        now,
+                    )
+                    return sub
+        raise Conflict("the match changed while your orders were being saved; try again")
+
+    async def _view(self, match_id: int, player: str, fresh: bool) -> _View:
+        views: dict[tuple[int, str], _View] = self._ctx.views
+        key = (match_id, player)
+        found = views.get(key)
+        if found is not None and not fresh:
+            return found
+        async with self._ctx.read() as tx:
+            row = await tx.one(_VIEW, (player, match_id))
+        if row is None:
+            raise MatchNotFound(match_id)
+        text = str(row[2] or "")
+        same = next((v for (m, _p), v in views.items() if m == match_id), None)
+        if same is not None and same.state_text == text:
+            state = same.state
+        else:
+            state = state_from_text(text) if text else None
+        if len(views) > 1024:
+            views.clear()
+        view = views[key] = _View(int(row[1]), str(row[0]), text, state, row[3])
+        return view
+
+    async def withdraw(self, match_id: int, actor: Actor, *, round: int | None = None) -> int:
+        """Withdraw the actor's seat's orders for the round; return the withdrawn submission id.
+
+        Raises NothingToWithdraw when the seat has none.
+        """
+        async with self._ctx.lock(match_id), self._ctx.write() as tx:
+            current, _state, seat = await _open_round(tx, match_id, actor.player, round)
+            now = self._ctx.now()
+            closed = await repo.close_current(tx, match_id, current, seat, "withdrawn", now)
+            if closed is None:
+                raise NothingToWithdraw(f"{seat} has no orders in round {current} to withdraw")
+            entry = Entry("orders_withdrawn", current, actor.player, seat, {"submission": closed})
+            await log_repo.append(tx, match_id, now, [entry])
+        return closed
+
+    async def mine(self, match_id: int, player: str) -> Submission | None:
+        """The current submission of the player's seat this round (only its holders see it)."""
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            seat = match.seat_of(player)
+            if seat is None:
+                raise NotSeated(f"you hold no seat in match {match_id}")
+            return await repo.live_submission(tx, match_id, match.round, seat)
+
+    async def options(self, match_id: int, player: str) -> SeatOptions:
+        """What the player's seat may order this round: legal moves, budget, decisions."""
+        scenario = await self._ctx.scenario_of(match_id)
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id)
+            require_orders_phase(match, None, "order moves")
+            seat = match.seat_of(player)
+            if seat is None:
+                raise NotSeated(f"you hold no seat in match {match_id}")
+            current = await repo.live_submission(tx, match_id, match.round, seat)
+        assert match.state is not None
+        waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
+        return SeatOptions(
+            match_id=match_id,
+            round=match.round,
+            seat=seat,
+            budget=scenario.seat(seat).budget,
+            moves=tuple(legal_moves(scenario, match.state, seat)),
+            decisions=waiting,
+            current=current,
+        )
+
+    async def status(self, match_id: int) -> list[SeatStatus]:
+        """Each seat's submission status this round (whether, by whom, when; never what)."""
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            live = await repo.live_submissions(tx, match_id, match.round)
+        return seat_statuses(match, live)
+
+    async def all_submitted(self, match_id: int) -> bool:
+        """True when every seat held by players has orders in (AI and empty seats need none)."""
+        statuses = await self.status(match_id)
+        return all(s.submitted for s in statuses if s.controller == "players")
+
+
+def seat_statuses(match: Match, live: Mapping[str, Submission]) -> list[SeatStatus]:
+    """Seat statuses from the match and its live submissions."""
+    found = []
+    for info in match.seats:
+        sub = live.get(info.seat)
+        found.append(
+            SeatStatus(
+                seat=info.seat,
+                controller=info.controller,
+                holders=info.holders,
+                submitted=sub is not None,
+                submitted_by=None if sub is None else sub.player,
+                submitted_at=None if sub is None else sub.submitted_at,
+            )
+        )
+    return found

@@ -1,0 +1,295 @@
+"""Resolving rounds: lock the orders (missing seats get the AI's or hold), run the engine, store.
+
+A round is resolved once: the engine runs outside the database transaction, then one
+``BEGIN IMMEDIATE`` transaction compares-and-sets the match's round, phase and revision and writes
+the round, the locked orders, the log and the announcements together. A second call (or a call
+racing the first) returns the stored result and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from bot.game.engine import resolve_round, round_rng
+from bot.game.errors import IllegalOrder
+from bot.game.policies import AiPolicy
+from bot.game.scenario import Scenario
+from bot.game.scoring import scores, winners
+from bot.game.state import MatchState, RoundResult, SeatOrders
+from bot.services.common import (
+    announce,
+    deadline_for,
+    engine_entries,
+    iso,
+    schedule_round,
+)
+from bot.services.context import Context, load_match, require_host, require_orders_phase
+from bot.services.errors import Conflict, NotFound
+from bot.services.models import Actor, RoundOutcome
+from bot.services.orders import seat_statuses
+from db.codec import dumps, sha256_hex, state_text, time_text
+from db.models import LockedSeat, Match, StoredRound, Submission
+from db.repos import log as log_repo
+from db.repos import matches as matches_repo
+from db.repos import orders as orders_repo
+from db.repos import rounds as repo
+from db.repos import timers as timers_repo
+from db.repos.log import Entry
+from db.store import Tx
+
+MAX_ATTEMPTS = 5
+
+
+def outcome(scenario: Scenario, stored: StoredRound, already: bool) -> RoundOutcome:
+    """A stored round with its scores."""
+    table = scores(scenario, stored.state)
+    return RoundOutcome(
+        match_id=stored.match_id,
+        round=stored.round,
+        trigger=stored.trigger,
+        resolved_at=stored.resolved_at,
+        orders=stored.orders,
+        records=stored.records,
+        state=stored.state,
+        scores=table,
+        winners=tuple(winners(table)) if stored.state.finished else (),
+        already_resolved=already,
+    )
+
+
+def _fallback(scenario: Scenario, match: Match, seat: str, at: datetime) -> LockedSeat:
+    assert match.state is not None
+    info = match.seat(seat)
+    use_ai = info is not None and (
+        info.controller == "ai" or (info.controller == "players" and match.ai_fill)
+    )
+    if use_ai:
+        orders = AiPolicy().orders(scenario, match.state, seat, match.seed)
+        return LockedSeat(seat, "ai", orders, None, at)
+    return LockedSeat(seat, "hold", SeatOrders(), None, at)
+
+
+def lock_orders(
+    scenario: Scenario, match: Match, live: Mapping[str, Submission], at: datetime
+) -> dict[str, LockedSeat]:
+    """Every seat's orders for the engine: submitted, else the AI's or none (hold)."""
+    locked = {}
+    for seat in scenario.seat_ids:
+        sub = live.get(seat)
+        if sub is not None:
+            locked[seat] = LockedSeat(seat, "players", sub.orders, sub.id, at)
+        else:
+            locked[seat] = _fallback(scenario, match, seat, at)
+    return locked
+
+
+def run_engine(
+    scenario: Scenario, match: Match, locked: dict[str, LockedSeat], at: datetime
+) -> tuple[RoundResult, list[str]]:
+    """Resolve with the locked orders; a submission the rules refuse is replaced by the
+    fallback (and named in the returned list), so one bad seat cannot block the match."""
+    assert match.state is not None
+    rejected: list[str] = []
+    while True:
+        orders = {seat: item.orders for seat, item in locked.items()}
+        try:
+            rng = round_rng(match.seed, match.round)
+            return resolve_round(scenario, match.state, orders, rng), rejected
+        except IllegalOrder as err:
+            item = locked.get(err.seat)
+            if item is None or item.source != "players" or err.seat in rejected:
+                raise
+            rejected.append(err.seat)
+            locked[err.seat] = _fallback(scenario, match, err.seat, at)
+
+
+class RoundService:
+    """Locking orders and resolving rounds; reading resolved rounds back."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    async def resolve(
+        self,
+        match_id: int,
+        round: int,
+        *,
+        trigger: str = "manual",
+        actor: Actor | None = None,
+        timer_id: int | None = None,
+    ) -> RoundOutcome:
+        """Lock the round's orders and resolve it; idempotent.
+
+        ``trigger`` is recorded (``all_submitted``, ``deadline``, ``host``...). With an
+        ``actor`` (someone forcing the round closed) only the host or a moderator may.
+        If the round was already resolved, the stored result is returned
+        (``already_resolved`` True) and nothing changes. Announces ``round_resolved`` (and
+        ``match_ended`` after the last round) through the outbox.
+        """
+        scenario = await self._ctx.scenario_of(match_id)
+        async with self._ctx.lock(match_id):
+            for _attempt in range(MAX_ATTEMPTS):
+                async with self._ctx.read() as tx:
+                    match = await load_match(tx, match_id)
+                    stored = await repo.get_round(tx, match_id, round)
+                    live = await orders_repo.live_submissions(tx, match_id, round)
+                if stored is not None:
+                    if timer_id is not None:
+                        await self._finish_timer(timer_id)
+                    return outcome(scenario, stored, already=True)
+                if actor is not None:
+                    require_host(match, actor, "close the round early")
+                require_orders_phase(match, round, "resolve a round")
+                now = self._ctx.now()
+                locked = lock_orders(scenario, match, live, now)
+                result, rejected = run_engine(scenario, match, locked, now)
+                async with self._ctx.write() as tx:
+                    done = await self._store(
+                        tx, scenario, match, locked, result, (trigger, now, timer_id), rejected
+                    )
+                self._ctx.forget(match_id)
+                if done is not None:
+                    return outcome(scenario, done, already=False)
+        raise Conflict("the match kept changing while its round was resolved; try again")
+
+    async def _finish_timer(self, timer_id: int) -> None:
+        async with self._ctx.write() as tx:
+            await timers_repo.finish(tx, timer_id, self._ctx.now())
+
+    async def _store(
+        self,
+        tx: Tx,
+        scenario: Scenario,
+        match: Match,
+        locked: dict[str, LockedSeat],
+        result: RoundResult,
+        how: tuple[str, datetime, int | None],
+        rejected: list[str],
+    ) -> StoredRound | None:
+        """Write the resolved round in the open transaction; None when the CAS lost."""
+        trigger, now, timer_id = how
+        state, number = result.state, match.round
+        table = scores(scenario, state)
+        won = winners(table) if state.finished else []
+        deadline = None if state.finished else deadline_for(match, now)
+        text = state_text(state)
+        changes = _match_changes(match, state, deadline, won, now) | {"state": text}
+        if await orders_repo.live_ids(tx, match.id, number) != _submitted(locked):
+            return None  # a submission came in from another process since we read them
+        expect = (number, "orders", match.revision)
+        if not await matches_repo.compare_and_set(tx, match.id, expect, changes):
+            return None
+        await repo.insert_round(tx, match.id, number, state, result.records, locked, trigger, now)
+        await orders_repo.lock_current(tx, match.id, number, now)
+        entries = _log_entries(number, locked, result, rejected)
+        entries.append(
+            Entry(
+                "round_resolved",
+                number,
+                data={"trigger": trigger, "state_sha256": sha256_hex(text)},
+            )
+        )
+        if state.finished:
+            data = {"ending": state.ending, "scores": table, "winners": won}
+            entries.append(Entry("match_finished", number, data=data))
+        await log_repo.append(tx, match.id, now, entries)
+        if timer_id is not None:
+            await timers_repo.finish(tx, timer_id, now)
+        await timers_repo.cancel_all(tx, match.id, now)
+        if deadline is not None and not match.paused and match.deadline_seconds is not None:
+            await schedule_round(tx, match.id, number + 1, deadline, match.deadline_seconds, now)
+        payload = {
+            "round": number,
+            "finished": state.finished,
+            "ending": state.ending,
+            "next_round": None if state.finished else number + 1,
+            "deadline_at": iso(deadline),
+            "winners": won,
+        }
+        await announce(tx, match, "round_resolved", f"r{number}:resolved", now, number, payload)
+        if state.finished:
+            ended = {"reason": "finished", "ending": state.ending, "winners": won, "scores": table}
+            await announce(tx, match, "match_ended", "ended", now, number, ended)
+        return StoredRound(
+            match.id, number, dict(locked), result.records, state, sha256_hex(text), now, trigger
+        )
+
+    async def resolve_if_ready(
+        self, match_id: int, round: int | None = None
+    ) -> RoundOutcome | None:
+        """Resolve the round at once when every seat held by players has submitted (and the
+        match is not paused); None when some are still missing. Call it after each submit."""
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, with_state=False)
+            live = await orders_repo.live_submissions(tx, match_id, match.round)
+        if match.phase != "orders" or match.paused:
+            return None
+        if round is not None and round != match.round:
+            return None
+        statuses = seat_statuses(match, live)
+        if not all(s.submitted for s in statuses if s.controller == "players"):
+            return None
+        return await self.resolve(match_id, match.round, trigger="all_submitted")
+
+    async def get(self, match_id: int, round: int) -> RoundOutcome:
+        """A resolved round (0: the opening); NotFound when it has not been resolved."""
+        scenario = await self._ctx.scenario_of(match_id)
+        async with self._ctx.read() as tx:
+            stored = await repo.get_round(tx, match_id, round)
+        if stored is None:
+            raise NotFound(f"round {round} of match {match_id} has not been resolved")
+        return outcome(scenario, stored, already=True)
+
+    async def history(self, match_id: int) -> list[RoundOutcome]:
+        """Every resolved round of a match, the opening (round 0) first."""
+        scenario = await self._ctx.scenario_of(match_id)
+        async with self._ctx.read() as tx:
+            stored = await repo.all_rounds(tx, match_id)
+        return [outcome(scenario, s, already=True) for s in stored]
+
+
+def _submitted(locked: Mapping[str, LockedSeat]) -> set[int]:
+    """The ids of the submissions a round's locked orders came from."""
+    return {item.submission_id for item in locked.values() if item.submission_id is not None}
+
+
+def _match_changes(
+    match: Match, state: MatchState, deadline: datetime | None, won: list[str], now: datetime
+) -> dict[str, object]:
+    """The columns of the match a resolved round changes (besides the state)."""
+    if state.finished:
+        return {
+            "phase": "finished",
+            "ended_at": time_text(now),
+            "ending": state.ending,
+            "winners": dumps(won),
+            "deadline_at": None,
+            "remaining_seconds": None,
+        }
+    if match.paused:
+        return {
+            "round": match.round + 1,
+            "deadline_at": None,
+            "remaining_seconds": match.deadline_seconds,
+        }
+    return {
+        "round": match.round + 1,
+        "remaining_seconds": None,
+        "deadline_at": None if deadline is None else time_text(deadline),
+    }
+
+
+def _log_entries(
+    number: int, locked: Mapping[str, LockedSeat], result: RoundResult, rejected: list[str]
+) -> list[Entry]:
+    """The log lines of a resolved round: rejected and locked orders, then the engine's records."""
+    entries = [Entry("orders_rejected", number, None, seat) for seat in rejected]
+    for seat, item in locked.items():
+        data = {
+            "source": item.source,
+            "submission": item.submission_id,
+            "moves": [o.move for o in item.orders.moves],
+        }
+        entries.append(Entry("orders_locked", number, None, seat, data))
+    return entries + engine_entries(result.records)

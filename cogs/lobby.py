@@ -1,0 +1,77 @@
+"""The lobby's buttons: take or leave a seat, Start. Each parses, calls one service, renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.discord import render_match
+from bot.discord.components import Given, router_of
+from bot.discord.ids import Route
+from bot.discord.runtime import runtime_of
+from bot.discord.who import actor
+from bot.services.errors import InvalidInput
+
+
+def _match_id(route: Route) -> int:
+    if route.match is None:
+        raise InvalidInput("that button names no match")
+    return route.match
+
+
+async def _show(interaction: discord.Interaction[Any], match_id: int) -> None:
+    """Redraw the lobby message the button is on."""
+    runtime = runtime_of(interaction.client)
+    match = await runtime.services.matches.get(match_id)
+    scenario = await runtime.services.scenarios.of_match(match_id)
+    embeds, view = render_match.lobby(scenario, match)
+    await interaction.edit_original_response(embeds=embeds, view=view)
+
+
+async def seat(interaction: discord.Interaction[Any], route: Route, given: Given) -> None:
+    """Take the seat, or leave it when it is already yours."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    match_id, who = _match_id(route), await actor(interaction, runtime)
+    mine = await runtime.services.matches.seat_of(match_id, who.player)
+    if mine == route.arg:
+        await runtime.services.matches.leave(match_id, who)
+    else:
+        await runtime.services.matches.take_seat(match_id, who, route.arg or "")
+    await _show(interaction, match_id)
+
+
+async def leave(interaction: discord.Interaction[Any], route: Route, given: Given) -> None:
+    """Leave whatever seat the player holds in this lobby."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    match_id = _match_id(route)
+    await runtime.services.matches.leave(match_id, await actor(interaction, runtime))
+    await _show(interaction, match_id)
+
+
+async def start(interaction: discord.Interaction[Any], route: Route, given: Given) -> None:
+    """Start the match (host or moderator): empty seats go to the AI or hold; a thread opens."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    match_id = _match_id(route)
+    await runtime.services.matches.start(match_id, await actor(interaction, runtime))
+    await _show(interaction, match_id)
+    await runtime.changed()
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Route the lobby's buttons."""
+    router = router_of(bot)
+    router.add("seat", seat)
+    router.add("leave", leave)
+    router.add("start", start)
+
+
+async def teardown(bot: commands.Bot) -> None:
+    """Stop routing them."""
+    router = router_of(bot)
+    for action in ("seat", "leave", "start"):
+        router.remove(action)

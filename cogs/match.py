@@ -1,0 +1,254 @@
+"""``/match``: new, status, leave, end, pause, resume, substitute, assign, remove.
+
+Each command defers (ephemerally) before it touches the store, calls one service, renders and
+replies; user errors come back as polite ephemeral messages (``guarded``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import render_match
+from bot.discord.replies import guarded, respond
+from bot.discord.runtime import runtime_of
+from bot.discord.text import esc
+from bot.discord.who import actor, match_for, require_moderator
+from bot.scenarios import builtin_ids, default_id
+from bot.services.errors import InvalidInput
+
+Interaction = discord.Interaction[Any]
+SCENARIOS = [app_commands.Choice(name=s, value=s) for s in builtin_ids()[:25]]
+MatchNumber = app_commands.Range[int, 1, 10**12]
+
+
+async def _private(interaction: Interaction) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+@app_commands.guild_only()
+class MatchCommands(commands.GroupCog, group_name="match", group_description="Levers matches"):
+    """Creating and running matches."""
+
+    @app_commands.command(name="new", description="Open a lobby for a new match in this channel")
+    @app_commands.describe(
+        scenario="Which scenario (default: the default scenario)",
+        rounds="How many rounds (default: the scenario's)",
+        deadline="Minutes the players have for their orders each round (default: none)",
+        ai_fill="Empty seats played by the AI (otherwise they hold)",
+        teams="Several players may share a seat",
+    )
+    @app_commands.choices(scenario=SCENARIOS)
+    async def new(
+        self,
+        interaction: Interaction,
+        scenario: str | None = None,
+        rounds: app_commands.Range[int, 1, 20] | None = None,
+        deadline: app_commands.Range[int, 1, 20160] | None = None,
+        ai_fill: bool = True,
+        teams: bool = False,
+    ) -> None:
+        """Create the match and post its lobby with one button per seat."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            if interaction.guild_id is None or interaction.channel is None:
+                raise InvalidInput("matches are played in a server's channel")
+            guild = str(interaction.guild_id)
+            seconds = deadline * 60 if deadline is not None else None
+            if seconds is None:
+                seconds = (await runtime.services.servers.settings(guild)).default_deadline_seconds
+            stored = await runtime.services.scenarios.add_builtin(scenario or default_id())
+            match = await runtime.services.matches.create(
+                await actor(interaction, runtime),
+                stored.sha256,
+                source_id=stored.source_id,
+                rounds=rounds,
+                deadline_seconds=seconds,
+                ai_fill=ai_fill,
+                teams=teams,
+                guild_id=guild,
+                channel_id=str(interaction.channel_id),
+            )
+            found = await runtime.services.scenarios.get(stored.sha256)
+            embeds, view = render_match.lobby(found, match)
+            channel = interaction.client.get_partial_messageable(int(match.channel_id or 0))
+            await channel.send(embeds=embeds, view=view or discord.utils.MISSING)
+            await respond(interaction, f"Match {match.id} is open: its lobby is in this channel.")
+
+        await guarded(interaction, run)
+
+    @app_commands.command(name="status", description="Where a match stands")
+    @app_commands.describe(match="The match number (default: this thread's, or yours)")
+    async def status(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
+        """Phase, round, deadline, seats, and which seats have submitted (never what)."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            match_id = await match_for(interaction, runtime, match)
+            found = await runtime.services.matches.get(match_id)
+            scenario = await runtime.services.scenarios.of_match(match_id)
+            submitted: set[str] = set()
+            if found.phase == "orders":
+                statuses = await runtime.services.orders.status(match_id)
+                submitted = {s.seat for s in statuses if s.submitted}
+            lines = render_match.status_lines(scenario, found, submitted)
+            await respond(interaction, "\n".join(lines))
+
+        await guarded(interaction, run)
+
+    @app_commands.command(name="leave", description="Give up your seat in a match")
+    @app_commands.describe(match="The match number (default: this thread's, or yours)")
+    async def leave(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
+        """Leave; in a started match the AI (or nobody) takes over the seat."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            match_id = await match_for(interaction, runtime, match)
+            await runtime.services.matches.leave(match_id, await actor(interaction, runtime))
+            await respond(interaction, f"You left match {match_id}.")
+
+        await guarded(interaction, run)
+
+    @app_commands.command(name="end", description="End a match early (host or moderator)")
+    @app_commands.describe(reason="Why the match ends", match="The match number")
+    async def end(
+        self,
+        interaction: Interaction,
+        reason: app_commands.Range[str, 1, 300],
+        match: MatchNumber | None = None,
+    ) -> None:
+        """End the match now, with a reason everyone sees."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            match_id = await match_for(interaction, runtime, match)
+            await runtime.services.control.end(match_id, await actor(interaction, runtime), reason)
+            await respond(interaction, f"Match {match_id} is over.")
+            await runtime.changed()
+
+        await guarded(interaction, run)
+
+    @app_commands.command(name="pause", description="Stop a match's clock (host or moderator)")
+    @app_commands.describe(reason="Why (shown to everyone)", match="The match number")
+    async def pause(
+        self,
+        interaction: Interaction,
+        reason: app_commands.Range[str, 0, 300] = "",
+        match: MatchNumber | None = None,
+    ) -> None:
+        """Pause: the deadline stops; orders can still change."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            match_id = await match_for(interaction, runtime, match)
+            await runtime.services.control.pause(
+                match_id, await actor(interaction, runtime), reason
+            )
+            await respond(interaction, f"Match {match_id} is paused.")
+            await runtime.changed()
+
+        await guarded(interaction, run)
+
+    @app_commands.command(name="resume", description="Restart a paused match's clock")
+    @app_commands.describe(match="The match number")
+    async def resume(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
+        """Resume with the time that was left."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            match_id = await match_for(interaction, runtime, match)
+            await runtime.services.control.resume(match_id, await actor(interaction, runtime))
+            await respond(interaction, f"Match {match_id} goes on.")
+            await runtime.changed()
+
+        await guarded(interaction, run)
+
+    @app_commands.command(
+        name="substitute", description="Hand a seat to another player (moderator)"
+    )
+    @app_commands.describe(seat="The seat's id", player="Who plays it now (empty: the AI)")
+    async def substitute(
+        self,
+        interaction: Interaction,
+        seat: app_commands.Range[str, 1, 32],
+        player: discord.Member | None = None,
+        match: MatchNumber | None = None,
+    ) -> None:
+        """Moderators only: whoever holds the seat is replaced by ``player`` (or the AI)."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            who = await require_moderator(interaction, runtime, "hand a seat to someone else")
+            match_id = await match_for(interaction, runtime, match)
+            await runtime.services.control.substitute(
+                match_id,
+                who,
+                seat,
+                None if player is None else str(player.id),
+                "" if player is None else player.display_name,
+            )
+            name = "the AI" if player is None else esc(player.display_name)
+            await respond(interaction, f"{esc(seat)} is now played by {name}.")
+            await runtime.changed()
+
+        await guarded(interaction, run)
+
+    @app_commands.command(name="assign", description="Seat a player (host or moderator)")
+    @app_commands.describe(seat="The seat's id", player="Who takes it")
+    async def assign(
+        self,
+        interaction: Interaction,
+        seat: app_commands.Range[str, 1, 32],
+        player: discord.Member,
+        match: MatchNumber | None = None,
+    ) -> None:
+        """The host seats a player."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            match_id = await match_for(interaction, runtime, match)
+            await runtime.services.matches.assign_seat(
+                match_id,
+                await actor(interaction, runtime),
+                str(player.id),
+                player.display_name,
+                seat,
+            )
+            await respond(interaction, f"{esc(player.display_name)} now holds {esc(seat)}.")
+
+        await guarded(interaction, run)
+
+    @app_commands.command(name="remove", description="Take a player out of a match (host)")
+    @app_commands.describe(player="Who leaves their seat")
+    async def remove(
+        self, interaction: Interaction, player: discord.Member, match: MatchNumber | None = None
+    ) -> None:
+        """The host removes a player from their seat."""
+
+        async def run() -> None:
+            await _private(interaction)
+            runtime = runtime_of(interaction.client)
+            match_id = await match_for(interaction, runtime, match)
+            await runtime.services.matches.remove_player(
+                match_id, await actor(interaction, runtime), str(player.id)
+            )
+            await respond(interaction, f"{esc(player.display_name)} left match {match_id}.")
+
+        await guarded(interaction, run)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(MatchCommands())

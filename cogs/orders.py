@@ -1,0 +1,200 @@
+"""The orders panel: the briefing's Orders button, and the panel's selects, modal and buttons.
+
+The seat always comes from who clicks (never from the custom_id), so nobody can act for another
+seat; the round in the custom_id must be the round being played, and a chosen move must be one
+the panel offers. Each handler reads what it needs once and redraws from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.discord import render_orders
+from bot.discord.components import Given, router_of
+from bot.discord.ids import Route
+from bot.discord.runtime import Runtime, runtime_of
+from bot.discord.who import player
+from bot.game.state import SeatOrders
+from bot.services.drafts import Panel, with_decision, with_move, without_move
+from bot.services.errors import InvalidInput, RoundClosed
+from bot.services.models import Submission
+
+Interaction = discord.Interaction[Any]
+RESOLVED = "✅ Every seat is in: the round is resolved. The reveal is in the match's thread."
+
+
+def _ids(route: Route) -> tuple[int, int]:
+    if route.match is None or route.round is None:
+        raise InvalidInput("that control names no round")
+    return route.match, route.round
+
+
+async def _panel(runtime: Runtime, interaction: Interaction, route: Route) -> Panel:
+    """The clicking player's seat's panel data, for the round the control belongs to."""
+    match_id, round_number = _ids(route)
+    found = await runtime.drafts.panel(match_id, str(interaction.user.id))
+    if found.options.round != round_number:
+        raise RoundClosed(
+            f"that panel is for round {round_number}; round {found.options.round} is being "
+            "played. Press Orders on the latest briefing."
+        )
+    return found
+
+
+async def _render(runtime: Runtime, panel: Panel) -> tuple[list[discord.Embed], discord.ui.View]:
+    scenario = await runtime.services.scenarios.of_match(panel.match.id)
+    assert panel.match.state is not None
+    return render_orders.panel(scenario, panel.match, panel.match.state, panel.options, panel.draft)
+
+
+async def _redraw(runtime: Runtime, interaction: Interaction, panel: Panel) -> None:
+    embeds, view = await _render(runtime, panel)
+    await interaction.edit_original_response(content=None, embeds=embeds, view=view)
+
+
+async def open_panel(interaction: Interaction, route: Route, given: Given) -> None:
+    """The briefing's Orders button: the clicking player's own seat's panel, ephemeral."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    runtime = runtime_of(interaction.client)
+    embeds, view = await _render(runtime, await _panel(runtime, interaction, route))
+    await interaction.followup.send(embeds=embeds, view=view, ephemeral=True)
+
+
+async def pick(interaction: Interaction, route: Route, given: Given) -> None:
+    """A move chosen in the panel: open the modal for its argument at once.
+
+    A modal must be the first response, so nothing slow happens before it: the move is checked
+    against the match's scenario (kept in memory); whether this seat may order it now is checked
+    when the modal comes back (``argument``) and again on submit.
+    """
+    match_id, round_number = _ids(route)
+    scenario = await runtime_of(interaction.client).services.scenarios.of_match(match_id)
+    chosen = given.values[0] if len(given.values) == 1 else ""
+    move = next((m for m in scenario.moves if m.id == chosen), None)
+    if move is None:
+        raise InvalidInput("that move is not one of the options the panel offers you")
+    await interaction.response.send_modal(render_orders.ArgumentModal(match_id, round_number, move))
+
+
+async def argument(interaction: Interaction, route: Route, given: Given) -> None:
+    """The argument modal: add the move (with its argument) to the draft."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    panel = await _panel(runtime, interaction, route)
+    move = route.arg or ""
+    scenario = await runtime.services.scenarios.of_match(panel.match.id)
+    offered = {m.id for m in render_orders.affordable(scenario, panel.options, panel.draft)}
+    if move not in offered | {o.move for o in panel.draft.moves}:
+        raise InvalidInput("that move is not one your seat can order now (or afford)")
+    text = given.fields.get(render_orders.ARGUMENT_FIELD, "").strip()
+    await _change(runtime, interaction, panel, lambda d: with_move(d, move, text))
+
+
+async def drop(interaction: Interaction, route: Route, given: Given) -> None:
+    """Remove a move from the draft."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    panel = await _panel(runtime, interaction, route)
+    moves = set(given.values)
+    await _change(runtime, interaction, panel, lambda d: _without(d, moves))
+
+
+def _without(draft: SeatOrders, moves: set[str]) -> SeatOrders:
+    if not moves <= {o.move for o in draft.moves}:
+        raise InvalidInput("that move is not in your orders")
+    for move in moves:
+        draft = without_move(draft, move)
+    return draft
+
+
+async def decide(interaction: Interaction, route: Route, given: Given) -> None:
+    """Answer an event's decision (the default applies when the seat does not)."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    panel = await _panel(runtime, interaction, route)
+    event = route.arg or ""
+    if event not in panel.options.decisions:
+        raise InvalidInput("that decision is not your seat's to make")
+    scenario = await runtime.services.scenarios.of_match(panel.match.id)
+    decision = scenario.event(event).decision
+    answer = given.values[0] if len(given.values) == 1 else ""
+    if decision is None or answer not in {o.id for o in decision.options}:
+        raise InvalidInput("that answer is not one of the options")
+    await _change(runtime, interaction, panel, lambda d: with_decision(d, event, answer))
+
+
+async def _change(
+    runtime: Runtime,
+    interaction: Interaction,
+    panel: Panel,
+    edit: Callable[[SeatOrders], SeatOrders],
+) -> None:
+    """Change the draft (one write), then redraw from what was read and the new draft."""
+    _seat, draft = await runtime.drafts.change(
+        panel.match.id, player(interaction), panel.options.round, lambda _seat, d: edit(d)
+    )
+    await _redraw(runtime, interaction, dataclasses.replace(panel, draft=draft))
+
+
+async def submit(interaction: Interaction, route: Route, given: Given) -> None:
+    """Submit the draft; when every seat is in, the round resolves at once."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    panel = await _panel(runtime, interaction, route)
+    match_id, round_number = panel.match.id, panel.options.round
+    moves = [(o.move, o.argument) for o in panel.draft.moves]
+    sent = await runtime.services.orders.submit(
+        match_id, player(interaction), moves, panel.draft.decisions, round=round_number
+    )
+    await runtime.services.rounds.resolve_if_ready(match_id, round_number)
+    match = await runtime.services.matches.get(match_id)
+    if match.phase == "orders" and match.round == round_number:
+        await _redraw(runtime, interaction, _with_current(panel, sent))
+        return
+    # resolved now, by this submission or by one that came in at the same moment
+    await interaction.edit_original_response(content=RESOLVED, embeds=[], view=None)
+    await runtime.changed()
+
+
+def _with_current(panel: Panel, current: Submission | None) -> Panel:
+    return dataclasses.replace(panel, options=dataclasses.replace(panel.options, current=current))
+
+
+async def withdraw(interaction: Interaction, route: Route, given: Given) -> None:
+    """Withdraw the submitted orders (the draft stays, to change and submit again)."""
+    await interaction.response.defer()
+    runtime = runtime_of(interaction.client)
+    panel = await _panel(runtime, interaction, route)
+    await runtime.services.orders.withdraw(
+        panel.match.id, player(interaction), round=panel.options.round
+    )
+    await _redraw(runtime, interaction, _with_current(panel, None))
+
+
+ACTIONS = {
+    "orders": open_panel,
+    "pick": pick,
+    "arg": argument,
+    "drop": drop,
+    "dec": decide,
+    "submit": submit,
+    "withdraw": withdraw,
+}
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Route the panel's controls."""
+    router = router_of(bot)
+    for action, handler in ACTIONS.items():
+        router.add(action, handler)
+
+
+async def teardown(bot: commands.Bot) -> None:
+    """Stop routing them."""
+    for action in ACTIONS:
+        router_of(bot).remove(action)

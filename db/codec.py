@@ -1,0 +1,81 @@
+"""Turning values into what the store keeps: UTC time text, canonical JSON, orders, states."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.game.state import MatchState, Order, Record, SeatOrders, canonical_json
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def time_text(when: datetime) -> str:
+    """An aware datetime as sortable UTC text: ``2021-01-20T12:00:00.000000Z``."""
+    if when.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+    return when.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def parse_time(text: str) -> datetime:
+    """The aware datetime stored as ``time_text``."""
+    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def maybe_time(text: str | None) -> datetime | None:
+    """``parse_time``, passing None through."""
+    return None if text is None else parse_time(text)
+
+
+def sha256_hex(data: bytes | str) -> str:
+    """The SHA-256 of bytes (or UTF-8 text) in hex."""
+    raw = data.encode() if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON (sorted keys, no spaces), the form every JSON column holds."""
+    return canonical_json(value)
+
+
+def loads(text: str) -> Any:
+    """Parse a JSON column."""
+    return json.loads(text)
+
+
+def orders_to_dict(orders: SeatOrders) -> dict[str, Any]:
+    """A seat's orders as a JSON-ready dict."""
+    return {
+        "moves": [
+            {"move": o.move, "argument": o.argument}
+            | ({} if o.rating is None else {"rating": o.rating})
+            for o in orders.moves
+        ],
+        "decisions": dict(sorted(orders.decisions.items())),
+    }
+
+
+def orders_from_dict(data: Mapping[str, Any]) -> SeatOrders:
+    """Rebuild a seat's orders stored with ``orders_to_dict``."""
+    moves = tuple(
+        Order(m["move"], m.get("argument", ""), m.get("rating")) for m in data.get("moves", [])
+    )
+    return SeatOrders(moves=moves, decisions=dict(data.get("decisions", {})))
+
+
+def state_text(state: MatchState) -> str:
+    """A state as canonical JSON."""
+    return dumps(state.to_dict())
+
+
+def state_from_text(text: str) -> MatchState:
+    """Rebuild a state stored with ``state_text``."""
+    return MatchState.from_dict(loads(text))
+
+
+def records_from_text(text: str) -> tuple[Record, ...]:
+    """Rebuild engine records stored as canonical JSON."""
+    return tuple(Record(**item) for item in loads(text))

@@ -1,0 +1,149 @@
+"""Submitted orders: every submission kept, one current (then locked) per seat and round."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import cast
+
+from bot.game.state import Order, SeatOrders
+from db.codec import dumps, loads, maybe_time, parse_time, time_text
+from db.models import Submission, SubmissionStatus
+from db.store import Row, Tx
+
+
+async def close_current(
+    tx: Tx, match_id: int, round: int, seat: str, status: SubmissionStatus, at: datetime
+) -> int | None:
+    """Close the seat's current submission (``withdrawn``); return its id, or None."""
+    rows = await tx.all(
+        "UPDATE submissions SET status = ?, closed_at = ? "
+        "WHERE match_id = ? AND round = ? AND seat = ? AND status = 'current' RETURNING id",
+        (status, time_text(at), match_id, round, seat),
+    )
+    return int(rows[0][0]) if rows else None
+
+
+async def insert_submission(
+    tx: Tx,
+    match_id: int,
+    round: int,
+    seat: str,
+    player: str,
+    orders: SeatOrders,
+    cost: int,
+    at: datetime,
+) -> int | None:
+    """Store a new current submission and return its id; None (nothing stored) unless the
+    match is still taking orders for ``round`` and ``player`` still holds ``seat``.
+
+    One statement: triggers close the seat's previous submission as ``replaced`` and write one
+    ``submission_orders`` row per move. (Submissions are their own timestamped, immutable
+    record; the log keeps orders locked and withdrawn.)
+    """
+    moves = [{"move": o.move, "argument": o.argument} for o in orders.moves]
+    rows = await tx.all(
+        "INSERT INTO submissions (match_id, round, seat, player, status, moves, decisions, cost, "
+        "submitted_at) SELECT m.id, m.round, ?, ?, 'current', ?, ?, ?, ? FROM matches m "
+        "WHERE m.id = ? AND m.round = ? AND m.phase = 'orders' AND EXISTS (SELECT 1 FROM "
+        "seat_holders h WHERE h.match_id = m.id AND h.player = ? AND h.seat = ?) RETURNING id",
+        (
+            seat,
+            player,
+            dumps(moves),
+            dumps(orders.decisions),
+            cost,
+            time_text(at),
+            match_id,
+            round,
+            player,
+            seat,
+        ),
+    )
+    return int(rows[0][0]) if rows else None
+
+
+def _submission(row: Row, moves: Sequence[Order]) -> Submission:
+    return Submission(
+        id=int(row["id"]),
+        match_id=int(row["match_id"]),
+        round=int(row["round"]),
+        seat=row["seat"],
+        player=row["player"],
+        status=cast(SubmissionStatus, row["status"]),
+        orders=SeatOrders(moves=tuple(moves), decisions=loads(row["decisions"])),
+        cost=int(row["cost"]),
+        submitted_at=parse_time(row["submitted_at"]),
+        closed_at=maybe_time(row["closed_at"]),
+    )
+
+
+async def _with_orders(tx: Tx, rows: list[Row]) -> list[Submission]:
+    if not rows:
+        return []
+    ids = [int(r["id"]) for r in rows]
+    marks = ",".join("?" * len(ids))
+    order_rows = await tx.all(
+        f"SELECT submission_id, move, argument FROM submission_orders "
+        f"WHERE submission_id IN ({marks}) ORDER BY submission_id, slot",
+        ids,
+    )
+    moves: dict[int, list[Order]] = {i: [] for i in ids}
+    for row in order_rows:
+        moves[int(row["submission_id"])].append(Order(row["move"], row["argument"]))
+    return [_submission(r, moves[int(r["id"])]) for r in rows]
+
+
+_SELECT = (
+    "SELECT id, match_id, round, seat, player, status, decisions, cost, submitted_at, closed_at "
+    "FROM submissions "
+)
+
+
+async def live_submissions(tx: Tx, match_id: int, round: int) -> dict[str, Submission]:
+    """Each seat's current (or locked) submission for the round."""
+    rows = await tx.all(
+        _SELECT + "WHERE match_id = ? AND round = ? AND status IN ('current', 'locked')",
+        (match_id, round),
+    )
+    return {s.seat: s for s in await _with_orders(tx, rows)}
+
+
+async def live_submission(tx: Tx, match_id: int, round: int, seat: str) -> Submission | None:
+    """The seat's current (or locked) submission for the round, or None."""
+    rows = await tx.all(
+        _SELECT + "WHERE match_id = ? AND round = ? AND seat = ? "
+        "AND status IN ('current', 'locked')",
+        (match_id, round, seat),
+    )
+    found = await _with_orders(tx, rows)
+    return found[0] if found else None
+
+
+async def submission_history(tx: Tx, match_id: int, round: int | None = None) -> list[Submission]:
+    """Every submission of a match (or of one round), oldest first."""
+    if round is None:
+        rows = await tx.all(_SELECT + "WHERE match_id = ? ORDER BY id", (match_id,))
+    else:
+        rows = await tx.all(
+            _SELECT + "WHERE match_id = ? AND round = ? ORDER BY id", (match_id, round)
+        )
+    return await _with_orders(tx, rows)
+
+
+async def live_ids(tx: Tx, match_id: int, round: int) -> set[int]:
+    """The ids of the round's current submissions."""
+    rows = await tx.all(
+        "SELECT id FROM submissions WHERE match_id = ? AND round = ? AND status = 'current'",
+        (match_id, round),
+    )
+    return {int(r[0]) for r in rows}
+
+
+async def lock_current(tx: Tx, match_id: int, round: int, at: datetime) -> None:
+    """Mark every current submission of the round as locked."""
+    await tx.run(
+        "UPDATE submissions SET status = 'locked', closed_at = ? "
+        "WHERE match_id = ? AND round = ? AND status = 'current'",
+        (time_text(at), match_id, round),
+    )

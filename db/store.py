@@ -1,0 +1,248 @@
+"""The store: one SQLite file, one writer connection behind a lock, one reader connection.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction on the writer (``async with store.write()``);
+nothing but the database is awaited inside one, because aiosqlite runs every statement of a
+connection on one thread and a foreign ``await`` would let other coroutines' statements join the
+transaction. Reads use their own connection (WAL lets them run beside a write) in a read
+transaction, so several queries see one snapshot. Pragmas: ``journal_mode=WAL``,
+``synchronous=FULL`` (a commit is on disk before it is acknowledged), ``busy_timeout``,
+``foreign_keys=ON``. Migrations run at open. sqlite3 errors a person can act on (full, locked,
+unreadable) become ``StoreError``s; the transaction is undone and the store keeps working.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from db.errors import StoreError, StoreUnavailable, translate
+from db.migrate import load_migrations, migrate, too_new, user_version
+
+Hook = Callable[[str], None]
+"""Called at ``begin``, ``before_commit`` and ``after_commit`` (crash tests kill there)."""
+
+Row = sqlite3.Row
+
+
+class Tx:
+    """Statements inside one transaction; each call is one trip to the database thread."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Every row of a query."""
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """The first row of a query, or None."""
+        rows = await self.all(sql, params)
+        return rows[0] if rows else None
+
+    async def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.one(sql, params)
+        return None if row is None else row[0]
+
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Execute one statement."""
+        await self._conn.execute_fetchall(sql, params)
+
+    async def count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute an UPDATE or DELETE and return how many rows it changed."""
+        return len(await self.all(f"{sql} RETURNING 1", params))
+
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute an INSERT and return the new row's id."""
+        row = await self._conn.execute_insert(sql, params)
+        assert row is not None
+        return int(row[0])
+
+    async def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Execute one statement for each row of parameters."""
+        await self._conn.executemany(sql, rows)
+
+
+async def _connect(path: Path, busy_timeout_ms: int) -> aiosqlite.Connection:
+    try:
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+    except sqlite3.Error as err:
+        raise translate(err, path) or StoreUnavailable(f"cannot open {path}: {err}") from err
+    conn.row_factory = sqlite3.Row
+    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    return conn
+
+
+async def _pragmas(conn: aiosqlite.Connection, path: Path, *, reader: bool) -> None:
+    rows = list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
+    if str(rows[0][0]).lower() != "wal":
+        raise StoreUnavailable(f"{path}: this filesystem does not support SQLite's WAL mode")
+    await conn.execute("PRAGMA synchronous = FULL")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    if reader:
+        await conn.execute("PRAGMA query_only = ON")
+
+
+class Store:
+    """The database of matches; open with ``await Store.open(path)``, close with ``close()``."""
+
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        busy_timeout_ms: int,
+        hook: Hook | None,
+    ) -> None:
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._busy_timeout_ms = busy_timeout_ms
+        self._hook = hook
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+        self._max_page_count: int | None = None
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        busy_timeout_ms: int = 5000,
+        max_page_count: int | None = None,
+        hook: Hook | None = None,
+        upto: int | None = None,
+    ) -> Store:
+        """Open (creating it and its directory if needed) and migrate the database.
+
+        Raises SchemaTooNew, before changing anything, when the file is newer than this code.
+        ``max_page_count`` caps the file's size; ``upto`` stops at an older migration (tests).
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        now = (clock or (lambda: datetime.now(UTC)))()
+        writer = await _connect(path, busy_timeout_ms)
+        reader: aiosqlite.Connection | None = None
+        try:
+            latest = len(load_migrations())
+            found = await user_version(writer)
+            if found > latest:
+                raise too_new(path, found, latest)
+            await _pragmas(writer, path, reader=False)
+            await migrate(writer, now, path, upto=upto)
+            reader = await _connect(path, busy_timeout_ms)
+            await _pragmas(reader, path, reader=True)
+        except sqlite3.Error as err:
+            await writer.close()
+            if reader is not None:
+                await reader.close()
+            raise translate(err, path) or err from err
+        except BaseException:
+            await writer.close()
+            if reader is not None:
+                await reader.close()
+            raise
+        store = cls(path, writer, reader, busy_timeout_ms, hook)
+        if max_page_count is not None:
+            await store.set_max_page_count(max_page_count)
+        return store
+
+    async def close(self) -> None:
+        """Close both connections (the last one out checkpoints the WAL)."""
+        async with self._write_lock:
+            await self._reader.close()
+            await self._writer.close()
+
+    async def set_max_page_count(self, pages: int) -> None:
+        """Cap the database at ``pages`` pages (the cap holds for this store's writer only)."""
+        async with self._write_lock:
+            self._max_page_count = pages
+            await self._writer.execute(f"PRAGMA max_page_count = {int(pages)}")
+
+    def _at(self, point: str) -> None:
+        if self._hook is not None:
+            self._hook(point)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Tx]:
+        """One ``BEGIN IMMEDIATE`` transaction, committed when the block ends without error.
+
+        Raises StoreBusy when another process holds the write lock past the busy timeout,
+        StoreFull when the file cannot grow; in both cases nothing was written.
+        """
+        async with self._write_lock:
+            conn = self._writer
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                await self._recover()
+                raise translate(err, self.path) or err from err
+            self._at("begin")
+            try:
+                yield Tx(conn)
+                self._at("before_commit")
+                await conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                await self._recover()
+                raise translate(err, self.path) or err from err
+            except BaseException:
+                await self._recover()
+                raise
+            self._at("after_commit")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A read transaction on the reader connection: one consistent snapshot."""
+        async with self._read_lock:
+            conn = self._reader
+            try:
+                await conn.execute("BEGIN")
+                yield Tx(conn)
+            except sqlite3.Error as err:
+                await _undo(conn)
+                raise translate(err, self.path) or err from err
+            except BaseException:
+                await _undo(conn)
+                raise
+            await conn.execute("COMMIT")
+
+    async def _recover(self) -> None:
+        """Undo whatever is left of a failed transaction; reopen the writer if that fails."""
+        if await _undo(self._writer):
+            return
+        with suppress(sqlite3.Error, ValueError):
+            await self._writer.close()
+        self._writer = await _connect(self.path, self._busy_timeout_ms)
+        await _pragmas(self._writer, self.path, reader=False)
+        if self._max_page_count is not None:
+            await self._writer.execute(f"PRAGMA max_page_count = {self._max_page_count}")
+
+    async def backup(self, target: Path | str) -> None:
+        """Copy the database, consistently, to another file (SQLite's online backup)."""
+        async with self._write_lock:
+            dest = await aiosqlite.connect(str(target))
+            try:
+                await self._writer.backup(dest)
+            finally:
+                await dest.close()
+
+
+async def _undo(conn: aiosqlite.Connection) -> bool:
+    """Roll back an open transaction; False when the connection is unusable."""
+    try:
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
+    except (sqlite3.Error, ValueError):
+        return False
+    return True
+
+
+__all__ = ["Hook", "Row", "Store", "StoreError", "Tx"]

@@ -1,0 +1,170 @@
+"""Migrations: numbered files applied in one transaction; old files upgrade; new files refused."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.cli.main import main
+from db.errors import MigrationError, SchemaTooNew
+from db.migrate import MIGRATIONS, Migration, load_migrations, migrate, statements
+from db.store import Store
+
+# An applied migration is never edited. If this fails, restore the file and add a new one.
+APPLIED = {
+    "0001_matches": "7e25ad23a90625963e9fe3bb965e821fe4f101efe42ae9676131ca854a1324d8",
+    "0002_servers": "9a1127e409c7646a9c7c9355baa96d38cf86824457e501b69084f103605e9e37",
+    "0003_submission_lookup": "e9e8ea01d8fd0dcf9a92849ac4e4f81b0a62ecd39d06476dccc92bdb78264e7e",
+}
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _tables(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        return {str(r[0]) for r in found}
+    finally:
+        conn.close()
+
+
+def test_migration_files_are_numbered_without_gaps_and_never_edited() -> None:
+    found = load_migrations()
+    assert [m.version for m in found] == list(range(1, len(found) + 1))
+    for migration in found:
+        if migration.name in APPLIED:
+            assert migration.sha256 == APPLIED[migration.name], (
+                f"{migration.name} was edited after it was applied; add a new migration instead"
+            )
+
+
+def test_badly_named_or_gapped_migrations_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("CREATE TABLE a (x);")
+    (tmp_path / "0003_c.sql").write_text("CREATE TABLE c (x);")
+    with pytest.raises(MigrationError, match="without gaps"):
+        load_migrations(tmp_path)
+    (tmp_path / "3_bad.sql").write_text("")
+    with pytest.raises(MigrationError, match="NNNN"):
+        load_migrations(tmp_path)
+
+
+def test_statements_keep_triggers_whole() -> None:
+    sql = (
+        "-- c\nCREATE TABLE t (x);\nCREATE TRIGGER g BEFORE DELETE ON t\n"
+        "BEGIN\n  SELECT 1;\n  SELECT 2;\nEND;\n-- end\n"
+    )
+    found = statements(sql)
+    assert len(found) == 2 and found[1].endswith("END;")
+
+
+async def test_a_new_database_gets_every_migration_and_the_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "levers.db"
+    store = await Store.open(path)
+    try:
+        async with store.read() as tx:
+            assert (await tx.value("PRAGMA journal_mode")) == "wal"
+            assert (await tx.value("PRAGMA foreign_keys")) == 1
+            assert (await tx.value("PRAGMA synchronous")) == 2  # FULL
+            applied = await tx.all("SELECT version, sha256 FROM schema_migrations")
+    finally:
+        await store.close()
+    assert _version(path) == len(load_migrations())
+    assert [(v, s) for v, s in applied] == [(m.version, m.sha256) for m in load_migrations()]
+
+
+async def test_a_database_made_by_migration_0001_upgrades_to_the_latest(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = await Store.open(path, upto=1)
+    async with old.write() as tx:
+        await tx.run(
+            "INSERT INTO scenario_texts VALUES (?, ?, 'x', '1.0', 'X', ?)",
+            ("a" * 64, b"meta: {}", "2021-01-01T00:00:00.000000Z"),
+        )
+    await old.close()
+    assert _version(path) == 1 and "guild_settings" not in _tables(path)
+    store = await Store.open(path)
+    await store.close()
+    assert _version(path) == len(load_migrations())
+    assert {"guild_settings", "audit_log", "guild_scenarios"} <= _tables(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT scenario_id FROM scenario_texts").fetchall() == [("x",)]
+    conn.close()
+
+
+async def _future_database(path: Path) -> str:
+    store = await Store.open(path)
+    await store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def test_a_database_newer_than_the_code_is_refused_and_left_untouched(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "future.db"
+    before = await _future_database(path)
+    with pytest.raises(SchemaTooNew, match="newer than this Levers"):
+        await Store.open(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert _version(path) == 99
+
+
+def test_commands_on_a_newer_database_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "future.db"
+    before = asyncio.run(_future_database(path))
+    assert main(["matches", "--db", str(path)]) == 1
+    assert main(["replay", "--match", "1", "--verify", "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("newer than this Levers") == 2
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "levers.db"
+    store = await Store.open(path)
+    await store.close()
+    known = load_migrations()
+    bad = "CREATE TABLE fine (x);\nCREATE TABLE (;\n"
+    broken = [*known, Migration(len(known) + 1, "9999_broken", bad, "0" * 64)]
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            await migrate(conn, datetime.now(UTC), path, migrations=broken)
+    finally:
+        await conn.close()
+    assert _version(path) == len(known) and "fine" not in _tables(path)
+
+
+async def test_an_edited_applied_migration_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "levers.db"
+    store = await Store.open(path)
+    await store.close()
+    edited = load_migrations()
+    edited[0] = Migration(1, edited[0].name, edited[0].sql + "\n-- edited\n", "f" * 64)
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        with pytest.raises(MigrationError, match="never edited"):
+            await migrate(conn, datetime.now(UTC), path, migrations=edited)
+    finally:
+        await conn.close()
+
+
+def test_the_migrations_directory_ships_with_the_package() -> None:
+    assert MIGRATIONS.is_dir() and any(MIGRATIONS.glob("0001_*.sql"))

@@ -1,0 +1,1 @@
+"""A small fake Discord: REST, interaction webhooks and gateway payloads, checked like Discord."""

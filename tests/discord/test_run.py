@@ -1,0 +1,112 @@
+"""``levers run``: settings, the missing-token message, and a real start against the fake Discord.
+
+The end-to-end test starts ``levers run`` as a subprocess with ``LEVERS_DISCORD_API`` and
+``LEVERS_DISCORD_GATEWAY`` pointing at the fake: it logs in, syncs its commands to the server
+given with ``--sync-guild``, connects to the gateway, answers a slash command, and stops cleanly
+on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.cli.main import main
+from bot.discord.settings import TOKEN_HELP, describe_problem, load_settings
+from tests.discord.conftest import make_settings
+from tests.discord.fake import gateway, payloads
+from tests.discord.fake.ws import FakeGateway
+from tests.discord.harness import Harness
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_without_a_token_the_bot_exits_non_zero_and_says_where_to_get_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "DISCORD_TOKEN" in err
+    assert "https://discord.com/developers/applications" in err
+    assert ".env" in err
+
+
+def test_settings_read_the_environment_and_a_dotenv_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=from-dotenv\nLEVERS_SYNC_GUILD=42\n")
+    monkeypatch.setenv("LEVERS_DISCORD_API", "http://127.0.0.1:9/api/v10/")
+    settings = load_settings()
+    assert settings.token.get_secret_value() == "from-dotenv"
+    assert "from-dotenv" not in repr(settings), "the token never shows in logs"
+    assert settings.sync_guild == 42
+    assert settings.api == "http://127.0.0.1:9/api/v10"
+    assert load_settings(sync_guild=7).sync_guild == 7, "command-line overrides win"
+
+
+def test_a_blank_token_or_a_bad_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "  ")
+    with pytest.raises(ValidationError) as blank:
+        load_settings(_env_file=None)
+    assert describe_problem(blank.value) == TOKEN_HELP
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("LEVERS_DISCORD_GATEWAY", "gateway.example")
+    with pytest.raises(ValidationError) as bad:
+        load_settings(_env_file=None)
+    assert "full URL" in describe_problem(bad.value)
+
+
+async def test_levers_run_connects_to_a_discord_compatible_server(tmp_path: Path) -> None:
+    h = Harness(make_settings(tmp_path))
+    ws = FakeGateway(
+        "e2e-token",
+        lambda: gateway.ready(h.bot_user, h.application_id, h.guild_id),
+        lambda: payloads.guild(h.guild_id, h.owner, [h.http.channels[h.channel_id]]),
+    )
+    h.http.token = "e2e-token"
+    h.http.gateway = ws.handle
+    base = await h.start_server()
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": "e2e-token",
+        "LEVERS_DISCORD_API": f"{base}/api/v10",
+        "LEVERS_DISCORD_GATEWAY": f"{base.replace('http', 'ws')}/gateway",
+        "LEVERS_DB": str(tmp_path / "e2e.db"),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli.main",
+        "run",
+        "--sync-guild",
+        str(h.guild_id),
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        await asyncio.wait_for(ws.identified.wait(), timeout=60)
+        assert h.command("scenarios")["guild_id"] == str(h.guild_id)
+        assert None not in h.http.commands, "--sync-guild syncs to that server only"
+        record = h.new_record(h.user("Ana"), 2, h.slash_data("scenarios", {}), h.channel_id)
+        await ws.dispatch("INTERACTION_CREATE", h.interaction_payload(record, None))
+        await asyncio.wait_for(record.answered.wait(), timeout=30)
+        assert record.callbacks == [4]
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(proc.communicate(), timeout=60)
+        await h.stop()
+    assert proc.returncode == 0, output.decode()
+    assert not h.http.failures, h.http.failures

@@ -1,0 +1,69 @@
+"""Helpers that read like a transcript: find the lobby, the thread, the briefing; give orders."""
+
+from __future__ import annotations
+
+from tests.discord.fake.payloads import FakeUser
+from tests.discord.fake.state import Sent
+from tests.discord.harness import Harness
+from tests.discord.result import Result
+
+
+def lobby(h: Harness) -> Sent:
+    """The latest lobby posted in the main channel."""
+    found = [m for m in h.channel_messages(h.channel_id) if "Lobby" in m.text()]
+    assert found, "no lobby was posted"
+    return found[-1]
+
+
+def thread_id(h: Harness) -> int:
+    """The (single) thread the bot opened."""
+    threads = [int(c["id"]) for c in h.http.channels.values() if c["type"] == 11]
+    assert len(threads) == 1, f"expected one match thread, found {len(threads)}"
+    return threads[0]
+
+
+def briefing(h: Harness) -> Sent:
+    """The latest briefing in the match's thread (the message with the Orders button)."""
+    found = [
+        m
+        for m in h.channel_messages(thread_id(h))
+        if any(c.get("label") == "Orders" for c in m.components())
+    ]
+    assert found, "no briefing in the thread"
+    return found[-1]
+
+
+def pick_select(panel: Sent) -> dict[str, object]:
+    """The panel's 'Add a move' select."""
+    return next(c for c in panel.components() if str(c.get("custom_id", "")).endswith(":pick"))
+
+
+async def open_panel(h: Harness, user: FakeUser) -> Sent:
+    """``user`` presses Orders on the latest briefing and gets their private panel."""
+    shown = await h.click(user, briefing(h), label="Orders")
+    assert shown.ephemeral, "the orders panel must be ephemeral"
+    return shown.message
+
+
+def accepted(result: Result) -> Result:
+    """The result, after checking the bot did not refuse (a refusal is an ephemeral followup)."""
+    refusals = [result.http.messages[i].content for i in result.record.followups]
+    assert not refusals or result.record.callbacks == [5], f"refused: {refusals}"
+    return result
+
+
+async def add_move(h: Harness, user: FakeUser, panel: Sent, move: str, argument: str) -> Result:
+    """Pick a move in the panel and argue for it in the modal."""
+    select = pick_select(panel)
+    opened = await h.choose(user, panel, str(select["custom_id"]), [move])
+    return accepted(await h.submit(user, opened, {"argument": argument}))
+
+
+async def play_first_move(h: Harness, user: FakeUser, argument: str) -> Sent:
+    """Open the panel, add the first move offered with an argument, and submit."""
+    panel = await open_panel(h, user)
+    options = pick_select(panel)["options"]
+    assert isinstance(options, list) and options
+    await add_move(h, user, panel, str(options[0]["value"]), argument)
+    accepted(await h.click(user, panel, label="Submit"))
+    return panel
