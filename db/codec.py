@@ -21,8 +21,9 @@ def time_text(when: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """The aware datetime stored as ``time_text``."""
-    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+    """The aware datetime stored as ``time_text`` (``fromisoformat``: 40 times ``strptime``'s
+    speed, and a match's rows hold many times)."""
+    return datetime.fromisoformat(text)
 
 
 def maybe_time(text: str | None) -> datetime | None:

@@ -3,11 +3,12 @@
 Every write is one ``BEGIN IMMEDIATE`` transaction on the writer (``async with store.write()``);
 nothing but the database is awaited inside one, because aiosqlite runs every statement of a
 connection on one thread and a foreign ``await`` would let other coroutines' statements join the
-transaction. Reads use their own connection (WAL lets them run beside a write) in a read
-transaction, so several queries see one snapshot. Pragmas: ``journal_mode=WAL``,
-``synchronous=FULL`` (a commit is on disk before it is acknowledged), ``busy_timeout``,
-``foreign_keys=ON``. Migrations run at open. sqlite3 errors a person can act on (full, locked,
-unreadable) become ``StoreError``s; the transaction is undone and the store keeps working.
+transaction. Reads use a small pool of their own connections (WAL lets them run beside a write
+and beside each other), each read in a read transaction, so its queries see one snapshot.
+Pragmas: ``journal_mode=WAL``, ``synchronous=FULL`` (a commit is on disk before it is
+acknowledged), ``busy_timeout``, ``foreign_keys=ON``. Migrations run at open. sqlite3 errors a
+person can act on (full, locked, unreadable) become ``StoreError``s; the transaction is undone
+and the store keeps working.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ Hook = Callable[[str], None]
 """Called at ``begin``, ``before_commit`` and ``after_commit`` (crash tests kill there)."""
 
 Row = sqlite3.Row
+READERS = 3
+"""Reader connections (each with its own thread); reads wait only when all are busy."""
 
 
 class Tx:
@@ -97,17 +100,19 @@ class Store:
         self,
         path: Path,
         writer: aiosqlite.Connection,
-        reader: aiosqlite.Connection,
+        readers: list[aiosqlite.Connection],
         busy_timeout_ms: int,
         hook: Hook | None,
     ) -> None:
         self.path = path
         self._writer = writer
-        self._reader = reader
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._readers.put_nowait(reader)
+        self._reader_count = len(readers)
         self._busy_timeout_ms = busy_timeout_ms
         self._hook = hook
         self._write_lock = asyncio.Lock()
-        self._read_lock = asyncio.Lock()
         self._max_page_count: int | None = None
 
     @classmethod
@@ -130,7 +135,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         now = (clock or (lambda: datetime.now(UTC)))()
         writer = await _connect(path, busy_timeout_ms)
-        reader: aiosqlite.Connection | None = None
+        readers: list[aiosqlite.Connection] = []
         try:
             latest = len(load_migrations())
             found = await user_version(writer)
@@ -138,19 +143,16 @@ class Store:
                 raise too_new(path, found, latest)
             await _pragmas(writer, path, reader=False)
             await migrate(writer, now, path, upto=upto)
-            reader = await _connect(path, busy_timeout_ms)
-            await _pragmas(reader, path, reader=True)
-        except sqlite3.Error as err:
-            await writer.close()
-            if reader is not None:
-                await reader.close()
-            raise translate(err, path) or err from err
-        except BaseException:
-            await writer.close()
-            if reader is not None:
-                await reader.close()
+            for _ in range(READERS):
+                readers.append(await _connect(path, busy_timeout_ms))
+                await _pragmas(readers[-1], path, reader=True)
+        except BaseException as err:
+            for conn in [writer, *readers]:
+                await conn.close()
+            if isinstance(err, sqlite3.Error):
+                raise translate(err, path) or err from err
             raise
-        store = cls(path, writer, reader, busy_timeout_ms, hook)
+        store = cls(path, writer, readers, busy_timeout_ms, hook)
         if max_page_count is not None:
             await store.set_max_page_count(max_page_count)
         return store
@@ -158,7 +160,8 @@ class Store:
     async def close(self) -> None:
         """Close both connections (the last one out checkpoints the WAL)."""
         async with self._write_lock:
-            await self._reader.close()
+            for _ in range(self._reader_count):
+                await (await self._readers.get()).close()
             await self._writer.close()
 
     async def set_max_page_count(self, pages: int) -> None:
@@ -200,19 +203,20 @@ class Store:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
-        """A read transaction on the reader connection: one consistent snapshot."""
-        async with self._read_lock:
-            conn = self._reader
+        """A read transaction on one of the reader connections: one consistent snapshot."""
+        conn = await self._readers.get()
+        try:
             try:
                 await conn.execute("BEGIN")
                 yield Tx(conn)
-            except sqlite3.Error as err:
-                await _undo(conn)
-                raise translate(err, self.path) or err from err
+                await conn.execute("COMMIT")
             except BaseException:
                 await _undo(conn)
                 raise
-            await conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise translate(err, self.path) or err from err
+        finally:
+            self._readers.put_nowait(conn)
 
     async def _recover(self) -> None:
         """Undo whatever is left of a failed transaction; reopen the writer if that fails."""

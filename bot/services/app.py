@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+from bot.services.catalog import CatalogService
 from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
@@ -34,7 +35,7 @@ from db.store import Hook, Store
 
 class Services:
     """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``control``,
-    ``timers``, ``outbox``, ``servers``, ``library``."""
+    ``timers``, ``outbox``, ``servers``, ``library``, ``catalog`` (built-in plus library)."""
 
     def __init__(self, store: Store, clock: Clock = system_clock) -> None:
         self.store = store
@@ -48,6 +49,7 @@ class Services:
         self.outbox = OutboxService(self.ctx)
         self.servers = ServerService(self.ctx)
         self.library = LibraryService(self.ctx, self.scenarios)
+        self.catalog = CatalogService(self.ctx, self.scenarios, self.library)
 
     @classmethod
     async def open(

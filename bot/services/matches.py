@@ -19,6 +19,7 @@ from bot.services.context import Context, load_match, require_host, require_live
 from bot.services.errors import (
     Conflict,
     InvalidInput,
+    NotAllowed,
     NotSeated,
     SeatTaken,
     UnknownSeat,
@@ -30,6 +31,7 @@ from db.models import LogEntry, Match
 from db.repos import log as log_repo
 from db.repos import matches as repo
 from db.repos import rounds as rounds_repo
+from db.repos import servers as servers_repo
 from db.repos.log import Entry
 from db.store import Tx
 
@@ -64,7 +66,8 @@ class MatchService:
         ``seed`` is drawn with ``secrets`` when omitted; ``rounds`` defaults to the scenario's;
         ``deadline_seconds`` is the time each round's orders stay open (None: no deadline);
         ``ai_fill``: empty seats (and seats whose players miss a deadline) get the AI's orders,
-        otherwise they hold; ``teams``: several players may share a seat.
+        otherwise they hold; ``teams``: several players may share a seat. On a server whose
+        settings list allowed channels, a match elsewhere is NotAllowed.
         """
         scenario = await self._ctx.scenario(scenario_sha256)
         last = scenario.meta.rounds if rounds is None else rounds
@@ -93,6 +96,13 @@ class MatchService:
         )
         now = self._ctx.now()
         async with self._ctx.write() as tx:
+            if guild_id is not None and channel_id is not None:
+                allowed = (await servers_repo.get_settings(tx, guild_id)).allowed_channels
+                if allowed and channel_id not in allowed:
+                    raise NotAllowed(
+                        "matches on this server are played only in the channels its moderators "
+                        "chose, and this is not one of them"
+                    )
             match_id = await repo.insert_match(tx, new, scenario.seat_ids, now)
             data = {
                 "scenario": scenario.meta.id,
@@ -122,9 +132,12 @@ class MatchService:
         local_only: bool = False,
         active_only: bool = False,
         player: str | None = None,
+        scenario_id: str | None = None,
         limit: int = 100,
+        offset: int = 0,
     ) -> list[Match]:
-        """Matches, newest first: of one server, local (terminal) ones, unfinished, a player's."""
+        """Matches, newest first: of one server, local (terminal) ones, unfinished, a player's,
+        of one scenario (by id); ``offset`` skips the first ones (for pages)."""
         phases = ["lobby", "orders"] if active_only else None
         async with self._ctx.read() as tx:
             return await repo.list_matches(
@@ -133,7 +146,9 @@ class MatchService:
                 local_only=local_only,
                 phases=phases,
                 player=player,
+                scenario_id=scenario_id,
                 limit=limit,
+                offset=offset,
             )
 
     async def seat_of(self, match_id: int, player: str) -> str | None:

@@ -42,7 +42,7 @@ class ScenarioService:
                 f"the scenario file is {len(raw)} bytes; the limit is {MAX_SCENARIO_BYTES}", []
             )
         sha = sha256_hex(raw)
-        scenario = known(sha) or _validated(raw, location)
+        scenario = known(sha) or validated(raw, location)
         meta = scenario.meta
         now = self._ctx.now()
         async with self._ctx.write() as tx:
@@ -80,8 +80,9 @@ class ScenarioService:
         return await self._ctx.scenario_of(match_id)
 
 
-def _validated(raw: bytes, location: str | None) -> Scenario:
-    """The scenario, or ScenarioRejected listing every problem."""
+def validated(raw: bytes, location: str | None) -> Scenario:
+    """The scenario, or ScenarioRejected listing every problem (CPU-bound: a thread may call
+    it for large files)."""
     name = location or "<scenario>"
     try:
         return load_scenario(raw, name)

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.services.context import Context
+from bot.library import sandbox
+from bot.library.results import CheckResult
+from bot.services.context import Context, known, remember
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ScenarioRejected
 from bot.services.models import Actor
-from bot.services.scenarios import ScenarioService
+from bot.services.scenarios import ScenarioService, validated
+from db.codec import sha256_hex
 from db.models import AuditEntry, GuildSettings, LibraryEntry
 from db.repos import servers as repo
 
 _UNSET: Any = object()
+
+
+class UploadRefused(ScenarioRejected):
+    """The sandboxed check refused an uploaded file; ``result`` holds every problem."""
+
+    def __init__(self, result: CheckResult) -> None:
+        count = len(result.problems) + result.more
+        problems = [p.format(result.filename) for p in result.problems]
+        first = f"; the first: {problems[0]}" if problems else ""
+        super().__init__(f"the scenario has {count} problem(s){first}", problems)
+        self.result = result
 
 
 def _require_moderator(actor: Actor, doing: str) -> None:
@@ -90,12 +105,36 @@ class LibraryService:
         self._ctx = ctx
         self._scenarios = scenarios
 
-    async def upload(self, guild_id: str, by: Actor, raw: bytes, filename: str) -> LibraryEntry:
+    async def upload(
+        self,
+        guild_id: str,
+        by: Actor,
+        raw: bytes,
+        filename: str,
+        *,
+        checked: CheckResult | None = None,
+    ) -> LibraryEntry:
         """Validate and add a scenario version (moderators only). The same text twice returns
-        the existing entry; another text under an existing id and version is refused."""
+        the existing entry; another text under an existing id and version is refused.
+
+        The file is checked by ``bot.library.sandbox.check_upload`` (a separate process with a
+        time and a memory limit), unless ``checked`` is that check's result for these bytes;
+        a refused file raises ``UploadRefused`` and nothing is stored. The accepted file is then
+        parsed in a worker thread, never on the event loop.
+        """
         _require_moderator(by, "upload scenarios")
+        if checked is None or checked.sha256 != sha256_hex(raw):
+            checked = await sandbox.check_upload(raw, filename)
+        if not checked.ok:
+            raise UploadRefused(checked)
+        if known(checked.sha256) is None:
+            remember(checked.sha256, await asyncio.to_thread(validated, raw, checked.filename))
         stored = await self._scenarios.add(
-            raw, origin="upload", location=filename, guild_id=guild_id, loaded_by=by.player
+            raw,
+            origin="upload",
+            location=checked.filename,
+            guild_id=guild_id,
+            loaded_by=by.player,
         )
         now = self._ctx.now()
         async with self._ctx.write() as tx:
@@ -125,7 +164,11 @@ class LibraryService:
                 )
             except sqlite3.IntegrityError as err:
                 raise ScenarioRejected(f"the library refused the scenario: {err}", []) from None
-            detail = {"sha256": stored.sha256, "version": stored.version, "file": filename}
+            detail = {
+                "sha256": stored.sha256,
+                "version": stored.version,
+                "file": checked.filename,
+            }
             await repo.audit(
                 tx, guild_id, by.player, "scenario_uploaded", stored.scenario_id, detail, now
             )

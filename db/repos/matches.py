@@ -160,9 +160,12 @@ async def list_matches(
     local_only: bool = False,
     phases: Iterable[str] | None = None,
     player: str | None = None,
+    scenario_id: str | None = None,
     limit: int = 100,
+    offset: int = 0,
 ) -> list[Match]:
-    """Matches, newest first, filtered in SQL (without their states)."""
+    """Matches, newest first, filtered in SQL (without their states); ``offset`` skips the
+    first ones (for pages)."""
     where: list[str] = []
     params: list[Any] = []
     if guild_id is not None:
@@ -177,9 +180,13 @@ async def list_matches(
     if player is not None:
         where.append("id IN (SELECT match_id FROM seat_holders WHERE player = ?)")
         params.append(player)
+    if scenario_id is not None:
+        where.append("scenario_id = ?")
+        params.append(scenario_id)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     rows = await tx.all(
-        f"SELECT {_COLUMNS} FROM matches {clause} ORDER BY id DESC LIMIT ?", [*params, limit]
+        f"SELECT {_COLUMNS} FROM matches {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
     ids = [int(r["id"]) for r in rows]
     seats = await seats_of(tx, ids, {int(r["id"]): r["phase"] for r in rows})

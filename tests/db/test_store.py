@@ -59,3 +59,24 @@ def test_the_database_path_comes_from_the_flag_then_the_environment_then_the_def
     assert db_path("a.db", {"LEVERS_DB": "b.db"}) == Path("a.db")
     assert db_path(None, {"LEVERS_DB": "b.db"}) == Path("b.db")
     assert db_path(None, {}) == DEFAULT_DB == Path("data/levers.db")
+
+
+async def test_reads_run_side_by_side_and_a_failed_read_returns_its_connection(
+    tmp_path: Path,
+) -> None:
+    store = await Store.open(tmp_path / "x.db")
+    try:
+        with pytest.raises(LookupError):
+            async with store.read() as tx:
+                await tx.value("SELECT 1")
+                raise LookupError("the caller gave up")
+        async with store.read() as a, store.read() as b, store.read() as c:
+            found = [await t.value("SELECT count(*) FROM matches") for t in (a, b, c)]
+        assert found == [0, 0, 0]
+        async with store.write() as tx, store.read() as r:  # a read does not block a write
+            await tx.run("INSERT INTO audit_log (actor, action, at) VALUES ('a', 'x', 't')")
+            assert await r.value("SELECT count(*) FROM audit_log") == 0  # its own snapshot
+        async with store.read() as r:
+            assert await r.value("SELECT count(*) FROM audit_log") == 1
+    finally:
+        await store.close()
