@@ -102,7 +102,7 @@ def test_every_text_field_refuses_mentions_and_invisible_characters(
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("condition: tension >= 95", "condition: tensio >= 95"),
+        ("condition: tension >= 60", "condition: tensio >= 60"),
         ('when: played("upstream.talks") and played("downstream.talks")', "when: no > 1"),
     ],
 )
