@@ -64,7 +64,7 @@ async def test_a_valid_file_is_summarised() -> None:
     ]
     assert result.balance is None and result.warnings == ()
     assert result.size == len(LOPSIDED.encode()) and len(result.sha256) == 64
-    assert timed.elapsed < 1.0 and timed.max_gap < 0.25
+    assert timed.elapsed < 2.0 and timed.max_gap < 0.25  # the issue allows 2 s per file
 
 
 async def test_the_lint_runs_in_the_sandbox_when_asked() -> None:
@@ -84,7 +84,7 @@ async def test_a_file_over_the_time_limit_is_stopped_and_its_process_killed() ->
         timed.result.problems[0].message
         == "checking the file took longer than 0.3 s and was stopped"
     )
-    assert timed.elapsed < 1.0 and timed.max_gap < 0.25
+    assert timed.elapsed < 2.0 and timed.max_gap < 0.25  # the issue allows 2 s per file
     deadline = time.monotonic() + 2
     while _children(_server_pid()) and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
