@@ -17,11 +17,11 @@ from bot.discord.replies import guarded, respond
 from bot.discord.runtime import runtime_of
 from bot.discord.text import esc
 from bot.discord.who import actor, match_for, require_moderator
-from bot.scenarios import builtin_ids, default_id
 from bot.services.errors import InvalidInput
+from cogs.library import playable_choices
+from cogs.review import ReviewCommands
 
 Interaction = discord.Interaction[Any]
-SCENARIOS = [app_commands.Choice(name=s, value=s) for s in builtin_ids()[:25]]
 MatchNumber = app_commands.Range[int, 1, 10**12]
 
 
@@ -30,18 +30,20 @@ async def _private(interaction: Interaction) -> None:
 
 
 @app_commands.guild_only()
-class MatchCommands(commands.GroupCog, group_name="match", group_description="Levers matches"):
-    """Creating and running matches."""
+class MatchCommands(
+    ReviewCommands, commands.GroupCog, group_name="match", group_description="Levers matches"
+):
+    """Creating and running matches (and reviewing them: ``ReviewCommands``, cogs/review.py)."""
 
     @app_commands.command(name="new", description="Open a lobby for a new match in this channel")
     @app_commands.describe(
-        scenario="Which scenario (default: the default scenario)",
+        scenario="Which scenario (default: this server's default)",
         rounds="How many rounds (default: the scenario's)",
         deadline="Minutes the players have for their orders each round (default: none)",
         ai_fill="Empty seats played by the AI (otherwise they hold)",
         teams="Several players may share a seat",
     )
-    @app_commands.choices(scenario=SCENARIOS)
+    @app_commands.autocomplete(scenario=playable_choices)
     async def new(
         self,
         interaction: Interaction,
@@ -62,7 +64,7 @@ class MatchCommands(commands.GroupCog, group_name="match", group_description="Le
             seconds = deadline * 60 if deadline is not None else None
             if seconds is None:
                 seconds = (await runtime.services.servers.settings(guild)).default_deadline_seconds
-            stored = await runtime.services.scenarios.add_builtin(scenario or default_id())
+            stored = await runtime.services.catalog.start_with(guild, scenario)
             match = await runtime.services.matches.create(
                 await actor(interaction, runtime),
                 stored.sha256,

@@ -24,7 +24,8 @@ from bot.discord.settings import Settings
 from bot.services.clock import ManualClock
 from bot.services.models import FiredTimer
 from tests.discord.fake import gateway, payloads
-from tests.discord.fake.payloads import FakeUser, snowflake
+from tests.discord.fake.cdn import Cdn
+from tests.discord.fake.payloads import FakeAttachment, FakeUser, snowflake
 from tests.discord.fake.server import FakeDiscordHttp
 from tests.discord.fake.state import InteractionRecord, Sent
 from tests.discord.result import ErrorLog, Result
@@ -61,6 +62,7 @@ class Harness:
     def __post_init__(self) -> None:
         self.http = FakeDiscordHttp(self.bot_user, self.application_id, self.guild_id)
         self.http.token = self.settings.token.get_secret_value()
+        self.cdn = Cdn(self.http)
         self.http.channels[self.channel_id] = payloads.text_channel(
             self.channel_id, self.guild_id, "debate"
         )
@@ -225,6 +227,30 @@ class Harness:
         """``user`` runs ``/command sub`` with options in a channel (the main one by default)."""
         data = self.slash_data(command, values)
         return await self.interact(user, 2, data, channel_id or self.channel_id)
+
+    def attach(self, filename: str, data: bytes, *, size: int | None = None) -> FakeAttachment:
+        """A file to give a slash command's attachment option, served by the fake's CDN
+        (``size``: what Discord declares, when a test wants it to differ)."""
+        assert self.base, "start the fake server first"
+        return self.cdn.add(self.base, filename, data, size)
+
+    async def autocomplete(
+        self, user: FakeUser, command: str, option: str, typed: str = "", **values: Any
+    ) -> list[Json]:
+        """The choices the bot offers while ``user`` types ``typed`` into ``option``."""
+        data = gateway.focus(self.slash_data(command, {**values, option: typed}), option)
+        record = self.start_interaction(user, 4, data, self.channel_id)
+        await self.settle()
+        assert record.callbacks == [8] and record.choices is not None, "no choices came back"
+        return record.choices
+
+    def new_channel(self, name: str) -> Json:
+        """A new text channel in the server (the bot hears of it as Discord would tell it)."""
+        channel = payloads.text_channel(snowflake(), self.guild_id, name)
+        self.http.channels[int(channel["id"])] = channel
+        if self.bot is not None:
+            self.feed("CHANNEL_CREATE", channel)
+        return channel
 
     def _check_can_see(self, user: FakeUser, message: Sent) -> None:
         assert not message.deleted, "the message was deleted"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.discord.fake.payloads import FakeRole, FakeUser, snowflake
+from tests.discord.fake.payloads import FakeAttachment, FakeRole, FakeUser, snowflake
 
 Json = dict[str, Any]
 OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
@@ -97,6 +97,16 @@ def command_data(command: Json, path: list[str], values: dict[str, Any]) -> Json
 
 
 def _option(spec: Json, value: Any, resolved: Json) -> Json:
+    if isinstance(value, FakeAttachment):
+        assert spec["type"] == 11, f"option {spec['name']!r} does not take a file"
+        resolved.setdefault("attachments", {})[str(value.id)] = value.attachment()
+        return {"name": spec["name"], "type": 11, "value": str(value.id)}
+    if isinstance(value, dict) and "type" in value and "name" in value:
+        assert spec["type"] == 7, f"option {spec['name']!r} does not take a channel"
+        kinds = spec.get("channel_types")
+        assert not kinds or value["type"] in kinds, f"{spec['name']!r} takes channels {kinds}"
+        resolved.setdefault("channels", {})[value["id"]] = {**value, "permissions": "0"}
+        return {"name": spec["name"], "type": 7, "value": value["id"]}
     if isinstance(value, FakeRole):
         assert spec["type"] == 8, f"option {spec['name']!r} does not take a role"
         resolved.setdefault("roles", {})[str(value.id)] = value.role()
@@ -113,6 +123,16 @@ def _option(spec: Json, value: Any, resolved: Json) -> Json:
     choices = [c["value"] for c in spec.get("choices") or []]
     assert not choices or value in choices, f"{value!r} is not a choice of {spec['name']!r}"
     return {"name": spec["name"], "type": spec["type"], "value": value}
+
+
+def focus(data: Json, name: str) -> Json:
+    """Mark option ``name`` as the one being typed (an autocomplete interaction's data)."""
+    holder = data
+    while holder.get("options") and holder["options"][0]["type"] in (1, 2):
+        holder = holder["options"][0]
+    option = _find(holder.get("options") or [], name)
+    option["focused"] = True
+    return data
 
 
 def new_ids() -> tuple[int, int]:

@@ -160,6 +160,22 @@ def _modal_inputs(row: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
+def check_choices(body: dict[str, Any]) -> Problems:
+    """An autocomplete answer: at most 25 choices, names 1 to 100 characters, values 100."""
+    problems: Problems = []
+    choices = body.get("choices")
+    if not isinstance(choices, list):
+        return [("choices", "required")]
+    if len(choices) > 25:
+        problems.append(("choices", "must be 25 or fewer in length"))
+    for i, choice in enumerate(choices):
+        _text(problems, f"choices.{i}.name", choice.get("name"), 100, required=True)
+        value = choice.get("value")
+        if isinstance(value, str):
+            _text(problems, f"choices.{i}.value", value, 100, required=True)
+    return problems
+
+
 def check_commands(commands: list[dict[str, Any]], *, global_: bool) -> Problems:
     """A bulk overwrite of application commands."""
     problems: Problems = []

@@ -89,6 +89,36 @@ class FakeRole:
         }
 
 
+@dataclass
+class FakeAttachment:
+    """A file a person attached to a slash command; the fake serves ``data`` at ``url``.
+
+    ``size`` is what Discord declares (the real length unless a test says otherwise).
+    """
+
+    filename: str
+    data: bytes
+    url: str = ""
+    size: int = -1
+    id: int = field(default_factory=snowflake)
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.data)
+
+    def attachment(self) -> dict[str, Any]:
+        """The attachment object (as in ``resolved.attachments``)."""
+        return {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": self.size,
+            "url": self.url,
+            "proxy_url": self.url,
+            "content_type": "application/x-yaml",
+            "ephemeral": True,
+        }
+
+
 def text_channel(channel_id: int, guild_id: int, name: str) -> dict[str, Any]:
     """A guild text channel."""
     return {

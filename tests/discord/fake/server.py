@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.discord.fake import limits, payloads
+from tests.discord.fake.files import UPLOADS, attach
 from tests.discord.fake.payloads import FakeUser, snowflake
 from tests.discord.fake.state import EPHEMERAL, LOADING, InteractionRecord, Sent
 from tests.discord.fake.wire import DiscordError, fail_if, read_body, reply
@@ -99,8 +100,10 @@ class FakeDiscordHttp:
         return application
 
     async def _handle(self, request: web.Request) -> web.Response:
-        body, files = await read_body(request)
-        self.requests.append(Request(request.method, request.path, body, files))
+        body, uploads = await read_body(request)
+        names = [u.filename for u in uploads]
+        self.requests.append(Request(request.method, request.path, body, names))
+        UPLOADS.set(tuple(uploads))  # this request's task only: see ``files.attach``
         for method, pattern, handler in self.routes:
             found = pattern.match(request.path)
             if found and method == request.method:
@@ -185,6 +188,7 @@ class FakeDiscordHttp:
             message_id, channel_id, self.bot_user.user(), body, guild_id=self.guild_id, flags=flags
         )
         sent = Sent(message_id, channel_id, data, ephemeral, owner, iid, [dict(body)])
+        attach(sent, body)
         self.messages[message_id] = sent
         return sent
 
@@ -195,6 +199,7 @@ class FakeDiscordHttp:
         merged = {k: sent.data.get(k) for k in ("content", "embeds", "components")}
         merged.update({k: v for k, v in body.items() if k in merged})
         fail_if(limits.check_message(merged, edit=True))
+        attach(sent, body)
         sent.data.update(merged)
         sent.data["flags"] = int(sent.data.get("flags") or 0) & ~LOADING
         sent.data["edited_timestamp"] = payloads.TIMESTAMP
@@ -318,6 +323,12 @@ class FakeDiscordHttp:
             if kind == 7:
                 self.edit(self.messages[record.message_id], data)
             return {"type": kind, "message": self.messages[record.message_id].data}
+        if (kind == 8) != (record.kind == 4):
+            raise DiscordError(400, 50035, "autocomplete is answered with choices (type 8) only")
+        if kind == 8:
+            fail_if(limits.check_choices(data))
+            record.choices = list(data.get("choices") or [])
+            return None
         if kind == 9:
             if record.kind == 5:
                 raise DiscordError(400, 50035, "A modal cannot answer a modal submit")

@@ -26,6 +26,7 @@ class Sent:
     history: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
     nonce: str | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # attached files by name, as uploaded
 
     @property
     def content(self) -> str:
@@ -92,6 +93,7 @@ class InteractionRecord:
     original: int | None = None
     deferred_ephemeral: bool = False
     modal: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] | None = None  # an autocomplete's answer
     followups: list[int] = field(default_factory=list)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     updated: asyncio.Event = field(default_factory=asyncio.Event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -33,12 +34,22 @@ def fail_if(problems: limits.Problems) -> None:
         raise DiscordError(400, 50035, f"Invalid Form Body: {problems}", errors)
 
 
-async def read_body(request: web.Request) -> tuple[Any, list[str]]:
-    """The JSON body, from a JSON request or the ``payload_json`` part of a multipart one."""
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request: its form name (``files[0]``), file name and bytes."""
+
+    name: str
+    filename: str
+    data: bytes
+
+
+async def read_body(request: web.Request) -> tuple[Any, list[Upload]]:
+    """The JSON body, from a JSON request or the ``payload_json`` part of a multipart one, and
+    the files uploaded with it."""
     kind = request.headers.get("Content-Type", "")
     if kind.startswith("multipart/"):
         body: Any = {}
-        files: list[str] = []
+        files: list[Upload] = []
         reader = await request.multipart()
         async for part in reader:
             if not isinstance(part, BodyPartReader):
@@ -47,7 +58,8 @@ async def read_body(request: web.Request) -> tuple[Any, list[str]]:
             if part.name == "payload_json":
                 body = json.loads(data)
             else:
-                files.append(part.filename or str(part.name))
+                name = str(part.name)
+                files.append(Upload(name, part.filename or name, bytes(data)))
         return body, files
     if kind.startswith("application/json"):
         return await request.json(), []
