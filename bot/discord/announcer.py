@@ -15,8 +15,12 @@ from typing import Any
 
 import discord
 
-from bot.discord import limits, render_match, render_round
+from bot.discord import limits, render_match, render_review, render_round
 from bot.discord.text import esc
+from bot.game.scenario import Scenario
+from bot.review.charts import Chart
+from bot.review.from_store import load_record
+from bot.review.pages import debrief_post
 from bot.services import Services
 from bot.services.models import Announcement, Match
 from bot.services.threads import ThreadService
@@ -33,6 +37,7 @@ class Post:
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
     mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+    charts: list[Chart] = field(default_factory=list)  # attached as PNG files
 
 
 def _time(text: Any) -> datetime | None:
@@ -82,6 +87,7 @@ class Announcer:
                 content=post.content,
                 embeds=post.embeds,
                 view=post.view or discord.utils.MISSING,
+                files=render_review.chart_files(post.charts) or discord.utils.MISSING,
                 allowed_mentions=post.mentions,
                 nonce=f"{item.nonce}{index}",
             )
@@ -160,11 +166,32 @@ class Announcer:
         if data.get("reason") == "finished":
             last = await self._services.rounds.get(match.id, int(item.round or match.round))
             table = {str(k): float(v) for k, v in (data.get("scores") or last.scores).items()}
-            return [
+            posts = [
                 Post(None, group)
                 for group in render_round.final(scenario, match, last.state, table)
             ]
-        by = str(data.get("by") or "")
-        note = esc(str(data.get("note") or ""))
-        text = f"**Match {match.id} was ended** by <@{by}>: {note}" if by.isdigit() else note
-        return [Post(limits.fit(text, limits.CONTENT))]
+        else:
+            by = str(data.get("by") or "")
+            note = esc(str(data.get("note") or ""))
+            text = f"**Match {match.id} was ended** by <@{by}>: {note}" if by.isdigit() else note
+            posts = [Post(limits.fit(text, limits.CONTENT))]
+        if match.rounds_resolved > 0:
+            posts += await self._debrief(match.id, scenario)
+        return posts
+
+    async def _debrief(self, match_id: int, scenario: Scenario) -> list[Post]:
+        """The debrief (``bot.review``) with its charts attached.
+
+        A failure here is logged and the debrief left out: it never holds back the final
+        scores (the announcement would otherwise stay pending, retried forever).
+        """
+        try:
+            _scenario, record = await load_record(self._services.ctx, match_id, scenario)
+            post = await debrief_post(scenario, record)
+        except Exception:
+            log.exception("could not build the debrief of match %s; posting without it", match_id)
+            return []
+        return [
+            Post(None, message.embeds, charts=message.charts)
+            for message in render_review.debrief_messages(post)
+        ]

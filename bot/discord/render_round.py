@@ -1,4 +1,4 @@
-"""Discord rendering of a resolved round (the reveal) and of the end of a match (the debrief).
+"""Discord rendering of a resolved round (the reveal) and of the end of a match (the scores).
 
 The reveal shows every seat's orders and arguments at once, the story of the round, which move
 or rule changed which metric, the public state and the scoreboard. Long reveals are split over
@@ -14,9 +14,7 @@ import discord
 from bot.discord import pages
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
-from bot.game.env import StateEnv
 from bot.game.scenario import Scenario
-from bot.game.scoring import objectives_met
 from bot.game.state import MatchState
 from bot.game.view import seat_view
 from bot.render.narrative import causes, state_rows, story
@@ -72,31 +70,11 @@ def reveal(
     return pages.messages(made)
 
 
-def debrief_lines(scenario: Scenario, state: MatchState) -> list[str]:
-    """Secret objectives (now revealed), the scenario's notes that apply, its questions."""
-    lines: list[str] = []
-    for seat in scenario.seats:
-        met = set(objectives_met(scenario, state, seat))
-        for objective in seat.objectives:
-            mark = "✅" if objective.id in met else "❌"
-            lines.append(f"{mark} {esc(seat.name)}'s secret objective: {esc(objective.text)}")
-    env = StateEnv(state)
-    notes = [
-        n.text
-        for n in scenario.debrief.notes
-        if n.when is None or scenario.expr(n.when).evaluate(env)
-    ]
-    if notes:
-        lines += ["", "**Notes**", *(f"• {esc(n)}" for n in notes)]
-    if scenario.debrief.questions:
-        lines += ["", "**For discussion**", *(f"• {esc(q)}" for q in scenario.debrief.questions)]
-    return lines
-
-
 def final(
     scenario: Scenario, match: Match, state: MatchState, table: Mapping[str, float]
 ) -> list[list[discord.Embed]]:
-    """The end of a match played to its end: the ending, final scores and winners, the debrief."""
+    """The end of a match played to its end: the ending, final scores and winners (the debrief
+    follows in its own messages: ``render_review.debrief_messages``)."""
     ending = next((e for e in scenario.endings if e.id == state.ending), None)
     headline = (
         f"**{esc(ending.name)}**: {esc(ending.text)}" if ending else "The last round is over."
@@ -106,5 +84,4 @@ def final(
     lines = [headline, "", f"🏆 **Winner{'s' if len(won) > 1 else ''}: {names}**", ""]
     lines += score_lines(scenario, table, won)
     made = pages.embeds(f"{scenario.meta.title}: final scores", lines, 0x2ECC71)
-    made += pages.embeds("Debrief", debrief_lines(scenario, state) or ["No notes."], 0x9B59B6)
     return pages.messages(made)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
@@ -30,12 +30,15 @@ async def respond(
     embeds: list[discord.Embed] | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = True,
+    files: Sequence[discord.File] = (),
 ) -> None:
     """Answer an interaction, as its first response or as a followup once it was answered."""
     limits.check_message(content, embeds or [], view)
     kwargs: dict[str, Any] = {"content": content, "embeds": embeds or [], "ephemeral": ephemeral}
     if view is not None:
         kwargs["view"] = view
+    if files:
+        kwargs["files"] = list(files)
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:

@@ -127,7 +127,8 @@ class _Planner:
         played = frozenset(m.id for m in combo)
         env = self.env(played)
         for rule, named in self.rules:
-            if named & played and self.scenario.expr(rule.when or "").evaluate(env):
+            expr = self.scenario.expr(rule.when or "")
+            if named & played and expr.needs_played <= played and expr.evaluate(env):
                 deltas = expected_deltas(self.scenario, rule.effects, env)
                 value += self.gain(deltas)
         return value

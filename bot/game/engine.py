@@ -245,7 +245,10 @@ def _resolve_interactions(work: _Round, env: StateEnv) -> None:
     for rule in scenario.interactions:
         if rule.when is None or (rule.once and state.interactions_fired.get(rule.id)):
             continue
-        if scenario.expr(rule.when).evaluate(env):
+        expr = scenario.expr(rule.when)
+        if not expr.needs_played <= env.played:
+            continue  # a move the rule needs was not played: it cannot fire
+        if expr.evaluate(env):
             state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
             work.records.append(Record(state.round, "interaction", f"interaction:{rule.id}"))
             for effect in rule.effects:

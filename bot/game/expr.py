@@ -110,7 +110,7 @@ _Code: TypeAlias = tuple[Compiled, Value | None]
 class Expr:
     """A parsed and compiled expression; build one with :func:`parse`."""
 
-    __slots__ = ("_calls", "_const", "_names", "compiled", "source")
+    __slots__ = ("_calls", "_const", "_names", "compiled", "needs_played", "source")
     source: str
     compiled: Compiled  # evaluate() without the method hop, for hot loops
 
@@ -131,6 +131,9 @@ class Expr:
         self._names = names
         self._calls = tuple(calls)
         self._const = const
+        # Moves that must be played this round for the expression to be true: lets the engine
+        # skip most interaction rules without evaluating them.
+        self.needs_played: frozenset[str] = _needs_played(tree)
 
     def evaluate(self, env: Env) -> Value:
         """Evaluate against ``env``; KeyError from ``env.value`` propagates."""
@@ -374,6 +377,18 @@ def _arith(node: Chain) -> _Code:
         return acc
 
     return run, None
+
+
+def _needs_played(node: Node) -> frozenset[str]:
+    """Moves that ``played(...)`` must report for ``node`` to be true (empty if none is sure)."""
+    if isinstance(node, FuncCall) and node.name == "played" and isinstance(node.args[0], str):
+        return frozenset((node.args[0],))
+    if isinstance(node, Chain) and node.ops and node.ops[0] in ("and", "or"):
+        parts = [_needs_played(child) for child in node.operands]
+        if node.ops[0] == "and":
+            return frozenset().union(*parts)
+        return frozenset.intersection(*parts)
+    return frozenset()
 
 
 def _logic(node: Chain) -> _Code:

@@ -562,3 +562,11 @@ def test_unparenthesised_arithmetic_follows_precedence(numbers: list[int], ops: 
     for sign, term in zip(signs, terms[1:], strict=True):
         expected = _reference(sign, expected, term)
     assert _same(float(ev(text)), expected)
+
+
+def test_needs_played_lists_the_moves_an_expression_cannot_be_true_without() -> None:
+    assert parse('played("a.x") and played("a.y")').needs_played == {"a.x", "a.y"}
+    assert parse('played("a.x") and (played("a.y") or played("a.z"))').needs_played == {"a.x"}
+    assert parse('(played("a.x") and r > 1) or played("a.x")').needs_played == {"a.x"}
+    assert parse('not played("a.x")').needs_played == frozenset()
+    assert parse('played("a.x") or r > 1').needs_played == frozenset()
