@@ -8,6 +8,7 @@ racing the first) returns the stored result and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -104,6 +105,13 @@ def run_engine(
             locked[err.seat] = _fallback(scenario, match, err.seat, at)
 
 
+def _lock_and_run(
+    scenario: Scenario, match: Match, live: Mapping[str, Submission], at: datetime
+) -> tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]]]:
+    locked = lock_orders(scenario, match, live, at)
+    return locked, run_engine(scenario, match, locked, at)
+
+
 class RoundService:
     """Locking orders and resolving rounds; reading resolved rounds back."""
 
@@ -142,8 +150,12 @@ class RoundService:
                     require_host(match, actor, "close the round early")
                 require_orders_phase(match, round, "resolve a round")
                 now = self._ctx.now()
-                locked = lock_orders(scenario, match, live, now)
-                result, rejected = run_engine(scenario, match, locked, now)
+                # The AI and the engine are pure CPU work: run them in a worker thread so the
+                # event loop keeps acknowledging other interactions meanwhile (outside any
+                # transaction; the write below compares-and-sets, so nothing else changes).
+                locked, (result, rejected) = await asyncio.to_thread(
+                    _lock_and_run, scenario, match, live, now
+                )
                 async with self._ctx.write() as tx:
                     done = await self._store(
                         tx, scenario, match, locked, result, (trigger, now, timer_id), rejected
