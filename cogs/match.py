@@ -79,7 +79,8 @@ class MatchCommands(
             found = await runtime.services.scenarios.get(stored.sha256)
             embeds, view = render_match.lobby(found, match)
             channel = interaction.client.get_partial_messageable(int(match.channel_id or 0))
-            await channel.send(embeds=embeds, view=view or discord.utils.MISSING)
+            posted = await channel.send(embeds=embeds, view=view or discord.utils.MISSING)
+            await runtime.threads.set_lobby(match.id, str(posted.channel.id), str(posted.id))
             await respond(interaction, f"Match {match.id} is open: its lobby is in this channel.")
 
         await guarded(interaction, run)
@@ -229,6 +230,7 @@ class MatchCommands(
                 seat,
             )
             await respond(interaction, f"{esc(player.display_name)} now holds {esc(seat)}.")
+            await _redraw_lobby(interaction, match_id)
 
         await guarded(interaction, run)
 
@@ -247,8 +249,24 @@ class MatchCommands(
                 match_id, await actor(interaction, runtime), str(player.id)
             )
             await respond(interaction, f"{esc(player.display_name)} left match {match_id}.")
+            await _redraw_lobby(interaction, match_id)
 
         await guarded(interaction, run)
+
+
+async def _redraw_lobby(interaction: Interaction, match_id: int) -> None:
+    """Show a seat change made by command on the lobby message, as a button click would."""
+    runtime = runtime_of(interaction.client)
+    where = await runtime.threads.lobby_of(match_id)
+    match = await runtime.services.matches.get(match_id)
+    if where is None or match.phase != "lobby":
+        return  # after Start the lobby is history; the match's thread shows the seats
+    scenario = await runtime.services.scenarios.of_match(match_id)
+    embeds, view = render_match.lobby(scenario, match)
+    channel = interaction.client.get_partial_messageable(where[0])
+    await channel.get_partial_message(where[1]).edit(
+        embeds=embeds, view=view or discord.utils.MISSING
+    )
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -10,6 +10,7 @@ from bot.services.context import Context
 from bot.services.errors import MatchNotFound
 
 KEY = "discord_thread"
+LOBBY = "discord_lobby"  # "channel_id/message_id" of the lobby message, so commands can redraw it
 
 
 class ThreadService:
@@ -46,3 +47,25 @@ class ThreadService:
                 (channel_id,),
             )
         return None if found is None else int(found)
+
+    async def set_lobby(self, match_id: int, channel_id: str, message_id: str) -> None:
+        """Remember where the match's lobby message is."""
+        async with self._ctx.write() as tx:
+            changed = await tx.count(
+                f"UPDATE matches SET settings = json_set(settings, '$.{LOBBY}', ?) WHERE id = ?",
+                (f"{channel_id}/{message_id}", match_id),
+            )
+        if not changed:
+            raise MatchNotFound(match_id)
+
+    async def lobby_of(self, match_id: int) -> tuple[int, int] | None:
+        """The (channel id, message id) of the match's lobby, or None when unknown."""
+        async with self._ctx.read() as tx:
+            found = await tx.value(
+                f"SELECT json_extract(settings, '$.{LOBBY}') FROM matches WHERE id = ?",
+                (match_id,),
+            )
+        if found is None:
+            return None
+        channel, _, message = str(found).partition("/")
+        return int(channel), int(message)

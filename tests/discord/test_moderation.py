@@ -92,7 +92,10 @@ async def test_teams_share_a_seat_and_the_host_assigns_and_removes(harness: Harn
     assert assigned.ephemeral and "Cleo" in assigned.text
     match = await h.runtime.services.matches.get(1)
     assert match.seat_of(str(cleo.id)) == other and match.seat_of(str(ben.id)) == seat
+    other_button = lobby.components()[1]["custom_id"]
+    assert "Cleo" in lobby.component(custom_id=other_button)["label"]  # the lobby was redrawn
     refused = await h.slash(ben, "match remove", player=cleo)
     assert refused.ephemeral and "only the host" in refused.text.lower()
     await h.slash(ana, "match remove", player=cleo)
     assert (await h.runtime.services.matches.get(1)).seat_of(str(cleo.id)) is None
+    assert "Cleo" not in lobby.component(custom_id=other_button)["label"]
