@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.discord import render_match
 from bot.discord.replies import guarded, respond
-from bot.discord.runtime import runtime_of
+from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.text import esc
 from bot.discord.who import actor, match_for, require_moderator
 from bot.services.errors import InvalidInput
@@ -27,6 +27,13 @@ MatchNumber = app_commands.Range[int, 1, 10**12]
 
 async def _private(interaction: Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def _open(interaction: Interaction, match: int | None) -> tuple[Runtime, int]:
+    """Defer privately, then find the match the command is about (named, thread's, or yours)."""
+    await _private(interaction)
+    runtime = runtime_of(interaction.client)
+    return runtime, await match_for(interaction, runtime, match)
 
 
 @app_commands.guild_only()
@@ -91,9 +98,7 @@ class MatchCommands(
         """Phase, round, deadline, seats, and which seats have submitted (never what)."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             found = await runtime.services.matches.get(match_id)
             scenario = await runtime.services.scenarios.of_match(match_id)
             submitted: set[str] = set()
@@ -111,9 +116,7 @@ class MatchCommands(
         """Leave; in a started match the AI (or nobody) takes over the seat."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             await runtime.services.matches.leave(match_id, await actor(interaction, runtime))
             await respond(interaction, f"You left match {match_id}.")
 
@@ -130,9 +133,7 @@ class MatchCommands(
         """End the match now, with a reason everyone sees."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             await runtime.services.control.end(match_id, await actor(interaction, runtime), reason)
             await respond(interaction, f"Match {match_id} is over.")
             await runtime.changed()
@@ -150,9 +151,7 @@ class MatchCommands(
         """Pause: the deadline stops; orders can still change."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             await runtime.services.control.pause(
                 match_id, await actor(interaction, runtime), reason
             )
@@ -167,9 +166,7 @@ class MatchCommands(
         """Resume with the time that was left."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             await runtime.services.control.resume(match_id, await actor(interaction, runtime))
             await respond(interaction, f"Match {match_id} goes on.")
             await runtime.changed()
@@ -219,9 +216,7 @@ class MatchCommands(
         """The host seats a player."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             await runtime.services.matches.assign_seat(
                 match_id,
                 await actor(interaction, runtime),
@@ -242,9 +237,7 @@ class MatchCommands(
         """The host removes a player from their seat."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             await runtime.services.matches.remove_player(
                 match_id, await actor(interaction, runtime), str(player.id)
             )

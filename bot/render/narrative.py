@@ -85,14 +85,20 @@ class Cause:
         return f"{self.metric} {self.delta:+.1f} ({self.cause}{later})"
 
 
-def causes(scenario: Scenario, records: Iterable[Record], viewer: str | None) -> list[Cause]:
-    """Every metric change the viewer may see, with its cause (None: the public)."""
+def causes(
+    scenario: Scenario, records: Iterable[Record], viewer: str | None, *, everything: bool = False
+) -> list[Cause]:
+    """Every metric change the viewer may see, with its cause (None: the public).
+
+    ``everything`` keeps every change whatever the viewer may see: for records already
+    redacted for their reader (``bot.review.redact``) or a match that is over.
+    """
     found = []
     for rec in records:
         if rec.kind != "effect" or rec.metric is None or not rec.delta:
             continue
         metric = scenario.metric(rec.metric)
-        if sight(metric, viewer) != "exact":
+        if not everything and sight(metric, viewer) != "exact":
             continue
         found.append(
             Cause(metric.name, rec.delta, source_name(scenario, rec.source), rec.delayed_from)

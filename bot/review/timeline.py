@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.game.scenario import Scenario
 from bot.game.state import Record
-from bot.render.narrative import Cause, Row, source_name, state_rows, story
+from bot.render.narrative import Cause, Row, causes, state_rows, story
 from bot.review.record import MatchRecord, ModAction, RecordEntry, SeatTurn
 from bot.review.text import round_title
 
@@ -66,16 +66,7 @@ def all_entries(record: MatchRecord) -> Iterator[RecordEntry]:
 
 def cause_list(scenario: Scenario, records: list[Record]) -> list[Cause]:
     """Every metric change among the records, with its cause (the records are pre-redacted)."""
-    return [
-        Cause(
-            scenario.metric(r.metric).name,
-            r.delta,
-            source_name(scenario, r.source),
-            r.delayed_from,
-        )
-        for r in records
-        if r.kind == "effect" and r.metric is not None and r.delta
-    ]
+    return causes(scenario, records, None, everything=True)
 
 
 def _orders(scenario: Scenario, turns: list[SeatTurn]) -> list[OrderLine]:
