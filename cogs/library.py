@@ -21,7 +21,7 @@ from bot.discord import render_library as render
 from bot.discord.replies import guarded
 from bot.discord.runtime import runtime_of
 from bot.discord.text import esc
-from bot.discord.who import require_moderator
+from bot.discord.who import moderator
 from bot.library import sandbox
 from bot.scenarios import default_id
 from bot.services.catalog import split_ref
@@ -102,7 +102,7 @@ class LibraryCommands(
         async def run() -> None:
             await _private(interaction)
             runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "upload scenarios")
+            who = await moderator(interaction, runtime, "upload scenarios")
             await upload_file(interaction, runtime, who, file)
 
         await guarded(interaction, run)
@@ -148,7 +148,7 @@ class LibraryCommands(
         async def run() -> None:
             await _private(interaction)
             runtime = runtime_of(interaction.client)
-            await require_moderator(interaction, runtime, "export scenario files")
+            await moderator(interaction, runtime, "export scenario files")
             catalog = runtime.services.catalog
             chosen = await catalog.find(_guild(interaction), scenario, version)
             raw = await catalog.text(chosen)
@@ -164,7 +164,7 @@ class LibraryCommands(
         await _private(interaction)
         runtime = runtime_of(interaction.client)
         doing = "enable scenarios" if enabled else "disable scenarios"
-        who = await require_moderator(interaction, runtime, doing)
+        who = await moderator(interaction, runtime, doing)
         catalog = runtime.services.catalog
         done = await catalog.set_enabled(_guild(interaction), who, scenario, version, enabled)
         await send(interaction, [], content=render.changed(done))
@@ -198,7 +198,7 @@ class LibraryCommands(
         async def run() -> None:
             await _private(interaction)
             runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "choose the default scenario")
+            who = await moderator(interaction, runtime, "choose the default scenario")
             catalog = runtime.services.catalog
             entry = await catalog.set_default(_guild(interaction), who, scenario, version)
             await send(interaction, [], content=render.changed([entry]))
@@ -224,7 +224,7 @@ class LibraryCommands(
         async def run() -> None:
             await _private(interaction)
             runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "run balance checks")
+            who = await moderator(interaction, runtime, "run balance checks")
             chosen = await runtime.services.catalog.find(_guild(interaction), scenario, version)
             await balance_check(interaction, runtime, who, chosen, matches)
 

@@ -16,7 +16,7 @@ from bot.discord import render_match
 from bot.discord.replies import guarded, respond
 from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.text import esc
-from bot.discord.who import actor, match_for, require_moderator
+from bot.discord.who import actor, match_for
 from bot.services.errors import InvalidInput
 from cogs.library import playable_choices
 from cogs.review import ReviewCommands
@@ -73,7 +73,7 @@ class MatchCommands(
                 seconds = (await runtime.services.servers.settings(guild)).default_deadline_seconds
             stored = await runtime.services.catalog.start_with(guild, scenario)
             match = await runtime.services.matches.create(
-                await actor(interaction, runtime),
+                actor(interaction),
                 stored.sha256,
                 source_id=stored.source_id,
                 rounds=rounds,
@@ -99,11 +99,12 @@ class MatchCommands(
 
         async def run() -> None:
             runtime, match_id = await _open(interaction, match)
-            found = await runtime.services.matches.get(match_id)
-            scenario = await runtime.services.scenarios.of_match(match_id)
+            who = actor(interaction)
+            found = await runtime.services.matches.get(match_id, who)
+            scenario = await runtime.services.scenarios.of_match(match_id, who)
             submitted: set[str] = set()
             if found.phase == "orders":
-                statuses = await runtime.services.orders.status(match_id)
+                statuses = await runtime.services.orders.status(match_id, who)
                 submitted = {s.seat for s in statuses if s.submitted}
             lines = render_match.status_lines(scenario, found, submitted)
             await respond(interaction, "\n".join(lines))
@@ -117,7 +118,7 @@ class MatchCommands(
 
         async def run() -> None:
             runtime, match_id = await _open(interaction, match)
-            await runtime.services.matches.leave(match_id, await actor(interaction, runtime))
+            await runtime.services.matches.leave(match_id, actor(interaction))
             await respond(interaction, f"You left match {match_id}.")
 
         await guarded(interaction, run)
@@ -134,7 +135,7 @@ class MatchCommands(
 
         async def run() -> None:
             runtime, match_id = await _open(interaction, match)
-            await runtime.services.control.end(match_id, await actor(interaction, runtime), reason)
+            await runtime.services.control.end(match_id, actor(interaction), reason)
             await respond(interaction, f"Match {match_id} is over.")
             await runtime.changed()
 
@@ -152,9 +153,7 @@ class MatchCommands(
 
         async def run() -> None:
             runtime, match_id = await _open(interaction, match)
-            await runtime.services.control.pause(
-                match_id, await actor(interaction, runtime), reason
-            )
+            await runtime.services.control.pause(match_id, actor(interaction), reason)
             await respond(interaction, f"Match {match_id} is paused.")
             await runtime.changed()
 
@@ -167,14 +166,14 @@ class MatchCommands(
 
         async def run() -> None:
             runtime, match_id = await _open(interaction, match)
-            await runtime.services.control.resume(match_id, await actor(interaction, runtime))
+            await runtime.services.control.resume(match_id, actor(interaction))
             await respond(interaction, f"Match {match_id} goes on.")
             await runtime.changed()
 
         await guarded(interaction, run)
 
     @app_commands.command(
-        name="substitute", description="Hand a seat to another player (moderator)"
+        name="substitute", description="Hand a seat to another player (host or moderator)"
     )
     @app_commands.describe(seat="The seat's id", player="Who plays it now (empty: the AI)")
     async def substitute(
@@ -184,16 +183,13 @@ class MatchCommands(
         player: discord.Member | None = None,
         match: MatchNumber | None = None,
     ) -> None:
-        """Moderators only: whoever holds the seat is replaced by ``player`` (or the AI)."""
+        """Whoever holds the seat is replaced by ``player`` (or the AI)."""
 
         async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "hand a seat to someone else")
-            match_id = await match_for(interaction, runtime, match)
+            runtime, match_id = await _open(interaction, match)
             await runtime.services.control.substitute(
                 match_id,
-                who,
+                actor(interaction),
                 seat,
                 None if player is None else str(player.id),
                 "" if player is None else player.display_name,
@@ -219,7 +215,7 @@ class MatchCommands(
             runtime, match_id = await _open(interaction, match)
             await runtime.services.matches.assign_seat(
                 match_id,
-                await actor(interaction, runtime),
+                actor(interaction),
                 str(player.id),
                 player.display_name,
                 seat,
@@ -239,7 +235,7 @@ class MatchCommands(
         async def run() -> None:
             runtime, match_id = await _open(interaction, match)
             await runtime.services.matches.remove_player(
-                match_id, await actor(interaction, runtime), str(player.id)
+                match_id, actor(interaction), str(player.id)
             )
             await respond(interaction, f"{esc(player.display_name)} left match {match_id}.")
             await _redraw_lobby(interaction, match_id)
@@ -249,12 +245,12 @@ class MatchCommands(
 
 async def _redraw_lobby(interaction: Interaction, match_id: int) -> None:
     """Show a seat change made by command on the lobby message, as a button click would."""
-    runtime = runtime_of(interaction.client)
+    runtime, who = runtime_of(interaction.client), actor(interaction)
     where = await runtime.threads.lobby_of(match_id)
-    match = await runtime.services.matches.get(match_id)
+    match = await runtime.services.matches.get(match_id, who)
     if where is None or match.phase != "lobby":
         return  # after Start the lobby is history; the match's thread shows the seats
-    scenario = await runtime.services.scenarios.of_match(match_id)
+    scenario = await runtime.services.scenarios.of_match(match_id, who)
     embeds, view = render_match.lobby(scenario, match)
     channel = interaction.client.get_partial_messageable(where[0])
     await channel.get_partial_message(where[1]).edit(

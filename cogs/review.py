@@ -38,7 +38,7 @@ from bot.discord.render_review import (
 )
 from bot.discord.replies import guarded, respond
 from bot.discord.runtime import runtime_of
-from bot.discord.who import match_for, require_moderator
+from bot.discord.who import actor, match_for
 from bot.game.scenario import Scenario
 from bot.review.charts import render_charts
 from bot.review.exports import Format, export_async
@@ -67,17 +67,15 @@ async def load_view(interaction: Interaction, match_id: int | None, missing: str
     """The record of a match of this server, as the asker may see it now (NotFound otherwise)."""
     if match_id is None:
         raise NotFound("that control is not one I know")
-    services = runtime_of(interaction.client).services
+    services, who = runtime_of(interaction.client).services, actor(interaction)
     try:
-        scenario = await services.scenarios.of_match(match_id)
+        scenario = await services.scenarios.of_match(match_id, who)  # this server's only
         scenario, full = await load_record(services.ctx, match_id, scenario)
     except (NotFound, RecordNotFound):
         raise NotFound(missing.format(id=match_id)) from None
-    if interaction.guild_id is None or full.match.guild_id != str(interaction.guild_id):
-        raise NotFound(missing.format(id=match_id))
     seat = None
     if not full.over:
-        seat = await services.matches.seat_of(match_id, str(interaction.user.id))
+        seat = await services.matches.seat_of(match_id, who)
     return Loaded(scenario, view_for(full, scenario, seat))
 
 
@@ -95,11 +93,9 @@ async def history_reply(
     interaction: Interaction, query: HistoryQuery
 ) -> tuple[list[discord.Embed], discord.ui.View | None]:
     """A page of this server's matches, filtered as the query says."""
-    if interaction.guild_id is None:
-        raise InvalidInput("matches are listed per server: use this in a server")
     services = runtime_of(interaction.client).services
     found = await services.matches.list_matches(
-        guild_id=str(interaction.guild_id),
+        actor(interaction),
         player=query.player,
         scenario_id=query.scenario,
         limit=HISTORY_PAGE + 1,
@@ -228,16 +224,13 @@ class ReviewCommands(commands.Cog):
 
         async def run() -> None:
             await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            await require_moderator(interaction, runtime, "run the replay check")
+            runtime, who = runtime_of(interaction.client), actor(interaction)
             match_id = await match_for(interaction, runtime, match)
             try:
-                found = await runtime.services.matches.get(match_id)
+                found = await runtime.services.matches.get(match_id, who)
+                report = await runtime.services.verify_replay(match_id, who)
             except NotFound:
                 raise NotFound(NO_MATCH.format(id=match_id)) from None
-            if found.guild_id is None or found.guild_id != str(interaction.guild_id):
-                raise NotFound(NO_MATCH.format(id=match_id))
-            report = await runtime.services.verify_replay(match_id)
             await respond(interaction, verify_text(report, found.scenario_id))
 
         await guarded(interaction, run)

@@ -18,7 +18,8 @@ from bot.discord import render_library as render
 from bot.discord.components import Given, router_of
 from bot.discord.replies import guarded, respond
 from bot.discord.runtime import Runtime, runtime_of
-from bot.discord.who import require_moderator
+from bot.discord.who import actor, moderator
+from bot.services.models import Actor
 
 Interaction = discord.Interaction[Any]
 
@@ -41,12 +42,13 @@ def _channels(
 
 
 async def audit_view(
-    runtime: Runtime, guild: str, page: int
+    runtime: Runtime, who: Actor, page: int
 ) -> tuple[list[discord.Embed], discord.ui.View | None]:
-    """Page ``page`` (from 0) of the server's audit log, newest first."""
+    """Page ``page`` (from 0) of the server's audit log, newest first (moderators only)."""
+    guild = str(who.guild_id)
     page = max(0, min(page, render.AUDIT_PAGES - 1))
     wanted = (page + 1) * render.AUDIT_PAGE
-    entries = await runtime.services.servers.audit_log(guild, limit=wanted + 1)
+    entries = await runtime.services.servers.audit_log(who.guild_id, who, limit=wanted + 1)
     while page and len(entries) <= page * render.AUDIT_PAGE:
         page -= 1  # the log is shorter than the page asked for
     more = len(entries) > wanted and page + 1 < render.AUDIT_PAGES
@@ -84,7 +86,7 @@ class ServerCommands(
         async def run() -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
             runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "change this server's settings")
+            who = await moderator(interaction, runtime, "change this server's settings")
             guild = str(interaction.guild_id)
             servers = runtime.services.servers
             current = await servers.settings(guild)
@@ -115,8 +117,7 @@ class ServerCommands(
         async def run() -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
             runtime = runtime_of(interaction.client)
-            await require_moderator(interaction, runtime, "read the audit log")
-            embeds, buttons = await audit_view(runtime, str(interaction.guild_id), page - 1)
+            embeds, buttons = await audit_view(runtime, actor(interaction), page - 1)
             await respond(interaction, embeds=embeds, view=buttons)
 
         await guarded(interaction, run)
@@ -125,9 +126,8 @@ class ServerCommands(
 async def turn_audit_page(interaction: Interaction, route: ids.Route, given: Given) -> None:
     """Newer / Older: show that page in place of the current one (moderators only)."""
     runtime = runtime_of(interaction.client)
-    await require_moderator(interaction, runtime, "read the audit log")
     page = int((route.arg or "n:0").rpartition(":")[2])
-    embeds, buttons = await audit_view(runtime, str(interaction.guild_id), page)
+    embeds, buttons = await audit_view(runtime, actor(interaction), page)
     await interaction.response.edit_message(embeds=embeds, view=buttons)
 
 

@@ -39,7 +39,7 @@ from bot.services.models import MAX_ARGUMENT, Announcement, Match
 from db.paths import db_path
 
 LOCAL = "local:"
-HOST = Actor(f"{LOCAL}host", "you")
+HOST = Actor(f"{LOCAL}host", "you", moderator=True)  # the terminal holds the database
 
 
 def register(commands: Any) -> None:
@@ -118,7 +118,7 @@ async def _play(path: Path, args: argparse.Namespace) -> int:
 async def _resume(path: Path, match_id: int) -> int:
     services = await Services.open(path)
     try:
-        match = await services.matches.get(match_id)
+        match = await services.matches.get(match_id, HOST)
         if match.guild_id is not None:
             print(f"levers resume: match {match_id} is played on Discord", file=sys.stderr)
             return 2
@@ -133,18 +133,18 @@ async def _resume(path: Path, match_id: int) -> int:
 
 async def play_stored(services: Services, match_id: int) -> Match:
     """Play a stored terminal match to its end (its ``local:`` seats at the keyboard)."""
-    scenario = await services.scenarios.of_match(match_id)
-    match = await services.matches.get(match_id)
+    scenario = await services.scenarios.of_match(match_id, HOST)
+    match = await services.matches.get(match_id, HOST)
     console.print(f"[bold]{escape(scenario.meta.title)}[/]  (seed {match.seed})")
     console.print(escape(scenario.meta.description.strip()))
     while True:
         await show_announcements(services, scenario, match_id)
-        match = await services.matches.get(match_id)
+        match = await services.matches.get(match_id, HOST)
         if match.finished:
             return match
         assert match.state is not None
         await _briefing(services, scenario, match)
-        waiting = {s.seat: s.submitted for s in await services.orders.status(match_id)}
+        waiting = {s.seat: s.submitted for s in await services.orders.status(match_id, HOST)}
         for info in match.seats:
             local = [p for p in info.players if p.startswith(LOCAL)]
             if not local:
@@ -153,7 +153,7 @@ async def play_stored(services: Services, match_id: int) -> Match:
                 console.print(f"[dim]{escape(info.seat)} has already given its orders.[/]")
                 continue
             await _submit(services, scenario, match, info.seat, Actor(local[0], info.seat))
-        await services.rounds.resolve(match_id, match.round, trigger="terminal")
+        await services.rounds.resolve(match_id, match.round, HOST, trigger="terminal")
 
 
 async def show_announcements(services: Services, scenario: Scenario, match_id: int) -> None:
@@ -165,13 +165,13 @@ async def show_announcements(services: Services, scenario: Scenario, match_id: i
 
 async def _show(services: Services, scenario: Scenario, item: Announcement) -> None:
     if item.kind == "round_resolved" and item.round is not None:
-        outcome = await services.rounds.get(item.match_id or 0, item.round)
+        outcome = await services.rounds.get(item.match_id or 0, item.round, HOST)
         print_orders(scenario, {seat: locked.orders for seat, locked in outcome.orders.items()})
         print_story(scenario, outcome.records_of(item.round))
         print_scores(scenario, outcome.scores, [], "Scoreboard")
     elif item.kind == "match_ended":
         console.rule("[bold]The end[/]")
-        last = await services.rounds.get(item.match_id or 0, item.round or 0)
+        last = await services.rounds.get(item.match_id or 0, item.round or 0, HOST)
         print_story(scenario, [r for r in last.records if r.kind == "ending"])
         if item.payload.get("note"):
             console.print(f"Ended early: {escape(str(item.payload['note']))}")
@@ -180,10 +180,10 @@ async def _show(services: Services, scenario: Scenario, item: Announcement) -> N
 
 async def _briefing(services: Services, scenario: Scenario, match: Match) -> None:
     assert match.state is not None
-    previous = await services.rounds.get(match.id, match.round - 1)
+    previous = await services.rounds.get(match.id, match.round - 1, HOST)
     before = None
     if match.round >= 2:
-        before = (await services.rounds.get(match.id, match.round - 2)).state
+        before = (await services.rounds.get(match.id, match.round - 2, HOST)).state
     briefing(scenario, match.state, match.seed, previous.records_of(match.round), before)
 
 

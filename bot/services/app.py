@@ -20,7 +20,7 @@ from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
 from bot.services.matches import MatchService
-from bot.services.models import ReplayReport
+from bot.services.models import Actor, ReplayReport
 from bot.services.orders import OrderService
 from bot.services.outbox import OutboxService
 from bot.services.replay import verify
@@ -93,7 +93,7 @@ class Services:
     ) -> None:
         await self.close()
 
-    async def verify_replay(self, match_id: int) -> ReplayReport:
+    async def verify_replay(self, match_id: int, actor: Actor) -> ReplayReport:
         """Re-run a match from its stored scenario text, seed and locked orders and compare
-        every resolved round's state with the stored one."""
-        return await verify(self.ctx, match_id)
+        every resolved round's state with the stored one (moderators only)."""
+        return await verify(self.ctx, match_id, actor)

@@ -35,8 +35,8 @@ class ControlService:
     async def pause(self, match_id: int, by: Actor, reason: str = "") -> Match:
         """Stop the round's clock (orders may still be changed); announces ``match_paused``."""
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "pause the match")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "pause the match")
             require_live(match, "pause it")
             if match.paused:
                 raise WrongPhase(f"match {match_id} is already paused")
@@ -56,13 +56,13 @@ class ControlService:
                 match.round,
                 {"by": by.player, "reason": reason[:MAX_REASON]},
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def resume(self, match_id: int, by: Actor) -> Match:
         """Restart the clock with the time that was left; announces ``match_resumed``."""
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "resume the match")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "resume the match")
             require_live(match, "resume it")
             if not match.paused:
                 raise WrongPhase(f"match {match_id} is not paused")
@@ -90,15 +90,15 @@ class ControlService:
                 match.round,
                 {"by": by.player, "deadline_at": iso(deadline)},
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def end(self, match_id: int, by: Actor, reason: str) -> Match:
         """End the match early (host or moderator), with a reason; announces ``match_ended``."""
         if not reason.strip():
             raise InvalidInput("say why the match ends")
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "end the match")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "end the match")
             require_live(match, "end it")
             now = self._ctx.now()
             text = reason.strip()[:MAX_REASON]
@@ -123,15 +123,15 @@ class ControlService:
                 match.round,
                 {"reason": "ended", "note": text, "by": by.player, "winners": []},
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def substitute(
         self, match_id: int, by: Actor, seat: str, player: str | None, name: str = ""
     ) -> Match:
         """Replace whoever holds a seat by ``player`` (or by the AI when None)."""
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "substitute players")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "substitute players")
             require_live(match, "change seats")
             info = match.seat(seat)
             if info is None:
@@ -149,7 +149,7 @@ class ControlService:
             await announce(
                 tx, match, "seat_substituted", f"sub:{match.revision}", now, match.round, detail
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def note(
         self, match_id: int, by: Actor, action: str, detail: Mapping[str, Any] | None = None
@@ -158,8 +158,8 @@ class ControlService:
         if not action or len(action) > 64:
             raise InvalidInput("an action is a short name (1 to 64 characters)")
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "record moderator actions")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "record moderator actions")
             await self._record(tx, match, by, f"moderator:{action}", dict(detail or {}))
             return match_id
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.game.legal import legal_moves
+from bot.game.scenario import Scenario
 from bot.game.state import Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import InvalidInput, NotSeated
@@ -33,6 +34,7 @@ class Panel:
     match: Match
     options: SeatOptions
     draft: SeatOrders
+    scenario: Scenario
 
 
 class DraftService:
@@ -41,15 +43,15 @@ class DraftService:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    async def panel(self, match_id: int, player: str) -> Panel:
+    async def panel(self, match_id: int, actor: Actor) -> Panel:
         """The match (with its state), the seat's options and its draft, in one read.
 
         The same checks as ``OrderService.options``: NotSeated, WrongPhase.
         """
-        scenario = await self._ctx.scenario_of(match_id)
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id)
-            seat, round_number, draft = await self._current(tx, match_id, player, match)
+            match = await load_match(tx, match_id, actor)
+            seat, round_number, draft = await self._current(tx, match_id, actor, match)
             current = await orders_repo.live_submission(tx, match_id, round_number, seat)
         assert match.state is not None
         waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
@@ -62,19 +64,19 @@ class DraftService:
             decisions=waiting,
             current=current,
         )
-        return Panel(match, options, draft)
+        return Panel(match, options, draft, scenario)
 
-    async def get(self, match_id: int, player: str) -> tuple[str, int, SeatOrders]:
-        """(seat, round, draft) for the player's seat in the round being played."""
+    async def get(self, match_id: int, actor: Actor) -> tuple[str, int, SeatOrders]:
+        """(seat, round, draft) for the actor's seat in the round being played."""
         async with self._ctx.read() as tx:
-            return await self._current(tx, match_id, player)
+            return await self._current(tx, match_id, actor)
 
     async def _current(
-        self, tx: Tx, match_id: int, player: str, match: Match | None = None
+        self, tx: Tx, match_id: int, actor: Actor, match: Match | None = None
     ) -> tuple[str, int, SeatOrders]:
-        match = match or await load_match(tx, match_id, with_state=False)
+        match = match or await load_match(tx, match_id, actor, with_state=False)
         require_orders_phase(match, None, "give orders")
-        seat = match.seat_of(player)
+        seat = match.seat_of(actor.player)
         if seat is None:
             raise NotSeated(f"you hold no seat in match {match_id}")
         lines = await log_repo.entries(tx, match_id, kinds=[KIND], round=match.round)
@@ -96,9 +98,9 @@ class DraftService:
         ``round`` must be the round being played (RoundClosed otherwise: a stale panel).
         """
         async with self._ctx.lock(match_id), self._ctx.write() as tx:
-            seat, current, draft = await self._current(tx, match_id, actor.player)
+            seat, current, draft = await self._current(tx, match_id, actor)
             if round != current:
-                match = await load_match(tx, match_id, with_state=False)
+                match = await load_match(tx, match_id, actor, with_state=False)
                 require_orders_phase(match, round, "give orders")
             changed = edit(seat, draft)
             if len(changed.moves) > MAX_MOVES:

@@ -118,7 +118,7 @@ class OrderService:
         IllegalOrder says what is wrong. The orders are on disk when this returns.
         """
         orders = _orders(moves, decisions)
-        scenario = await self._ctx.scenario_of(match_id)
+        scenario = await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id):
             for fresh in (False, True):
                 view = await self._view(match_id, actor.player, fresh)
@@ -177,6 +177,7 @@ class OrderService:
 
         Raises NothingToWithdraw when the seat has none.
         """
+        await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id), self._ctx.write() as tx:
             current, _state, seat = await _open_round(tx, match_id, actor.player, round)
             now = self._ctx.now()
@@ -187,22 +188,22 @@ class OrderService:
             await log_repo.append(tx, match_id, now, [entry])
         return closed
 
-    async def mine(self, match_id: int, player: str) -> Submission | None:
-        """The current submission of the player's seat this round (only its holders see it)."""
+    async def mine(self, match_id: int, actor: Actor) -> Submission | None:
+        """The current submission of the actor's seat this round (only its holders see it)."""
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            seat = match.seat_of(player)
+            match = await load_match(tx, match_id, actor, with_state=False)
+            seat = match.seat_of(actor.player)
             if seat is None:
                 raise NotSeated(f"you hold no seat in match {match_id}")
             return await repo.live_submission(tx, match_id, match.round, seat)
 
-    async def options(self, match_id: int, player: str) -> SeatOptions:
-        """What the player's seat may order this round: legal moves, budget, decisions."""
-        scenario = await self._ctx.scenario_of(match_id)
+    async def options(self, match_id: int, actor: Actor) -> SeatOptions:
+        """What the actor's seat may order this round: legal moves, budget, decisions."""
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id)
+            match = await load_match(tx, match_id, actor)
             require_orders_phase(match, None, "order moves")
-            seat = match.seat_of(player)
+            seat = match.seat_of(actor.player)
             if seat is None:
                 raise NotSeated(f"you hold no seat in match {match_id}")
             current = await repo.live_submission(tx, match_id, match.round, seat)
@@ -218,16 +219,16 @@ class OrderService:
             current=current,
         )
 
-    async def status(self, match_id: int) -> list[SeatStatus]:
+    async def status(self, match_id: int, actor: Actor) -> list[SeatStatus]:
         """Each seat's submission status this round (whether, by whom, when; never what)."""
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id, with_state=False)
+            match = await load_match(tx, match_id, actor, with_state=False)
             live = await repo.live_submissions(tx, match_id, match.round)
         return seat_statuses(match, live)
 
-    async def all_submitted(self, match_id: int) -> bool:
+    async def all_submitted(self, match_id: int, actor: Actor) -> bool:
         """True when every seat held by players has orders in (AI and empty seats need none)."""
-        statuses = await self.status(match_id)
+        statuses = await self.status(match_id, actor)
         return all(s.submitted for s in statuses if s.controller == "players")
 
 

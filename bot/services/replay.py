@@ -12,8 +12,8 @@ from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.errors import GameError
 from bot.game.state import MatchState, records_json
 from bot.game.validate import ScenarioInvalid, load_scenario
-from bot.services.context import Context, known, load_match, remember
-from bot.services.models import ReplayReport
+from bot.services.context import Context, known, load_match, remember, require_moderator
+from bot.services.models import Actor, ReplayReport
 from db.codec import sha256_hex, state_text
 from db.repos import rounds as rounds_repo
 from db.repos import scenarios as scenarios_repo
@@ -32,10 +32,11 @@ def first_difference(stored: Any, replayed: Any, path: str = "") -> str:
     return f"{path.lstrip('.') or 'value'}: stored {stored!r:.80}, replayed {replayed!r:.80}"
 
 
-async def verify(ctx: Context, match_id: int) -> ReplayReport:
-    """Replay the match and compare every stored round with the replay."""
+async def verify(ctx: Context, match_id: int, actor: Actor) -> ReplayReport:
+    """Replay the match and compare every stored round with the replay (moderators only)."""
     async with ctx.read() as tx:
-        match = await load_match(tx, match_id)
+        match = await load_match(tx, match_id, actor)
+        await require_moderator(tx, actor, "run the replay check")
         body = await scenarios_repo.get_text(tx, match.scenario_sha256)
         stored = await rounds_repo.all_rounds(tx, match_id)
     if body is None or sha256_hex(body) != match.scenario_sha256:

@@ -10,8 +10,8 @@ from typing import Any
 
 from bot.library import sandbox
 from bot.library.results import CheckResult
-from bot.services.context import Context, known, remember
-from bot.services.errors import InvalidInput, NotAllowed, NotFound, ScenarioRejected
+from bot.services.context import Context, known, remember, require_moderator
+from bot.services.errors import InvalidInput, NotFound, ScenarioRejected
 from bot.services.models import Actor
 from bot.services.scenarios import ScenarioService, validated
 from db.codec import sha256_hex
@@ -32,9 +32,12 @@ class UploadRefused(ScenarioRejected):
         self.result = result
 
 
-def _require_moderator(actor: Actor, doing: str) -> None:
-    if not actor.moderator:
-        raise NotAllowed(f"only a moderator may {doing}")
+async def _require_moderator(ctx: Context, guild_id: str | None, actor: Actor, doing: str) -> None:
+    """NotAllowed unless the actor moderates this server (NotFound: another server's)."""
+    if not actor.sees(guild_id):
+        raise NotFound("there is no such server here")
+    async with ctx.read() as tx:
+        await require_moderator(tx, actor, doing)
 
 
 class ServerService:
@@ -58,7 +61,7 @@ class ServerService:
         allowed_channels: Sequence[str] | None = _UNSET,
     ) -> GuildSettings:
         """Change some settings (moderators only); the change goes to the audit log."""
-        _require_moderator(by, "change the server's settings")
+        await _require_moderator(self._ctx, guild_id, by, "change the server's settings")
         if default_deadline_seconds not in (_UNSET, None) and not (
             10 <= default_deadline_seconds <= 14 * 24 * 3600
         ):
@@ -87,15 +90,23 @@ class ServerService:
         detail: Mapping[str, Any] | None = None,
     ) -> int:
         """Append an entry to a server's audit log; return its id."""
+        if not by.sees(guild_id):
+            raise NotFound("there is no such server here")
         async with self._ctx.write() as tx:
             return await repo.audit(
                 tx, guild_id, by.player, action, target, dict(detail or {}), self._ctx.now()
             )
 
-    async def audit_log(self, guild_id: str | None, limit: int = 50) -> list[AuditEntry]:
-        """The server's audit log, newest first."""
+    async def audit_log(self, guild_id: str | None, by: Actor, limit: int = 50) -> list[AuditEntry]:
+        """The server's audit log, newest first (moderators only)."""
+        await _require_moderator(self._ctx, guild_id, by, "read the audit log")
         async with self._ctx.read() as tx:
             return await repo.audit_entries(tx, guild_id, limit)
+
+    async def require_moderator(self, guild_id: str | None, by: Actor, doing: str) -> None:
+        """NotAllowed unless ``by`` moderates the server: for a front end to ask before slow
+        work (a sandboxed check) whose result only a moderator may have."""
+        await _require_moderator(self._ctx, guild_id, by, doing)
 
 
 class LibraryService:
@@ -122,7 +133,7 @@ class LibraryService:
         a refused file raises ``UploadRefused`` and nothing is stored. The accepted file is then
         parsed in a worker thread, never on the event loop.
         """
-        _require_moderator(by, "upload scenarios")
+        await _require_moderator(self._ctx, guild_id, by, "upload scenarios")
         if checked is None or checked.sha256 != sha256_hex(raw):
             checked = await sandbox.check_upload(raw, filename)
         if not checked.ok:
@@ -204,7 +215,7 @@ class LibraryService:
     async def _set(
         self, guild_id: str, by: Actor, entry_id: int, changes: dict[str, int], action: str
     ) -> LibraryEntry:
-        _require_moderator(by, "change the scenario library")
+        await _require_moderator(self._ctx, guild_id, by, "change the scenario library")
         now = self._ctx.now()
         async with self._ctx.write() as tx:
             if not await repo.library_set(tx, guild_id, entry_id, **changes):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.harness import Harness
@@ -52,7 +53,7 @@ async def test_lobby_refusals(harness: Harness) -> None:
     refused(await h.click(ben, lobby, custom_id=first), "already holds")
     refused(await h.click(ben, lobby, label="Start"), "only the host or a moderator")
     refused(await h.click(ben, lobby, label="Leave my seat"), "no seat")
-    match = await h.runtime.services.matches.get(1)
+    match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.phase == "lobby" and match.seat_of(str(ben.id)) is None
 
 
@@ -61,7 +62,7 @@ async def test_a_moderator_may_start_someone_elses_match(harness: Harness) -> No
     ana, mod = h.user("Ana"), h.user("Mo", moderator=True)
     await h.slash(ana, "match new")
     await h.click(mod, t.lobby(h), label="Start")
-    assert (await h.runtime.services.matches.get(1)).phase == "orders"
+    assert (await h.runtime.services.matches.get(1, SYSTEM)).phase == "orders"
 
 
 async def test_non_players_and_old_rounds_are_refused(
@@ -98,7 +99,7 @@ async def test_forged_custom_ids_and_values_are_refused(
     forged = f"lv:m:1:r:1:arg:{other}"
     refused(await h.forge_modal(ana, panel, forged, {"argument": "x"}), "not one your seat")
     refused(await h.forge_modal(ana, panel, "lv:m:1:r:9:arg:x.y", {"argument": "x"}), "round 9")
-    _seat, _round, draft = await h.runtime.drafts.get(1, str(ana.id))
+    _seat, _round, draft = await h.runtime.drafts.get(1, Actor(str(ana.id)))
     assert draft.moves == (), "nothing forged reached the draft"
 
 
@@ -106,7 +107,7 @@ async def test_wrong_phase_and_permissions(started: tuple[Harness, FakeUser, Fak
     h, ana, ben = started
     refused(await h.slash(ana, "match resume"), "not paused")
     refused(await h.slash(ben, "match pause"), "only the host or a moderator")
-    refused(await h.slash(ben, "match substitute", seat="us"), "only a moderator")
+    refused(await h.slash(ben, "match substitute", seat="us"), "only the host or a moderator")
     refused(await h.slash(h.user("Zoe"), "match status", match=99), "no match 99")
     await h.slash(ana, "match end", reason="time is up")
     refused(await h.slash(ana, "match leave", match=1), "over")
@@ -128,7 +129,7 @@ async def test_two_simultaneous_submits_store_one_set_of_orders(
     second = h.start_interaction(ana, 3, data, panel.channel_id, panel)
     await h.settle()
     assert first.callbacks == [6] and second.callbacks == [6]
-    history = await h.runtime.services.rounds.history(1)
+    history = await h.runtime.services.rounds.history(1, SYSTEM)
     assert [r.round for r in history] == [0, 1], "round 1 resolved exactly once"
     locked = history[1].orders
     ana_seat = next(s for s, o in locked.items() if o.source == "players" and "ana's" in str(o))

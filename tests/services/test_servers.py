@@ -9,6 +9,7 @@ import pytest
 from bot.scenarios import SCENARIOS
 from bot.services import Services
 from bot.services.errors import InvalidInput, NotAllowed, ScenarioRejected
+from bot.services.models import SYSTEM
 from tests.services.helpers import BEN, MOD, rows
 
 TUTORIAL = (SCENARIOS / "tutorial.yaml").read_bytes()
@@ -25,7 +26,7 @@ async def test_settings_default_then_change_with_an_audit_trail(
     await services.servers.update_settings("g", MOD, moderator_role_id="55")
     done = await services.servers.update_settings("g", MOD, allowed_channels=["1", "2"])
     assert (done.moderator_role_id, done.allowed_channels) == ("55", ("1", "2"))
-    log = await services.servers.audit_log("g")
+    log = await services.servers.audit_log("g", SYSTEM)
     assert [e.action for e in log] == ["settings_changed", "settings_changed"]
     assert rows(db, "SELECT count(*) FROM audit_log") == [(2,)]
 
