@@ -59,7 +59,6 @@ async def start(interaction: discord.Interaction[Any], route: Route, given: Give
     match_id = _match_id(route)
     await runtime.services.matches.start(match_id, actor(interaction))
     await _show(interaction, match_id)
-    await runtime.changed()
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -159,7 +159,6 @@ async def submit(interaction: Interaction, route: Route, given: Given) -> None:
         return
     # resolved now, by this submission or by one that came in at the same moment
     await interaction.edit_original_response(content=RESOLVED, embeds=[], view=None)
-    await runtime.changed()
 
 
 def _with_current(panel: Panel, current: Submission | None) -> Panel:

@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.discord import ids
 from bot.discord import render_library as render
 from bot.discord.components import Given, router_of
-from bot.discord.replies import guarded, respond
+from bot.discord.replies import respond
 from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.who import actor, moderator
 from bot.services.models import Actor
@@ -83,28 +83,23 @@ class ServerCommands(
     ) -> None:
         """Moderators only (checked here: default permissions are only a hint)."""
 
-        async def run() -> None:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            runtime = runtime_of(interaction.client)
-            who = await moderator(interaction, runtime, "change this server's settings")
-            guild = str(interaction.guild_id)
-            servers = runtime.services.servers
-            current = await servers.settings(guild)
-            changes: dict[str, Any] = {}
-            if moderator_role is not None:
-                changes["moderator_role_id"] = str(moderator_role.id)
-            if default_deadline is not None:
-                changes["default_deadline_seconds"] = default_deadline * 60 or None
-            allowed = _channels(
-                current.allowed_channels, allow_channel, disallow_channel, any_channel
-            )
-            if allowed is not None:
-                changes["allowed_channels"] = allowed
-            if changes:
-                current = await servers.update_settings(guild, who, **changes)
-            await respond(interaction, embeds=[render.settings_embed(current)])
-
-        await guarded(interaction, run)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        runtime = runtime_of(interaction.client)
+        who = await moderator(interaction, runtime, "change this server's settings")
+        guild = str(interaction.guild_id)
+        servers = runtime.services.servers
+        current = await servers.settings(guild)
+        changes: dict[str, Any] = {}
+        if moderator_role is not None:
+            changes["moderator_role_id"] = str(moderator_role.id)
+        if default_deadline is not None:
+            changes["default_deadline_seconds"] = default_deadline * 60 or None
+        allowed = _channels(current.allowed_channels, allow_channel, disallow_channel, any_channel)
+        if allowed is not None:
+            changes["allowed_channels"] = allowed
+        if changes:
+            current = await servers.update_settings(guild, who, **changes)
+        await respond(interaction, embeds=[render.settings_embed(current)])
 
     @app_commands.command(name="audit", description="Who did what, and when (moderators)")
     @app_commands.describe(page="Which page (1: the newest entries)")
@@ -114,13 +109,10 @@ class ServerCommands(
     ) -> None:
         """Uploads, enables and disables, settings, forced ends, substitutions..."""
 
-        async def run() -> None:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            runtime = runtime_of(interaction.client)
-            embeds, buttons = await audit_view(runtime, actor(interaction), page - 1)
-            await respond(interaction, embeds=embeds, view=buttons)
-
-        await guarded(interaction, run)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        runtime = runtime_of(interaction.client)
+        embeds, buttons = await audit_view(runtime, actor(interaction), page - 1)
+        await respond(interaction, embeds=embeds, view=buttons)
 
 
 async def turn_audit_page(interaction: Interaction, route: ids.Route, given: Given) -> None:

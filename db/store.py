@@ -39,6 +39,12 @@ class Tx:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self.touched: set[str] = set()
+        """What the transaction wrote that someone may wait for (``outbox``, ``timers``)."""
+
+    def touch(self, what: str) -> None:
+        """Note that the transaction wrote to ``what`` (told to listeners after the commit)."""
+        self.touched.add(what)
 
     async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Every row of a query."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -71,6 +71,9 @@ class Context:
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._match_sha: dict[int, tuple[str, str | None]] = {}
+        self.listeners: list[Callable[[frozenset[str]], None]] = []
+        """Told after a commit that wrote announcements or timers (``Tx.touched``): the Discord
+        front end wakes its announcer and timer worker, so no use case's caller has to."""
         self.views: dict[tuple[int, str], Any] = {}
         """Per (match, player): what submissions are checked against (``orders.py``)."""
 
@@ -99,6 +102,10 @@ class Context:
                 yield tx
         except StoreError as err:
             raise storage_error(err) from err
+        if tx.touched:
+            touched = frozenset(tx.touched)
+            for listener in self.listeners:
+                listener(touched)
 
     @asynccontextmanager
     async def changing(self, match_id: int) -> AsyncIterator[Tx]:

@@ -53,8 +53,7 @@ async def test_an_event_decision_is_asked_privately_and_has_a_default(harness: H
     for person, seat in zip(players, scenario.seat_ids, strict=True):
         await services.matches.take_seat(match.id, Actor(str(person.id), person.name), seat)
     await services.matches.start(match.id, host)
-    await h.runtime.changed()
-    await h.settle()
+    await h.settle()  # the service woke the announcer itself: nobody called runtime.changed()
     started = await services.matches.get(match.id, SYSTEM)
     assert started.state is not None
     [(event, seat)] = sorted(started.state.awaiting.items())
