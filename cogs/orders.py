@@ -143,22 +143,15 @@ async def _change(
 
 
 async def submit(interaction: Interaction, route: Route, given: Given) -> None:
-    """Submit the draft; when every seat is in, the round resolves at once."""
+    """Submit the draft: one use case, which also resolves the round when every seat is in."""
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
-    panel = await _panel(runtime, interaction, route)
-    match_id, round_number = panel.match.id, panel.options.round
-    moves = [(o.move, o.argument) for o in panel.draft.moves]
-    sent = await runtime.services.orders.submit(
-        match_id, actor(interaction), moves, panel.draft.decisions, round=round_number
-    )
-    await runtime.services.rounds.resolve_if_ready(match_id, actor(interaction), round_number)
-    match = await runtime.services.matches.get(match_id, actor(interaction))
-    if match.phase == "orders" and match.round == round_number:
-        await _redraw(runtime, interaction, _with_current(panel, sent))
-        return
-    # resolved now, by this submission or by one that came in at the same moment
-    await interaction.edit_original_response(content=RESOLVED, embeds=[], view=None)
+    match_id, round_number = _ids(route)
+    done = await runtime.drafts.submit(match_id, actor(interaction), round_number)
+    if done.resolved:
+        await interaction.edit_original_response(content=RESOLVED, embeds=[], view=None)
+    else:
+        await _redraw(runtime, interaction, done.panel)
 
 
 def _with_current(panel: Panel, current: Submission | None) -> Panel:

@@ -138,7 +138,7 @@ def starter(
         announcer = Announcer(bot, services, threads)
         runtime = Runtime(
             services,
-            DraftService(services.ctx),
+            services.drafts,
             threads,
             announcer,
             TimerWorker(services, announcer, clock),

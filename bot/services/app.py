@@ -19,6 +19,7 @@ from bot.services.catalog import CatalogService
 from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
+from bot.services.drafts import DraftService
 from bot.services.matches import MatchService
 from bot.services.models import Actor, ReplayReport
 from bot.services.orders import OrderService
@@ -44,6 +45,7 @@ class Services:
         self.matches = MatchService(self.ctx)
         self.orders = OrderService(self.ctx)
         self.rounds = RoundService(self.ctx)
+        self.drafts = DraftService(self.ctx, self.rounds)
         self.control = ControlService(self.ctx)
         self.timers = TimerService(self.ctx, self.rounds)
         self.outbox = OutboxService(self.ctx)

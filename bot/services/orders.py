@@ -29,7 +29,10 @@ from db.store import Tx
 MAX_MOVES = 25
 
 
-def _orders(moves: Sequence[tuple[str, str]], decisions: Mapping[str, str] | None) -> SeatOrders:
+def seat_orders(
+    moves: Sequence[tuple[str, str]], decisions: Mapping[str, str] | None
+) -> SeatOrders:
+    """Orders from (move, argument) pairs and decisions; InvalidInput past the caps."""
     if len(moves) > MAX_MOVES:
         raise InvalidInput(f"at most {MAX_MOVES} moves in one round")
     for move, argument in moves:
@@ -117,7 +120,7 @@ class OrderService:
         button); None means whichever round is open. Rules are checked by the engine:
         IllegalOrder says what is wrong. The orders are on disk when this returns.
         """
-        orders = _orders(moves, decisions)
+        orders = seat_orders(moves, decisions)
         scenario = await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id):
             for fresh in (False, True):

@@ -239,6 +239,11 @@ class RoundService:
             match.id, number, dict(locked), result.records, state, sha256_hex(text), now, trigger
         )
 
+    async def resolve_submitted(self, match_id: int, round: int, actor: Actor) -> RoundOutcome:
+        """Resolve a round whose seats have all submitted (the caller checked): anyone whose
+        submission completed the round may set this off, not only the host."""
+        return await self._resolve(match_id, round, actor, "all_submitted", None, host_only=False)
+
     async def resolve_if_ready(
         self, match_id: int, actor: Actor, round: int | None = None
     ) -> RoundOutcome | None:

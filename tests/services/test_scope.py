@@ -44,6 +44,7 @@ CALLS: dict[str, Call] = {
     "orders.all_submitted": lambda s, d, m, a: s.orders.all_submitted(m, a),
     "rounds.resolve": lambda s, d, m, a: s.rounds.resolve(m, 1, a),
     "rounds.resolve_if_ready": lambda s, d, m, a: s.rounds.resolve_if_ready(m, a),
+    "rounds.resolve_submitted": lambda s, d, m, a: s.rounds.resolve_submitted(m, 1, a),
     "rounds.get": lambda s, d, m, a: s.rounds.get(m, 0, a),
     "rounds.history": lambda s, d, m, a: s.rounds.history(m, a),
     "control.pause": lambda s, d, m, a: s.control.pause(m, a, "why"),
@@ -55,6 +56,7 @@ CALLS: dict[str, Call] = {
     "drafts.panel": lambda s, d, m, a: d.panel(m, a),
     "drafts.get": lambda s, d, m, a: d.get(m, a),
     "drafts.change": lambda s, d, m, a: d.change(m, a, 1, lambda _seat, draft: draft),
+    "drafts.submit": lambda s, d, m, a: d.submit(m, a, 1),
     "verify_replay": lambda s, d, m, a: s.verify_replay(m, a),
 }
 
@@ -70,7 +72,7 @@ def _match_methods(services: Services) -> set[str]:
         "scenarios": services.scenarios,
         "timers": services.timers,
         "outbox": services.outbox,
-        "drafts": DraftService(services.ctx),
+        "drafts": services.drafts,
     }
     for group, obj in groups.items():
         for name, fn in inspect.getmembers(obj, inspect.ismethod):
@@ -102,7 +104,7 @@ async def test_another_servers_match_is_not_found_and_unchanged(
 ) -> None:
     match = await started(services, {"upstream": BEN}, guild=HOME)
     before = _snapshot(db)
-    drafts = DraftService(services.ctx)
+    drafts = services.drafts
     with pytest.raises(MatchNotFound) as seen:
         await CALLS[name](services, drafts, match.id, AWAY_MOD)
     with pytest.raises(MatchNotFound) as missing:
