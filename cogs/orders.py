@@ -19,6 +19,7 @@ from bot.discord.components import Given, router_of
 from bot.discord.ids import Route
 from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.who import actor
+from bot.game.legal import affordable
 from bot.game.state import SeatOrders
 from bot.services.drafts import Panel, with_decision, with_move, without_move
 from bot.services.errors import InvalidInput, RoundClosed
@@ -90,7 +91,8 @@ async def argument(interaction: Interaction, route: Route, given: Given) -> None
     runtime = runtime_of(interaction.client)
     panel = await _panel(runtime, interaction, route)
     move = route.arg or ""
-    offered = {m.id for m in render_orders.affordable(panel.scenario, panel.options, panel.draft)}
+    options = panel.options
+    offered = {m.id for m in affordable(panel.scenario, options.moves, options.budget, panel.draft)}
     if move not in offered | {o.move for o in panel.draft.moves}:
         raise InvalidInput("that move is not one your seat can order now (or afford)")
     text = given.fields.get(render_orders.ARGUMENT_FIELD, "").strip()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.game.legal import check_orders, legal_moves
+from bot.game.legal import check_orders, legal_moves, spent
 from bot.game.scenario import Scenario
 from bot.game.state import Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
@@ -121,7 +121,7 @@ class DraftService:
             orders = seat_orders([(o.move, o.argument) for o in draft.moves], draft.decisions)
             assert match.state is not None
             check_orders(scenario, match.state, {seat: orders})
-            cost = sum(scenario.move(o.move).cost for o in orders.moves)
+            cost = spent(scenario, orders)
             now = self._ctx.now()
             async with self._ctx.write() as tx:
                 sub_id = await orders_repo.insert_submission(

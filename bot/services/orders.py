@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.game.legal import check_orders, legal_moves
+from bot.game.legal import check_orders, legal_moves, spent
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import (
@@ -133,7 +133,7 @@ class OrderService:
                     if fresh:
                         raise
                     continue  # the cached view may be stale: judge by a fresh one
-                cost = sum(scenario.move(o.move).cost for o in orders.moves)
+                cost = spent(scenario, orders)
                 now = self._ctx.now()
                 async with self._ctx.write() as tx:
                     sub_id = await repo.insert_submission(
