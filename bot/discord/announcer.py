@@ -22,9 +22,9 @@ from bot.review.charts import Chart
 from bot.review.from_store import load_record
 from bot.review.pages import debrief_post
 from bot.services import Services
+from bot.services.clock import parse_time
 from bot.services.models import SYSTEM, Announcement, Match
 from bot.services.threads import ThreadService
-from db.codec import parse_time
 
 log = logging.getLogger("levers.discord")
 

@@ -134,7 +134,7 @@ def starter(
 
     async def start(bot: LeversBot) -> Callable[[], Awaitable[None]]:
         services = await Services.open(bot.settings.database, clock=clock)
-        threads = ThreadService(services.ctx)
+        threads = services.threads
         announcer = Announcer(bot, services, threads)
         runtime = Runtime(
             services,

@@ -24,6 +24,7 @@ from bot.services.scenarios import ScenarioService, validated
 from bot.services.servers import LibraryService
 from db.codec import sha256_hex
 from db.models import LibraryEntry, StoredScenario
+from db.repos import servers as servers_repo
 
 
 @dataclass(frozen=True)
@@ -177,15 +178,9 @@ class CatalogService:
         if chosen.entry is None:
             return await self._scenarios.add_builtin(chosen.scenario_id)
         async with self._ctx.read() as tx:
-            source = await tx.value(
-                "SELECT source_id FROM guild_scenarios WHERE id = ?", (chosen.entry.id,)
-            )
+            source = await servers_repo.library_source(tx, chosen.entry.id)
         return StoredScenario(
-            chosen.sha256,
-            chosen.scenario_id,
-            chosen.version,
-            chosen.title,
-            None if source is None else int(source),
+            chosen.sha256, chosen.scenario_id, chosen.version, chosen.title, source
         )
 
     async def offers(self, guild_id: str, typed: str = "", limit: int = 25) -> list[Version]:

@@ -22,6 +22,7 @@ from bot.services.models import MAX_ARGUMENT, Actor, SeatOptions
 from db.codec import state_from_text
 from db.models import Match, SeatStatus, Submission
 from db.repos import log as log_repo
+from db.repos import matches as matches_repo
 from db.repos import orders as repo
 from db.repos.log import Entry
 from db.store import Tx
@@ -51,17 +52,12 @@ async def _open_round(
     tx: Tx, match_id: int, player: str, round_number: int | None
 ) -> tuple[int, str, str]:
     """Check the match takes orders and the player holds a seat: (round, state JSON, seat)."""
-    row = await tx.one(_VIEW, (player, match_id))
+    row = await matches_repo.order_view(tx, match_id, player)
     if row is None:
         raise MatchNotFound(match_id)
-    view = _View(int(row[1]), str(row[0]), str(row[2] or ""), None, row[3])
+    phase, round_now, text, seat = row
+    view = _View(round_now, phase, text, None, seat)
     return view.round, view.state_text, _check(view, match_id, round_number)
-
-
-_VIEW = (
-    "SELECT phase, round, state, (SELECT seat FROM seat_holders h "
-    "WHERE h.match_id = matches.id AND h.player = ?) FROM matches WHERE id = ?"
-)
 
 
 @dataclass(frozen=True)
@@ -161,10 +157,10 @@ class OrderService:
         if found is not None and not fresh:
             return found
         async with self._ctx.read() as tx:
-            row = await tx.one(_VIEW, (player, match_id))
+            row = await matches_repo.order_view(tx, match_id, player)
         if row is None:
             raise MatchNotFound(match_id)
-        text = str(row[2] or "")
+        phase, round_now, text, seat = row
         same = next((v for (m, _p), v in views.items() if m == match_id), None)
         if same is not None and same.state_text == text:
             state = same.state
@@ -172,7 +168,7 @@ class OrderService:
             state = state_from_text(text) if text else None
         if len(views) > 1024:
             views.clear()
-        view = views[key] = _View(int(row[1]), str(row[0]), text, state, row[3])
+        view = views[key] = _View(round_now, phase, text, state, seat)
         return view
 
     async def withdraw(self, match_id: int, actor: Actor, *, round: int | None = None) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -15,6 +14,7 @@ from bot.services.errors import InvalidInput, NotFound, ScenarioRejected
 from bot.services.models import Actor
 from bot.services.scenarios import ScenarioService, validated
 from db.codec import sha256_hex
+from db.errors import ConstraintBroken
 from db.models import AuditEntry, GuildSettings, LibraryEntry
 from db.repos import servers as repo
 
@@ -173,7 +173,7 @@ class LibraryService:
                     by.player,
                     now,
                 )
-            except sqlite3.IntegrityError as err:
+            except ConstraintBroken as err:
                 raise ScenarioRejected(f"the library refused the scenario: {err}", []) from None
             detail = {
                 "sha256": stored.sha256,
