@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.errors import GameError
-from bot.game.state import MatchState, records_json
+from bot.game.match import replay
+from bot.game.state import records_json
 from bot.game.validate import ScenarioInvalid, load_scenario
 from bot.services.context import Context, known, load_match, remember, require_moderator
 from bot.services.models import Actor, ReplayReport
@@ -48,21 +48,19 @@ async def verify(ctx: Context, match_id: int, actor: Actor) -> ReplayReport:
     remember(match.scenario_sha256, scenario)
     if not stored:
         return ReplayReport(match_id, 0)
-    opening = new_match(scenario, round_rng(match.seed, 0), match.last_round)
-    state: MatchState = opening.state
-    records = opening.records
+    given = (
+        {seat: item.orders[seat].orders for seat in scenario.seat_ids if seat in item.orders}
+        for item in stored[1:]
+    )
+    results = replay(scenario, match.seed, match.last_round, given)
     for index, item in enumerate(stored):
         if item.round != index:
             return ReplayReport(match_id, index, index, f"round {index} is missing")
-        if index > 0:
-            orders = {
-                seat: item.orders[seat].orders for seat in scenario.seat_ids if seat in item.orders
-            }
-            try:
-                result = resolve_round(scenario, state, orders, round_rng(match.seed, index))
-            except GameError as err:
-                return ReplayReport(match_id, index, index, f"the engine refused: {err}")
-            state, records = result.state, result.records
+        try:
+            result = next(results)
+        except GameError as err:
+            return ReplayReport(match_id, index, index, f"the engine refused: {err}")
+        state, records = result.state, result.records
         if state_text(state) != state_text(item.state):
             detail = first_difference(item.state.to_dict(), state.to_dict())
             return ReplayReport(match_id, index, index, f"state differs at {detail}")
