@@ -248,7 +248,7 @@ def ask_orders(scenario: Scenario, state: MatchState, seat_id: str, seed: int) -
         if pick == "0":
             break
         move = options[int(pick) - 1]
-        argument = Prompt.ask(escape(move.prompt))[:MAX_ARGUMENT]
+        argument = _argument(move.prompt)
         chosen.append(Order(move.id, argument))
         budget -= move.cost
     decisions: dict[str, str] = {}
@@ -263,3 +263,13 @@ def ask_orders(scenario: Scenario, state: MatchState, seat_id: str, seed: int) -
             "Your answer", choices=[o.id for o in decision.options], default=decision.default
         )
     return SeatOrders(moves=tuple(chosen), decisions=decisions)
+
+
+def _argument(prompt: str) -> str:
+    """An argument of at most ``MAX_ARGUMENT`` characters: a longer one is asked again, never
+    cut without a word."""
+    while True:
+        text = Prompt.ask(f"{escape(prompt)} (at most {MAX_ARGUMENT} characters)")
+        if len(text) <= MAX_ARGUMENT:
+            return text
+        console.print(f"That is {len(text)} characters; the limit is {MAX_ARGUMENT}. Again:")

@@ -116,6 +116,6 @@ class ArgumentModal(discord.ui.Modal):
                 default=current or None,
                 required=False,
                 max_length=MAX_ARGUMENT,
-                placeholder="Your public argument: why will this work?",
+                placeholder=f"Your public argument (up to {MAX_ARGUMENT} characters): why?",
             )
         )

@@ -25,6 +25,7 @@ from bot.services.errors import (
     WrongPhase,
 )
 from bot.services.models import Actor
+from bot.services.throttle import Throttle
 from db.errors import StoreBusy, StoreError, StoreFull
 from db.models import Match
 from db.repos import matches as matches_repo
@@ -71,6 +72,8 @@ class Context:
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._match_sha: dict[int, tuple[str, str | None]] = {}
+        self.throttle = Throttle()
+        """How fast one person may act on one match (``admit`` in each use case that acts)."""
         self.listeners: list[Callable[[frozenset[str]], None]] = []
         """Told after a commit that wrote announcements or timers (``Tx.touched``): the Discord
         front end wakes its announcer and timer worker, so no use case's caller has to."""

@@ -26,6 +26,14 @@ async def _cas(tx: Tx, match: Match, changes: Mapping[str, Any]) -> None:
         raise Conflict("the match changed at the same moment; try again")
 
 
+def _fits(reason: str) -> None:
+    """InvalidInput for a reason over ``MAX_REASON`` (never cut without a word)."""
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"a reason has at most {MAX_REASON} characters; this one has {len(reason)}"
+        )
+
+
 class ControlService:
     """What the host or a moderator does to a running match. Each action is logged."""
 
@@ -34,6 +42,8 @@ class ControlService:
 
     async def pause(self, match_id: int, by: Actor, reason: str = "") -> Match:
         """Stop the round's clock (orders may still be changed); announces ``match_paused``."""
+        self._ctx.throttle.admit(by, match_id)
+        _fits(reason)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, by, with_state=False)
             await require_host(tx, match, by, "pause the match")
@@ -46,7 +56,7 @@ class ControlService:
                 left = max((match.deadline_at - now).total_seconds(), 0.0)
             await _cas(tx, match, {"paused": 1, "deadline_at": None, "remaining_seconds": left})
             await timers_repo.cancel_all(tx, match_id, now)
-            await self._record(tx, match, by, "paused", {"reason": reason[:MAX_REASON]})
+            await self._record(tx, match, by, "paused", {"reason": reason})
             await announce(
                 tx,
                 match,
@@ -54,12 +64,13 @@ class ControlService:
                 f"paused:{match.revision}",
                 now,
                 match.round,
-                {"by": by.player, "reason": reason[:MAX_REASON]},
+                {"by": by.player, "reason": reason},
             )
             return await load_match(tx, match_id, by)
 
     async def resume(self, match_id: int, by: Actor) -> Match:
         """Restart the clock with the time that was left; announces ``match_resumed``."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, by, with_state=False)
             await require_host(tx, match, by, "resume the match")
@@ -94,14 +105,16 @@ class ControlService:
 
     async def end(self, match_id: int, by: Actor, reason: str) -> Match:
         """End the match early (host or moderator), with a reason; announces ``match_ended``."""
+        self._ctx.throttle.admit(by, match_id)
         if not reason.strip():
             raise InvalidInput("say why the match ends")
+        _fits(reason.strip())
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, by, with_state=False)
             await require_host(tx, match, by, "end the match")
             require_live(match, "end it")
             now = self._ctx.now()
-            text = reason.strip()[:MAX_REASON]
+            text = reason.strip()
             changes = {
                 "phase": "ended",
                 "ended_at": time_text(now),
@@ -129,6 +142,7 @@ class ControlService:
         self, match_id: int, by: Actor, seat: str, player: str | None, name: str = ""
     ) -> Match:
         """Replace whoever holds a seat by ``player`` (or by the AI when None)."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, by, with_state=False)
             await require_host(tx, match, by, "substitute players")
@@ -155,6 +169,7 @@ class ControlService:
         self, match_id: int, by: Actor, action: str, detail: Mapping[str, Any] | None = None
     ) -> int:
         """Record a moderator action on a match (in its log and the server's audit log)."""
+        self._ctx.throttle.admit(by, match_id)
         if not action or len(action) > 64:
             raise InvalidInput("an action is a short name (1 to 64 characters)")
         async with self._ctx.changing(match_id) as tx:

@@ -51,6 +51,7 @@ class DraftService:
 
         The same checks as ``OrderService.options``: NotSeated, WrongPhase.
         """
+        self._ctx.throttle.admit(actor, match_id)
         scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
             match = await load_match(tx, match_id, actor)
@@ -89,6 +90,7 @@ class DraftService:
 
         ``round`` must be the round being played (RoundClosed otherwise: a stale panel).
         """
+        self._ctx.throttle.admit(actor, match_id)
         async with self._ctx.lock(match_id), self._ctx.write() as tx:
             seat, current, draft = await self._current(tx, match_id, actor)
             if round != current:
@@ -112,6 +114,7 @@ class DraftService:
         (the guarded insert and which seats are in). Returns the panel to redraw (its
         ``current`` is the new submission) and whether the round is no longer open.
         """
+        self._ctx.throttle.admit(actor, match_id)
         scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.lock(match_id):
             async with self._ctx.read() as tx:

@@ -175,6 +175,7 @@ class MatchService:
 
     async def take_seat(self, match_id: int, actor: Actor, seat: str) -> Match:
         """The actor takes a seat in the lobby (switching seats if they held another)."""
+        self._ctx.throttle.admit(actor, match_id)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, actor, with_state=False)
             if match.phase != "lobby":
@@ -184,6 +185,7 @@ class MatchService:
 
     async def leave(self, match_id: int, actor: Actor) -> Match:
         """The actor gives up their seat (in a started match the AI or nobody takes over)."""
+        self._ctx.throttle.admit(actor, match_id)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, actor, with_state=False)
             require_live(match, "leave a seat")
@@ -194,6 +196,7 @@ class MatchService:
         self, match_id: int, by: Actor, player: str, name: str, seat: str
     ) -> Match:
         """The host or a moderator seats a player (in the lobby or during the match)."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, by, with_state=False)
             await require_host(tx, match, by, "assign seats")
@@ -211,6 +214,7 @@ class MatchService:
 
     async def remove_player(self, match_id: int, by: Actor, player: str) -> Match:
         """The host or a moderator takes a player out of their seat."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, by, with_state=False)
             await require_host(tx, match, by, "remove players")
@@ -256,6 +260,7 @@ class MatchService:
     async def start(self, match_id: int, by: Actor) -> Match:
         """Lobby -> round 1: empty seats get the AI (or hold), the opening is stored, the first
         deadline is set, and ``match_started`` is announced."""
+        self._ctx.throttle.admit(by, match_id)
         scenario = await self._ctx.scenario_of(match_id, by)
         async with self._ctx.changing(match_id) as tx:
             match = await load_match(tx, match_id, by, with_state=False)

@@ -116,6 +116,7 @@ class OrderService:
         button); None means whichever round is open. Rules are checked by the engine:
         IllegalOrder says what is wrong. The orders are on disk when this returns.
         """
+        self._ctx.throttle.admit(actor, match_id)
         orders = seat_orders(moves, decisions)
         scenario = await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id):
@@ -176,6 +177,7 @@ class OrderService:
 
         Raises NothingToWithdraw when the seat has none.
         """
+        self._ctx.throttle.admit(actor, match_id)
         await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id), self._ctx.write() as tx:
             current, _state, seat = await _open_round(tx, match_id, actor.player, round)

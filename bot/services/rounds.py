@@ -135,6 +135,7 @@ class RoundService:
         (``already_resolved`` True) and nothing changes. Announces ``round_resolved`` (and
         ``match_ended`` after the last round) through the outbox.
         """
+        self._ctx.throttle.admit(actor, match_id)
         return await self._resolve(match_id, round, actor, trigger, timer_id, host_only=True)
 
     async def _resolve(

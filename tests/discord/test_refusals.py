@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.models import SYSTEM, Actor
+from bot.services.models import MAX_ARGUMENT, SYSTEM, Actor
+from bot.services.throttle import BURST, Throttle
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.harness import Harness
@@ -136,3 +137,41 @@ async def test_two_simultaneous_submits_store_one_set_of_orders(
     assert len(locked[ana_seat].orders.moves) == 1
     reveals = [m for m in h.channel_messages(t.thread_id(h)) if "the orders" in m.text()]
     assert len(reveals) == 1, "one reveal"
+
+
+async def test_clicking_faster_than_a_person_gets_a_cooldown_and_changes_nothing(
+    harness: Harness,
+) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await h.slash(ana, "match new")
+    h.runtime.services.ctx.throttle = Throttle(clock=lambda: 0.0)  # every click at once
+    lobby = t.lobby(h)
+    seat = lobby.components()[0]["custom_id"]
+    for _ in range(BURST):
+        t.accepted(await h.click(ben, lobby, custom_id=seat))
+    held = (await h.runtime.services.matches.get(1, SYSTEM)).seat_of(str(ben.id))
+    log = await h.runtime.services.matches.log(1, SYSTEM)
+    refused(await h.click(ben, lobby, custom_id=seat), "wait a moment", "nothing was saved")
+    assert (await h.runtime.services.matches.get(1, SYSTEM)).seat_of(str(ben.id)) == held
+    assert await h.runtime.services.matches.log(1, SYSTEM) == log
+    t.accepted(await h.click(ana, lobby, label="Start"))  # others are not slowed down
+
+
+async def test_the_argument_form_states_its_cap_and_a_longer_text_is_refused_not_cut(
+    started: tuple[Harness, FakeUser, FakeUser],
+) -> None:
+    h, ana, _ben = started
+    panel = await t.open_panel(h, ana)
+    pick = str(t.pick_select(panel)["custom_id"])
+    options = t.pick_select(panel)["options"]
+    assert isinstance(options, list)
+    move = str(options[0]["value"])
+    opened = await h.choose(ana, panel, pick, [move])
+    [field] = [c for row in opened.modal["components"] for c in row["components"]]
+    assert field["max_length"] == MAX_ARGUMENT and str(MAX_ARGUMENT) in field["placeholder"]
+    forged = f"lv:m:1:r:1:arg:{move}"
+    too_long = "word " * 600  # 3,000 characters, past what the form lets anyone type
+    refused(await h.forge_modal(ana, panel, forged, {"argument": too_long}), "at most 1000")
+    _seat, _round, draft = await h.runtime.drafts.get(1, Actor(str(ana.id)))
+    assert draft.moves == (), "nothing was stored, not even a cut-down argument"
