@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.game.legal import check_orders, legal_moves, spent
+from bot.game.legal import check_orders, spent
 from bot.game.scenario import Scenario
 from bot.game.state import Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import Conflict, InvalidInput, NotSeated
 from bot.services.models import MAX_ARGUMENT, Actor, Match, SeatOptions, Submission
-from bot.services.orders import seat_orders
+from bot.services.orders import seat_options, seat_orders
 from bot.services.rounds import RoundService
 from db.codec import orders_from_dict, orders_to_dict
 from db.repos import log as log_repo
@@ -57,7 +57,7 @@ class DraftService:
             match = await load_match(tx, match_id, actor)
             seat, round_number, draft = await self._current(tx, match_id, actor, match)
             current = await orders_repo.live_submission(tx, match_id, round_number, seat)
-        return Panel(match, _options(scenario, match, seat, current), draft, scenario)
+        return Panel(match, seat_options(scenario, match, seat, current), draft, scenario)
 
     async def get(self, match_id: int, actor: Actor) -> tuple[str, int, SeatOrders]:
         """(seat, round, draft) for the actor's seat in the round being played."""
@@ -136,7 +136,7 @@ class DraftService:
         sub = Submission(
             sub_id, match_id, current, seat, actor.player, "current", orders, cost, now
         )
-        panel = Panel(match, _options(scenario, match, seat, sub), draft, scenario)
+        panel = Panel(match, seat_options(scenario, match, seat, sub), draft, scenario)
         players = {s.seat for s in match.seats if s.controller == "players"}
         if match.paused or not players <= seats_in:
             return Submitted(panel, resolved=False)
@@ -150,23 +150,6 @@ class Submitted:
 
     panel: Panel
     resolved: bool
-
-
-def _options(
-    scenario: Scenario, match: Match, seat: str, current: Submission | None
-) -> SeatOptions:
-    """What the seat may order in the match's round (its state read with the match)."""
-    assert match.state is not None
-    waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
-    return SeatOptions(
-        match_id=match.id,
-        round=match.round,
-        seat=seat,
-        budget=scenario.seat(seat).budget,
-        moves=tuple(legal_moves(scenario, match.state, seat)),
-        decisions=waiting,
-        current=current,
-    )
 
 
 def with_move(draft: SeatOrders, move: str, argument: str) -> SeatOrders:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.game.legal import check_orders, legal_moves, spent
+from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import (
@@ -208,17 +209,7 @@ class OrderService:
             if seat is None:
                 raise NotSeated(f"you hold no seat in match {match_id}")
             current = await repo.live_submission(tx, match_id, match.round, seat)
-        assert match.state is not None
-        waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
-        return SeatOptions(
-            match_id=match_id,
-            round=match.round,
-            seat=seat,
-            budget=scenario.seat(seat).budget,
-            moves=tuple(legal_moves(scenario, match.state, seat)),
-            decisions=waiting,
-            current=current,
-        )
+        return seat_options(scenario, match, seat, current)
 
     async def status(self, match_id: int, actor: Actor) -> list[SeatStatus]:
         """Each seat's submission status this round (whether, by whom, when; never what)."""
@@ -231,6 +222,23 @@ class OrderService:
         """True when every seat held by players has orders in (AI and empty seats need none)."""
         statuses = await self.status(match_id, actor)
         return all(s.submitted for s in statuses if s.controller == "players")
+
+
+def seat_options(
+    scenario: Scenario, match: Match, seat: str, current: Submission | None
+) -> SeatOptions:
+    """What the seat may order in the match's round (its state read with the match)."""
+    assert match.state is not None
+    waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
+    return SeatOptions(
+        match_id=match.id,
+        round=match.round,
+        seat=seat,
+        budget=scenario.seat(seat).budget,
+        moves=tuple(legal_moves(scenario, match.state, seat)),
+        decisions=waiting,
+        current=current,
+    )
 
 
 def seat_statuses(match: Match, live: Mapping[str, Submission]) -> list[SeatStatus]:

@@ -35,12 +35,7 @@ async def started(harness: Harness) -> tuple[Harness, FakeUser, FakeUser]:
     """Match 1 with Ana (host) and Ben seated, started: round 1 is open."""
     h = harness
     ana, ben = h.user("Ana"), h.user("Ben")
-    await h.slash(ana, "match new", rounds=2)
-    lobby = t.lobby(h)
-    seats = [c["label"] for c in lobby.components()][:2]
-    await h.click(ana, lobby, label=seats[0])
-    await h.click(ben, lobby, label=seats[1])
-    await h.click(ana, lobby, label="Start")
+    await t.start_two_player_match(h, ana, ben)
     return h, ana, ben
 
 

@@ -123,12 +123,7 @@ async def _server_a(h: Harness) -> None:
     A's library (uploaded by A's moderator)."""
     ana, ben, mo = h.user("Ana"), h.user("Ben"), h.user("Mo", moderator=True)
     t.accepted(await h.slash(mo, "scenario upload", file=h.attach("cuba.yaml", CUBA)))
-    await h.slash(ana, "match new", rounds=2)
-    lobby = t.lobby(h)
-    seats = [c["label"] for c in lobby.components()][:2]
-    await h.click(ana, lobby, label=seats[0])
-    await h.click(ben, lobby, label=seats[1])
-    await h.click(ana, lobby, label="Start")
+    await t.start_two_player_match(h, ana, ben)
     await t.play_first_move(h, ana, "Ana's argument")
     await h.slash(ana, "match new", rounds=2)
     assert (await h.runtime.services.matches.get(1, SYSTEM)).phase == "orders"
@@ -182,6 +177,22 @@ def _nothing_of_a(result: Result) -> None:
     assert "cuba thaw" not in text and "ana's argument" not in text, text
 
 
+def _judge(
+    h: Harness,
+    result: Result,
+    b: Server,
+    refused: bool,
+    before: tuple[list[list[tuple[Any, ...]]], list[tuple[int, int, bool]]],
+) -> None:
+    """Refused as not found (or showing nothing of A), and A untouched."""
+    if refused:
+        _not_found(result, b)
+    else:
+        _nothing_of_a(result)
+    assert _a_rows(h) == before[0], "server A's matches, library, settings or audit changed"
+    assert _a_messages(h) == before[1], "something was posted or edited in server A"
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 async def test_every_command_from_another_server(harness: Harness, name: str) -> None:
     h = harness
@@ -193,12 +204,7 @@ async def test_every_command_from_another_server(harness: Harness, name: str) ->
     if name == "scenario upload":
         values = {"file": h.attach("cuba.yaml", CUBA.replace(b"Cuba thaw", b"Elsewhere"))}
     result = await h.slash(b.moderator, name, channel_id=b.channel_id, **values)
-    if case.refused:
-        _not_found(result, b)
-    else:
-        _nothing_of_a(result)
-    assert _a_rows(h) == rows, "server A's matches, library, settings or audit changed"
-    assert _a_messages(h) == messages, "something was posted or edited in server A"
+    _judge(h, result, b, case.refused, (rows, messages))
 
 
 @pytest.mark.parametrize("name", sorted(ACTIONS))
@@ -218,12 +224,7 @@ async def test_every_component_from_another_server(harness: Harness, name: str) 
     else:
         message = plant(h, b, [button(action.custom_id)])
         result = await h.click(b.moderator, message, custom_id=action.custom_id)
-    if action.refused:
-        _not_found(result, b)
-    else:
-        _nothing_of_a(result)
-    assert _a_rows(h) == rows, "server A's matches, library, settings or audit changed"
-    assert _a_messages(h) == messages, "something was posted or edited in server A"
+    _judge(h, result, b, action.refused, (rows, messages))
 
 
 async def test_autocomplete_offers_only_this_servers_scenarios(harness: Harness) -> None:

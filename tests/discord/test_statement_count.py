@@ -65,12 +65,7 @@ async def counted_submit(h: Harness, user: FakeUser, panel: Sent) -> tuple[Resul
 
 async def _round_one(h: Harness) -> tuple[FakeUser, FakeUser]:
     ana, ben = h.user("Ana"), h.user("Ben")
-    await h.slash(ana, "match new", rounds=2)
-    lobby = t.lobby(h)
-    seats = [c["label"] for c in lobby.components()][:2]
-    await h.click(ana, lobby, label=seats[0])
-    await h.click(ben, lobby, label=seats[1])
-    await h.click(ana, lobby, label="Start")
+    await t.start_two_player_match(h, ana, ben)
     return ana, ben
 
 
