@@ -21,7 +21,7 @@ from bot.discord import limits
 from bot.discord import render_library as render
 from bot.discord.runtime import runtime_of
 from bot.discord.text import esc
-from bot.discord.who import moderator
+from bot.discord.who import actor, moderator
 from bot.library import sandbox
 from bot.scenarios import default_id
 from bot.services.catalog import split_ref
@@ -39,17 +39,13 @@ async def _private(interaction: Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
 
 
-def _guild(interaction: Interaction) -> str:
-    return str(interaction.guild_id)
-
-
 async def playable_choices(interaction: Interaction, current: str) -> list[Choice]:
     """Autocomplete for ``/match new scenario``: built-in and this server's enabled scenarios."""
     if interaction.guild_id is None:
         return []
     try:
         offers = await runtime_of(interaction.client).services.catalog.offers(
-            _guild(interaction), current
+            actor(interaction), current
         )
     except USER_ERRORS:
         return []
@@ -61,7 +57,7 @@ async def scenario_choices(interaction: Interaction, current: str) -> list[Choic
     if interaction.guild_id is None:
         return []
     try:
-        found = await runtime_of(interaction.client).services.catalog.versions(_guild(interaction))
+        found = await runtime_of(interaction.client).services.catalog.versions(actor(interaction))
     except USER_ERRORS:
         return []
     typed = current.strip().lower()
@@ -77,7 +73,7 @@ async def version_choices(interaction: Interaction, current: str) -> list[Choice
         return []
     catalog = runtime_of(interaction.client).services.catalog
     try:
-        found = await catalog.versions(_guild(interaction), split_ref(named)[0])
+        found = await catalog.versions(actor(interaction), split_ref(named)[0])
     except USER_ERRORS:
         return []
     hits = {v.version: v for v in found if current.strip() in v.version}  # the newest wins
@@ -110,7 +106,7 @@ class LibraryCommands(
 
         await _private(interaction)
         catalog = runtime_of(interaction.client).services.catalog
-        found = await catalog.versions(_guild(interaction))
+        found = await catalog.versions(actor(interaction))
         await send(interaction, render.library_embeds(found, default_id()))
 
     @app_commands.command(name="show", description="A scenario's seats, levers, goals, versions")
@@ -123,9 +119,9 @@ class LibraryCommands(
 
         await _private(interaction)
         services = runtime_of(interaction.client).services
-        chosen = await services.catalog.find(_guild(interaction), scenario, version)
+        chosen = await services.catalog.find(actor(interaction), scenario, version)
         parsed = await services.catalog.scenario(chosen)
-        every = await services.catalog.versions(_guild(interaction), chosen.scenario_id)
+        every = await services.catalog.versions(actor(interaction), chosen.scenario_id)
         await send(interaction, render.show_embeds(chosen, parsed, every))
 
     @app_commands.command(name="export", description="The exact scenario file (moderators)")
@@ -140,7 +136,7 @@ class LibraryCommands(
         runtime = runtime_of(interaction.client)
         await moderator(interaction, runtime, "export scenario files")
         catalog = runtime.services.catalog
-        chosen = await catalog.find(_guild(interaction), scenario, version)
+        chosen = await catalog.find(actor(interaction), scenario, version)
         raw = await catalog.text(chosen)
         name = f"{chosen.scenario_id}-{chosen.version}.yaml"
         text = f"`{chosen.ref}` version {esc(chosen.version)}, exactly as loaded."
@@ -154,7 +150,7 @@ class LibraryCommands(
         doing = "enable scenarios" if enabled else "disable scenarios"
         who = await moderator(interaction, runtime, doing)
         catalog = runtime.services.catalog
-        done = await catalog.set_enabled(_guild(interaction), who, scenario, version, enabled)
+        done = await catalog.set_enabled(who, scenario, version, enabled)
         await send(interaction, [], content=render.changed(done))
 
     @app_commands.command(name="disable", description="Stop offering a scenario (moderators)")
@@ -187,7 +183,7 @@ class LibraryCommands(
         runtime = runtime_of(interaction.client)
         who = await moderator(interaction, runtime, "choose the default scenario")
         catalog = runtime.services.catalog
-        entry = await catalog.set_default(_guild(interaction), who, scenario, version)
+        entry = await catalog.set_default(who, scenario, version)
         await send(interaction, [], content=render.changed([entry]))
 
     @app_commands.command(name="check", description="Simulate matches for balance (moderators)")
@@ -209,7 +205,7 @@ class LibraryCommands(
         await _private(interaction)
         runtime = runtime_of(interaction.client)
         who = await moderator(interaction, runtime, "run balance checks")
-        chosen = await runtime.services.catalog.find(_guild(interaction), scenario, version)
+        chosen = await runtime.services.catalog.find(actor(interaction), scenario, version)
         await balance_check(interaction, runtime, who, chosen, matches)
 
 

@@ -67,11 +67,11 @@ class MatchCommands(
         runtime = runtime_of(interaction.client)
         if interaction.guild_id is None or interaction.channel is None:
             raise InvalidInput("matches are played in a server's channel")
-        guild = str(interaction.guild_id)
+        who = actor(interaction)
         seconds = deadline * 60 if deadline is not None else None
         if seconds is None:
-            seconds = (await runtime.services.servers.settings(guild)).default_deadline_seconds
-        stored = await runtime.services.catalog.start_with(guild, scenario)
+            seconds = (await runtime.services.servers.settings(who)).default_deadline_seconds
+        stored = await runtime.services.catalog.start_with(who, scenario)
         match = await runtime.services.matches.create(
             actor(interaction),
             stored.sha256,
@@ -80,7 +80,7 @@ class MatchCommands(
             deadline_seconds=seconds,
             ai_fill=ai_fill,
             teams=teams,
-            guild_id=guild,
+            guild_id=who.guild_id,
             channel_id=str(interaction.channel_id),
         )
         found = await runtime.services.scenarios.get(stored.sha256)

@@ -45,14 +45,13 @@ async def audit_view(
     runtime: Runtime, who: Actor, page: int
 ) -> tuple[list[discord.Embed], discord.ui.View | None]:
     """Page ``page`` (from 0) of the server's audit log, newest first (moderators only)."""
-    guild = str(who.guild_id)
     page = max(0, min(page, render.AUDIT_PAGES - 1))
     wanted = (page + 1) * render.AUDIT_PAGE
-    entries = await runtime.services.servers.audit_log(who.guild_id, who, limit=wanted + 1)
+    entries = await runtime.services.servers.audit_log(who, limit=wanted + 1)
     while page and len(entries) <= page * render.AUDIT_PAGE:
         page -= 1  # the log is shorter than the page asked for
     more = len(entries) > wanted and page + 1 < render.AUDIT_PAGES
-    versions = await runtime.services.catalog.versions(guild)
+    versions = await runtime.services.catalog.versions(who)
     names = {f"library:{v.entry.id}": v.ref for v in versions if v.entry is not None}
     return render.audit_page(entries[:wanted], page, more, names)
 
@@ -86,9 +85,8 @@ class ServerCommands(
         await interaction.response.defer(ephemeral=True, thinking=True)
         runtime = runtime_of(interaction.client)
         who = await moderator(interaction, runtime, "change this server's settings")
-        guild = str(interaction.guild_id)
         servers = runtime.services.servers
-        current = await servers.settings(guild)
+        current = await servers.settings(who)
         changes: dict[str, Any] = {}
         if moderator_role is not None:
             changes["moderator_role_id"] = str(moderator_role.id)
@@ -98,7 +96,7 @@ class ServerCommands(
         if allowed is not None:
             changes["allowed_channels"] = allowed
         if changes:
-            current = await servers.update_settings(guild, who, **changes)
+            current = await servers.update_settings(who, **changes)
         await respond(interaction, embeds=[render.settings_embed(current)])
 
     @app_commands.command(name="audit", description="Who did what, and when (moderators)")

@@ -70,5 +70,5 @@ async def moderator(interaction: discord.Interaction[Any], runtime: Runtime, doi
     NoServer from a direct message, otherwise): for commands whose slow work only a
     moderator may have. The services check again when they change anything."""
     who = actor(interaction)
-    await runtime.services.servers.require_moderator(who.guild_id, who, doing)
+    await runtime.services.servers.require_moderator(who, doing)
     return who

@@ -170,6 +170,15 @@ def scope(actor: Actor) -> None:
         raise NoServer()
 
 
+def server_of(actor: Actor) -> str:
+    """The server the actor asks from (NoServer when there is none: a library, settings and
+    an audit log belong to a server)."""
+    scope(actor)
+    if actor.guild_id is None:
+        raise NoServer()
+    return actor.guild_id
+
+
 def visible(match: Match | None, match_id: int, actor: Actor) -> Match:
     """The match when the actor may know of it; MatchNotFound otherwise (another server's
     match is answered exactly like one that does not exist)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.library import sandbox
 from bot.library.results import CheckResult
-from bot.services.context import Context, known, remember, require_moderator
+from bot.services.context import Context, known, remember, require_moderator, server_of
 from bot.services.errors import InvalidInput, NotFound, ScenarioRejected
 from bot.services.models import Actor
 from bot.services.scenarios import ScenarioService, validated
@@ -46,21 +46,23 @@ class ServerService:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    async def settings(self, guild_id: str) -> GuildSettings:
-        """The server's settings (defaults when never set)."""
+    async def settings(self, actor: Actor) -> GuildSettings:
+        """The settings of the actor's server (defaults when never set)."""
+        guild_id = server_of(actor)
         async with self._ctx.read() as tx:
             return await repo.get_settings(tx, guild_id)
 
     async def update_settings(
         self,
-        guild_id: str,
         by: Actor,
         *,
         moderator_role_id: str | None = _UNSET,
         default_deadline_seconds: int | None = _UNSET,
         allowed_channels: Sequence[str] | None = _UNSET,
     ) -> GuildSettings:
-        """Change some settings (moderators only); the change goes to the audit log."""
+        """Change some settings of the actor's server (moderators only); the change goes to the
+        audit log."""
+        guild_id = server_of(by)
         await _require_moderator(self._ctx, guild_id, by, "change the server's settings")
         if default_deadline_seconds not in (_UNSET, None) and not (
             10 <= default_deadline_seconds <= 14 * 24 * 3600
@@ -83,30 +85,30 @@ class ServerService:
 
     async def audit(
         self,
-        guild_id: str | None,
         by: Actor,
         action: str,
         target: str | None = None,
         detail: Mapping[str, Any] | None = None,
     ) -> int:
-        """Append an entry to a server's audit log; return its id."""
-        if not by.sees(guild_id):
-            raise NotFound("there is no such server here")
+        """Append an entry to the audit log of the actor's server (the terminal's: none);
+        return its id."""
+        guild_id = by.guild_id
         async with self._ctx.write() as tx:
             return await repo.audit(
                 tx, guild_id, by.player, action, target, dict(detail or {}), self._ctx.now()
             )
 
-    async def audit_log(self, guild_id: str | None, by: Actor, limit: int = 50) -> list[AuditEntry]:
-        """The server's audit log, newest first (moderators only)."""
+    async def audit_log(self, by: Actor, limit: int = 50) -> list[AuditEntry]:
+        """The audit log of the actor's server, newest first (moderators only)."""
+        guild_id = server_of(by)
         await _require_moderator(self._ctx, guild_id, by, "read the audit log")
         async with self._ctx.read() as tx:
             return await repo.audit_entries(tx, guild_id, limit)
 
-    async def require_moderator(self, guild_id: str | None, by: Actor, doing: str) -> None:
-        """NotAllowed unless ``by`` moderates the server: for a front end to ask before slow
+    async def require_moderator(self, by: Actor, doing: str) -> None:
+        """NotAllowed unless ``by`` moderates their server: for a front end to ask before slow
         work (a sandboxed check) whose result only a moderator may have."""
-        await _require_moderator(self._ctx, guild_id, by, doing)
+        await _require_moderator(self._ctx, server_of(by), by, doing)
 
 
 class LibraryService:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.game.engine import new_match, round_rng
 from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
@@ -29,7 +31,7 @@ async def test_a_members_role_makes_them_a_moderator_once_the_server_says_so(
 
     await h.click(tess, t.lobby(h), label="Start")
     assert (await h.runtime.services.matches.get(1, SYSTEM)).phase == "orders"
-    entries = await h.runtime.services.servers.audit_log(str(h.guild_id), SYSTEM)
+    entries = await h.runtime.services.servers.audit_log(replace(SYSTEM, guild_id=str(h.guild_id)))
     assert any(e.action == "settings_changed" and e.actor == str(admin.id) for e in entries)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -119,16 +120,16 @@ async def test_another_servers_match_is_not_found_and_unchanged(
 
 async def test_the_moderator_role_counts_only_on_its_own_server(services: Services) -> None:
     match = await started(services, {"upstream": BEN}, guild=HOME)
-    await services.servers.update_settings(HOME, SYSTEM, moderator_role_id="55")
-    await services.servers.update_settings(AWAY, SYSTEM, moderator_role_id="55")
+    await services.servers.update_settings(replace(SYSTEM, guild_id=HOME), moderator_role_id="55")
+    await services.servers.update_settings(replace(SYSTEM, guild_id=AWAY), moderator_role_id="55")
     role_here = Actor("7", "Ro", guild_id=HOME, roles=frozenset({"55"}), front="discord")
     plain_here = Actor("8", "Pa", guild_id=HOME, roles=frozenset({"66"}), front="discord")
     with pytest.raises(NotAllowed):
         await services.control.pause(match.id, plain_here)
     assert (await services.control.pause(match.id, role_here)).paused
     with pytest.raises(NotAllowed):
-        await services.servers.audit_log(HOME, plain_here)
-    assert await services.servers.audit_log(HOME, role_here)
+        await services.servers.audit_log(plain_here)
+    assert await services.servers.audit_log(role_here)
 
 
 async def test_a_discord_match_belongs_to_the_server_it_was_created_from(
