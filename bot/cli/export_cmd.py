@@ -15,13 +15,13 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from bot.game.match import play_match
 from bot.game.scenario import Scenario
 from bot.game.validate import ScenarioInvalid
 from bot.review.build import MatchFacts, record_from_log, sha256_of
-from bot.review.exports import FORMATS, Format, export
+from bot.review.exports import Format, export
 from bot.review.from_store import RecordNotFound, load_record
 from bot.review.record import MatchRecord
 from bot.review.redact import view_for
@@ -31,26 +31,6 @@ from db.paths import db_path
 from db.store import Store
 
 PROG = "levers export"
-
-
-def register(commands: Any) -> None:
-    """Add ``export`` to the ``levers`` parser."""
-    p = commands.add_parser(
-        "export", help="export a match as json, markdown, html or csv (docs/match-record.md)"
-    )
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--match", type=int, metavar="ID", help="a stored match")
-    source.add_argument("--offline", action="store_true", help="play an AI match and export it")
-    source.add_argument("--schema", action="store_true", help="print the record's JSON Schema")
-    p.add_argument("--format", choices=FORMATS, default="json")
-    p.add_argument("--db", help="the database file (default: $LEVERS_DB or ./data/levers.db)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to stdout")
-    p.add_argument("--as", dest="viewer", metavar="SEAT|public", help="cut a running match")
-    p.add_argument("--full", action="store_true", help="show a running match's secrets too")
-    p.add_argument("--scenario", help="with --offline: a built-in scenario id or a file")
-    p.add_argument("--seed", type=int, help="with --offline: the match seed")
-    p.add_argument("--rounds", type=int, help="with --offline: play this many rounds")
-    p.set_defaults(handler=cmd_export)
 
 
 def _offline(args: argparse.Namespace) -> tuple[Scenario, MatchRecord]:

@@ -42,21 +42,6 @@ LOCAL = "local:"
 HOST = Actor(f"{LOCAL}host", "you")
 
 
-def register(commands: Any) -> None:
-    """Add ``play`` and ``resume`` to the ``levers`` parser."""
-    p = commands.add_parser("play", help="play a stored match in the terminal")
-    p.add_argument("--scenario", help="a built-in scenario id or a file (default: the default)")
-    p.add_argument("--seat", action="append", default=[], help="a seat you play (repeatable)")
-    p.add_argument("--seed", type=int, help="the match seed (random when omitted)")
-    p.add_argument("--rounds", type=int, help="play fewer (or more) rounds than the scenario")
-    p.add_argument("--db", help="the database file (default: $LEVERS_DB or ./data/levers.db)")
-    p.set_defaults(handler=cmd_play)
-    r = commands.add_parser("resume", help="continue an unfinished terminal match")
-    r.add_argument("--match", type=int, required=True, metavar="ID")
-    r.add_argument("--db", help="the database file (default: $LEVERS_DB or ./data/levers.db)")
-    r.set_defaults(handler=cmd_resume)
-
-
 def cmd_play(args: argparse.Namespace) -> int:
     """Create, store and play one match; without --seat every seat is the AI (no input)."""
     try:

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import signal
 import sys
-from typing import Any
 
 import discord
 from pydantic import ValidationError
@@ -17,19 +16,6 @@ from bot.discord.runtime import open_runtime
 from bot.discord.settings import Settings, describe_problem, load_settings
 
 log = logging.getLogger("levers")
-
-
-def register(commands: Any) -> None:
-    """Add ``run`` to the ``levers`` parser."""
-    p = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
-    p.add_argument(
-        "--sync-guild",
-        type=int,
-        metavar="ID",
-        help="sync slash commands to this server only (instant); globally otherwise",
-    )
-    p.add_argument("--no-sync", action="store_true", help="do not sync slash commands at start")
-    p.set_defaults(handler=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -26,22 +26,6 @@ from db.paths import db_path
 DB_HELP = "the database file (default: $LEVERS_DB or ./data/levers.db)"
 
 
-def register(commands: Any) -> None:
-    """Add ``matches`` and ``replay`` to the ``levers`` parser."""
-    p = commands.add_parser("matches", help="list the stored matches")
-    p.add_argument("--db", help=DB_HELP)
-    p.add_argument("--json", action="store_true", help="a JSON list on stdout")
-    p.add_argument("--limit", type=int, default=100, help="at most this many (newest first)")
-    p.set_defaults(handler=cmd_matches)
-    r = commands.add_parser("replay", help="re-run a stored match and compare every round")
-    r.add_argument("--match", type=int, required=True, metavar="ID")
-    r.add_argument("--db", help=DB_HELP)
-    r.add_argument(
-        "--verify", action="store_true", help="exit 1 unless every round replays exactly"
-    )
-    r.set_defaults(handler=cmd_replay)
-
-
 def _existing(prog: str, given: str | None) -> Path | None:
     path = db_path(given)
     if not path.is_file():
