@@ -11,7 +11,7 @@ from rich.table import Table
 
 from bot.game.scenario import Scenario
 from bot.game.state import Record, SeatOrders
-from bot.render.narrative import Row, causes, story
+from bot.render.narrative import Row, story
 
 console = Console(highlight=False, soft_wrap=False)
 
@@ -56,18 +56,13 @@ def print_orders(scenario: Scenario, orders: Mapping[str, SeatOrders]) -> None:
                 console.print(f"      “{escape(order.argument)}”", style="italic")
 
 
-def print_story(scenario: Scenario, records: Sequence[Record], viewer: str | None = None) -> None:
-    """What happened and why: the narrative, then each change with its cause."""
+def print_story(scenario: Scenario, records: Sequence[Record]) -> None:
+    """What happened: one sentence per order, rule, event, decision and ending."""
     lines = story(scenario, records)
     if lines:
         console.print("[bold]What happened[/]")
         for line in lines:
             console.print(f"  • {escape(line)}")
-    found = causes(scenario, records, viewer)
-    if found:
-        console.print("[bold]Why the numbers moved[/]")
-        for cause in found:
-            console.print(f"  {escape(cause.line())}", style="dim")
 
 
 def print_scores(

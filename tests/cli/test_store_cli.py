@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import sqlite3
 from pathlib import Path
@@ -13,6 +12,22 @@ import pytest
 from bot.cli.main import main
 from bot.services import Actor, Services
 from tests.services.helpers import ANA
+
+
+class Keyboard:
+    """Answers prompts: the scripted lines first, then submit, confirm and keep the default."""
+
+    def __init__(self, script: list[str]) -> None:
+        self.script = list(script)
+        self.prompts: list[str] = []
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if self.script:
+            return self.script.pop(0)
+        if prompt.startswith("Your answer"):  # an event's decision: the first option
+            return "1"
+        return "y" if prompt.startswith("Submit anyway") else "0"
 
 
 def _play(db: Path, *extra: str) -> int:
@@ -109,7 +124,7 @@ def test_resume_continues_an_unfinished_terminal_match(
     capsys.readouterr()
     assert main(["replay", "--match", str(match_id), "--db", str(db), "--verify"]) == 0
     assert "1 resolved round(s)" in capsys.readouterr().out
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 100))  # every default: pass, keep
+    monkeypatch.setattr("bot.cli.menu.ask", Keyboard([]))  # submit no moves in each round
     assert main(["resume", "--match", str(match_id), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith(f"Match {match_id}")
@@ -124,8 +139,7 @@ def test_play_with_a_seat_reads_orders_from_the_keyboard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "levers.db"
-    answers = "3\nbecause talking helps\n0\n" + "\n" * 100  # round 1: move 3, then defaults
-    monkeypatch.setattr("sys.stdin", io.StringIO(answers))
+    monkeypatch.setattr("bot.cli.menu.ask", Keyboard(["3", "because talking helps"]))
     assert _play(db, "--seed", "9", "--seat", "upstream") == 0
     conn = sqlite3.connect(db)
     first = conn.execute(
