@@ -27,12 +27,14 @@ Edit = Callable[[str, SeatOrders], SeatOrders]
 Save = Callable[[Edit], Awaitable[SeatOrders]]
 Submit = Callable[[SeatOrders], Awaitable[str | None]]  # None when accepted, else why not
 
+SUMMARY = 90  # characters of a move's description in the menu ("? N" prints all of it)
 PROMPT = "Your choice (a number, 0 to submit, ? for help): "
 HELP = (
     "Type a move's number to order it: you are asked for an argument, your case for the move,\n"
     "which the other seats read at the reveal. Type a ticked move's number to take it back.\n"
     "Greyed moves cannot be ordered now; the reason is beside them. Moves cost action points\n"
-    "(AP) from your budget for the round. Type 0 to submit your orders (you can submit none).\n"
+    "(AP) from your budget for the round. Type ? and a number (? 4) to read a move in full.\n"
+    "Type 0 to submit your orders (you can submit none).\n"
     "Ctrl-D or Ctrl-C keeps your orders so far as a draft and leaves; `levers resume` goes on."
 )
 
@@ -82,12 +84,20 @@ def print_menu(scenario: Scenario, seat_id: str, entries: list[Entry], draft: Se
         elif entry.reason is not None:
             console.print(f" {head}: {escape(entry.reason)}", style="dim")
         else:
-            console.print(f" {head}: {escape(move.description.strip())}")
+            console.print(f" {head}: {escape(summary(move.description))}")
     for event_id, option_id in draft.decisions.items():
         event = scenario.event(event_id)
         label = _label(scenario, event_id, option_id)
         console.print(f"  Decision on {escape(event.name)}: {escape(label)}")
     console.print("   0) submit these orders    ?) help")
+
+
+def summary(text: str, limit: int = SUMMARY) -> str:
+    """A move's description cut to its first sentence (and ``limit`` characters) for the menu."""
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    first = flat if end < 0 else flat[: end + 1]
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def _label(scenario: Scenario, event_id: str, option_id: str) -> str:
@@ -143,6 +153,15 @@ def ask_decision(scenario: Scenario, event_id: str) -> str:
             console.print(f"Not a choice: {escape(repr(answer))}. Type 1 to {count}.")
 
 
+def _describe(entries: list[Entry], number: int) -> None:
+    entry = next((e for e in entries if e.number == number), None)
+    if entry is None:
+        console.print(f"There is no move {number}.")
+        return
+    move = entry.move
+    console.print(f"[bold]{escape(move.name)}[/] ({move.cost} AP): {escape(move.description)}")
+
+
 def _decide(event_id: str, option_id: str) -> Edit:
     return lambda _seat, draft: with_decision(draft, event_id, option_id)
 
@@ -189,6 +208,9 @@ async def take_orders(
             continue
         if answer in ("?", "h", "help"):
             console.print(HELP)
+            continue
+        if answer.startswith("?") and answer[1:].strip().isdigit():
+            _describe(entries, int(answer[1:]))
             continue
         if answer in ("0", "done", "submit"):
             left = scenario.seat(seat_id).budget - spent(scenario, draft)
