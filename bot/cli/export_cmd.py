@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import cast
 
+from bot.cli.database import foreign_database
 from bot.game.match import play_match
 from bot.game.scenario import Scenario
 from bot.game.validate import ScenarioInvalid
@@ -57,6 +58,9 @@ def _load(args: argparse.Namespace) -> tuple[Scenario, MatchRecord]:
     path = db_path(args.db)
     if not path.is_file():
         raise ValueError(f"no database at {path} (give --db PATH or set $LEVERS_DB)")
+    problem = foreign_database(path)
+    if problem is not None:
+        raise ValueError(problem)
     return asyncio.run(_stored(path, args.match))
 
 
@@ -69,11 +73,27 @@ def _cut(scenario: Scenario, record: MatchRecord, args: argparse.Namespace) -> M
     return view_for(record, scenario, viewer)
 
 
+def output_problem(output: str | None) -> str | None:
+    """Why ``-o FILE`` cannot be written, checked before any work (None: it can, or stdout)."""
+    if not output or output == "-":
+        return None
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():
+        return f"cannot write {output}: the folder {folder} does not exist"
+    if Path(output).is_dir():
+        return f"cannot write {output}: it is a folder"
+    return None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Export one match; exit 2 on a usage or input problem, 1 when the match is missing."""
     if args.schema:
         sys.stdout.write(json.dumps(MatchRecord.model_json_schema(), indent=2) + "\n")
         return 0
+    problem = output_problem(args.output)
+    if problem is not None:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
     try:
         scenario, record = _load(args)
         record = _cut(scenario, record, args)
@@ -85,7 +105,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     exported = export(scenario, record, cast(Format, args.format))
     if args.output and args.output != "-":
-        Path(args.output).write_bytes(exported.data)
+        try:
+            Path(args.output).write_bytes(exported.data)
+        except OSError as err:
+            print(f"{PROG}: cannot write {args.output}: {err.strerror}", file=sys.stderr)
+            return 2
         print(f"{args.output}: {len(exported.data)} bytes", file=sys.stderr)
     else:
         sys.stdout.write(exported.data.decode("utf-8"))

@@ -19,6 +19,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from bot.cli.database import foreign_database
 from bot.cli.keyboard import Interrupted, ask
 from bot.cli.menu import Edit, take_orders
 from bot.cli.panels import (
@@ -71,7 +72,12 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.rounds is not None and not 1 <= args.rounds <= 20:
         print("levers play: --rounds must be between 1 and 20", file=sys.stderr)
         return 2
-    return _run("levers play", _play(db_path(args.db), args))
+    path = db_path(args.db)
+    problem = foreign_database(path)
+    if problem is not None:
+        print(f"levers play: {problem}", file=sys.stderr)
+        return 2
+    return _run("levers play", _play(path, args))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -79,6 +85,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
     path = db_path(args.db)
     if not path.is_file():
         print(f"levers resume: no database at {path}", file=sys.stderr)
+        return 2
+    problem = foreign_database(path)
+    if problem is not None:
+        print(f"levers resume: {problem}", file=sys.stderr)
         return 2
     return _run("levers resume", _resume(path, args))
 

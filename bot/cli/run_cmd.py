@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+import aiohttp
 import discord
 from pydantic import ValidationError
 
@@ -38,6 +39,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(
             "levers run: Discord refused the token. Reset it on the Bot page of your application "
             "(https://discord.com/developers/applications) and update DISCORD_TOKEN.",
+            file=sys.stderr,
+        )
+        return 1
+    except (aiohttp.ClientError, discord.GatewayNotFound, OSError) as err:
+        where = settings.api or "discord.com"
+        reason = " ".join(str(err).split()) or type(err).__name__
+        print(
+            f"levers run: cannot reach Discord at {where} ({reason}); check the network "
+            "connection (or LEVERS_DISCORD_API) and start the bot again.",
             file=sys.stderr,
         )
         return 1

@@ -17,6 +17,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.database import foreign_database
 from bot.cli.terminal import console
 from bot.services import USER_ERRORS, Services
 from bot.services.models import Match, ReplayReport
@@ -30,6 +31,10 @@ def _existing(prog: str, given: str | None) -> Path | None:
     path = db_path(given)
     if not path.is_file():
         print(f"{prog}: no database at {path} (give --db PATH or set $LEVERS_DB)", file=sys.stderr)
+        return None
+    problem = foreign_database(path)
+    if problem is not None:
+        print(f"{prog}: {problem}", file=sys.stderr)
         return None
     return path
 

@@ -23,6 +23,7 @@ class Keyboard:
 
     def __call__(self, prompt: str) -> str:
         self.prompts.append(prompt)
+        print(f">>{prompt}")  # where on the screen it was asked
         if self.script:
             return self.script.pop(0)
         if prompt.startswith("Your answer"):  # an event's decision: the first option
@@ -149,3 +150,24 @@ def test_play_with_a_seat_reads_orders_from_the_keyboard(
     conn.close()
     assert len(first) == 1 and first[0][0] == "local:upstream"
     assert first[0][2] == "because talking helps"
+
+
+def test_hot_seat_play_passes_the_keyboard_before_each_private_panel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyboard = Keyboard([])
+    monkeypatch.setattr("bot.cli.menu.ask", keyboard)
+    monkeypatch.setattr("bot.cli.play.ask", keyboard)
+    seats = ["--seat", "upstream", "--seat", "downstream"]
+    assert _play(tmp_path / "levers.db", "--seed", "4", "--rounds", "2", *seats) == 0
+    out = capsys.readouterr().out
+    names = ["Upstream town", "Downstream town"]
+    passes = [p for p in keyboard.prompts if p.startswith("Pass the keyboard")]
+    assert passes == [f"Pass the keyboard to {n}, then press Enter: " for n in names * 2]
+    # Round 1 on screen: each seat's private panel comes after its own pause, never before.
+    marks = [out.index(f">>Pass the keyboard to {names[0]}")]
+    marks.append(out.index(f"{names[0]}: where you stand"))
+    marks.append(out.index(f">>Pass the keyboard to {names[1]}"))
+    marks.append(out.index(f"{names[1]}: where you stand"))
+    assert marks == sorted(marks)
+    assert "You are Upstream town" in out and "You are Downstream town" in out
