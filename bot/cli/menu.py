@@ -84,7 +84,8 @@ def print_menu(scenario: Scenario, seat_id: str, entries: list[Entry], draft: Se
         elif entry.reason is not None:
             console.print(f" {head}: {escape(entry.reason)}", style="dim")
         else:
-            console.print(f" {head}: {escape(summary(move.description))}")
+            room = max(30, console.width - len(head) - 4)  # one line per move
+            console.print(f" {head}: {escape(summary(move.description, min(room, SUMMARY)))}")
     for event_id, option_id in draft.decisions.items():
         event = scenario.event(event_id)
         label = _label(scenario, event_id, option_id)

@@ -124,8 +124,8 @@ def print_goal_panel(rows: Sequence[GoalRow], seat_name: str, score: float | Non
     console.print(table)
     if score is not None:
         console.print(
-            f"Score now: [bold]{score:.1f}[/] = goals {score:.1f}"
-            " + secret objectives (counted at the end) + the ending's bonus (at the end)"
+            f"Score now: [bold]{score:.1f}[/] from your goals; secret objectives and the"
+            " ending's bonus are added at the end"
         )
 
 
