@@ -118,9 +118,13 @@ def bash_script(found: list[Command]) -> str:
     )
 
 
-def _zsh_text(text: str) -> str:
-    """Help text safe inside a single-quoted zsh ``_arguments`` spec."""
-    return re.sub(r"([\[\]:\\])", r"\\\1", text).replace("'", "'\\''")
+def _zsh_text(text: str, colons: bool = False) -> str:
+    """Help text safe in a single-quoted zsh spec: brackets escaped for ``_arguments``, colons
+    too for ``_describe`` (where a colon ends the name)."""
+    escaped = re.sub(r"([\[\]\\])", r"\\\1", text)
+    if colons:
+        escaped = escaped.replace(":", "\\:")
+    return escaped.replace("'", "'\\''")
 
 
 def _zsh_spec(option: Option) -> list[str]:
@@ -140,7 +144,7 @@ def _zsh_spec(option: Option) -> list[str]:
 
 def zsh_script(found: list[Command]) -> str:
     """A zsh completion function (``#compdef levers``) using ``_arguments``."""
-    described = "\n".join(f"        '{c.name}:{_zsh_text(c.help)}'" for c in found)
+    described = "\n".join(f"        '{c.name}:{_zsh_text(c.help, colons=True)}'" for c in found)
     cases = []
     for command in found:
         specs = " \\\n                ".join(s for o in command.options for s in _zsh_spec(o))
