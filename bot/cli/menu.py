@@ -34,7 +34,8 @@ HELP = (
     "which the other seats read at the reveal. Type a ticked move's number to take it back.\n"
     "Greyed moves cannot be ordered now; the reason is beside them. Moves cost action points\n"
     "(AP) from your budget for the round. Type ? and a number (? 4) to read a move in full.\n"
-    "Type 0 to submit your orders (you can submit none).\n"
+    "Type d to change your answer to an event's decision, 0 to submit your orders (you can\n"
+    "submit none).\n"
     "Ctrl-D or Ctrl-C keeps your orders so far as a draft and leaves; `levers resume` goes on."
 )
 
@@ -90,7 +91,8 @@ def print_menu(scenario: Scenario, seat_id: str, entries: list[Entry], draft: Se
         event = scenario.event(event_id)
         label = _label(scenario, event_id, option_id)
         console.print(f"  Decision on {escape(event.name)}: {escape(label)}")
-    console.print("   0) submit these orders    ?) help")
+    change = "    d) change your decision" if draft.decisions else ""
+    console.print(f"   0) submit these orders    ?) help{change}")
 
 
 def summary(text: str, limit: int = SUMMARY) -> str:
@@ -185,6 +187,46 @@ def _confirm(left: int) -> bool:
             return False
 
 
+class _Desk:
+    """One seat's order entry for one round: the draft, and what each answer does to it."""
+
+    def __init__(
+        self, scenario: Scenario, state: MatchState, seat_id: str, draft: SeatOrders, save: Save
+    ) -> None:
+        self.scenario, self.state, self.seat_id = scenario, state, seat_id
+        self.draft, self.save = draft, save
+        self.waiting = [e for e, who in sorted(state.awaiting.items()) if who == seat_id]
+
+    def entries(self) -> list[Entry]:
+        return menu_entries(self.scenario, self.state, self.seat_id, self.draft)
+
+    async def decide(self, again: bool) -> None:
+        """Ask each decision awaiting the seat (only those unanswered unless ``again``)."""
+        for event_id in self.waiting:
+            if again or event_id not in self.draft.decisions:
+                option = ask_decision(self.scenario, event_id)
+                self.draft = await self.save(_decide(event_id, option))
+
+    async def pick(self, entry: Entry) -> bool:
+        """Order the move, or take it back; False when it cannot be ordered (nothing changed)."""
+        move = entry.move
+        if entry.chosen is not None:
+            self.draft = await self.save(_drop(move.id))
+            console.print(f"Taken back: {escape(move.name)}.")
+        elif entry.reason is not None:
+            console.print(f"{escape(move.name)} {escape(entry.reason)}.", style="dim")
+            return False
+        else:
+            self.draft = await self.save(_add(move.id, ask_argument(move)))
+        return True
+
+    def ready(self, entries: list[Entry]) -> bool:
+        """Whether to submit now: asks first when an affordable move is left unordered."""
+        left = self.scenario.seat(self.seat_id).budget - spent(self.scenario, self.draft)
+        open_moves = any(e.chosen is None and e.reason is None for e in entries)
+        return not open_moves or _confirm(left)
+
+
 async def take_orders(
     scenario: Scenario,
     state: MatchState,
@@ -194,52 +236,36 @@ async def take_orders(
     submit: Submit,
 ) -> SeatOrders:
     """Ask for the seat's decisions and moves, saving the draft at each change, and submit."""
-    for event_id, who in sorted(state.awaiting.items()):
-        if who == seat_id and event_id not in draft.decisions:
-            option = ask_decision(scenario, event_id)
-            draft = await save(_decide(event_id, option))
+    desk = _Desk(scenario, state, seat_id, draft, save)
+    await desk.decide(again=False)
     redraw = True
     while True:
-        entries = menu_entries(scenario, state, seat_id, draft)
+        entries = desk.entries()
         if redraw:
-            print_menu(scenario, seat_id, entries, draft)
-            redraw = False
+            print_menu(scenario, seat_id, entries, desk.draft)
+        redraw = False
         answer = ask(PROMPT).lower()
         if not answer:
             continue
         if answer in ("?", "h", "help"):
             console.print(HELP)
-            continue
-        if answer.startswith("?") and answer[1:].strip().isdigit():
+        elif answer.startswith("?") and answer[1:].strip().isdigit():
             _describe(entries, int(answer[1:]))
-            continue
-        if answer in ("0", "done", "submit"):
-            left = scenario.seat(seat_id).budget - spent(scenario, draft)
-            open_moves = any(e.chosen is None and e.reason is None for e in entries)
-            if open_moves and not _confirm(left):
-                redraw = True
-                continue
-            problem = await submit(draft)
-            if problem is None:
-                return draft
-            console.print(f"[red]Not accepted:[/] {escape(problem)}")
+        elif answer == "d" and desk.waiting:
+            await desk.decide(again=True)
             redraw = True
-            continue
-        if not answer.isdigit() or not 1 <= int(answer) <= len(entries):
+        elif answer in ("0", "done", "submit"):
+            redraw = True
+            if not desk.ready(entries):
+                continue
+            problem = await submit(desk.draft)
+            if problem is None:
+                return desk.draft
+            console.print(f"[red]Not accepted:[/] {escape(problem)}")
+        elif answer.isdigit() and 1 <= int(answer) <= len(entries):
+            redraw = await desk.pick(entries[int(answer) - 1])
+        else:
             console.print(
                 f"Not a choice: {escape(repr(answer))}. Type a move's number "
                 f"(1-{len(entries)}), 0 to submit, or ? for help."
             )
-            continue
-        entry = entries[int(answer) - 1]
-        move = entry.move
-        if entry.chosen is not None:
-            draft = await save(_drop(move.id))
-            console.print(f"Taken back: {escape(move.name)}.")
-            redraw = True
-        elif entry.reason is not None:
-            console.print(f"{escape(move.name)} {escape(entry.reason)}.", style="dim")
-        else:
-            argument = ask_argument(move)
-            draft = await save(_add(move.id, argument))
-            redraw = True
