@@ -61,9 +61,12 @@ def _offline(commands: Any) -> None:
         "--matches",
         type=int,
         default=LINT_MATCHES,
+        metavar="N",
         help=f"AI matches played for --lint (default {LINT_MATCHES})",
     )
-    p.add_argument("--seed", type=int, default=0, help="the first seed for --lint (default 0)")
+    p.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="the first seed for --lint (default 0)"
+    )
 
     _command(
         commands, "schema", "bot.cli.offline:cmd_schema", "print the JSON Schema of scenario files"
@@ -75,9 +78,13 @@ def _offline(commands: Any) -> None:
         "bot.cli.simulate_cmd:cmd_simulate",
         "play many seeded AI matches offline and sum them up",
     )
-    p.add_argument("--scenario", help=SCENARIO_HELP)
-    p.add_argument("--matches", type=int, required=True, help="how many matches to play")
-    p.add_argument("--seed", type=int, required=True, help="the seed of the first match")
+    p.add_argument("--scenario", metavar="ID|FILE", help=SCENARIO_HELP)
+    p.add_argument(
+        "--matches", type=int, required=True, metavar="N", help="how many matches to play"
+    )
+    p.add_argument(
+        "--seed", type=int, required=True, metavar="N", help="the seed of the first match"
+    )
     p.add_argument(
         "--policy",
         action="append",
@@ -85,23 +92,24 @@ def _offline(commands: Any) -> None:
         metavar="SEAT=ai|hold|FILE",
         help="how a seat plays: the AI (default), holding, or a script file (repeatable)",
     )
-    p.add_argument("--rounds", type=int, help=ROUNDS_HELP)
+    p.add_argument("--rounds", type=int, metavar="N", help=ROUNDS_HELP)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
 
 
 def _play(commands: Any) -> None:
     p = _command(commands, "play", "bot.cli.play:cmd_play", "play a match in the terminal")
-    p.add_argument("--scenario", help=SCENARIO_HELP)
+    p.add_argument("--scenario", metavar="ID|FILE", help=SCENARIO_HELP)
     p.add_argument(
         "--seat",
         action="append",
         default=[],
+        metavar="SEAT",
         help="a seat you play at the keyboard (repeatable: hot-seat); the AI plays the rest",
     )
-    p.add_argument("--seed", type=int, help="the match seed (random when omitted)")
-    p.add_argument("--rounds", type=int, help=ROUNDS_HELP)
+    p.add_argument("--seed", type=int, metavar="N", help="the match seed (random when omitted)")
+    p.add_argument("--rounds", type=int, metavar="N", help=ROUNDS_HELP)
     p.add_argument("--verbose", action="store_true", help="list every cause of every change")
-    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
 
     r = _command(
         commands,
@@ -116,14 +124,16 @@ def _play(commands: Any) -> None:
         help="the match to continue (default: the newest unfinished terminal match)",
     )
     r.add_argument("--verbose", action="store_true", help="list every cause of every change")
-    r.add_argument("--db", help=DB_HELP)
+    r.add_argument("--db", metavar="PATH", help=DB_HELP)
 
 
 def _store(commands: Any) -> None:
     p = _command(commands, "matches", "bot.cli.store_cmds:cmd_matches", "list the stored matches")
-    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
-    p.add_argument("--limit", type=int, default=100, help="at most this many, newest first")
+    p.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="at most this many, newest first"
+    )
 
     r = _command(
         commands,
@@ -132,7 +142,7 @@ def _store(commands: Any) -> None:
         "re-run a stored match and compare every round",
     )
     r.add_argument("--match", type=int, required=True, metavar="ID", help="the match to replay")
-    r.add_argument("--db", help=DB_HELP)
+    r.add_argument("--db", metavar="PATH", help=DB_HELP)
     r.add_argument(
         "--verify", action="store_true", help="exit 1 unless every round replays exactly"
     )
@@ -152,7 +162,7 @@ def _export(commands: Any) -> None:
     p.add_argument(
         "--format", choices=EXPORT_FORMATS, default="json", help="the file format (default json)"
     )
-    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to stdout")
     p.add_argument(
         "--as",
@@ -161,9 +171,9 @@ def _export(commands: Any) -> None:
         help="cut a running match as this seat (or the public) sees it",
     )
     p.add_argument("--full", action="store_true", help="show a running match's secrets too")
-    p.add_argument("--scenario", help="with --offline: " + SCENARIO_HELP)
-    p.add_argument("--seed", type=int, help="with --offline: the match seed")
-    p.add_argument("--rounds", type=int, help="with --offline: " + ROUNDS_HELP)
+    p.add_argument("--scenario", metavar="ID|FILE", help="with --offline: " + SCENARIO_HELP)
+    p.add_argument("--seed", type=int, metavar="N", help="with --offline: the match seed")
+    p.add_argument("--rounds", type=int, metavar="N", help="with --offline: " + ROUNDS_HELP)
 
 
 def _run(commands: Any) -> None:
