@@ -8,7 +8,10 @@ and no Levers schema version is refused here, read-only, in one line.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
+
+from db.paths import db_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -49,3 +52,17 @@ def foreign_database(path: Path) -> str | None:
             "give another --db"
         )
     return None
+
+
+def existing_database(prog: str, given: str | None) -> Path | None:
+    """The database a command reads (``--db``, ``$LEVERS_DB`` or the default) when it exists and
+    is Levers'; otherwise None, after saying why in one line."""
+    path = db_path(given)
+    if not path.is_file():
+        print(f"{prog}: no database at {path} (give --db PATH or set $LEVERS_DB)", file=sys.stderr)
+        return None
+    problem = foreign_database(path)
+    if problem is not None:
+        print(f"{prog}: {problem}", file=sys.stderr)
+        return None
+    return path

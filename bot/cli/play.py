@@ -19,7 +19,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from bot.cli.database import foreign_database
+from bot.cli.database import existing_database, foreign_database
 from bot.cli.keyboard import Interrupted, ask
 from bot.cli.menu import Edit, take_orders
 from bot.cli.panels import (
@@ -82,13 +82,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """Continue a terminal match where it stopped, its seats' drafts restored."""
-    path = db_path(args.db)
-    if not path.is_file():
-        print(f"levers resume: no database at {path}", file=sys.stderr)
-        return 2
-    problem = foreign_database(path)
-    if problem is not None:
-        print(f"levers resume: {problem}", file=sys.stderr)
+    path = existing_database("levers resume", args.db)
+    if path is None:
         return 2
     return _run("levers resume", _resume(path, args))
 
