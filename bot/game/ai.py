@@ -38,7 +38,7 @@ def expected_deltas(
     key = id(effects)
     found = memo.get(key, False)
     if found is False:
-        static = all(e.condition is None for e in effects)
+        static = all(e.condition is None and e.formula is None for e in effects)
         found = memo[key] = _expected(scenario, effects, env) if static else None
     return _expected(scenario, effects, env) if found is None else found
 
@@ -47,9 +47,14 @@ def _expected(scenario: Scenario, effects: Sequence[Effect], env: StateEnv) -> d
     deltas: dict[str, float] = {}
     for effect in effects:
         if effect.condition is not None and not scenario.expr(effect.condition).evaluate(env):
+            for metric, amount in _expected(scenario, effect.otherwise, env).items():
+                deltas[metric] = deltas.get(metric, 0.0) + amount
             continue
         weight = sum(DISCOUNT ** (effect.delay + k) for k in range(effect.duration))
-        amount = effect.mean * effect.chance * weight
+        size = effect.mean
+        if effect.formula is not None:
+            size = float(scenario.expr(effect.formula).evaluate(env))
+        amount = size * effect.chance * weight
         deltas[effect.metric] = deltas.get(effect.metric, 0.0) + amount
         balance = scenario.metric(effect.metric).balance
         if balance is not None:

@@ -43,13 +43,13 @@ class _Checker:
     def warn(self, path: Path, message: str) -> None:
         self.found.append((path, message, "warning"))
 
-    def condition(self, path: Path, text: str) -> Expr | None:
+    def condition(self, path: Path, text: str, what: str = "condition") -> Expr | None:
         """Parse a condition and check its names and arguments (None if anything is wrong)."""
         errors_before = len(self.found)
         try:
             expr = parse(text)
         except ExprError as err:
-            self.error(path, f"condition does not parse at column {err.column}: {err.message}")
+            self.error(path, f"{what} does not parse at column {err.column}: {err.message}")
             return None
         for name, column in expr.name_columns().items():
             if name != "round" and name not in self.metrics:
@@ -88,10 +88,15 @@ class _Checker:
                 self.error(here, "this effect changes nothing")
             if effect.delay >= self.s.meta.rounds:
                 self.error((*here, "delay"), "the delay puts this effect after the last round")
+            if effect.formula is not None:
+                expr = self.condition((*here, "change"), effect.formula, "expression")
+                if expr is not None and expr.is_const() and not expr.evaluate(_ProbeEnv({}, {})):
+                    self.error((*here, "change"), "this expression is always 0")
             if effect.condition is not None:
                 expr = self.condition((*here, "condition"), effect.condition)
                 if expr is not None and expr.is_const() and not expr.evaluate(_ProbeEnv({}, {})):
                     self.error((*here, "condition"), "this condition is always false")
+            self.effects((*here, "else"), effect.otherwise)
 
 
 CallKey = tuple[str, tuple[str | float, ...]]

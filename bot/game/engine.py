@@ -110,7 +110,8 @@ class _Round:
             self.records.append(
                 Record(rnd, "miss", source, seat, effect.metric, detail="condition")
             )
-            return False
+            hits = [self.trigger(other, source, env, seat, factor) for other in effect.otherwise]
+            return any(hits)
         draw: float | None = None
         if effect.chance < 1:
             draw = round(self.rng.random(), 6)
@@ -122,8 +123,10 @@ class _Round:
         if effect.range is not None:
             draw = round(self.rng.uniform(effect.range[0], effect.range[1]), 4)
             amount = draw
+        elif effect.formula is not None:
+            amount = float(self.scenario.expr(effect.formula).evaluate(env))
         else:
-            amount = effect.change or 0.0
+            amount = float(effect.change or 0.0)
         amount *= factor
         for step in range(effect.duration):
             due = rnd + effect.delay + step

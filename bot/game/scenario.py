@@ -126,17 +126,20 @@ class Seat(Model):
 class Effect(Model):
     """A change to one metric: fixed (``change``) or drawn from ``range``, possibly by chance.
 
-    The change applies ``duration`` times, once per round, starting ``delay`` rounds after the
-    round it was triggered in; ``condition`` is checked when it is triggered.
+    ``change`` is a number or an expression (``-0.2 * fuel_supply``) evaluated when the effect
+    applies. The change applies ``duration`` times, once per round, starting ``delay`` rounds
+    after the round it was triggered in; ``condition`` is checked when it is triggered, and when
+    it does not hold the ``else`` effects apply instead.
     """
 
     metric: Id
-    change: Amount | None = None
+    change: Amount | Condition | None = None
     range: Annotated[list[Amount], Field(min_length=2, max_length=2)] | None = None
     chance: Probability = 1.0
     delay: Annotated[int, Field(ge=0, le=10)] = 0
     duration: Annotated[int, Field(ge=1, le=10)] = 1
     condition: Condition | None = None
+    otherwise: Annotated[list[Effect], Field(max_length=12, alias="else")] = []
 
     @model_validator(mode="after")
     def _one_size(self) -> Effect:
@@ -144,14 +147,21 @@ class Effect(Model):
             raise ValueError("give exactly one of 'change' or 'range'")
         if self.range is not None and self.range[0] > self.range[1]:
             raise ValueError("'range' must be [low, high] with low <= high")
+        if self.otherwise and self.condition is None:
+            raise ValueError("'else' needs a 'condition' (it applies when the condition fails)")
         return self
 
     @property
+    def formula(self) -> str | None:
+        """The expression of an expression-sized change, or None for a number or a range."""
+        return self.change if isinstance(self.change, str) else None
+
+    @property
     def mean(self) -> float:
-        """The expected size of one application, before the chance."""
+        """The expected size of one application, before the chance (0 for an expression)."""
         if self.range is not None:
             return (self.range[0] + self.range[1]) / 2
-        return self.change or 0.0
+        return self.change if isinstance(self.change, float | int) else 0.0
 
 
 Effects = Annotated[list[Effect], Field(max_length=12)]

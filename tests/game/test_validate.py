@@ -125,6 +125,32 @@ CASES: list[tuple[str, Any, str, str]] = [
         "no legal move in round 1",
     ),
     (
+        "expression change naming an unknown metric",
+        lambda d: d["moves"][0]["effects"][0].update(change="-0.2 * fuel"),
+        "moves[0].effects[0].change",
+        "unknown metric 'fuel'",
+    ),
+    (
+        "expression change that does not parse",
+        lambda d: d["moves"][0]["effects"][0].update(change="-0.2 *"),
+        "moves[0].effects[0].change",
+        "expression does not parse",
+    ),
+    (
+        "else without a condition",
+        lambda d: d["moves"][0]["effects"][0].update({"else": [{"metric": "b", "change": 1}]}),
+        "moves[0].effects[0]",
+        "'else' needs a 'condition'",
+    ),
+    (
+        "unknown metric inside else",
+        lambda d: d["moves"][0]["effects"][0].update(
+            {"condition": "a > 1", "else": [{"metric": "zz", "change": 1}]}
+        ),
+        "moves[0].effects[0].else[0].metric",
+        "unknown metric 'zz'",
+    ),
+    (
         "string where a number goes",
         lambda d: d["moves"][0].update(cost="two"),
         "moves[0].cost",
