@@ -56,7 +56,7 @@ def _expected(scenario: Scenario, effects: Sequence[Effect], env: StateEnv) -> d
             size = float(scenario.expr(effect.formula).evaluate(env))
         amount = size * effect.chance * weight
         deltas[effect.metric] = deltas.get(effect.metric, 0.0) + amount
-        balance = scenario.metric(effect.metric).balance
+        balance = effect.source or scenario.metric(effect.metric).balance
         if balance is not None:
             deltas[balance] = deltas.get(balance, 0.0) - amount
     return deltas

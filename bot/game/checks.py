@@ -82,6 +82,10 @@ class _Checker:
             here = (*path, index)
             if effect.metric not in self.metrics:
                 self.error((*here, "metric"), f"unknown metric '{effect.metric}'")
+            if effect.source is not None and (
+                effect.source not in self.metrics or effect.source == effect.metric
+            ):
+                self.error((*here, "from"), f"'{effect.source}' is not another metric")
             if effect.chance == 0:
                 self.error((*here, "chance"), "a chance of 0 means this effect can never apply")
             if effect.change == 0 or effect.range == [0, 0]:

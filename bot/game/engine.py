@@ -52,9 +52,15 @@ class _Round:
         seat: str | None = None,
         delayed_from: int | None = None,
         draw: float | None = None,
+        partner: str | None = None,
     ) -> None:
-        """Change a metric within its range; a balancing metric absorbs the opposite change."""
+        """Change a metric within its range; a balancing metric absorbs the opposite change.
+
+        ``partner`` (a transfer) takes the place of the metric's own balancing metric.
+        """
         low, high, balance = self.bounds[metric_id]
+        if partner is not None:
+            balance = partner
         metrics = self.state.metrics
         before = metrics[metric_id]
         delta = min(max(before + amount, low), high) - before
@@ -92,7 +98,7 @@ class _Round:
                     metrics[balance],
                     round(metrics[balance] - held, 4),
                     delayed_from,
-                    detail=f"balances {metric_id}",
+                    detail=f"balances {metric_id}" if partner is None else f"to {metric_id}",
                 )
             )
 
@@ -131,9 +137,11 @@ class _Round:
         for step in range(effect.duration):
             due = rnd + effect.delay + step
             if due == rnd:
-                self.apply(source, effect.metric, amount, seat, draw=draw)
+                self.apply(source, effect.metric, amount, seat, draw=draw, partner=effect.source)
             elif due <= self.state.last_round:
-                self.state.pending.append(Pending(source, effect.metric, amount, due, rnd))
+                self.state.pending.append(
+                    Pending(source, effect.metric, amount, due, rnd, effect.source)
+                )
                 self.records.append(
                     Record(
                         rnd,
@@ -263,7 +271,9 @@ def _resolve_pending(work: _Round) -> None:
     due = [p for p in state.pending if p.due == state.round]
     state.pending = [p for p in state.pending if p.due != state.round]
     for item in due:
-        work.apply(item.source, item.metric, item.amount, delayed_from=item.origin)
+        work.apply(
+            item.source, item.metric, item.amount, delayed_from=item.origin, partner=item.partner
+        )
 
 
 def _resolve_thresholds(work: _Round) -> None:

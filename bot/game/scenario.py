@@ -32,7 +32,7 @@ MAX_MOVES_PER_SEAT = 25  # one Discord select menu holds 25 options
 class Model(BaseModel):
     """Base for every scenario model: strict types, unknown keys refused, immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, serialize_by_alias=True)
 
 
 class PlayerCount(Model):
@@ -140,6 +140,9 @@ class Effect(Model):
     duration: Annotated[int, Field(ge=1, le=10)] = 1
     condition: Condition | None = None
     otherwise: Annotated[list[Effect], Field(max_length=12, alias="else")] = []
+    # A transfer: the change is taken from (or, negative, given to) this metric, so that the two
+    # keep their sum; it replaces the metric's own ``balance`` for this effect.
+    source: Annotated[Id | None, Field(alias="from")] = None
 
     @model_validator(mode="after")
     def _one_size(self) -> Effect:

@@ -54,6 +54,7 @@ class Pending:
     amount: float
     due: int
     origin: int
+    partner: str | None = None  # the metric a transfer takes the change from
 
 
 class Record(NamedTuple):
@@ -127,7 +128,11 @@ class MatchState:
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-ready dict."""
-        return asdict(self)
+        data = asdict(self)
+        for item in data["pending"]:
+            if item["partner"] is None:
+                del item["partner"]  # absent unless a transfer: older states read the same
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MatchState:

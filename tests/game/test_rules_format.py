@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.game.ai import choose_orders
 from bot.game.engine import round_rng
+from bot.game.scenario import Scenario
 from tests.game.builder import build, move, play, start
 
 
@@ -83,3 +84,56 @@ def test_rule_the_ai_weighs_expression_changes_and_else_branches() -> None:
     )
     orders = choose_orders(s, start(s), "red", 1, round_rng(1, 1))
     assert [o.move for o in orders.moves] == ["red.safe"]  # the else branch loses 5 of a
+
+
+def _blocs(*moves: dict[str, object]) -> Scenario:
+    metrics = [
+        {"id": "a", "name": "A", "start": 50},
+        {"id": "b", "name": "B", "start": 50},
+        {"id": "left", "name": "Left", "start": 30, "balance": "undecided"},
+        {"id": "right", "name": "Right", "start": 25, "balance": "undecided"},
+        {"id": "undecided", "name": "Undecided", "start": 45},
+        {"id": "north", "name": "North", "start": 60, "balance": "south"},
+        {"id": "south", "name": "South", "start": 40},
+    ]
+    return build(metrics=metrics, moves=[*moves, move("blue.push", {"metric": "b", "change": 1})])
+
+
+def test_rule_a_transfer_moves_a_change_between_any_two_metrics() -> None:
+    s = _blocs(move("red.swing", {"metric": "right", "change": 8, "from": "left"}))
+    result = play(s, start(s), red=["red.swing"])
+    metrics = result.state.metrics
+    assert (metrics["left"], metrics["right"], metrics["undecided"]) == (22, 33, 45)
+    assert [(r.metric, r.delta, r.detail) for r in result.records if r.kind == "effect"] == [
+        ("right", 8, None),
+        ("left", -8, "to right"),
+    ]
+
+
+def test_rule_a_transfer_is_clipped_so_both_metrics_stay_in_range() -> None:
+    s = _blocs(move("red.swing", {"metric": "right", "change": 50, "from": "left", "delay": 1}))
+    state = play(s, start(s), red=["red.swing"]).state
+    assert state.pending and state.pending[0].partner == "left"
+    state = play(s, state).state
+    assert (state.metrics["left"], state.metrics["right"]) == (0, 55)
+
+
+def test_rule_two_balanced_groups_each_keep_their_sum() -> None:
+    s = _blocs(
+        move("red.left", {"metric": "left", "change": 7}),
+        move("red.north", {"metric": "north", "change": -15}),
+    )
+    state = play(s, start(s), red=["red.left", "red.north"]).state
+    m = state.metrics
+    assert (m["left"], m["undecided"], m["left"] + m["right"] + m["undecided"]) == (37, 38, 100)
+    assert (m["north"], m["south"]) == (45, 55)
+
+
+def test_rule_the_ai_counts_what_a_transfer_takes() -> None:
+    s = _blocs(
+        move("red.take_a", {"metric": "left", "change": 10, "from": "a"}),
+        move("red.plain", {"metric": "left", "change": 1}),
+    )
+    for seed in range(20):
+        orders = choose_orders(s, start(s), "red", seed, round_rng(seed, 1))
+        assert "red.take_a" not in [o.move for o in orders.moves]  # it costs red's goal 10

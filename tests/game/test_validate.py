@@ -151,6 +151,18 @@ CASES: list[tuple[str, Any, str, str]] = [
         "unknown metric 'zz'",
     ),
     (
+        "transfer from an unknown metric",
+        lambda d: d["moves"][0]["effects"][0].update({"from": "bb"}),
+        "moves[0].effects[0].from",
+        "'bb' is not another metric",
+    ),
+    (
+        "transfer from the metric itself",
+        lambda d: d["moves"][0]["effects"][0].update({"from": "a"}),
+        "moves[0].effects[0].from",
+        "'a' is not another metric",
+    ),
+    (
         "string where a number goes",
         lambda d: d["moves"][0].update(cost="two"),
         "moves[0].cost",
