@@ -267,7 +267,13 @@ def _check_rules(c: _Checker) -> None:
             expr = c.condition(("interactions", i, "when"), rule.when)
             if expr is not None and not can_be_true(c.s, expr):
                 c.error(("interactions", i, "when"), "this rule can never fire")
-        if rule.threshold is not None:
+        if rule.threshold is not None and rule.threshold.metric is None:
+            here: Path = ("interactions", i, "threshold")
+            expr = c.condition((*here, "on"), str(rule.threshold.on))
+            if expr is not None and not can_be_true(c.s, expr):
+                c.error((*here, "on"), "this threshold can never switch on")
+            c.condition((*here, "off"), str(rule.threshold.off))
+        elif rule.threshold is not None:
             level = rule.threshold
             if level.metric not in c.metrics:
                 c.error(
@@ -275,7 +281,7 @@ def _check_rules(c: _Checker) -> None:
                 )
             else:
                 m = c.s.metric(level.metric)
-                if not m.min <= level.on <= m.max:
+                if not m.min <= float(level.on) <= m.max:
                     c.error(
                         ("interactions", i, "threshold", "on"),
                         f"{level.on} is outside {m.min}..{m.max}",

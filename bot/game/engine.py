@@ -283,10 +283,18 @@ def _resolve_thresholds(work: _Round) -> None:
         level = rule.threshold
         if level is None:
             continue
-        value = state.metrics[level.metric]
-        above = level.direction == "above"
         is_on = rule.id in state.active
-        if not is_on and (value >= level.on if above else value <= level.on):
+        value: float | None = None
+        if level.metric is None:  # conditions: on when `on` holds, off when `off` does
+            switch_on = not is_on and bool(scenario.expr(str(level.on)).evaluate(env))
+            switch_off = is_on and bool(scenario.expr(str(level.off)).evaluate(env))
+        else:
+            value = state.metrics[level.metric]
+            on, off = float(level.on), float(level.off)
+            above = level.direction == "above"
+            switch_on = not is_on and (value >= on if above else value <= on)
+            switch_off = is_on and (value < off if above else value > off)
+        if switch_on:
             state.active.append(rule.id)
             state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
             work.records.append(
@@ -300,7 +308,7 @@ def _resolve_thresholds(work: _Round) -> None:
             )
             for effect in rule.effects:
                 work.trigger(effect, f"interaction:{rule.id}", env)
-        elif is_on and (value < level.off if above else value > level.off):
+        elif switch_off:
             state.active.remove(rule.id)
             work.records.append(
                 Record(

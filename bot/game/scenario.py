@@ -195,15 +195,29 @@ class Move(Model):
 
 
 class Threshold(Model):
-    """A metric level that switches a state on, and a separate level that switches it off."""
+    """A state that switches on at one level and off at another, so it does not flicker.
 
-    metric: Id
+    Either a ``metric`` with numeric ``on``/``off`` levels (``direction`` says which way), or,
+    without a metric, ``on`` and ``off`` conditions: it switches on when ``on`` holds and, once
+    on, off when ``off`` holds.
+    """
+
+    metric: Id | None = None
     direction: Literal["above", "below"] = "above"
-    on: Amount
-    off: Amount
+    on: Amount | Condition
+    off: Amount | Condition
 
     @model_validator(mode="after")
     def _hysteresis(self) -> Threshold:
+        if self.metric is None:
+            if not isinstance(self.on, str) or not isinstance(self.off, str):
+                raise ValueError(
+                    "without a 'metric', 'on' and 'off' are conditions (quoted text); "
+                    "with a 'metric' they are levels"
+                )
+            return self
+        if isinstance(self.on, str) or isinstance(self.off, str):
+            raise ValueError("with a 'metric', 'on' and 'off' are numbers (levels of the metric)")
         if self.direction == "above" and self.off > self.on:
             raise ValueError("for 'above', 'off' must be at or below 'on'")
         if self.direction == "below" and self.off < self.on:

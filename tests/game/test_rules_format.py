@@ -137,3 +137,43 @@ def test_rule_the_ai_counts_what_a_transfer_takes() -> None:
     for seed in range(20):
         orders = choose_orders(s, start(s), "red", seed, round_rng(seed, 1))
         assert "red.take_a" not in [o.move for o in orders.moves]  # it costs red's goal 10
+
+
+def _crisis(*more: dict[str, object], **threshold: object) -> Scenario:
+    rule = {
+        "id": "crisis",
+        "name": "Crisis",
+        "threshold": threshold,
+        "effects": [{"metric": "share", "change": 1}],
+        "text": "t",
+    }
+    moves = [
+        move("red.push", {"metric": "a", "change": 10}),
+        move("red.pull", {"metric": "a", "change": -10}),
+        move("blue.push", {"metric": "b", "change": 10}),
+    ]
+    return build(moves=moves, interactions=[rule, *more])
+
+
+def test_rule_a_condition_threshold_switches_on_and_off_with_hysteresis() -> None:
+    s = _crisis(on="a >= 60 and b >= 60", off="a < 45")
+    state = play(s, start(s), red=["red.push"]).state
+    assert state.active == []  # a is 60 but b is 50
+    result = play(s, state, blue=["blue.push"])
+    assert result.state.active == ["crisis"] and result.state.metrics["share"] == 21
+    on = next(r for r in result.records if r.kind == "threshold_on")
+    assert (on.metric, on.after) == (None, None)
+    state = play(s, result.state, red=["red.pull"]).state
+    assert state.active == ["crisis"]  # a is 50: below `on`, not yet past `off`
+    state = play(s, state, red=["red.pull"]).state
+    assert state.active == []  # a is 40 < 45
+    assert state.metrics["share"] == 21  # it fired once, when it switched on
+
+
+def test_rule_while_a_condition_threshold_is_on_active_is_true() -> None:
+    echo: dict[str, object] = {"id": "echo", "name": "E", "when": 'active("crisis")', "text": "t"}
+    echo["effects"] = [{"metric": "a", "change": 1}]
+    s = _crisis(echo, on="b >= 60", off="b < 55")
+    state = play(s, start(s), blue=["blue.push"]).state
+    assert state.active == ["crisis"] and state.metrics["a"] == 50
+    assert play(s, state).state.metrics["a"] == 51

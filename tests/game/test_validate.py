@@ -163,6 +163,31 @@ CASES: list[tuple[str, Any, str, str]] = [
         "'a' is not another metric",
     ),
     (
+        "condition threshold with a number",
+        lambda d: d.update(
+            interactions=[
+                {"id": "t", "name": "T", "text": "t", "threshold": {"on": "a > 60", "off": 40}}
+            ]
+        ),
+        "interactions[0].threshold",
+        "'on' and 'off' are conditions",
+    ),
+    (
+        "condition threshold that can never switch on",
+        lambda d: d.update(
+            interactions=[
+                {
+                    "id": "t",
+                    "name": "T",
+                    "text": "t",
+                    "threshold": {"on": "a > 160", "off": "a < 1"},
+                }
+            ]
+        ),
+        "interactions[0].threshold.on",
+        "can never switch on",
+    ),
+    (
         "string where a number goes",
         lambda d: d["moves"][0].update(cost="two"),
         "moves[0].cost",
