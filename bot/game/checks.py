@@ -296,6 +296,10 @@ def _check_events(c: _Checker) -> None:
             c.error(
                 (*here, "round"), f"round {event.round} is after the last round ({c.s.meta.rounds})"
             )
+        if event.once and event.max_times is not None:
+            c.error((*here, "max_times"), "give 'once: true' or 'max_times', not both")
+        if event.kind == "scheduled" and event.cooldown:
+            c.warn((*here, "cooldown"), "a scheduled event happens once; its cooldown does nothing")
         if event.condition is not None:
             c.condition((*here, "condition"), event.condition)
         for j, scale in enumerate(event.scale):

@@ -159,6 +159,8 @@ class _Round:
         """An event happens at the start of the current round."""
         state = self.state
         state.fired[event.id] = state.fired.get(event.id, 0) + 1
+        if event.cooldown:
+            state.event_last[event.id] = state.round
         state.events_now.append(event.id)
         self.records.append(Record(state.round, "event", f"event:{event.id}"))
         for effect in event.effects:
@@ -178,6 +180,11 @@ def _draw_events(work: _Round) -> None:
     for event in scenario.events:
         if event.once and state.fired.get(event.id):
             continue
+        if event.max_times is not None and state.fired.get(event.id, 0) >= event.max_times:
+            continue
+        last = state.event_last.get(event.id)
+        if last is not None and state.round - last <= event.cooldown:
+            continue  # resting: no draw is made, as if the event were not in the file
         holds = event.condition is None or bool(scenario.expr(event.condition).evaluate(env))
         if event.kind == "scheduled":
             happens = event.round == state.round and holds

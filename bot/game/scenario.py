@@ -280,6 +280,8 @@ class Event(Model):
     scale: Annotated[list[Scale], Field(max_length=8)] = []
     condition: Condition | None = None
     once: bool = False
+    cooldown: Rounds = 0  # rounds it rests after happening (cooldown: 2 -> round 3, then 6)
+    max_times: Annotated[int, Field(ge=1, le=20)] | None = None  # times it may happen at most
     effects: Effects = []
     decision: Decision | None = None
     text: Text

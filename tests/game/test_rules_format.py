@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.game.ai import choose_orders
-from bot.game.engine import round_rng
+from bot.game.engine import new_match, round_rng
 from bot.game.scenario import Scenario
 from tests.game.builder import build, move, play, start
 
@@ -177,3 +177,30 @@ def test_rule_while_a_condition_threshold_is_on_active_is_true() -> None:
     state = play(s, start(s), blue=["blue.push"]).state
     assert state.active == ["crisis"] and state.metrics["a"] == 50
     assert play(s, state).state.metrics["a"] == 51
+
+
+def _storm(**limits: object) -> Scenario:
+    event = {"id": "storm", "name": "Storm", "kind": "random", "chance": 1.0, "text": "t"}
+    event["effects"] = [{"metric": "b", "change": -1}]
+    return build(meta={"rounds": 8}, events=[{**event, **limits}])
+
+
+def _rounds_fired(s: Scenario) -> list[int]:
+    result = new_match(s, round_rng(1, 0))
+    fired = [1] if result.state.events_now else []
+    state = result.state
+    while not state.finished:
+        state = play(s, state).state
+        if state.events_now:
+            fired.append(state.round)
+    return fired
+
+
+def test_rule_a_random_event_rests_for_its_cooldown() -> None:
+    assert _rounds_fired(_storm()) == list(range(1, 9))
+    assert _rounds_fired(_storm(cooldown=2)) == [1, 4, 7]
+
+
+def test_rule_a_random_event_happens_at_most_max_times() -> None:
+    assert _rounds_fired(_storm(max_times=3)) == [1, 2, 3]
+    assert _rounds_fired(_storm(max_times=2, cooldown=1)) == [1, 3]

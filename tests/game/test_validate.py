@@ -188,6 +188,17 @@ CASES: list[tuple[str, Any, str, str]] = [
         "can never switch on",
     ),
     (
+        "event with once and max_times",
+        lambda d: d.update(
+            events=[
+                {"id": "e", "name": "E", "kind": "random", "chance": 0.5, "text": "t"}
+                | {"once": True, "max_times": 2}
+            ]
+        ),
+        "events[0].max_times",
+        "not both",
+    ),
+    (
         "string where a number goes",
         lambda d: d["moves"][0].update(cost="two"),
         "moves[0].cost",
