@@ -147,8 +147,11 @@ class _Planner:
         for move in ranked:
             if move.id in taken or utilities[move.id] <= 0:
                 continue
+            if self.scenario.exclusions(move.id) & taken:
+                continue
             if spent + move.cost <= self.seat.budget:
                 chosen.append(move)
+                taken.add(move.id)
                 spent += move.cost
         return chosen
 
@@ -165,7 +168,8 @@ def choose_orders(
     candidates = [planner.fill([], ranked, utilities)]
     by_id = {m.id: m for m in legal}
     for _rule, named in planner.rules:
-        if named <= by_id.keys() and sum(by_id[n].cost for n in named) <= seat.budget:
+        clash = any(scenario.exclusions(n) & named for n in named)
+        if named <= by_id.keys() and not clash and sum(by_id[n].cost for n in named) <= seat.budget:
             candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
     unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
     best = max(unique, key=lambda c: planner.combo_value(c, utilities))

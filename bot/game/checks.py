@@ -254,6 +254,15 @@ def _check_moves(c: _Checker) -> None:
         for j, required in enumerate(move.requires):
             if required not in c.moves or required == move.id:
                 c.error(("moves", i, "requires", j), f"'{required}' is not another move")
+        for j, other in enumerate(move.excludes):
+            if other not in c.moves or other == move.id:
+                c.error(("moves", i, "excludes", j), f"'{other}' is not another move")
+            elif not other.startswith(move.seat + "."):
+                c.error(
+                    ("moves", i, "excludes", j),
+                    f"'{other}' is another seat's move (only a seat's own moves can exclude "
+                    "each other: seats order at the same time)",
+                )
         if move.condition is not None:
             c.condition(("moves", i, "condition"), move.condition)
         c.effects(("moves", i, "effects"), move.effects)

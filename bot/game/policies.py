@@ -58,7 +58,13 @@ class ScriptPolicy:
         chosen: list[Order] = []
         for move_id in wanted:
             move = legal.get(move_id)
-            if move is None or move.cost > budget or any(o.move == move_id for o in chosen):
+            clash = scenario.exclusions(move_id) & {o.move for o in chosen}
+            if (
+                move is None
+                or move.cost > budget
+                or clash
+                or any(o.move == move_id for o in chosen)
+            ):
                 self.skipped[move_id] = self.skipped.get(move_id, 0) + 1
                 continue
             budget -= move.cost

@@ -27,6 +27,7 @@ Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Rounds = Annotated[int, Field(ge=0, le=20)]
 
 MAX_MOVES_PER_SEAT = 25  # one Discord select menu holds 25 options
+_NOTHING: frozenset[str] = frozenset()
 
 
 class Model(BaseModel):
@@ -180,6 +181,7 @@ class Move(Model):
     once: bool = False
     cooldown: Rounds = 0
     requires: Annotated[list[MoveId], Field(max_length=5)] = []
+    excludes: Annotated[list[MoveId], Field(max_length=10)] = []  # not in the same round
     condition: Condition | None = None
     prompt: Line = "Why will this work?"
     argument: Line | None = None  # the case the AI makes when it plays this move
@@ -404,6 +406,19 @@ class Scenario(Model):
         """The event with this id (KeyError when there is none)."""
         event: Event = self._index("events")[event_id]
         return event
+
+    def exclusions(self, move_id: str) -> frozenset[str]:
+        """The moves that cannot be ordered in the same round as this one (both directions)."""
+        indexes = self._cache("_indexes")
+        table: dict[str, frozenset[str]] | None = indexes.get("excludes")
+        if table is None:
+            pairs: dict[str, set[str]] = {}
+            for move in self.moves:
+                for other in move.excludes:
+                    pairs.setdefault(move.id, set()).add(other)
+                    pairs.setdefault(other, set()).add(move.id)
+            table = indexes["excludes"] = {k: frozenset(v) for k, v in pairs.items()}
+        return table.get(move_id, _NOTHING)
 
     def moves_of(self, seat_id: str) -> list[Move]:
         """The seat's moves in file order."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.game.ai import choose_orders
 from bot.game.engine import new_match, round_rng
+from bot.game.errors import IllegalOrder
+from bot.game.policies import ScriptPolicy
 from bot.game.scenario import Scenario
 from tests.game.builder import build, move, play, start
 
@@ -204,3 +208,33 @@ def test_rule_a_random_event_rests_for_its_cooldown() -> None:
 def test_rule_a_random_event_happens_at_most_max_times() -> None:
     assert _rounds_fired(_storm(max_times=3)) == [1, 2, 3]
     assert _rounds_fired(_storm(max_times=2, cooldown=1)) == [1, 3]
+
+
+def _rivals() -> Scenario:
+    return build(
+        moves=[
+            move("red.talk", {"metric": "a", "change": 3}, excludes=["red.strike"]),
+            move("red.strike", {"metric": "a", "change": 4}),
+            move("red.wait", {"metric": "a", "change": 1}),
+            move("blue.push", {"metric": "b", "change": 1}),
+        ]
+    )
+
+
+def test_rule_moves_that_exclude_each_other_cannot_be_ordered_together() -> None:
+    s = _rivals()
+    for pair in (["red.talk", "red.strike"], ["red.strike", "red.talk"]):  # both directions
+        with pytest.raises(IllegalOrder, match="cannot be ordered with"):
+            play(s, start(s), red=pair)
+    assert play(s, start(s), red=["red.talk", "red.wait"]).state.metrics["a"] == 54
+
+
+def test_rule_the_ai_and_scripts_never_order_excluded_moves_together() -> None:
+    s = _rivals()
+    for seed in range(10):
+        chosen = {o.move for o in choose_orders(s, start(s), "red", seed, round_rng(seed, 1)).moves}
+        # talk and strike are the two best moves: without the exclusion the AI takes both
+        assert not {"red.talk", "red.strike"} <= chosen
+    script = ScriptPolicy([["red.talk", "red.strike", "red.wait"]])
+    moves = [o.move for o in script.orders(s, start(s), "red", 1).moves]
+    assert moves == ["red.talk", "red.wait"] and script.skipped == {"red.strike": 1}

@@ -199,6 +199,18 @@ CASES: list[tuple[str, Any, str, str]] = [
         "not both",
     ),
     (
+        "a move excluding another seat's move",
+        lambda d: d["moves"][0].update(excludes=["blue.push"]),
+        "moves[0].excludes[0]",
+        "another seat's move",
+    ),
+    (
+        "a move excluding an unknown move",
+        lambda d: d["moves"][0].update(excludes=["red.pusj"]),
+        "moves[0].excludes[0]",
+        "is not another move",
+    ),
+    (
         "string where a number goes",
         lambda d: d["moves"][0].update(cost="two"),
         "moves[0].cost",
