@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from bot.game.env import StateEnv
 from bot.game.legal import legal_moves
 from bot.game.scenario import Effect, Goal, Interaction, Metric, Move, Scenario, Seat
-from bot.game.scoring import goal_fraction
+from bot.game.scoring import counts_from_start, goal_fraction
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.game.view import seat_view
 
@@ -101,8 +101,16 @@ class _Planner:
         self.rules = _own_interactions(scenario, seat.id)
         self._env = StateEnv(state, metrics=self.known)
         # Each goal's metric, value now and fraction met now: only the "then" side varies.
+        self.from_start = from_start = counts_from_start(scenario)
         self.goals = [
-            (g.metric, m, g, w, self.known[g.metric], goal_fraction(m, g, self.known[g.metric]))
+            (
+                g.metric,
+                m,
+                g,
+                w,
+                self.known[g.metric],
+                goal_fraction(m, g, self.known[g.metric], from_start),
+            )
             for g, m, w in _goal_table(scenario, seat)
         ]
 
@@ -113,7 +121,7 @@ class _Planner:
             change = deltas.get(metric_id)
             if change:
                 then = min(max(now + change, metric.min), metric.max)
-                total += weight * (goal_fraction(metric, goal, then) - before)
+                total += weight * (goal_fraction(metric, goal, then, self.from_start) - before)
         return total
 
     def env(self, played: frozenset[str]) -> StateEnv:

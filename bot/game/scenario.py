@@ -318,6 +318,8 @@ class Scoring(Model):
     """How goals turn into points."""
 
     goal_points: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = 100.0
+    # Where partial credit for a goal starts: the far end of the metric's range, or its start.
+    partial_from: Literal["bound", "start"] = "bound"
 
 
 class Rules(Model):

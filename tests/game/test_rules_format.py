@@ -9,7 +9,8 @@ from bot.game.engine import new_match, round_rng
 from bot.game.errors import IllegalOrder
 from bot.game.policies import ScriptPolicy
 from bot.game.scenario import Scenario
-from tests.game.builder import build, move, play, start
+from bot.game.scoring import scores
+from tests.game.builder import BASE, build, move, play, start
 
 
 def test_rule_an_expression_change_is_evaluated_when_the_effect_applies() -> None:
@@ -238,3 +239,24 @@ def test_rule_the_ai_and_scripts_never_order_excluded_moves_together() -> None:
     script = ScriptPolicy([["red.talk", "red.strike", "red.wait"]])
     moves = [o.move for o in script.orders(s, start(s), "red", 1).moves]
     assert moves == ["red.talk", "red.wait"] and script.skipped == {"red.strike": 1}
+
+
+def test_rule_goals_score_from_the_start_value_when_the_scenario_says_so() -> None:
+    bound = build(moves=[move("red.push", {"metric": "a", "change": 15}), *BASE["moves"][1:]])
+    from_start = build(
+        moves=[m.model_dump() for m in bound.moves], scoring={"partial_from": "start"}
+    )
+    for s, at_start, after in ((bound, 62.5, 81.25), (from_start, 0.0, 50.0)):
+        state = start(s)
+        assert scores(s, state)["red"] == at_start  # a = 50, target 80, minimum 0
+        assert scores(s, play(s, state, red=["red.push"]).state)["red"] == after
+
+
+def test_rule_goals_from_start_give_nothing_for_losing_ground_and_full_marks_at_target() -> None:
+    s = build(
+        moves=[move("red.drop", {"metric": "a", "change": -20}), *BASE["moves"][1:]],
+        scoring={"partial_from": "start"},
+    )
+    state = play(s, start(s), red=["red.drop"]).state
+    assert scores(s, state)["red"] == 0.0
+    assert scores(s, state)["blue"] == 0.0  # b = 50 = its start
