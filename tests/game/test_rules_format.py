@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.game.ai import choose_orders
-from bot.game.engine import new_match, round_rng
+from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.errors import IllegalOrder
 from bot.game.policies import ScriptPolicy
 from bot.game.scenario import Scenario
@@ -260,3 +260,29 @@ def test_rule_goals_from_start_give_nothing_for_losing_ground_and_full_marks_at_
     state = play(s, start(s), red=["red.drop"]).state
     assert scores(s, state)["red"] == 0.0
     assert scores(s, state)["blue"] == 0.0  # b = 50 = its start
+
+
+def _line(wait: bool) -> tuple[list[list[str]], ScriptPolicy]:
+    s = build(
+        moves=[
+            move("red.late", {"metric": "a", "change": 5}, condition="round >= 3"),
+            move("red.push", {"metric": "a", "change": 1}),
+            move("blue.push", {"metric": "b", "change": 1}),
+        ]
+    )
+    script = ScriptPolicy([["red.late", "red.push"], [], [], []], wait=wait)
+    state, played = start(s), []
+    while not state.finished:
+        orders = script.orders(s, state, "red", 1)
+        played.append([o.move for o in orders.moves])
+        state = resolve_round(s, state, {"red": orders}, round_rng(1, state.round)).state
+    return played, script
+
+
+def test_rule_a_scripted_move_that_is_illegal_waits_for_a_later_round_with_wait() -> None:
+    played, script = _line(wait=True)
+    assert played == [["red.push"], [], ["red.late"], []]
+    assert script.missed() == {}
+    skipped, plain = _line(wait=False)
+    assert skipped == [["red.push"], [], [], []]
+    assert plain.missed() == {"red.late": 1}
