@@ -10,6 +10,7 @@ from bot.game.errors import IllegalOrder
 from bot.game.policies import ScriptPolicy
 from bot.game.scenario import Scenario
 from bot.game.scoring import scores
+from bot.game.state import MatchState
 from tests.game.builder import BASE, build, move, play, start
 
 
@@ -286,3 +287,57 @@ def test_rule_a_scripted_move_that_is_illegal_waits_for_a_later_round_with_wait(
     skipped, plain = _line(wait=False)
     assert skipped == [["red.push"], [], [], []]
     assert plain.missed() == {"red.late": 1}
+
+
+def _prepared(*extra: dict[str, object]) -> Scenario:
+    seats = [
+        {
+            "id": "red",
+            "name": "Red",
+            "description": "d",
+            "budget": 1,
+            "goals": [{"metric": "a", "target": 80}],
+            "ai": {"noise": 0},
+        },
+        {
+            "id": "blue",
+            "name": "Blue",
+            "description": "d",
+            "goals": [{"metric": "b", "target": 80}],
+        },
+    ]
+    moves = [
+        move("red.prepare", {"metric": "b", "change": 1}),  # worth nothing to red by itself
+        move("red.strike", {"metric": "a", "change": 20}, requires=["red.prepare"]),
+        *extra,
+        move("blue.push", {"metric": "b", "change": 1}),
+    ]
+    return build(seats=seats, moves=moves)
+
+
+def _red_orders(s: Scenario, state: MatchState) -> list[str]:
+    return [o.move for o in choose_orders(s, state, "red", 1, round_rng(1, state.round)).moves]
+
+
+def test_rule_the_ai_plays_a_move_for_the_move_it_unlocks() -> None:
+    s = _prepared()
+    state = start(s)
+    assert _red_orders(s, state) == ["red.prepare"]
+    state = play(s, state, red=["red.prepare"]).state
+    assert _red_orders(s, state) == ["red.strike"]
+
+
+def test_rule_the_ai_follows_a_chain_of_prerequisites_but_prefers_a_sure_gain_now() -> None:
+    chain = _prepared(move("red.scout", {"metric": "b", "change": 1}))
+    chain = build(
+        seats=[x.model_dump() for x in chain.seats],
+        moves=[
+            move("red.scout", {"metric": "b", "change": 1}),
+            move("red.prepare", {"metric": "b", "change": 1}, requires=["red.scout"]),
+            move("red.strike", {"metric": "a", "change": 20}, requires=["red.prepare"]),
+            move("blue.push", {"metric": "b", "change": 1}),
+        ],
+    )
+    assert _red_orders(chain, start(chain)) == ["red.scout"]
+    sure = _prepared(move("red.push", {"metric": "a", "change": 20}))
+    assert _red_orders(sure, start(sure)) == ["red.push"]  # 20 now beats 20 next round
