@@ -265,6 +265,12 @@ def _check_moves(c: _Checker) -> None:
                 )
         if move.condition is not None:
             c.condition(("moves", i, "condition"), move.condition)
+        if move.exposed_when is not None:
+            if not move.covert:
+                c.error(
+                    ("moves", i, "exposed_when"), "only a covert move (covert: true) is exposed"
+                )
+            c.condition(("moves", i, "exposed_when"), move.exposed_when)
         c.effects(("moves", i, "effects"), move.effects)
         if not move.effects:
             c.warn(("moves", i), "this move has no effects")

@@ -211,6 +211,18 @@ CASES: list[tuple[str, Any, str, str]] = [
         "is not another move",
     ),
     (
+        "exposed_when on a move that is not covert",
+        lambda d: d["moves"][0].update(exposed_when="a > 1"),
+        "moves[0].exposed_when",
+        "only a covert move",
+    ),
+    (
+        "exposed_when naming an unknown metric",
+        lambda d: d["moves"][0].update(covert=True, exposed_when="aa > 1"),
+        "moves[0].exposed_when",
+        "unknown metric 'aa'",
+    ),
+    (
         "string where a number goes",
         lambda d: d["moves"][0].update(cost="two"),
         "moves[0].cost",
