@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from bot.game.checks import cross_check
+from bot.game.refs import path_text
 from bot.game.scenario import Scenario
 from bot.game.yaml_safe import Loaded, YamlError, load_yaml
 
@@ -42,14 +43,6 @@ class ScenarioInvalid(ValueError):
         self.filename = filename
         self.problems = list(problems)
         super().__init__("\n".join(p.format(filename) for p in self.problems))
-
-
-def path_text(path: Sequence[str | int]) -> str:
-    """Render a path tuple as ``moves[3].effects[0].metric``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
 
 
 def _data_path(data: Any, loc: Sequence[str | int]) -> Path:
@@ -115,9 +108,9 @@ def load_scenario_report(
         raise ScenarioInvalid(filename, _model_problems(loaded, err)) from None
     found = [
         Problem(path_text(path), message, loaded.line_of(path), severity)
-        for path, message, severity in cross_check(scenario)
+        for path, message, severity in cross_check(scenario, loaded.line_of)
     ]
-    errors = [p for p in found if p.severity == "error"]
+    errors = sorted((p for p in found if p.severity == "error"), key=lambda p: p.line or 0)
     if errors:
         raise ScenarioInvalid(filename, errors)
     return scenario, [p for p in found if p.severity == "warning"]
