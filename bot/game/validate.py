@@ -17,6 +17,8 @@ from bot.game.refs import path_text
 from bot.game.scenario import Scenario
 from bot.game.yaml_safe import Loaded, YamlError, load_yaml
 
+__all__ = ["Problem", "ScenarioInvalid", "load_scenario", "load_scenario_report", "path_text"]
+
 Path = tuple[str | int, ...]
 
 
@@ -28,12 +30,15 @@ class Problem:
     message: str
     line: int | None = None
     severity: Literal["error", "warning"] = "error"
+    detail: str = ""  # lines for a closer look: the source line with a caret, the parser's words
 
     def format(self, filename: str) -> str:
-        """``FILE:LINE: field.path: message``, the form editors and CI logs understand."""
+        """``FILE:LINE: field.path: message``, the form editors and CI logs understand, then the
+        detail lines if any."""
         where = self.path or "(file)"
         prefix = "" if self.severity == "error" else "warning: "
-        return f"{filename}:{self.line or 1}: {where}: {prefix}{self.message}"
+        first = f"{filename}:{self.line or 1}: {where}: {prefix}{self.message}"
+        return f"{first}\n{self.detail}" if self.detail else first
 
 
 class ScenarioInvalid(ValueError):
@@ -90,7 +95,8 @@ def load_scenario_report(
     try:
         loaded = load_yaml(raw)
     except YamlError as err:
-        raise ScenarioInvalid(filename, [Problem("", err.message, err.line)]) from None
+        problem = Problem("", err.message, err.line, detail=err.detail)
+        raise ScenarioInvalid(filename, [problem]) from None
     if not isinstance(loaded.data, dict):
         raise ScenarioInvalid(
             filename,
