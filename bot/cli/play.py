@@ -41,7 +41,7 @@ from bot.cli.terminal import (
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, SeatOrders
 from bot.game.validate import ScenarioInvalid
-from bot.game.view import seat_view
+from bot.game.view import hide_covert, seat_view, secret_moves
 from bot.render.narrative import state_rows
 from bot.review.from_store import load_record
 from bot.scenarios import ScenarioNotFound, read_scenario
@@ -230,8 +230,13 @@ async def _show(
     if item.kind == "round_resolved" and item.round is not None:
         outcome = await services.rounds.get(item.match_id or 0, item.round)
         console.rule(f"[bold]{escape(round_label(scenario, item.round))}: the reveal[/]")
-        print_orders(scenario, {seat: locked.orders for seat, locked in outcome.orders.items()})
-        records = outcome.records_of(item.round)
+        # The player at the keyboard sees their own covert moves; hot-seat play shares the
+        # public view, where covert moves stay hidden until exposed.
+        secret = secret_moves(scenario, outcome.state.exposed, viewer)
+        print_orders(
+            scenario, {seat: locked.orders for seat, locked in outcome.orders.items()}, secret
+        )
+        records = hide_covert(outcome.records_of(item.round), secret)
         print_story(scenario, records)
         print_causes(scenario, records, viewer, verbose)
         print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)")

@@ -17,26 +17,30 @@ from bot.game.yaml_safe import YamlError, load_yaml
 from bot.scenarios import ScenarioNotFound, read_scenario
 
 
-def _script(scenario: Scenario, path: str, seat: str) -> list[list[str]]:
-    """Read a script file: ``rounds: [[move, ...], ...]``; every move must be the seat's."""
+def _script(scenario: Scenario, path: str, seat: str) -> ScriptPolicy:
+    """Read a script file: ``rounds: [[move, ...], ...]`` and optionally ``wait: true``;
+    every move must be the seat's."""
     data = load_yaml(Path(path).read_bytes()).data
     rounds = data.get("rounds") if isinstance(data, dict) else None
     if not isinstance(rounds, list) or not all(
         isinstance(r, list) and all(isinstance(m, str) for m in r) for r in rounds
     ):
         raise ValueError(f"{path}: expected 'rounds: [[move ids for round 1], [round 2], ...]'")
+    wait = data.get("wait", False)
+    if not isinstance(wait, bool) or set(data) - {"rounds", "wait"}:
+        raise ValueError(f"{path}: a script has 'rounds' and optionally 'wait: true', nothing else")
     for moves in rounds:
         for move in moves:
             if move not in {m.id for m in scenario.moves}:
                 raise ValueError(f"{path}: there is no move '{move}' in {scenario.meta.id}")
             if not move.startswith(seat + "."):
                 raise ValueError(f"{path}: '{move}' is not a move of seat '{seat}'")
-    return rounds
+    return ScriptPolicy(rounds, wait=wait)
 
 
 def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping[str, Policy]]:
     """Turn ``SEAT=ai|hold|FILE`` options into a factory of fresh policies per match."""
-    chosen: dict[str, str | list[list[str]]] = {}
+    chosen: dict[str, str | ScriptPolicy] = {}
     for spec in specs:
         seat, sep, what = spec.partition("=")
         if not sep or seat not in scenario.seat_ids:
@@ -53,8 +57,8 @@ def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping
             elif what == "hold":
                 made[seat] = HoldPolicy()
             else:
-                assert isinstance(what, list)
-                made[seat] = ScriptPolicy(what)
+                assert isinstance(what, ScriptPolicy)
+                made[seat] = ScriptPolicy(what.rounds, wait=what.wait)
         return made
 
     return build
