@@ -94,24 +94,27 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _script(path: str, seat: str) -> list[list[str]]:
-    """Read a script file: ``rounds: [[move, ...], ...]``."""
+def _script(path: str, seat: str) -> ScriptPolicy:
+    """Read a script file: ``rounds: [[move, ...], ...]`` and optionally ``wait: true``."""
     data = load_yaml(Path(path).read_bytes()).data
     rounds = data.get("rounds") if isinstance(data, dict) else None
     if not isinstance(rounds, list) or not all(
         isinstance(r, list) and all(isinstance(m, str) for m in r) for r in rounds
     ):
         raise ValueError(f"{path}: expected 'rounds: [[move ids for round 1], [round 2], ...]'")
+    wait = data.get("wait", False)
+    if not isinstance(wait, bool) or set(data) - {"rounds", "wait"}:
+        raise ValueError(f"{path}: a script has 'rounds' and optionally 'wait: true', nothing else")
     for moves in rounds:
         for move in moves:
             if not move.startswith(seat + "."):
                 raise ValueError(f"{path}: '{move}' is not a move of seat '{seat}'")
-    return rounds
+    return ScriptPolicy(rounds, wait=wait)
 
 
 def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping[str, Policy]]:
     """Turn ``SEAT=ai|hold|FILE`` options into a factory of fresh policies per match."""
-    chosen: dict[str, str | list[list[str]]] = {}
+    chosen: dict[str, str | ScriptPolicy] = {}
     for spec in specs:
         seat, sep, what = spec.partition("=")
         if not sep or seat not in scenario.seat_ids:
@@ -128,8 +131,8 @@ def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping
             elif what == "hold":
                 made[seat] = HoldPolicy()
             else:
-                assert isinstance(what, list)
-                made[seat] = ScriptPolicy(what)
+                assert isinstance(what, ScriptPolicy)
+                made[seat] = ScriptPolicy(what.rounds, wait=what.wait)
         return made
 
     return build

@@ -43,13 +43,13 @@ class _Checker:
     def warn(self, path: Path, message: str) -> None:
         self.found.append((path, message, "warning"))
 
-    def condition(self, path: Path, text: str) -> Expr | None:
+    def condition(self, path: Path, text: str, what: str = "condition") -> Expr | None:
         """Parse a condition and check its names and arguments (None if anything is wrong)."""
         errors_before = len(self.found)
         try:
             expr = parse(text)
         except ExprError as err:
-            self.error(path, f"condition does not parse at column {err.column}: {err.message}")
+            self.error(path, f"{what} does not parse at column {err.column}: {err.message}")
             return None
         for name, column in expr.name_columns().items():
             if name != "round" and name not in self.metrics:
@@ -82,16 +82,25 @@ class _Checker:
             here = (*path, index)
             if effect.metric not in self.metrics:
                 self.error((*here, "metric"), f"unknown metric '{effect.metric}'")
+            if effect.source is not None and (
+                effect.source not in self.metrics or effect.source == effect.metric
+            ):
+                self.error((*here, "from"), f"'{effect.source}' is not another metric")
             if effect.chance == 0:
                 self.error((*here, "chance"), "a chance of 0 means this effect can never apply")
             if effect.change == 0 or effect.range == [0, 0]:
                 self.error(here, "this effect changes nothing")
             if effect.delay >= self.s.meta.rounds:
                 self.error((*here, "delay"), "the delay puts this effect after the last round")
+            if effect.formula is not None:
+                expr = self.condition((*here, "change"), effect.formula, "expression")
+                if expr is not None and expr.is_const() and not expr.evaluate(_ProbeEnv({}, {})):
+                    self.error((*here, "change"), "this expression is always 0")
             if effect.condition is not None:
                 expr = self.condition((*here, "condition"), effect.condition)
                 if expr is not None and expr.is_const() and not expr.evaluate(_ProbeEnv({}, {})):
                     self.error((*here, "condition"), "this condition is always false")
+            self.effects((*here, "else"), effect.otherwise)
 
 
 CallKey = tuple[str, tuple[str | float, ...]]
@@ -245,6 +254,15 @@ def _check_moves(c: _Checker) -> None:
         for j, required in enumerate(move.requires):
             if required not in c.moves or required == move.id:
                 c.error(("moves", i, "requires", j), f"'{required}' is not another move")
+        for j, other in enumerate(move.excludes):
+            if other not in c.moves or other == move.id:
+                c.error(("moves", i, "excludes", j), f"'{other}' is not another move")
+            elif not other.startswith(move.seat + "."):
+                c.error(
+                    ("moves", i, "excludes", j),
+                    f"'{other}' is another seat's move (only a seat's own moves can exclude "
+                    "each other: seats order at the same time)",
+                )
         if move.condition is not None:
             c.condition(("moves", i, "condition"), move.condition)
         c.effects(("moves", i, "effects"), move.effects)
@@ -258,7 +276,13 @@ def _check_rules(c: _Checker) -> None:
             expr = c.condition(("interactions", i, "when"), rule.when)
             if expr is not None and not can_be_true(c.s, expr):
                 c.error(("interactions", i, "when"), "this rule can never fire")
-        if rule.threshold is not None:
+        if rule.threshold is not None and rule.threshold.metric is None:
+            here: Path = ("interactions", i, "threshold")
+            expr = c.condition((*here, "on"), str(rule.threshold.on))
+            if expr is not None and not can_be_true(c.s, expr):
+                c.error((*here, "on"), "this threshold can never switch on")
+            c.condition((*here, "off"), str(rule.threshold.off))
+        elif rule.threshold is not None:
             level = rule.threshold
             if level.metric not in c.metrics:
                 c.error(
@@ -266,7 +290,7 @@ def _check_rules(c: _Checker) -> None:
                 )
             else:
                 m = c.s.metric(level.metric)
-                if not m.min <= level.on <= m.max:
+                if not m.min <= float(level.on) <= m.max:
                     c.error(
                         ("interactions", i, "threshold", "on"),
                         f"{level.on} is outside {m.min}..{m.max}",
@@ -281,6 +305,10 @@ def _check_events(c: _Checker) -> None:
             c.error(
                 (*here, "round"), f"round {event.round} is after the last round ({c.s.meta.rounds})"
             )
+        if event.once and event.max_times is not None:
+            c.error((*here, "max_times"), "give 'once: true' or 'max_times', not both")
+        if event.kind == "scheduled" and event.cooldown:
+            c.warn((*here, "cooldown"), "a scheduled event happens once; its cooldown does nothing")
         if event.condition is not None:
             c.condition((*here, "condition"), event.condition)
         for j, scale in enumerate(event.scale):

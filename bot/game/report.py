@@ -67,7 +67,7 @@ def simulate(
         endings[ending] = endings.get(ending, 0) + 1
         for policy in chosen.values():
             if isinstance(policy, ScriptPolicy):
-                for move, count in policy.skipped.items():
+                for move, count in policy.missed().items():
                     skipped[move] = skipped.get(move, 0) + count
     return {
         "matches": matches,

@@ -54,6 +54,7 @@ class Pending:
     amount: float
     due: int
     origin: int
+    partner: str | None = None  # the metric a transfer takes the change from
 
 
 class Record(NamedTuple):
@@ -104,6 +105,7 @@ class MatchState:
     interactions_fired: dict[str, int] = field(default_factory=dict)
     ending: str | None = None
     finished: bool = False
+    event_last: dict[str, int] = field(default_factory=dict)  # event id -> last round it fired
 
     def copy(self) -> MatchState:
         """A deep copy the engine may change without touching this one."""
@@ -123,11 +125,18 @@ class MatchState:
             interactions_fired=dict(self.interactions_fired),
             ending=self.ending,
             finished=self.finished,
+            event_last=dict(self.event_last),
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-ready dict."""
-        return asdict(self)
+        data = asdict(self)
+        if not data["event_last"]:
+            del data["event_last"]  # only events with a cooldown use it: older states read the same
+        for item in data["pending"]:
+            if item["partner"] is None:
+                del item["partner"]  # absent unless a transfer: older states read the same
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MatchState:

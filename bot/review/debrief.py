@@ -15,7 +15,7 @@ from typing import Literal, cast
 from bot.game.engine import LAST_ROUND
 from bot.game.env import StateEnv
 from bot.game.scenario import Scenario
-from bot.game.scoring import goal_fraction, goal_score
+from bot.game.scoring import counts_from_start, goal_fraction, goal_score
 from bot.render.narrative import source_name
 from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry
 from bot.review.timeline import all_entries
@@ -149,7 +149,9 @@ def _seat_results(scenario: Scenario, record: MatchRecord) -> list[SeatResult]:
                 g.kind,
                 g.target,
                 values[g.metric],
-                goal_fraction(scenario.metric(g.metric), g, values[g.metric]),
+                goal_fraction(
+                    scenario.metric(g.metric), g, values[g.metric], counts_from_start(scenario)
+                ),
             )
             for g in seat.goals
         ]

@@ -119,3 +119,20 @@ def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "Scenario" and "moves" in schema["properties"]
+
+
+def test_simulate_script_with_wait_plays_a_move_when_it_becomes_legal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # fund_both rests a round after it is played: round 2's order is illegal
+    lines = {"plain": "rounds:\n  - [council.fund_both]\n  - [council.fund_both]\n  - []\n"}
+    lines["wait"] = lines["plain"] + "wait: true\n"
+    reports = {}
+    for name, text in lines.items():
+        script = tmp_path / f"{name}.yaml"
+        script.write_text(text)
+        reports[name] = _simulate(capsys, "--policy", f"council={script}")
+    plain, wait = (reports[k]["moves"]["council.fund_both"] for k in ("plain", "wait"))  # type: ignore[index]
+    assert plain == 20 and wait > 30  # round 1, then (waiting) round 3 unless the match ended
+    assert reports["plain"]["skipped"] == {"council.fund_both": 20}
+    assert reports["wait"]["skipped"] == {}
