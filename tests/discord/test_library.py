@@ -227,7 +227,9 @@ async def test_a_built_in_scenario_can_be_the_default(harness: Harness) -> None:
     made = await h.slash(mo, "scenario default", scenario="tutorial")
     assert made.text == "`tutorial` 1.0 is now default.", "it joined the library first"
     offered = [c["value"] for c in await h.autocomplete(ana, "match new", "scenario")]
-    assert offered == ["tutorial@1.0", "iran-2013", "venezuela-2021"], "the default first, never twice"
+    assert offered == ["tutorial@1.0", "iran-2013", "venezuela-2021"], (
+        "the default first, never twice"
+    )
     await h.slash(ana, "match new")
     assert (await h.runtime.services.matches.get(1)).scenario_id == "tutorial"
     entries = await h.runtime.services.servers.audit_log(str(h.guild_id))
