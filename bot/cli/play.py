@@ -31,7 +31,7 @@ from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, Record, SeatOrders
 from bot.game.validate import ScenarioInvalid
-from bot.game.view import seat_view
+from bot.game.view import hide_covert, seat_view, secret_moves
 from bot.render.narrative import state_rows
 from bot.scenarios import ScenarioNotFound, read_scenario
 from bot.services import USER_ERRORS, Actor, Services
@@ -166,8 +166,15 @@ async def show_announcements(services: Services, scenario: Scenario, match_id: i
 async def _show(services: Services, scenario: Scenario, item: Announcement) -> None:
     if item.kind == "round_resolved" and item.round is not None:
         outcome = await services.rounds.get(item.match_id or 0, item.round)
-        print_orders(scenario, {seat: locked.orders for seat, locked in outcome.orders.items()})
-        print_story(scenario, outcome.records_of(item.round))
+        match = await services.matches.get(item.match_id or 0)
+        local = [i.seat for i in match.seats if any(p.startswith(LOCAL) for p in i.players)]
+        # One player at the screen sees their own covert moves; several share the public view.
+        secret = secret_moves(
+            scenario, outcome.state.exposed, local[0] if len(local) == 1 else None
+        )
+        shown = {seat: locked.orders for seat, locked in outcome.orders.items()}
+        print_orders(scenario, shown, secret)
+        print_story(scenario, hide_covert(outcome.records_of(item.round), secret))
         print_scores(scenario, outcome.scores, [], "Scoreboard")
     elif item.kind == "match_ended":
         console.rule("[bold]The end[/]")

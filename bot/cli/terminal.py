@@ -41,14 +41,16 @@ def print_state(rows: Sequence[Row], title: str) -> None:
     console.print(table)
 
 
-def print_orders(scenario: Scenario, orders: Mapping[str, SeatOrders]) -> None:
-    """Every seat's orders with their arguments (the reveal)."""
+def print_orders(
+    scenario: Scenario, orders: Mapping[str, SeatOrders], secret: frozenset[str] = frozenset()
+) -> None:
+    """Every seat's orders with their arguments (the reveal); ``secret`` covert moves left out."""
     console.print("[bold]Orders[/]")
     for seat in scenario.seats:
-        given = orders.get(seat.id, SeatOrders())
-        if not given.moves:
+        given = [o for o in orders.get(seat.id, SeatOrders()).moves if o.move not in secret]
+        if not given:
             console.print(f"  [{seat.colour}]{escape(seat.name)}[/] holds.")
-        for order in given.moves:
+        for order in given:
             move = scenario.move(order.move)
             who = f"[{seat.colour}]{escape(seat.name)}[/]"
             console.print(f"  {who}: [bold]{escape(move.name)}[/] ({move.cost} AP)")

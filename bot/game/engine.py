@@ -328,6 +328,23 @@ def _resolve_thresholds(work: _Round) -> None:
             )
 
 
+def _resolve_exposures(work: _Round, env: StateEnv) -> None:
+    """Covert moves played so far whose ``exposed_when`` now holds become public."""
+    state, scenario = work.state, work.scenario
+    for move in scenario.moves:
+        if not move.covert or move.exposed_when is None or move.id in state.exposed:
+            continue
+        if move.id not in env.played and not any(move.id in s for s in _history(state)):
+            continue
+        if scenario.expr(move.exposed_when).evaluate(env):
+            state.exposed.append(move.id)
+            work.records.append(Record(state.round, "exposed", f"move:{move.id}", move.seat))
+
+
+def _history(state: MatchState) -> list[set[str]]:
+    return [{m for moves in rnd.values() for m in moves} for rnd in state.history]
+
+
 def _check_endings(work: _Round) -> None:
     state, scenario = work.state, work.scenario
     env = StateEnv(state)
@@ -363,6 +380,9 @@ def resolve_round(
     _resolve_interactions(work, env)
     _resolve_pending(work)
     _resolve_thresholds(work)
+    if scenario.memo("covert").setdefault("any", any(m.covert for m in scenario.moves)):
+        after = StateEnv(work.state, played=played, seat_counts=counts)
+        _resolve_exposures(work, after)
     new = work.state
     new.history.append(
         {s: sorted(o.move for o in so.moves) for s, so in sorted(orders.items()) if so.moves}

@@ -182,6 +182,10 @@ class Move(Model):
     cooldown: Rounds = 0
     requires: Annotated[list[MoveId], Field(max_length=5)] = []
     excludes: Annotated[list[MoveId], Field(max_length=10)] = []  # not in the same round
+    # A covert move is hidden from the other seats (reveal, public record) until
+    # ``exposed_when`` holds after a round, or the match ends.
+    covert: bool = False
+    exposed_when: Condition | None = None
     condition: Condition | None = None
     prompt: Line = "Why will this work?"
     argument: Line | None = None  # the case the AI makes when it plays this move

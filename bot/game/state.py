@@ -20,6 +20,7 @@ RecordKind = Literal[
     "threshold_off",
     "event",
     "decision",
+    "exposed",  # a covert move was found out: from now on everyone sees it
     "ending",
 ]
 
@@ -106,6 +107,7 @@ class MatchState:
     ending: str | None = None
     finished: bool = False
     event_last: dict[str, int] = field(default_factory=dict)  # event id -> last round it fired
+    exposed: list[str] = field(default_factory=list)  # covert moves found out
 
     def copy(self) -> MatchState:
         """A deep copy the engine may change without touching this one."""
@@ -126,13 +128,15 @@ class MatchState:
             ending=self.ending,
             finished=self.finished,
             event_last=dict(self.event_last),
+            exposed=list(self.exposed),
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-ready dict."""
         data = asdict(self)
-        if not data["event_last"]:
-            del data["event_last"]  # only events with a cooldown use it: older states read the same
+        for name in ("event_last", "exposed"):  # used by opt-in features only: older states
+            if not data[name]:  # read (and serialise) the same
+                del data[name]
         for item in data["pending"]:
             if item["partner"] is None:
                 del item["partner"]  # absent unless a transfer: older states read the same

@@ -154,7 +154,7 @@ CASES: list[tuple[str, Any, str, str]] = [
         "transfer from an unknown metric",
         lambda d: d["moves"][0]["effects"][0].update({"from": "bb"}),
         "moves[0].effects[0].from",
-        "'bb' is not another metric",
+        "unknown metric 'bb' (did you mean 'b'?)",
     ),
     (
         "transfer from the metric itself",
@@ -208,7 +208,19 @@ CASES: list[tuple[str, Any, str, str]] = [
         "a move excluding an unknown move",
         lambda d: d["moves"][0].update(excludes=["red.pusj"]),
         "moves[0].excludes[0]",
-        "is not another move",
+        "unknown move 'red.pusj' (did you mean 'red.push'?)",
+    ),
+    (
+        "exposed_when on a move that is not covert",
+        lambda d: d["moves"][0].update(exposed_when="a > 1"),
+        "moves[0].exposed_when",
+        "only a covert move",
+    ),
+    (
+        "exposed_when naming an unknown metric",
+        lambda d: d["moves"][0].update(covert=True, exposed_when="aa > 1"),
+        "moves[0].exposed_when",
+        "unknown metric 'aa'",
     ),
     (
         "string where a number goes",
