@@ -6,11 +6,11 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from bot.cli import export_cmd, offline, play, run_cmd, store_cmds
+from bot.cli import export_cmd, offline, play, run_cmd, store_cmds, whatif
 
 Handler = Callable[[argparse.Namespace], int]
 # Each module registers its subcommands on the parser; add new command modules here.
-COMMAND_MODULES = [offline, play, run_cmd, export_cmd, store_cmds]
+COMMAND_MODULES = [offline, play, run_cmd, export_cmd, store_cmds, whatif]
 
 
 def build_parser() -> argparse.ArgumentParser:
