@@ -275,22 +275,40 @@ class Fork:
         return list(zip(self.as_played, self.what_if, strict=True))
 
 
+def outcomes(
+    scenario: Scenario,
+    stored: StoredMatch,
+    from_round: int,
+    seeds: int,
+    changes: Changes | None = None,
+) -> list[Outcome]:
+    """One arm over the fork's ``seeds`` seeds, in seed order (call ``check_fork`` first)."""
+    return [
+        outcome(scenario, play_arm(scenario, stored, from_round, seed, changes))
+        for seed in fork_seeds(stored.seed, seeds)
+    ]
+
+
 def fork(
     scenario: Scenario,
     stored: StoredMatch,
     from_round: int,
     seeds: int,
     changes: Changes,
+    as_played: Sequence[Outcome] | None = None,
 ) -> Fork:
-    """Play both arms over ``seeds`` seeds (ForkError on a bad fork)."""
+    """Play both arms over ``seeds`` seeds (ForkError on a bad fork).
+
+    ``as_played``: the as-played arm of an earlier fork from the same round over the same
+    seeds, which does not depend on the changes (a debrief forks several moves of one round).
+    """
     if not 1 <= seeds <= MAX_SEEDS:
         raise ForkError(f"seeds must be between 1 and {MAX_SEEDS}")
     check_fork(scenario, stored, from_round, changes)
-    plain: list[Outcome] = []
-    changed: list[Outcome] = []
-    for seed in fork_seeds(stored.seed, seeds):
-        plain.append(outcome(scenario, play_arm(scenario, stored, from_round, seed)))
-        changed.append(outcome(scenario, play_arm(scenario, stored, from_round, seed, changes)))
+    plain = list(as_played or outcomes(scenario, stored, from_round, seeds))
+    if len(plain) != seeds:
+        raise ValueError("the as-played arm given was played over another number of seeds")
+    changed = outcomes(scenario, stored, from_round, seeds, changes)
     return Fork(from_round, changes, plain, changed)
 
 
