@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.game.engine import resolve_round, round_rng
+from bot.game.errors import IllegalOrder
 from bot.game.legal import legal_moves
 from bot.game.match import MatchLog, match_seed
 from bot.game.policies import AiPolicy, HoldPolicy, Policy, ScriptPolicy
@@ -186,6 +187,7 @@ class ArmRun:
     seed: int
     final: MatchState
     skipped: int  # stored or scripted moves the forked state no longer allowed
+    rounds: int  # rounds resolved from the fork's first round to the end
 
 
 def play_arm(
@@ -203,11 +205,13 @@ def play_arm(
     policies = {seat: _policy(p, from_round) for seat, p in changes.policies.items()}
     ai = AiPolicy()
     state = stored.before(from_round)
-    skipped = 0
+    skipped = rounds = 0
     while not state.finished:
+        rounds += 1
         number = state.round
         locked = stored.orders[number - 1] if number <= stored.rounds_played else None
         orders: dict[str, SeatOrders] = {}
+        replaying: list[str] = []  # seats on their stored orders, which may have gone stale
         for seat in scenario.seat_ids:
             policy = policies.get(seat)
             if policy is not None:
@@ -215,20 +219,25 @@ def play_arm(
             elif locked is None:
                 chosen = ai.orders(scenario, state, seat, seed)
             elif seat in locked:
-                chosen, missed = _still_legal(
-                    scenario, state, seat, _without(locked[seat], changes.drop)
-                )
-                skipped += missed
-                orders[seat] = chosen
-                continue
+                chosen = locked[seat]
+                replaying.append(seat)
             else:
                 continue  # nothing was locked for the seat: it held
             orders[seat] = _without(chosen, changes.drop)
-        state = resolve_round(scenario, state, orders, round_rng(seed, number)).state
+        try:
+            result = resolve_round(scenario, state, orders, round_rng(seed, number))
+        except IllegalOrder:
+            # The engine checks every order before it draws or changes anything, so checking
+            # only when it refuses costs nothing in the usual case where all are still legal.
+            for seat in replaying:
+                orders[seat], missed = _still_legal(scenario, state, seat, orders[seat])
+                skipped += missed
+            result = resolve_round(scenario, state, orders, round_rng(seed, number))
+        state = result.state
     skipped += sum(
         n for p in policies.values() if isinstance(p, ScriptPolicy) for n in p.skipped.values()
     )
-    return ArmRun(seed, state, skipped)
+    return ArmRun(seed, state, skipped, rounds)
 
 
 @dataclass(frozen=True)
@@ -240,13 +249,19 @@ class Outcome:
     scores: dict[str, float]
     ending: str
     skipped: int
+    rounds: int
 
 
 def outcome(scenario: Scenario, run: ArmRun) -> Outcome:
     """The figures a fork reports of one run."""
     final = run.final
     return Outcome(
-        run.seed, dict(final.metrics), scores(scenario, final), final.ending or "none", run.skipped
+        run.seed,
+        dict(final.metrics),
+        scores(scenario, final),
+        final.ending or "none",
+        run.skipped,
+        run.rounds,
     )
 
 
