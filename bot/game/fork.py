@@ -344,7 +344,7 @@ def _mean(values: Sequence[float]) -> float:
 
 def fork_report(scenario: Scenario, result: Fork, match_id: int | None) -> dict[str, Any]:
     """The report of ``levers whatif --json``: exactly the keys ``match``, ``from_round``,
-    ``seeds``, ``as_played``, ``what_if`` and ``delta`` (docs/architecture.md, "Forks")."""
+    ``seeds``, ``as_played``, ``what_if`` and ``delta`` (docs/match-record.md, "What if")."""
     return {
         "match": match_id,
         "from_round": result.from_round,

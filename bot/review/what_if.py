@@ -1,13 +1,15 @@
 """The debrief's *What if*: each turning point's match replayed without the move behind it.
 
 For every turning point whose biggest cause is a move, the match is forked from the round the
-move was played (``bot.game.fork``), the move dropped from that round on, over ``DEBRIEF_SEEDS``
-seeds: "without the indictments in round 2, regime cohesion ends 12 ± 4 lower".
+move was played (``bot.game.fork``), the move dropped from that round on: "without the
+indictments in round 2, regime cohesion ends 12 ± 4 lower". Seeds are added ``DEBRIEF_BATCH``
+at a time, up to ``DEBRIEF_SEEDS``, until both intervals (the metric's, the seat's score's) are
+clear.
 
 The cost is bounded: forks from the same round share their as-played arm, each arm replays the
-stored orders (the AI only plays rounds a fork adds beyond the stored match), and at most one
-fork per turning point (three) is played. With 40 seeds a debrief costs at most 40 × 6 runs of
-the rest of the match: about 0.1 s for the tutorial and 0.5 s for the default scenario on the
+stored orders (the AI only plays rounds a fork adds beyond the stored match), and there is at
+most one fork per turning point (three). A debrief costs at most 40 × 6 runs of the rest of the
+match: about 0.01–0.1 s for the tutorial and 0.3–0.6 s for the default scenario on the
 project's machine. Only a match the rules finished gets the section: a match stopped early has
 no "rest of the match" to compare against. The fork needs the seed: a redacted record (a
 running match) never gets one.
