@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from bot.cli.main import main
+from bot.services import Services
 from tests.cli.test_store_cli import _half_played
+from tests.services.helpers import ANA
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +145,22 @@ def test_a_running_match_is_forked_only_with_full(
     assert "still running" in err and "--full" in err
     assert main([*args, "--full", "--seeds", "3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["seeds"] == 3
+
+
+async def _lobby(db: Path) -> int:
+    services = await Services.open(db)
+    try:
+        stored = await services.scenarios.add_builtin("tutorial")
+        return (await services.matches.create(ANA, stored.sha256, seed=3)).id
+    finally:
+        await services.close()
+
+
+def test_a_match_still_in_its_lobby_has_nothing_to_fork(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "levers.db"
+    match_id = asyncio.run(_lobby(db))
+    args = ["whatif", "--db", str(db), "--match", str(match_id), "--from-round", "1", "--full"]
+    assert main(args) == 2
+    assert f"match {match_id} has not started" in capsys.readouterr().err
