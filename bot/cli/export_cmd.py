@@ -15,13 +15,14 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
+from bot.cli.database import foreign_database
 from bot.game.match import play_match
 from bot.game.scenario import Scenario
 from bot.game.validate import ScenarioInvalid
 from bot.review.build import MatchFacts, record_from_log, sha256_of
-from bot.review.exports import FORMATS, Format, export
+from bot.review.exports import Format, export
 from bot.review.from_store import RecordNotFound, load_record
 from bot.review.record import MatchRecord
 from bot.review.redact import view_for
@@ -31,26 +32,6 @@ from db.paths import db_path
 from db.store import Store
 
 PROG = "levers export"
-
-
-def register(commands: Any) -> None:
-    """Add ``export`` to the ``levers`` parser."""
-    p = commands.add_parser(
-        "export", help="export a match as json, markdown, html or csv (docs/match-record.md)"
-    )
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--match", type=int, metavar="ID", help="a stored match")
-    source.add_argument("--offline", action="store_true", help="play an AI match and export it")
-    source.add_argument("--schema", action="store_true", help="print the record's JSON Schema")
-    p.add_argument("--format", choices=FORMATS, default="json")
-    p.add_argument("--db", help="the database file (default: $LEVERS_DB or ./data/levers.db)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to stdout")
-    p.add_argument("--as", dest="viewer", metavar="SEAT|public", help="cut a running match")
-    p.add_argument("--full", action="store_true", help="show a running match's secrets too")
-    p.add_argument("--scenario", help="with --offline: a built-in scenario id or a file")
-    p.add_argument("--seed", type=int, help="with --offline: the match seed")
-    p.add_argument("--rounds", type=int, help="with --offline: play this many rounds")
-    p.set_defaults(handler=cmd_export)
 
 
 def _offline(args: argparse.Namespace) -> tuple[Scenario, MatchRecord]:
@@ -77,6 +58,9 @@ def _load(args: argparse.Namespace) -> tuple[Scenario, MatchRecord]:
     path = db_path(args.db)
     if not path.is_file():
         raise ValueError(f"no database at {path} (give --db PATH or set $LEVERS_DB)")
+    problem = foreign_database(path)
+    if problem is not None:
+        raise ValueError(problem)
     return asyncio.run(_stored(path, args.match))
 
 
@@ -89,11 +73,27 @@ def _cut(scenario: Scenario, record: MatchRecord, args: argparse.Namespace) -> M
     return view_for(record, scenario, viewer)
 
 
+def output_problem(output: str | None) -> str | None:
+    """Why ``-o FILE`` cannot be written, checked before any work (None: it can, or stdout)."""
+    if not output or output == "-":
+        return None
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():
+        return f"cannot write {output}: the folder {folder} does not exist"
+    if Path(output).is_dir():
+        return f"cannot write {output}: it is a folder"
+    return None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Export one match; exit 2 on a usage or input problem, 1 when the match is missing."""
     if args.schema:
         sys.stdout.write(json.dumps(MatchRecord.model_json_schema(), indent=2) + "\n")
         return 0
+    problem = output_problem(args.output)
+    if problem is not None:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
     try:
         scenario, record = _load(args)
         record = _cut(scenario, record, args)
@@ -105,7 +105,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     exported = export(scenario, record, cast(Format, args.format))
     if args.output and args.output != "-":
-        Path(args.output).write_bytes(exported.data)
+        try:
+            Path(args.output).write_bytes(exported.data)
+        except OSError as err:
+            print(f"{PROG}: cannot write {args.output}: {err.strerror}", file=sys.stderr)
+            return 2
         print(f"{args.output}: {len(exported.data)} bytes", file=sys.stderr)
     else:
         sys.stdout.write(exported.data.decode("utf-8"))

@@ -1,46 +1,15 @@
-"""Offline commands for scenario authors: ``validate``, ``schema`` and ``simulate``."""
+"""Offline commands for scenario authors: ``validate`` and ``schema`` (``simulate`` is in
+``bot.cli.simulate_cmd``). Kept light: ``levers validate`` loads the validator and nothing else."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
-from bot.cli.terminal import print_report
-from bot.game.policies import AiPolicy, HoldPolicy, Policy, ScriptPolicy
-from bot.game.report import simulate
 from bot.game.scenario import Scenario
 from bot.game.validate import ScenarioInvalid, load_scenario_report
-from bot.game.yaml_safe import YamlError, load_yaml
-from bot.library.lint import DEFAULT_MATCHES, lint
-from bot.scenarios import ScenarioNotFound, read_scenario
-
-
-def register(commands: Any) -> None:
-    """Add this module's subcommands to the ``levers`` parser."""
-    p = commands.add_parser("validate", help="check scenario files; FILE:LINE: field: message")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument(
-        "--lint", action="store_true", help="also warn about balance, from simulated AI matches"
-    )
-    p.add_argument("--matches", type=int, default=DEFAULT_MATCHES, help="matches for --lint")
-    p.add_argument("--seed", type=int, default=0, help="seed for --lint")
-    p.set_defaults(handler=cmd_validate)
-
-    p = commands.add_parser("schema", help="print the JSON Schema of scenario files")
-    p.set_defaults(handler=cmd_schema)
-
-    p = commands.add_parser("simulate", help="play many seeded matches offline and report")
-    p.add_argument("--scenario", help="a built-in scenario id or a file (default: the default)")
-    p.add_argument("--matches", type=int, required=True)
-    p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--policy", action="append", default=[], metavar="SEAT=ai|hold|FILE")
-    p.add_argument("--rounds", type=int)
-    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(handler=cmd_simulate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -73,6 +42,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not args.lint:
             print(f"{name}: ok", file=sys.stderr)
             continue
+        from bot.library.lint import lint  # the AI matches: only for --lint
+
         _stats, balance = lint(scenario, raw, args.matches, args.seed)
         for warning in balance:
             print(warning.format(name))
@@ -91,67 +62,4 @@ def schema_text() -> str:
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema generated from the models."""
     sys.stdout.write(schema_text())
-    return 0
-
-
-def _script(path: str, seat: str) -> list[list[str]]:
-    """Read a script file: ``rounds: [[move, ...], ...]``."""
-    data = load_yaml(Path(path).read_bytes()).data
-    rounds = data.get("rounds") if isinstance(data, dict) else None
-    if not isinstance(rounds, list) or not all(
-        isinstance(r, list) and all(isinstance(m, str) for m in r) for r in rounds
-    ):
-        raise ValueError(f"{path}: expected 'rounds: [[move ids for round 1], [round 2], ...]'")
-    for moves in rounds:
-        for move in moves:
-            if not move.startswith(seat + "."):
-                raise ValueError(f"{path}: '{move}' is not a move of seat '{seat}'")
-    return rounds
-
-
-def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping[str, Policy]]:
-    """Turn ``SEAT=ai|hold|FILE`` options into a factory of fresh policies per match."""
-    chosen: dict[str, str | list[list[str]]] = {}
-    for spec in specs:
-        seat, sep, what = spec.partition("=")
-        if not sep or seat not in scenario.seat_ids:
-            raise ValueError(
-                f"--policy {spec}: expected SEAT=ai|hold|FILE with a seat of {scenario.seat_ids}"
-            )
-        chosen[seat] = what if what in ("ai", "hold") else _script(what, seat)
-
-    def build() -> dict[str, Policy]:
-        made: dict[str, Policy] = {}
-        for seat, what in chosen.items():
-            if what == "ai":
-                made[seat] = AiPolicy()
-            elif what == "hold":
-                made[seat] = HoldPolicy()
-            else:
-                assert isinstance(what, list)
-                made[seat] = ScriptPolicy(what)
-        return made
-
-    return build
-
-
-def cmd_simulate(args: argparse.Namespace) -> int:
-    """Run N seeded matches and print the report (a table, or JSON with --json)."""
-    if args.matches < 1 or args.matches > 1_000_000:
-        print("levers simulate: --matches must be between 1 and 1000000", file=sys.stderr)
-        return 2
-    if args.rounds is not None and not 1 <= args.rounds <= 20:
-        print("levers simulate: --rounds must be between 1 and 20", file=sys.stderr)
-        return 2
-    try:
-        scenario, _raw, _path = read_scenario(args.scenario)
-        policies = parse_policies(scenario, args.policy)
-    except (ScenarioNotFound, ScenarioInvalid, ValueError, YamlError, OSError) as err:
-        print(f"levers simulate: {err}", file=sys.stderr)
-        return 2
-    report = simulate(scenario, args.matches, args.seed, policies, args.rounds)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print_report(scenario, report)
     return 0

@@ -3,8 +3,9 @@
 Named seats are played at the keyboard, the rest by the AI. The match goes through the same
 services as the Discord bot (``bot.services``) and is stored in the database (``--db``,
 ``$LEVERS_DB`` or ``./data/levers.db``), so it can be reviewed, replayed (``levers replay``) and,
-if the terminal is closed mid-match, continued (``levers resume --match ID``). What a round
-shows is printed from the outbox after the round is committed, as the bot announces it.
+if the terminal is closed mid-match, continued (``levers resume``) with the orders being written
+kept as a draft. What a round shows is printed from the outbox after the round is committed, as
+the bot announces it; the end shows the final state, hidden metrics included, and the debrief.
 """
 
 from __future__ import annotations
@@ -12,13 +13,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
-from rich.prompt import Prompt
 
+from bot.cli.database import existing_database, foreign_database
+from bot.cli.keyboard import Interrupted, ask
+from bot.cli.menu import Edit, take_orders
+from bot.cli.panels import (
+    goal_rows,
+    print_causes,
+    print_debrief,
+    print_final_state,
+    print_goal_panel,
+    print_seat_briefing,
+)
 from bot.cli.terminal import (
     console,
     print_orders,
@@ -27,34 +38,19 @@ from bot.cli.terminal import (
     print_story,
     round_label,
 )
-from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
-from bot.game.state import MatchState, Order, Record, SeatOrders
+from bot.game.state import MatchState, SeatOrders
 from bot.game.validate import ScenarioInvalid
-from bot.game.view import seat_view
+from bot.game.view import hide_covert, seat_view, secret_moves
 from bot.render.narrative import state_rows
+from bot.review.from_store import load_record
 from bot.scenarios import ScenarioNotFound, read_scenario
 from bot.services import USER_ERRORS, Actor, Services
-from bot.services.models import MAX_ARGUMENT, Announcement, Match
+from bot.services.models import Announcement, Match
 from db.paths import db_path
 
 LOCAL = "local:"
 HOST = Actor(f"{LOCAL}host", "you", moderator=True)  # the terminal holds the database
-
-
-def register(commands: Any) -> None:
-    """Add ``play`` and ``resume`` to the ``levers`` parser."""
-    p = commands.add_parser("play", help="play a stored match in the terminal")
-    p.add_argument("--scenario", help="a built-in scenario id or a file (default: the default)")
-    p.add_argument("--seat", action="append", default=[], help="a seat you play (repeatable)")
-    p.add_argument("--seed", type=int, help="the match seed (random when omitted)")
-    p.add_argument("--rounds", type=int, help="play fewer (or more) rounds than the scenario")
-    p.add_argument("--db", help="the database file (default: $LEVERS_DB or ./data/levers.db)")
-    p.set_defaults(handler=cmd_play)
-    r = commands.add_parser("resume", help="continue an unfinished terminal match")
-    r.add_argument("--match", type=int, required=True, metavar="ID")
-    r.add_argument("--db", help="the database file (default: $LEVERS_DB or ./data/levers.db)")
-    r.set_defaults(handler=cmd_resume)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -67,32 +63,53 @@ def cmd_play(args: argparse.Namespace) -> int:
     unknown = [s for s in args.seat if s not in scenario.seat_ids]
     if unknown:
         print(
-            f"levers play: unknown seat(s) {unknown}; seats are {scenario.seat_ids}",
+            f"levers play: unknown seat(s) {', '.join(unknown)}; "
+            f"the seats are {', '.join(scenario.seat_ids)}",
             file=sys.stderr,
         )
         return 2
     if args.rounds is not None and not 1 <= args.rounds <= 20:
         print("levers play: --rounds must be between 1 and 20", file=sys.stderr)
         return 2
-    return _run("levers play", _play(db_path(args.db), args))
+    path = db_path(args.db)
+    problem = foreign_database(path)
+    if problem is not None:
+        print(f"levers play: {problem}", file=sys.stderr)
+        return 2
+    return _run("levers play", _play(path, args))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    """Continue a terminal match where it stopped."""
-    path = db_path(args.db)
-    if not path.is_file():
-        print(f"levers resume: no database at {path}", file=sys.stderr)
+    """Continue a terminal match where it stopped, its seats' drafts restored."""
+    path = existing_database("levers resume", args.db)
+    if path is None:
         return 2
-    return _run("levers resume", _resume(path, args.match))
+    return _run("levers resume", _resume(path, args))
 
 
-def _run(prog: str, work: Any) -> int:
+def _run(prog: str, work: Coroutine[Any, Any, int]) -> int:
+    # A plain event loop, not asyncio.run: its SIGINT handler would swallow a Ctrl-C typed at
+    # a prompt (it cancels the task, which waits in input() until Enter). Here Ctrl-C raises
+    # KeyboardInterrupt in input(), which bot.cli.keyboard turns into Interrupted.
+    loop = asyncio.new_event_loop()
     try:
-        result: int = asyncio.run(work)
+        return loop.run_until_complete(work)
     except USER_ERRORS as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return 1
-    return result
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
+def _how_to_go_on(prog: str, match_id: int, given_db: str | None, left: Interrupted) -> int:
+    db = f" --db {given_db}" if given_db else ""
+    print(
+        f"{prog}: stopped ({left}). The match is saved and your orders so far are kept as a "
+        f"draft.\nTo go on: levers resume --match {match_id}{db}",
+        file=sys.stderr,
+    )
+    return left.exit_code
 
 
 async def _play(path: Path, args: argparse.Namespace) -> int:
@@ -109,15 +126,27 @@ async def _play(path: Path, args: argparse.Namespace) -> int:
         for seat in dict.fromkeys(args.seat):
             await services.matches.assign_seat(match.id, HOST, f"{LOCAL}{seat}", seat, seat)
         await services.matches.start(match.id, HOST)
-        await play_stored(services, match.id)
+        try:
+            await play_stored(services, match.id, verbose=args.verbose)
+        except Interrupted as left:
+            return _how_to_go_on("levers play", match.id, args.db, left)
     finally:
         await services.close()
     return 0
 
 
-async def _resume(path: Path, match_id: int) -> int:
+async def _resume(path: Path, args: argparse.Namespace) -> int:
     services = await Services.open(path)
     try:
+        match_id = args.match
+        if match_id is None:
+            found = await services.matches.list_matches(
+                HOST, local_only=True, active_only=True, limit=1
+            )
+            if not found:
+                print("levers resume: no unfinished terminal match to resume", file=sys.stderr)
+                return 2
+            match_id = found[0].id
         match = await services.matches.get(match_id, HOST)
         if match.guild_id is not None:
             print(f"levers resume: match {match_id} is played on Discord", file=sys.stderr)
@@ -125,151 +154,168 @@ async def _resume(path: Path, match_id: int) -> int:
         console.print(f"Match {match.id}  [dim](resumed from {escape(str(path))})[/]")
         if match.phase == "lobby":
             await services.matches.start(match_id, HOST)
-        await play_stored(services, match_id)
+        try:
+            await play_stored(services, match_id, verbose=args.verbose)
+        except Interrupted as left:
+            return _how_to_go_on("levers resume", match_id, args.db, left)
     finally:
         await services.close()
     return 0
 
 
-async def play_stored(services: Services, match_id: int) -> Match:
-    """Play a stored terminal match to its end (its ``local:`` seats at the keyboard)."""
+def local_seats(match: Match) -> list[tuple[str, str]]:
+    """(seat, player) for each seat played at this keyboard, in seat order."""
+    found = []
+    for info in match.seats:
+        player = next((p for p in info.players if p.startswith(LOCAL)), None)
+        if player is not None:
+            found.append((info.seat, player))
+    return found
+
+
+async def play_stored(services: Services, match_id: int, *, verbose: bool = False) -> Match:
+    """Play a stored terminal match to its end (its ``local:`` seats at the keyboard).
+
+    Raises Interrupted when the player leaves at a prompt; what they ordered so far is kept.
+    """
     scenario = await services.scenarios.of_match(match_id, HOST)
     match = await services.matches.get(match_id, HOST)
+    seats = local_seats(match)
+    # One player at the keyboard reads the reveal as their seat sees it; in hot-seat play the
+    # shared screen shows only what the public may see.
+    viewer = seats[0][0] if len(seats) == 1 else None
     console.print(f"[bold]{escape(scenario.meta.title)}[/]  (seed {match.seed})")
     console.print(escape(scenario.meta.description.strip()))
+    briefed: set[str] = set()
     while True:
-        await show_announcements(services, scenario, match_id)
+        await show_announcements(services, scenario, match_id, viewer, verbose)
         match = await services.matches.get(match_id, HOST)
         if match.finished:
+            await _the_end(services, scenario, match_id)
             return match
-        assert match.state is not None
-        await _briefing(services, scenario, match)
+        await _round_start(services, scenario, match, public_table=not seats)
         waiting = {s.seat: s.submitted for s in await services.orders.status(match_id, HOST)}
-        for info in match.seats:
-            local = [p for p in info.players if p.startswith(LOCAL)]
-            if not local:
+        for seat, player in seats:
+            if waiting.get(seat):
+                console.print(f"[dim]{escape(seat)} has already given its orders.[/]")
                 continue
-            if waiting.get(info.seat):
-                console.print(f"[dim]{escape(info.seat)} has already given its orders.[/]")
-                continue
-            await _submit(services, scenario, match, info.seat, Actor(local[0], info.seat))
+            hot_seat = len(seats) > 1
+            if hot_seat:
+                ask(f"Pass the keyboard to {escape(scenario.seat(seat).name)}, then press Enter: ")
+            if seat not in briefed:
+                print_seat_briefing(scenario, seat)
+                briefed.add(seat)
+            await _seat_panel(services, scenario, match, seat)
+            await _give_orders(services, scenario, match, seat, Actor(player, seat))
+            if hot_seat:
+                console.clear()  # the next player must not read this seat's panel
         await services.rounds.resolve(match_id, match.round, HOST, trigger="terminal")
 
 
-async def show_announcements(services: Services, scenario: Scenario, match_id: int) -> None:
+async def show_announcements(
+    services: Services,
+    scenario: Scenario,
+    match_id: int,
+    viewer: str | None = None,
+    verbose: bool = False,
+) -> None:
     """Print what the match announced (committed rounds, the end) and mark it shown."""
     for item in await services.outbox.pending(scope="local", match_id=match_id):
-        await _show(services, scenario, item)
+        await _show(services, scenario, item, viewer, verbose)
         await services.outbox.mark_sent(item.id)
 
 
-async def _show(services: Services, scenario: Scenario, item: Announcement) -> None:
+async def _show(
+    services: Services, scenario: Scenario, item: Announcement, viewer: str | None, verbose: bool
+) -> None:
     if item.kind == "round_resolved" and item.round is not None:
         outcome = await services.rounds.get(item.match_id or 0, item.round, HOST)
-        print_orders(scenario, {seat: locked.orders for seat, locked in outcome.orders.items()})
-        print_story(scenario, outcome.records_of(item.round))
-        print_scores(scenario, outcome.scores, [], "Scoreboard")
+        console.rule(f"[bold]{escape(round_label(scenario, item.round))}: the reveal[/]")
+        # The player at the keyboard sees their own covert moves; hot-seat play shares the
+        # public view, where covert moves stay hidden until exposed.
+        secret = secret_moves(scenario, outcome.state.exposed, viewer)
+        print_orders(
+            scenario, {seat: locked.orders for seat, locked in outcome.orders.items()}, secret
+        )
+        records = hide_covert(outcome.records_of(item.round), secret)
+        print_story(scenario, records)
+        print_causes(scenario, records, viewer, verbose)
+        print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)")
     elif item.kind == "match_ended":
+        # The ending's sentence was in the last reveal; the scores, broken down, are in the
+        # debrief printed after the final state.
         console.rule("[bold]The end[/]")
-        last = await services.rounds.get(item.match_id or 0, item.round or 0, HOST)
-        print_story(scenario, [r for r in last.records if r.kind == "ending"])
         if item.payload.get("note"):
             console.print(f"Ended early: {escape(str(item.payload['note']))}")
-        print_scores(scenario, last.scores, list(item.payload.get("winners", [])), "Final scores")
 
 
-async def _briefing(services: Services, scenario: Scenario, match: Match) -> None:
+async def _the_end(services: Services, scenario: Scenario, match_id: int) -> None:
+    _scenario, record = await load_record(services.store, match_id, scenario)
+    final = record.rounds[-1].metrics if record.rounds else record.opening.metrics
+    print_final_state(scenario, final, record.opening.metrics)
+    print_debrief(scenario, record)
+
+
+async def _round_start(
+    services: Services, scenario: Scenario, match: Match, public_table: bool
+) -> None:
+    """The round's header and its events; the public state when nobody plays at the keyboard
+    (a seat at the keyboard gets the table as it sees it, once)."""
     assert match.state is not None
     previous = await services.rounds.get(match.id, match.round - 1, HOST)
-    before = None
-    if match.round >= 2:
-        before = (await services.rounds.get(match.id, match.round - 2, HOST)).state
-    briefing(scenario, match.state, match.seed, previous.records_of(match.round), before)
+    console.rule(f"[bold]{escape(round_label(scenario, match.round))}[/]")
+    for rec in previous.records_of(match.round):
+        if rec.kind == "event":
+            event = scenario.event(rec.source.partition(":")[2])
+            console.print(f"[bold yellow]Event[/] {escape(event.name)}: {escape(event.text)}")
+    if public_table:
+        before = await _state_before(services, match)
+        now = seat_view(scenario, match.state, None, match.seed)
+        old = seat_view(scenario, before, None, match.seed) if before else None
+        print_state(state_rows(scenario, now, old), "The situation")
 
 
-async def _submit(
+async def _state_before(services: Services, match: Match) -> MatchState | None:
+    """The state a round earlier (None in round 1)."""
+    if match.round < 2:
+        return None
+    return (await services.rounds.get(match.id, match.round - 2, HOST)).state
+
+
+async def _seat_panel(services: Services, scenario: Scenario, match: Match, seat: str) -> None:
+    """Where the seat stands against its goals, then the state as it sees it."""
+    assert match.state is not None
+    before = await _state_before(services, match)
+    now = seat_view(scenario, match.state, seat, match.seed)
+    old = seat_view(scenario, before, seat, match.seed) if before else None
+    score = (await services.rounds.get(match.id, match.round - 1, HOST)).scores.get(seat)
+    name = scenario.seat(seat).name
+    print_goal_panel(goal_rows(scenario, seat, now, old), name, score)
+    print_state(state_rows(scenario, now, old), f"What {name} sees")
+
+
+async def _give_orders(
     services: Services, scenario: Scenario, match: Match, seat: str, actor: Actor
 ) -> None:
     assert match.state is not None
-    while True:
-        orders = ask_orders(scenario, match.state, seat, match.seed)
+    drafts = services.drafts
+    _seat, _round, draft = await drafts.get(match.id, actor)
+    if draft.moves or draft.decisions:
+        console.print("[bold]Your draft is restored[/]: the orders you had entered are ticked.")
+
+    async def save(edit: Edit) -> SeatOrders:
+        _seat, changed = await drafts.change(match.id, actor, match.round, edit)
+        return changed
+
+    async def submit(orders: SeatOrders) -> str | None:
         moves = [(o.move, o.argument) for o in orders.moves]
         try:
             await services.orders.submit(
                 match.id, actor, moves, orders.decisions, round=match.round
             )
-            return
         except USER_ERRORS as err:
-            console.print(f"[red]Not accepted:[/] {escape(str(err))}")
+            return str(err)
+        return None
 
-
-def briefing(
-    scenario: Scenario,
-    state: MatchState,
-    seed: int,
-    events: Sequence[Record],
-    before: MatchState | None,
-) -> None:
-    """The start of a round: its label, its events, and the public state."""
-    console.rule(f"[bold]{escape(round_label(scenario, state.round))}[/]")
-    for rec in events:
-        if rec.kind == "event":
-            event = scenario.event(rec.source.partition(":")[2])
-            console.print(f"[bold yellow]Event[/] {escape(event.name)}: {escape(event.text)}")
-    now = seat_view(scenario, state, None, seed)
-    old = seat_view(scenario, before, None, seed) if before else None
-    print_state(state_rows(scenario, now, old), "The situation")
-
-
-def ask_orders(scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
-    """Ask the player of a seat for this round's moves, arguments and decisions."""
-    seat = scenario.seat(seat_id)
-    console.rule(f"[{seat.colour}]{escape(seat.name)}[/]: your orders")
-    view = seat_view(scenario, state, seat_id, seed)
-    print_state(state_rows(scenario, view), "What you see")
-    for objective in seat.objectives:
-        console.print(f"[dim]Secret objective:[/] {escape(objective.text)}")
-    budget = seat.budget
-    chosen: list[Order] = []
-    while True:
-        options = [
-            m
-            for m in legal_moves(scenario, state, seat_id)
-            if m.cost <= budget and all(o.move != m.id for o in chosen)
-        ]
-        if not options:
-            break
-        console.print(f"Budget left: {budget} AP. 0) done")
-        for number, move in enumerate(options, 1):
-            console.print(
-                f"  {number}) {escape(move.name)} ({move.cost} AP): {escape(move.description)}"
-            )
-        pick = Prompt.ask("Move", choices=[str(i) for i in range(len(options) + 1)], default="0")
-        if pick == "0":
-            break
-        move = options[int(pick) - 1]
-        argument = _argument(move.prompt)
-        chosen.append(Order(move.id, argument))
-        budget -= move.cost
-    decisions: dict[str, str] = {}
-    for event_id, who in state.awaiting.items():
-        decision = scenario.event(event_id).decision
-        if who != seat_id or decision is None:
-            continue
-        console.print(escape(decision.prompt))
-        for option in decision.options:
-            console.print(f"  {option.id}: {escape(option.label)}")
-        decisions[event_id] = Prompt.ask(
-            "Your answer", choices=[o.id for o in decision.options], default=decision.default
-        )
-    return SeatOrders(moves=tuple(chosen), decisions=decisions)
-
-
-def _argument(prompt: str) -> str:
-    """An argument of at most ``MAX_ARGUMENT`` characters: a longer one is asked again, never
-    cut without a word."""
-    while True:
-        text = Prompt.ask(f"{escape(prompt)} (at most {MAX_ARGUMENT} characters)")
-        if len(text) <= MAX_ARGUMENT:
-            return text
-        console.print(f"That is {len(text)} characters; the limit is {MAX_ARGUMENT}. Again:")
+    await take_orders(scenario, match.state, seat, draft, save, submit)
+    console.print(f"Orders in for {escape(scenario.seat(seat).name)}.")

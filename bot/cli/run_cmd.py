@@ -7,8 +7,8 @@ import asyncio
 import logging
 import signal
 import sys
-from typing import Any
 
+import aiohttp
 import discord
 from pydantic import ValidationError
 
@@ -17,19 +17,6 @@ from bot.discord.runtime import open_runtime
 from bot.discord.settings import Settings, describe_problem, load_settings
 
 log = logging.getLogger("levers")
-
-
-def register(commands: Any) -> None:
-    """Add ``run`` to the ``levers`` parser."""
-    p = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
-    p.add_argument(
-        "--sync-guild",
-        type=int,
-        metavar="ID",
-        help="sync slash commands to this server only (instant); globally otherwise",
-    )
-    p.add_argument("--no-sync", action="store_true", help="do not sync slash commands at start")
-    p.set_defaults(handler=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -52,6 +39,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(
             "levers run: Discord refused the token. Reset it on the Bot page of your application "
             "(https://discord.com/developers/applications) and update DISCORD_TOKEN.",
+            file=sys.stderr,
+        )
+        return 1
+    except (aiohttp.ClientError, discord.GatewayNotFound, OSError) as err:
+        where = settings.api or "discord.com"
+        reason = " ".join(str(err).split()) or type(err).__name__
+        print(
+            f"levers run: cannot reach Discord at {where} ({reason}); check the network "
+            "connection (or LEVERS_DISCORD_API) and start the bot again.",
             file=sys.stderr,
         )
         return 1

@@ -17,37 +17,11 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli.database import existing_database
 from bot.cli.terminal import console
 from bot.services import USER_ERRORS, Services
 from bot.services.models import SYSTEM, Match, ReplayReport
 from db.codec import time_text
-from db.paths import db_path
-
-DB_HELP = "the database file (default: $LEVERS_DB or ./data/levers.db)"
-
-
-def register(commands: Any) -> None:
-    """Add ``matches`` and ``replay`` to the ``levers`` parser."""
-    p = commands.add_parser("matches", help="list the stored matches")
-    p.add_argument("--db", help=DB_HELP)
-    p.add_argument("--json", action="store_true", help="a JSON list on stdout")
-    p.add_argument("--limit", type=int, default=100, help="at most this many (newest first)")
-    p.set_defaults(handler=cmd_matches)
-    r = commands.add_parser("replay", help="re-run a stored match and compare every round")
-    r.add_argument("--match", type=int, required=True, metavar="ID")
-    r.add_argument("--db", help=DB_HELP)
-    r.add_argument(
-        "--verify", action="store_true", help="exit 1 unless every round replays exactly"
-    )
-    r.set_defaults(handler=cmd_replay)
-
-
-def _existing(prog: str, given: str | None) -> Path | None:
-    path = db_path(given)
-    if not path.is_file():
-        print(f"{prog}: no database at {path} (give --db PATH or set $LEVERS_DB)", file=sys.stderr)
-        return None
-    return path
 
 
 def seats_text(match: Match) -> str:
@@ -120,7 +94,7 @@ async def _list(path: Path, limit: int) -> list[Match]:
 
 def cmd_matches(args: argparse.Namespace) -> int:
     """List matches as a table, or as JSON with --json."""
-    path = _existing("levers matches", args.db)
+    path = existing_database("levers matches", args.db)
     if path is None:
         return 2
     try:
@@ -145,7 +119,7 @@ async def _verify(path: Path, match_id: int) -> ReplayReport:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Replay a match from its stored scenario text, seed and locked orders."""
-    path = _existing("levers replay", args.db)
+    path = existing_database("levers replay", args.db)
     if path is None:
         return 2
     try:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from bot.game.scenario import Scenario
 from bot.game.state import Record, SeatOrders
-from bot.render.narrative import Row, causes, story
+from bot.render.narrative import Row, story
 
 console = Console(highlight=False, soft_wrap=False)
 
@@ -41,14 +41,16 @@ def print_state(rows: Sequence[Row], title: str) -> None:
     console.print(table)
 
 
-def print_orders(scenario: Scenario, orders: Mapping[str, SeatOrders]) -> None:
-    """Every seat's orders with their arguments (the reveal)."""
+def print_orders(
+    scenario: Scenario, orders: Mapping[str, SeatOrders], secret: frozenset[str] = frozenset()
+) -> None:
+    """Every seat's orders with their arguments (the reveal); ``secret`` covert moves left out."""
     console.print("[bold]Orders[/]")
     for seat in scenario.seats:
-        given = orders.get(seat.id, SeatOrders())
-        if not given.moves:
+        given = [o for o in orders.get(seat.id, SeatOrders()).moves if o.move not in secret]
+        if not given:
             console.print(f"  [{seat.colour}]{escape(seat.name)}[/] holds.")
-        for order in given.moves:
+        for order in given:
             move = scenario.move(order.move)
             who = f"[{seat.colour}]{escape(seat.name)}[/]"
             console.print(f"  {who}: [bold]{escape(move.name)}[/] ({move.cost} AP)")
@@ -56,18 +58,13 @@ def print_orders(scenario: Scenario, orders: Mapping[str, SeatOrders]) -> None:
                 console.print(f"      “{escape(order.argument)}”", style="italic")
 
 
-def print_story(scenario: Scenario, records: Sequence[Record], viewer: str | None = None) -> None:
-    """What happened and why: the narrative, then each change with its cause."""
+def print_story(scenario: Scenario, records: Sequence[Record]) -> None:
+    """What happened: one sentence per order, rule, event, decision and ending."""
     lines = story(scenario, records)
     if lines:
         console.print("[bold]What happened[/]")
         for line in lines:
             console.print(f"  • {escape(line)}")
-    found = causes(scenario, records, viewer)
-    if found:
-        console.print("[bold]Why the numbers moved[/]")
-        for cause in found:
-            console.print(f"  {escape(cause.line())}", style="dim")
 
 
 def print_scores(

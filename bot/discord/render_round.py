@@ -16,20 +16,23 @@ from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState
-from bot.game.view import seat_view
+from bot.game.view import hide_covert, seat_view, secret_moves
 from bot.render.narrative import causes, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
 
 SOURCE = {"players": "", "ai": " (🤖 AI)", "hold": " (held)"}
 
 
-def order_lines(scenario: Scenario, orders: Mapping[str, LockedSeat]) -> list[str]:
-    """Every seat's moves with their cost and argument, in seat order."""
+def order_lines(
+    scenario: Scenario, orders: Mapping[str, LockedSeat], secret: frozenset[str] = frozenset()
+) -> list[str]:
+    """Every seat's moves with their cost and argument, in seat order (``secret``: covert moves
+    left out, as if not ordered)."""
     lines: list[str] = []
     for seat in scenario.seats:
         locked = orders.get(seat.id)
         source = SOURCE[locked.source] if locked else SOURCE["hold"]
-        moves = locked.orders.moves if locked else ()
+        moves = [o for o in locked.orders.moves if o.move not in secret] if locked else ()
         lines.append(f"**{esc(seat.name)}**{source}")
         if not moves:
             lines.append("holds: no moves")
@@ -54,9 +57,11 @@ def reveal(
     scenario: Scenario, match: Match, result: RoundOutcome, before: MatchState
 ) -> list[list[discord.Embed]]:
     """The reveal of a resolved round, as one or more messages of embeds."""
-    records = result.records_of(result.round)
+    secret = secret_moves(scenario, result.state.exposed, None)  # the reveal is public
+    records = hide_covert(result.records_of(result.round), secret)
     label = round_label(scenario, result.round)
-    made = pages.embeds(f"{label}: the orders", order_lines(scenario, result.orders), 0x5865F2)
+    lines = order_lines(scenario, result.orders, secret)
+    made = pages.embeds(f"{label}: the orders", lines, 0x5865F2)
     told = [f"• {esc(line)}" for line in story(scenario, records)] or ["Nothing happened."]
     moved = [f"• {esc(c.line())}" for c in causes(scenario, records, None)]
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)

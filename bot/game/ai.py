@@ -4,7 +4,8 @@ It looks one round ahead with expected values: for every legal move it works out
 effects would do on average (their size times their chance, later rounds discounted), through
 the same conditions the engine evaluates, and what that does to its seat's goal score. It then
 adds its seat's leanings and seeded noise, and builds the best affordable set of moves, counting
-the interactions its own moves would set off. It sees only what its seat may see: hidden metrics
+the interactions its own moves would set off, and what the moves a move unlocks (``requires``)
+would be worth a round later. It sees only what its seat may see: hidden metrics
 are taken at their publicly known starting value and noisy ones at the seat's estimate.
 """
 
@@ -14,13 +15,14 @@ import random
 from collections.abc import Mapping, Sequence
 
 from bot.game.env import StateEnv
-from bot.game.legal import legal_moves
+from bot.game.legal import last_played, legal_moves
 from bot.game.scenario import Effect, Goal, Interaction, Metric, Move, Scenario, Seat
-from bot.game.scoring import goal_fraction
+from bot.game.scoring import counts_from_start, goal_fraction
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.game.view import seat_view
 
 DISCOUNT = 0.85  # a change next round is worth less than one now: the match may end first
+LOOKAHEAD = 3  # how many prerequisites deep the AI values the moves a move unlocks
 
 
 def ai_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
@@ -38,7 +40,7 @@ def expected_deltas(
     key = id(effects)
     found = memo.get(key, False)
     if found is False:
-        static = all(e.condition is None for e in effects)
+        static = all(e.condition is None and e.formula is None for e in effects)
         found = memo[key] = _expected(scenario, effects, env) if static else None
     return _expected(scenario, effects, env) if found is None else found
 
@@ -47,11 +49,16 @@ def _expected(scenario: Scenario, effects: Sequence[Effect], env: StateEnv) -> d
     deltas: dict[str, float] = {}
     for effect in effects:
         if effect.condition is not None and not scenario.expr(effect.condition).evaluate(env):
+            for metric, amount in _expected(scenario, effect.otherwise, env).items():
+                deltas[metric] = deltas.get(metric, 0.0) + amount
             continue
         weight = sum(DISCOUNT ** (effect.delay + k) for k in range(effect.duration))
-        amount = effect.mean * effect.chance * weight
+        size = effect.mean
+        if effect.formula is not None:
+            size = float(scenario.expr(effect.formula).evaluate(env))
+        amount = size * effect.chance * weight
         deltas[effect.metric] = deltas.get(effect.metric, 0.0) + amount
-        balance = scenario.metric(effect.metric).balance
+        balance = effect.source or scenario.metric(effect.metric).balance
         if balance is not None:
             deltas[balance] = deltas.get(balance, 0.0) - amount
     return deltas
@@ -86,6 +93,18 @@ def _own_interactions(scenario: Scenario, seat_id: str) -> list[tuple[Interactio
     return found
 
 
+def _unlocks(scenario: Scenario, move_id: str) -> list[Move]:
+    """The seat's own moves that name this move in their ``requires`` (kept per scenario)."""
+    memo = scenario.memo("unlocks")
+    if not memo:
+        memo[""] = []  # marks the table as built, even for a scenario without prerequisites
+        for move in scenario.moves:
+            for required in move.requires:
+                if required.split(".", 1)[0] == move.seat:
+                    memo.setdefault(required, []).append(move)
+    return memo.get(move_id, [])  # type: ignore[no-any-return]
+
+
 class _Planner:
     def __init__(
         self, scenario: Scenario, state: MatchState, seat: Seat, seed: int, rng: random.Random
@@ -94,10 +113,19 @@ class _Planner:
         view = seat_view(scenario, state, seat.id, seed)
         self.known = {k: (state.start[k] if v is None else v) for k, v in view.items()}
         self.rules = _own_interactions(scenario, seat.id)
+        self._ever: set[str] | None = None
         self._env = StateEnv(state, metrics=self.known)
         # Each goal's metric, value now and fraction met now: only the "then" side varies.
+        self.from_start = from_start = counts_from_start(scenario)
         self.goals = [
-            (g.metric, m, g, w, self.known[g.metric], goal_fraction(m, g, self.known[g.metric]))
+            (
+                g.metric,
+                m,
+                g,
+                w,
+                self.known[g.metric],
+                goal_fraction(m, g, self.known[g.metric], from_start),
+            )
             for g, m, w in _goal_table(scenario, seat)
         ]
 
@@ -108,7 +136,7 @@ class _Planner:
             change = deltas.get(metric_id)
             if change:
                 then = min(max(now + change, metric.min), metric.max)
-                total += weight * (goal_fraction(metric, goal, then) - before)
+                total += weight * (goal_fraction(metric, goal, then, self.from_start) - before)
         return total
 
     def env(self, played: frozenset[str]) -> StateEnv:
@@ -120,7 +148,38 @@ class _Planner:
         deltas = expected_deltas(self.scenario, move.effects, self.env(frozenset((move.id,))))
         lean = self.seat.ai.prefer.get(move.id, 0.0)
         noise = self.rng.gauss(0.0, self.seat.ai.noise) if self.seat.ai.noise else 0.0
-        return self.gain(deltas) + lean + noise
+        ahead = (
+            self.unlock_value(move, frozenset(), LOOKAHEAD)
+            if _unlocks(self.scenario, move.id)
+            else 0.0
+        )
+        return self.gain(deltas) + ahead + lean + noise
+
+    def unlock_value(self, move: Move, assumed: frozenset[str], depth: int) -> float:
+        """What the best of the seat's moves this one unlocks is worth, a round later.
+
+        A move that only opens the way to another (``requires``) is worth playing for what the
+        other will do; the chain is followed ``depth`` moves deep, discounted at every step.
+        """
+        if depth == 0 or not _unlocks(self.scenario, move.id):
+            return 0.0
+        done = self._played_ever() | assumed
+        if move.id in done:
+            return 0.0  # already unlocked
+        opened = frozenset(done | {move.id})
+        best = 0.0
+        for other in _unlocks(self.scenario, move.id):
+            if other.id in done or not set(other.requires) <= opened:
+                continue
+            deltas = expected_deltas(self.scenario, other.effects, self.env(frozenset((other.id,))))
+            value = self.gain(deltas) + self.unlock_value(other, opened, depth - 1)
+            best = max(best, value)
+        return DISCOUNT * best
+
+    def _played_ever(self) -> set[str]:
+        if self._ever is None:
+            self._ever = set(last_played(self.state))
+        return self._ever
 
     def combo_value(self, combo: list[Move], utilities: Mapping[str, float]) -> float:
         value = sum(utilities[m.id] for m in combo)
@@ -142,8 +201,11 @@ class _Planner:
         for move in ranked:
             if move.id in taken or utilities[move.id] <= 0:
                 continue
+            if self.scenario.exclusions(move.id) & taken:
+                continue
             if spent + move.cost <= self.seat.budget:
                 chosen.append(move)
+                taken.add(move.id)
                 spent += move.cost
         return chosen
 
@@ -160,7 +222,8 @@ def choose_orders(
     candidates = [planner.fill([], ranked, utilities)]
     by_id = {m.id: m for m in legal}
     for _rule, named in planner.rules:
-        if named <= by_id.keys() and sum(by_id[n].cost for n in named) <= seat.budget:
+        clash = any(scenario.exclusions(n) & named for n in named)
+        if named <= by_id.keys() and not clash and sum(by_id[n].cost for n in named) <= seat.budget:
             candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
     unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
     best = max(unique, key=lambda c: planner.combo_value(c, utilities))

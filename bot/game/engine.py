@@ -52,9 +52,15 @@ class _Round:
         seat: str | None = None,
         delayed_from: int | None = None,
         draw: float | None = None,
+        partner: str | None = None,
     ) -> None:
-        """Change a metric within its range; a balancing metric absorbs the opposite change."""
+        """Change a metric within its range; a balancing metric absorbs the opposite change.
+
+        ``partner`` (a transfer) takes the place of the metric's own balancing metric.
+        """
         low, high, balance = self.bounds[metric_id]
+        if partner is not None:
+            balance = partner
         metrics = self.state.metrics
         before = metrics[metric_id]
         delta = min(max(before + amount, low), high) - before
@@ -92,7 +98,7 @@ class _Round:
                     metrics[balance],
                     round(metrics[balance] - held, 4),
                     delayed_from,
-                    detail=f"balances {metric_id}",
+                    detail=f"balances {metric_id}" if partner is None else f"to {metric_id}",
                 )
             )
 
@@ -110,7 +116,8 @@ class _Round:
             self.records.append(
                 Record(rnd, "miss", source, seat, effect.metric, detail="condition")
             )
-            return False
+            hits = [self.trigger(other, source, env, seat, factor) for other in effect.otherwise]
+            return any(hits)
         draw: float | None = None
         if effect.chance < 1:
             draw = round(self.rng.random(), 6)
@@ -122,15 +129,19 @@ class _Round:
         if effect.range is not None:
             draw = round(self.rng.uniform(effect.range[0], effect.range[1]), 4)
             amount = draw
+        elif effect.formula is not None:
+            amount = float(self.scenario.expr(effect.formula).evaluate(env))
         else:
-            amount = effect.change or 0.0
+            amount = float(effect.change or 0.0)
         amount *= factor
         for step in range(effect.duration):
             due = rnd + effect.delay + step
             if due == rnd:
-                self.apply(source, effect.metric, amount, seat, draw=draw)
+                self.apply(source, effect.metric, amount, seat, draw=draw, partner=effect.source)
             elif due <= self.state.last_round:
-                self.state.pending.append(Pending(source, effect.metric, amount, due, rnd))
+                self.state.pending.append(
+                    Pending(source, effect.metric, amount, due, rnd, effect.source)
+                )
                 self.records.append(
                     Record(
                         rnd,
@@ -148,6 +159,8 @@ class _Round:
         """An event happens at the start of the current round."""
         state = self.state
         state.fired[event.id] = state.fired.get(event.id, 0) + 1
+        if event.cooldown:
+            state.event_last[event.id] = state.round
         state.events_now.append(event.id)
         self.records.append(Record(state.round, "event", f"event:{event.id}"))
         for effect in event.effects:
@@ -167,6 +180,11 @@ def _draw_events(work: _Round) -> None:
     for event in scenario.events:
         if event.once and state.fired.get(event.id):
             continue
+        if event.max_times is not None and state.fired.get(event.id, 0) >= event.max_times:
+            continue
+        last = state.event_last.get(event.id)
+        if last is not None and state.round - last <= event.cooldown:
+            continue  # resting: no draw is made, as if the event were not in the file
         holds = event.condition is None or bool(scenario.expr(event.condition).evaluate(env))
         if event.kind == "scheduled":
             happens = event.round == state.round and holds
@@ -260,7 +278,9 @@ def _resolve_pending(work: _Round) -> None:
     due = [p for p in state.pending if p.due == state.round]
     state.pending = [p for p in state.pending if p.due != state.round]
     for item in due:
-        work.apply(item.source, item.metric, item.amount, delayed_from=item.origin)
+        work.apply(
+            item.source, item.metric, item.amount, delayed_from=item.origin, partner=item.partner
+        )
 
 
 def _resolve_thresholds(work: _Round) -> None:
@@ -270,10 +290,18 @@ def _resolve_thresholds(work: _Round) -> None:
         level = rule.threshold
         if level is None:
             continue
-        value = state.metrics[level.metric]
-        above = level.direction == "above"
         is_on = rule.id in state.active
-        if not is_on and (value >= level.on if above else value <= level.on):
+        value: float | None = None
+        if level.metric is None:  # conditions: on when `on` holds, off when `off` does
+            switch_on = not is_on and bool(scenario.expr(str(level.on)).evaluate(env))
+            switch_off = is_on and bool(scenario.expr(str(level.off)).evaluate(env))
+        else:
+            value = state.metrics[level.metric]
+            on, off = float(level.on), float(level.off)
+            above = level.direction == "above"
+            switch_on = not is_on and (value >= on if above else value <= on)
+            switch_off = is_on and (value < off if above else value > off)
+        if switch_on:
             state.active.append(rule.id)
             state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
             work.records.append(
@@ -287,7 +315,7 @@ def _resolve_thresholds(work: _Round) -> None:
             )
             for effect in rule.effects:
                 work.trigger(effect, f"interaction:{rule.id}", env)
-        elif is_on and (value < level.off if above else value > level.off):
+        elif switch_off:
             state.active.remove(rule.id)
             work.records.append(
                 Record(
@@ -298,6 +326,31 @@ def _resolve_thresholds(work: _Round) -> None:
                     after=value,
                 )
             )
+
+
+def _has_covert(scenario: Scenario) -> bool:
+    memo = scenario.memo("covert")
+    found = memo.get("any")
+    if found is None:
+        found = memo["any"] = any(m.covert for m in scenario.moves)
+    return bool(found)
+
+
+def _resolve_exposures(work: _Round, env: StateEnv) -> None:
+    """Covert moves played so far whose ``exposed_when`` now holds become public."""
+    state, scenario = work.state, work.scenario
+    for move in scenario.moves:
+        if not move.covert or move.exposed_when is None or move.id in state.exposed:
+            continue
+        if move.id not in env.played and not any(move.id in s for s in _history(state)):
+            continue
+        if scenario.expr(move.exposed_when).evaluate(env):
+            state.exposed.append(move.id)
+            work.records.append(Record(state.round, "exposed", f"move:{move.id}", move.seat))
+
+
+def _history(state: MatchState) -> list[set[str]]:
+    return [{m for moves in rnd.values() for m in moves} for rnd in state.history]
 
 
 def _check_endings(work: _Round) -> None:
@@ -335,6 +388,9 @@ def resolve_round(
     _resolve_interactions(work, env)
     _resolve_pending(work)
     _resolve_thresholds(work)
+    if _has_covert(scenario):
+        after = StateEnv(work.state, played=played, seat_counts=counts)
+        _resolve_exposures(work, after)
     new = work.state
     new.history.append(
         {s: sorted(o.move for o in so.moves) for s, so in sorted(orders.items()) if so.moves}

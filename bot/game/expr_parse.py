@@ -281,7 +281,14 @@ class _Parser:
         node = self.expression()
         token = self.peek()
         if token.kind != "end":
-            hint = "; use '==' to compare" if token.text == "=" else ""
+            hint = ""
+            if token.text == "=":
+                after = self.peek(1)
+                swapped = {">": ">=", "<": "<="}.get(after.text)
+                glued = after.column == token.column + 1
+                hint = (
+                    f"; did you mean '{swapped}'?" if swapped and glued else "; use '==' to compare"
+                )
             raise ExprError(f"unexpected {_describe(token)}{hint}", token.column)
         return node
 

@@ -80,6 +80,12 @@ def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, Sea
                 raise IllegalOrder(seat_id, f"{order.move} belongs to another seat", order.move)
             if order.move in seen:
                 raise IllegalOrder(seat_id, f"{order.move} is ordered twice", order.move)
+            clash = sorted(scenario.exclusions(order.move) & seen)
+            if clash:
+                other = scenario.move(clash[0]).name
+                raise IllegalOrder(
+                    seat_id, f"{move.name} cannot be ordered with {other} in one round", order.move
+                )
             seen.add(order.move)
             reason = why_illegal(scenario, state, move, env, rounds)
             if reason is not None:

@@ -42,25 +42,48 @@ class ScriptPolicy:
     """Plays listed moves per round; the last round's list repeats.
 
     A move that is illegal (or unaffordable) when its turn comes is skipped and counted in
-    ``skipped``, so a report can say how often a scripted line could not be followed.
+    ``skipped``, so a report can say how often a scripted line could not be followed. With
+    ``wait``, it waits instead: it is tried again first thing every later round until it can be
+    played, and only a move still waiting when the match ends counts as skipped (``missed``).
     """
 
     rounds: Sequence[Sequence[str]]
     skipped: dict[str, int] = field(default_factory=dict)
+    wait: bool = False
+    waiting: list[str] = field(default_factory=list)
 
     def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
         """The scripted moves for this round that are legal now."""
         if not self.rounds:
             return SeatOrders()
         wanted = self.rounds[min(state.round - 1, len(self.rounds) - 1)]
+        if self.wait:
+            wanted = [*self.waiting, *(m for m in wanted if m not in self.waiting)]
+            self.waiting = []
         legal = {m.id: m for m in legal_moves(scenario, state, seat_id)}
         budget = scenario.seat(seat_id).budget
         chosen: list[Order] = []
         for move_id in wanted:
             move = legal.get(move_id)
-            if move is None or move.cost > budget or any(o.move == move_id for o in chosen):
-                self.skipped[move_id] = self.skipped.get(move_id, 0) + 1
+            clash = scenario.exclusions(move_id) & {o.move for o in chosen}
+            if (
+                move is None
+                or move.cost > budget
+                or clash
+                or any(o.move == move_id for o in chosen)
+            ):
+                if self.wait:
+                    self.waiting.append(move_id)
+                else:
+                    self.skipped[move_id] = self.skipped.get(move_id, 0) + 1
                 continue
             budget -= move.cost
             chosen.append(Order(move_id, move.argument or ""))
         return SeatOrders(moves=tuple(chosen))
+
+    def missed(self) -> dict[str, int]:
+        """Moves that could not be played: skipped ones, and those still waiting at the end."""
+        missed = dict(self.skipped)
+        for move_id in self.waiting:
+            missed[move_id] = missed.get(move_id, 0) + 1
+        return missed

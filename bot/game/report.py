@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.game.match import final_scores, match_seed, play_match
@@ -21,12 +22,85 @@ def _quantile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def _summary(values: Sequence[float]) -> dict[str, float]:
+def spread(values: Sequence[float]) -> dict[str, float]:
+    """``{"mean", "p10", "p90"}`` of the values, rounded to 3 decimals."""
     mean = sum(values) / len(values) if values else 0.0
     return {
         "mean": round(mean, 3),
         "p10": round(_quantile(values, 0.1), 3),
         "p90": round(_quantile(values, 0.9), 3),
+    }
+
+
+@dataclass(frozen=True)
+class MatchFigures:
+    """What the report keeps of one simulated match (small, plain data: it crosses processes)."""
+
+    scores: dict[str, float]
+    winners: list[str]
+    metrics: dict[str, float]
+    moves: dict[str, int]
+    ending: str
+    skipped: dict[str, int]
+
+
+def play_one(
+    scenario: Scenario,
+    seed: int,
+    index: int,
+    policies: Mapping[str, Policy],
+    rounds: int | None = None,
+) -> MatchFigures:
+    """Play match ``index`` of a series seeded with ``seed`` (fresh ``policies``) and keep its
+    figures."""
+    log = play_match(scenario, match_seed(seed, index), policies, rounds)
+    table, top = final_scores(scenario, log)
+    moves: dict[str, int] = {}
+    for played in log.rounds:
+        for seat_orders in played.orders.values():
+            for order in seat_orders.moves:
+                moves[order.move] = moves.get(order.move, 0) + 1
+    skipped: dict[str, int] = {}
+    for policy in policies.values():
+        if isinstance(policy, ScriptPolicy):
+            for move, count in policy.missed().items():
+                skipped[move] = skipped.get(move, 0) + count
+    return MatchFigures(
+        table, top, dict(log.final.metrics), moves, log.final.ending or "none", skipped
+    )
+
+
+def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]:
+    """The report of matches' figures, taken in the order given (match 0 first)."""
+    seat_scores: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
+    wins = dict.fromkeys(scenario.seat_ids, 0)
+    finals: dict[str, list[float]] = {m.id: [] for m in scenario.metrics}
+    moves = {m.id: 0 for m in scenario.moves}
+    endings: dict[str, int] = {}
+    skipped: dict[str, int] = {}
+    count = 0
+    for match in figures:
+        count += 1
+        for seat, value in match.scores.items():
+            seat_scores[seat].append(value)
+        for seat in match.winners:
+            wins[seat] += 1
+        for metric, value in match.metrics.items():
+            finals[metric].append(value)
+        for move, times in match.moves.items():
+            moves[move] += times
+        endings[match.ending] = endings.get(match.ending, 0) + 1
+        for move, times in match.skipped.items():
+            skipped[move] = skipped.get(move, 0) + times
+    return {
+        "matches": count,
+        "seats": {s: {"score": spread(v), "wins": wins[s]} for s, v in seat_scores.items()},
+        "metrics": {
+            m.id: {"start": m.start, "final": spread(finals[m.id])} for m in scenario.metrics
+        },
+        "moves": moves,
+        "endings": dict(sorted(endings.items())),
+        "skipped": dict(sorted(skipped.items())),
     }
 
 
@@ -43,39 +117,10 @@ def simulate(
     The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
     ``endings`` and ``skipped``; the same arguments give the same report.
     """
-    seat_scores: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
-    wins = dict.fromkeys(scenario.seat_ids, 0)
-    finals: dict[str, list[float]] = {m.id: [] for m in scenario.metrics}
-    moves = {m.id: 0 for m in scenario.moves}
-    endings: dict[str, int] = {}
-    skipped: dict[str, int] = {}
-    for index in range(matches):
-        chosen = dict(policies()) if policies else {}
-        log = play_match(scenario, match_seed(seed, index), chosen, rounds)
-        table, top = final_scores(scenario, log)
-        for seat, value in table.items():
-            seat_scores[seat].append(value)
-        for seat in top:
-            wins[seat] += 1
-        for metric, value in log.final.metrics.items():
-            finals[metric].append(value)
-        for played in log.rounds:
-            for seat_orders in played.orders.values():
-                for order in seat_orders.moves:
-                    moves[order.move] += 1
-        ending = log.final.ending or "none"
-        endings[ending] = endings.get(ending, 0) + 1
-        for policy in chosen.values():
-            if isinstance(policy, ScriptPolicy):
-                for move, count in policy.skipped.items():
-                    skipped[move] = skipped.get(move, 0) + count
-    return {
-        "matches": matches,
-        "seats": {s: {"score": _summary(v), "wins": wins[s]} for s, v in seat_scores.items()},
-        "metrics": {
-            m.id: {"start": m.start, "final": _summary(finals[m.id])} for m in scenario.metrics
-        },
-        "moves": moves,
-        "endings": dict(sorted(endings.items())),
-        "skipped": dict(sorted(skipped.items())),
-    }
+    return tally(
+        scenario,
+        (
+            play_one(scenario, seed, index, dict(policies()) if policies else {}, rounds)
+            for index in range(matches)
+        ),
+    )

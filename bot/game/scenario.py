@@ -27,12 +27,13 @@ Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Rounds = Annotated[int, Field(ge=0, le=20)]
 
 MAX_MOVES_PER_SEAT = 25  # one Discord select menu holds 25 options
+_NOTHING: frozenset[str] = frozenset()
 
 
 class Model(BaseModel):
     """Base for every scenario model: strict types, unknown keys refused, immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, serialize_by_alias=True)
 
 
 class PlayerCount(Model):
@@ -126,17 +127,23 @@ class Seat(Model):
 class Effect(Model):
     """A change to one metric: fixed (``change``) or drawn from ``range``, possibly by chance.
 
-    The change applies ``duration`` times, once per round, starting ``delay`` rounds after the
-    round it was triggered in; ``condition`` is checked when it is triggered.
+    ``change`` is a number or an expression (``-0.2 * fuel_supply``) evaluated when the effect
+    applies. The change applies ``duration`` times, once per round, starting ``delay`` rounds
+    after the round it was triggered in; ``condition`` is checked when it is triggered, and when
+    it does not hold the ``else`` effects apply instead.
     """
 
     metric: Id
-    change: Amount | None = None
+    change: Amount | Condition | None = None
     range: Annotated[list[Amount], Field(min_length=2, max_length=2)] | None = None
     chance: Probability = 1.0
     delay: Annotated[int, Field(ge=0, le=10)] = 0
     duration: Annotated[int, Field(ge=1, le=10)] = 1
     condition: Condition | None = None
+    otherwise: Annotated[list[Effect], Field(max_length=12, alias="else")] = []
+    # A transfer: the change is taken from (or, negative, given to) this metric, so that the two
+    # keep their sum; it replaces the metric's own ``balance`` for this effect.
+    source: Annotated[Id | None, Field(alias="from")] = None
 
     @model_validator(mode="after")
     def _one_size(self) -> Effect:
@@ -144,14 +151,21 @@ class Effect(Model):
             raise ValueError("give exactly one of 'change' or 'range'")
         if self.range is not None and self.range[0] > self.range[1]:
             raise ValueError("'range' must be [low, high] with low <= high")
+        if self.otherwise and self.condition is None:
+            raise ValueError("'else' needs a 'condition' (it applies when the condition fails)")
         return self
 
     @property
+    def formula(self) -> str | None:
+        """The expression of an expression-sized change, or None for a number or a range."""
+        return self.change if isinstance(self.change, str) else None
+
+    @property
     def mean(self) -> float:
-        """The expected size of one application, before the chance."""
+        """The expected size of one application, before the chance (0 for an expression)."""
         if self.range is not None:
             return (self.range[0] + self.range[1]) / 2
-        return self.change or 0.0
+        return self.change if isinstance(self.change, float | int) else 0.0
 
 
 Effects = Annotated[list[Effect], Field(max_length=12)]
@@ -167,6 +181,11 @@ class Move(Model):
     once: bool = False
     cooldown: Rounds = 0
     requires: Annotated[list[MoveId], Field(max_length=5)] = []
+    excludes: Annotated[list[MoveId], Field(max_length=10)] = []  # not in the same round
+    # A covert move is hidden from the other seats (reveal, public record) until
+    # ``exposed_when`` holds after a round, or the match ends.
+    covert: bool = False
+    exposed_when: Condition | None = None
     condition: Condition | None = None
     prompt: Line = "Why will this work?"
     argument: Line | None = None  # the case the AI makes when it plays this move
@@ -182,15 +201,29 @@ class Move(Model):
 
 
 class Threshold(Model):
-    """A metric level that switches a state on, and a separate level that switches it off."""
+    """A state that switches on at one level and off at another, so it does not flicker.
 
-    metric: Id
+    Either a ``metric`` with numeric ``on``/``off`` levels (``direction`` says which way), or,
+    without a metric, ``on`` and ``off`` conditions: it switches on when ``on`` holds and, once
+    on, off when ``off`` holds.
+    """
+
+    metric: Id | None = None
     direction: Literal["above", "below"] = "above"
-    on: Amount
-    off: Amount
+    on: Amount | Condition
+    off: Amount | Condition
 
     @model_validator(mode="after")
     def _hysteresis(self) -> Threshold:
+        if self.metric is None:
+            if not isinstance(self.on, str) or not isinstance(self.off, str):
+                raise ValueError(
+                    "without a 'metric', 'on' and 'off' are conditions (quoted text); "
+                    "with a 'metric' they are levels"
+                )
+            return self
+        if isinstance(self.on, str) or isinstance(self.off, str):
+            raise ValueError("with a 'metric', 'on' and 'off' are numbers (levels of the metric)")
         if self.direction == "above" and self.off > self.on:
             raise ValueError("for 'above', 'off' must be at or below 'on'")
         if self.direction == "below" and self.off < self.on:
@@ -253,6 +286,8 @@ class Event(Model):
     scale: Annotated[list[Scale], Field(max_length=8)] = []
     condition: Condition | None = None
     once: bool = False
+    cooldown: Rounds = 0  # rounds it rests after happening (cooldown: 2 -> round 3, then 6)
+    max_times: Annotated[int, Field(ge=1, le=20)] | None = None  # times it may happen at most
     effects: Effects = []
     decision: Decision | None = None
     text: Text
@@ -287,6 +322,8 @@ class Scoring(Model):
     """How goals turn into points."""
 
     goal_points: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = 100.0
+    # Where partial credit for a goal starts: the far end of the metric's range, or its start.
+    partial_from: Literal["bound", "start"] = "bound"
 
 
 class Rules(Model):
@@ -375,6 +412,19 @@ class Scenario(Model):
         """The event with this id (KeyError when there is none)."""
         event: Event = self._index("events")[event_id]
         return event
+
+    def exclusions(self, move_id: str) -> frozenset[str]:
+        """The moves that cannot be ordered in the same round as this one (both directions)."""
+        indexes = self._cache("_indexes")
+        table: dict[str, frozenset[str]] | None = indexes.get("excludes")
+        if table is None:
+            pairs: dict[str, set[str]] = {}
+            for move in self.moves:
+                for other in move.excludes:
+                    pairs.setdefault(move.id, set()).add(other)
+                    pairs.setdefault(other, set()).add(move.id)
+            table = indexes["excludes"] = {k: frozenset(v) for k, v in pairs.items()}
+        return table.get(move_id, _NOTHING)
 
     def moves_of(self, seat_id: str) -> list[Move]:
         """The seat's moves in file order."""

@@ -9,31 +9,43 @@ from bot.game.scenario import Goal, Metric, Scenario, Seat
 from bot.game.state import MatchState
 
 
-def goal_fraction(metric: Metric, goal: Goal, value: float) -> float:
+def goal_fraction(metric: Metric, goal: Goal, value: float, from_start: bool = False) -> float:
     """How fully one goal is met, from 0 to 1.
 
     ``at_least`` counts from the bottom of the metric's range up to the target, ``at_most`` from
-    the top down to it, and ``near`` falls off with the distance to the target.
+    the top down to it, and ``near`` falls off with the distance to the target. ``from_start``
+    (``scoring.partial_from: start``) counts from the metric's start value instead, when the
+    start is short of the target: holding still then earns nothing.
     """
     if goal.kind == "at_least":
         if value >= goal.target:
             return 1.0
-        span = goal.target - metric.min
+        low = metric.start if from_start and metric.start < goal.target else metric.min
+        span = goal.target - low
         return max(0.0, 1 - (goal.target - value) / span) if span > 0 else 0.0
     if goal.kind == "at_most":
         if value <= goal.target:
             return 1.0
-        span = metric.max - goal.target
+        high = metric.start if from_start and metric.start > goal.target else metric.max
+        span = high - goal.target
         return max(0.0, 1 - (value - goal.target) / span) if span > 0 else 0.0
     span = max(goal.target - metric.min, metric.max - goal.target)
+    if from_start and metric.start != goal.target:
+        span = abs(metric.start - goal.target)
     return max(0.0, 1 - abs(value - goal.target) / span) if span > 0 else 1.0
+
+
+def counts_from_start(scenario: Scenario) -> bool:
+    """Whether the scenario scores partial credit from the start values."""
+    return scenario.scoring.partial_from == "start"
 
 
 def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> float:
     """The seat's points from its goals alone, given metric values."""
     total = sum(g.weight for g in seat.goals)
+    from_start = counts_from_start(scenario)
     met = sum(
-        g.weight * goal_fraction(scenario.metric(g.metric), g, metrics[g.metric])
+        g.weight * goal_fraction(scenario.metric(g.metric), g, metrics[g.metric], from_start)
         for g in seat.goals
     )
     return scenario.scoring.goal_points * met / total

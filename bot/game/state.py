@@ -20,6 +20,7 @@ RecordKind = Literal[
     "threshold_off",
     "event",
     "decision",
+    "exposed",  # a covert move was found out: from now on everyone sees it
     "ending",
 ]
 
@@ -54,6 +55,7 @@ class Pending:
     amount: float
     due: int
     origin: int
+    partner: str | None = None  # the metric a transfer takes the change from
 
 
 class Record(NamedTuple):
@@ -104,6 +106,8 @@ class MatchState:
     interactions_fired: dict[str, int] = field(default_factory=dict)
     ending: str | None = None
     finished: bool = False
+    event_last: dict[str, int] = field(default_factory=dict)  # event id -> last round it fired
+    exposed: list[str] = field(default_factory=list)  # covert moves found out
 
     def copy(self) -> MatchState:
         """A deep copy the engine may change without touching this one."""
@@ -123,11 +127,20 @@ class MatchState:
             interactions_fired=dict(self.interactions_fired),
             ending=self.ending,
             finished=self.finished,
+            event_last=dict(self.event_last),
+            exposed=list(self.exposed),
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-ready dict."""
-        return asdict(self)
+        data = asdict(self)
+        for name in ("event_last", "exposed"):  # used by opt-in features only: older states
+            if not data[name]:  # read (and serialise) the same
+                del data[name]
+        for item in data["pending"]:
+            if item["partner"] is None:
+                del item["partner"]  # absent unless a transfer: older states read the same
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MatchState:

@@ -13,8 +13,11 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from bot.game.checks import cross_check
+from bot.game.refs import path_text
 from bot.game.scenario import Scenario
 from bot.game.yaml_safe import Loaded, YamlError, load_yaml
+
+__all__ = ["Problem", "ScenarioInvalid", "load_scenario", "load_scenario_report", "path_text"]
 
 Path = tuple[str | int, ...]
 
@@ -27,12 +30,15 @@ class Problem:
     message: str
     line: int | None = None
     severity: Literal["error", "warning"] = "error"
+    detail: str = ""  # lines for a closer look: the source line with a caret, the parser's words
 
     def format(self, filename: str) -> str:
-        """``FILE:LINE: field.path: message``, the form editors and CI logs understand."""
+        """``FILE:LINE: field.path: message``, the form editors and CI logs understand, then the
+        detail lines if any."""
         where = self.path or "(file)"
         prefix = "" if self.severity == "error" else "warning: "
-        return f"{filename}:{self.line or 1}: {where}: {prefix}{self.message}"
+        first = f"{filename}:{self.line or 1}: {where}: {prefix}{self.message}"
+        return f"{first}\n{self.detail}" if self.detail else first
 
 
 class ScenarioInvalid(ValueError):
@@ -42,14 +48,6 @@ class ScenarioInvalid(ValueError):
         self.filename = filename
         self.problems = list(problems)
         super().__init__("\n".join(p.format(filename) for p in self.problems))
-
-
-def path_text(path: Sequence[str | int]) -> str:
-    """Render a path tuple as ``moves[3].effects[0].metric``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
 
 
 def _data_path(data: Any, loc: Sequence[str | int]) -> Path:
@@ -97,7 +95,8 @@ def load_scenario_report(
     try:
         loaded = load_yaml(raw)
     except YamlError as err:
-        raise ScenarioInvalid(filename, [Problem("", err.message, err.line)]) from None
+        problem = Problem("", err.message, err.line, detail=err.detail)
+        raise ScenarioInvalid(filename, [problem]) from None
     if not isinstance(loaded.data, dict):
         raise ScenarioInvalid(
             filename,
@@ -115,9 +114,9 @@ def load_scenario_report(
         raise ScenarioInvalid(filename, _model_problems(loaded, err)) from None
     found = [
         Problem(path_text(path), message, loaded.line_of(path), severity)
-        for path, message, severity in cross_check(scenario)
+        for path, message, severity in cross_check(scenario, loaded.line_of)
     ]
-    errors = [p for p in found if p.severity == "error"]
+    errors = sorted((p for p in found if p.severity == "error"), key=lambda p: p.line or 0)
     if errors:
         raise ScenarioInvalid(filename, errors)
     return scenario, [p for p in found if p.severity == "warning"]

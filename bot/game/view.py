@@ -1,12 +1,14 @@
-"""What each seat may see of the state: exact values, noisy estimates, or nothing."""
+"""What each seat may see of the state (exact values, noisy estimates, or nothing) and of the
+moves (another seat's covert moves stay hidden until exposed)."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from typing import Literal
 
 from bot.game.scenario import Metric, Scenario
-from bot.game.state import MatchState
+from bot.game.state import MatchState, Record
 
 Sight = Literal["exact", "noisy", "hidden"]
 
@@ -49,3 +51,40 @@ def seat_view(
             noisy = value + rng.uniform(-metric.see.noise, metric.see.noise)
             view[metric.id] = round(min(max(noisy, metric.min), metric.max), 1)
     return view
+
+
+COVERT = "covert"  # the source a hidden covert move's records show in its place
+
+
+def secret_moves(
+    scenario: Scenario, exposed: Iterable[str], viewer: str | None, *, over: bool = False
+) -> frozenset[str]:
+    """The covert moves ``viewer`` (a seat, or None for the public) may not see yet.
+
+    A seat always sees its own covert moves; nobody's stay hidden once exposed or once the
+    match is over (the debrief shows everything).
+    """
+    if over:
+        return frozenset()
+    found = scenario.memo("covert_moves")
+    if "all" not in found:
+        found["all"] = frozenset(m.id for m in scenario.moves if m.covert)
+    covert: frozenset[str] = found["all"]
+    if not covert:
+        return covert
+    shown = set(exposed)
+    return frozenset(m for m in covert if m not in shown and scenario.move(m).seat != viewer)
+
+
+def hide_covert(records: Iterable[Record], secret: frozenset[str]) -> list[Record]:
+    """The records with the secret moves' orders dropped and their effects' source hidden."""
+    if not secret:
+        return list(records)
+    kept: list[Record] = []
+    for rec in records:
+        if rec.source.startswith("move:") and rec.source[5:] in secret:
+            if rec.kind == "order":
+                continue
+            rec = rec._replace(source=COVERT, seat=None)
+        kept.append(rec)
+    return kept

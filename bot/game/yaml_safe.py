@@ -32,6 +32,8 @@ from yaml.events import (
     ScalarEvent,
 )
 
+from bot.game.yaml_errors import caret, explain
+
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loaded", "YamlError", "load_yaml"]
 
 # libyaml's parser (when PyYAML was built with it) is ~20x faster than the pure-Python one, which
@@ -71,12 +73,16 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 class YamlError(ValueError):
     """A refused scenario file: a readable message plus a 1-based position if known."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        """Record the message and the optional 1-based line and column."""
+    def __init__(
+        self, message: str, line: int | None = None, column: int | None = None, detail: str = ""
+    ) -> None:
+        """Record the message, the optional 1-based line and column, and optional detail lines
+        (the source line with a caret, the parser's own message)."""
         super().__init__(message, line, column)
         self.message = message
         self.line = line
         self.column = column
+        self.detail = detail
 
     def __str__(self) -> str:
         """Render as ``line L, column C: message`` (or less when the position is unknown)."""
@@ -172,6 +178,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     if exc.problem and exc.context:
         message += f" ({exc.context})"
     mark = exc.problem_mark or exc.context_mark
+    plain = explain(exc, text)
+    if plain is not None:
+        # Plain words first, then the spot, then the parser's message for those who know YAML.
+        detail = f"{caret(text, plain.line, plain.column)}\n  {message}"
+        return YamlError(plain.message, plain.line, plain.column, detail)
     if mark is None:
         return YamlError(message)
     # libyaml marks an error at the end of input on the line after the last one; keep it in

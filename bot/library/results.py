@@ -78,6 +78,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
         "message": problem.message,
         "line": problem.line,
         "severity": problem.severity,
+        "detail": problem.detail,
     }
 
 
@@ -89,6 +90,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
         str(data["message"]),
         line if isinstance(line, int) else None,
         "warning" if data.get("severity") == "warning" else "error",
+        str(data.get("detail", "")),
     )
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from bot.game.scenario import Scenario
 from bot.game.state import Record
-from bot.game.view import sight
+from bot.game.view import COVERT, sight
 
 
 def source_name(scenario: Scenario, source: str) -> str:
     """A readable name for a record's source (``move:us.oil_sanctions`` -> ``Oil sanctions``)."""
+    if source == COVERT:
+        return "a covert move"
     kind, _, ident = source.partition(":")
     try:
         if kind == "move":
@@ -45,7 +47,11 @@ def story(scenario: Scenario, records: Iterable[Record]) -> list[str]:
         if rec.kind == "order":
             move = scenario.move(ident)
             text = move.text_miss if rec.detail == "miss" and move.text_miss else move.text
-            lines.append(f"{move.name}: {text}")
+            lines.append(f"{move.name}{' (covert)' if move.covert else ''}: {text}")
+        elif rec.kind == "exposed":
+            move = scenario.move(ident)
+            seat = scenario.seat(move.seat).name
+            lines.append(f"Exposed: {seat} had played {move.name} in secret.")
         elif rec.kind in ("interaction", "threshold_on"):
             rule = next(i for i in scenario.interactions if i.id == ident)
             lines.append(f"{rule.name}: {rule.text}")

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from bot.game.engine import LAST_ROUND
 from bot.game.env import StateEnv
 from bot.game.scenario import Scenario
-from bot.game.scoring import goal_fraction, goal_score
+from bot.game.scoring import counts_from_start, goal_fraction, goal_score
 from bot.render.narrative import source_name
-from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry
+from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry, WhatIfInfo
 from bot.review.timeline import all_entries
+from bot.review.what_if import DEBRIEF_SEEDS, what_if
 
 TURNING_POINTS = 3
 QUESTIONS = 3
@@ -126,6 +127,7 @@ class Debrief:
     turning_points: list[TurningPoint]
     notes: list[Note]
     questions: list[str]
+    what_if: list[WhatIfInfo] = field(default_factory=list)
 
     @property
     def key_notes(self) -> list[Note]:
@@ -149,7 +151,9 @@ def _seat_results(scenario: Scenario, record: MatchRecord) -> list[SeatResult]:
                 g.kind,
                 g.target,
                 values[g.metric],
-                goal_fraction(scenario.metric(g.metric), g, values[g.metric]),
+                goal_fraction(
+                    scenario.metric(g.metric), g, values[g.metric], counts_from_start(scenario)
+                ),
             )
             for g in seat.goals
         ]
@@ -326,8 +330,14 @@ def pick_questions(
     return [questions[i] for i in sorted(ranked[:count])]
 
 
-def build_debrief(scenario: Scenario, record: MatchRecord) -> Debrief:
-    """The debrief of a match that is over (ValueError while it runs)."""
+def build_debrief(
+    scenario: Scenario, record: MatchRecord, what_if_seeds: int = DEBRIEF_SEEDS
+) -> Debrief:
+    """The debrief of a match that is over (ValueError while it runs).
+
+    Its *What if* forks the match without each turning point's move over ``what_if_seeds``
+    seeds (``bot.review.what_if``; 0 leaves it out).
+    """
     if not record.over or record.result is None:
         raise ValueError("the debrief is for a match that is over")
     points = turning_points(scenario, record)
@@ -343,4 +353,5 @@ def build_debrief(scenario: Scenario, record: MatchRecord) -> Debrief:
         turning_points=points,
         notes=notes,
         questions=pick_questions(scenario, happened),
+        what_if=what_if(scenario, record, points, what_if_seeds),
     )

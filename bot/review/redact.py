@@ -6,6 +6,8 @@ While a match runs (or waits in the lobby):
   become None, and the engine records that would give it away (its changes, misses, scheduled
   effects, threshold levels) are left out;
 - a seat's score is hidden when one of its goals is on such a metric (it would reveal it);
+- another seat's covert moves that have not been exposed are left out of the orders, and their
+  effects are shown as the work of "a covert move";
 - the seed and the engine's full state are left out (with them anyone could recompute every
   hidden value, since the rules are deterministic).
 Once the match has finished or was ended, everything is shown to everyone.
@@ -14,8 +16,8 @@ Once the match has finished or was ended, everything is shown to everyone.
 from __future__ import annotations
 
 from bot.game.scenario import Scenario
-from bot.game.view import sight
-from bot.review.record import MatchRecord, RecordEntry, RoundInfo, SeatInfo
+from bot.game.view import COVERT, secret_moves, sight
+from bot.review.record import MatchRecord, RecordEntry, RoundInfo, SeatInfo, SeatTurn
 
 _METRIC_KINDS = ("effect", "miss", "scheduled")
 _LEVEL_KINDS = ("threshold_on", "threshold_off")
@@ -26,11 +28,17 @@ def hidden_metrics(scenario: Scenario, viewer: str | None) -> frozenset[str]:
     return frozenset(m.id for m in scenario.metrics if sight(m, viewer) != "exact")
 
 
-def _records(records: list[RecordEntry], hidden: frozenset[str]) -> list[RecordEntry]:
+def _records(
+    records: list[RecordEntry], hidden: frozenset[str], secret: frozenset[str] = frozenset()
+) -> list[RecordEntry]:
     kept = []
     for rec in records:
         if rec.metric in hidden and rec.kind in _METRIC_KINDS:
             continue
+        if rec.source.startswith("move:") and rec.source[5:] in secret:
+            if rec.kind == "order":
+                continue
+            rec = rec.model_copy(update={"source": COVERT, "seat": None})
         if rec.metric in hidden and rec.kind in _LEVEL_KINDS:
             rec = rec.model_copy(update={"metric": None, "after": None})
         kept.append(rec)
@@ -45,10 +53,18 @@ def _seat(seat: SeatInfo, viewer: str | None) -> SeatInfo:
     return seat if seat.id == viewer else seat.model_copy(update={"objectives": None})
 
 
-def _round(played: RoundInfo, hidden: frozenset[str], blind: frozenset[str]) -> RoundInfo:
+def _turn(turn: SeatTurn, secret: frozenset[str]) -> SeatTurn:
+    kept = [o for o in turn.orders if o.move not in secret]
+    return turn if len(kept) == len(turn.orders) else turn.model_copy(update={"orders": kept})
+
+
+def _round(
+    played: RoundInfo, hidden: frozenset[str], blind: frozenset[str], secret: frozenset[str]
+) -> RoundInfo:
     return played.model_copy(
         update={
-            "records": _records(played.records, hidden),
+            "turns": [_turn(t, secret) for t in played.turns],
+            "records": _records(played.records, hidden, secret),
             "metrics": _values(played.metrics, hidden),
             "scores": {k: (None if k in blind else v) for k, v in played.scores.items()},
         }
@@ -63,6 +79,8 @@ def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> Mat
     if record.over:
         return record.model_copy(update={"viewer": viewer})
     hidden = hidden_metrics(scenario, viewer)
+    exposed = [r.source[5:] for p in record.rounds for r in p.records if r.kind == "exposed"]
+    secret = secret_moves(scenario, exposed, viewer)
     blind = frozenset(s.id for s in scenario.seats if any(g.metric in hidden for g in s.goals))
     opening = record.opening.model_copy(
         update={
@@ -79,7 +97,7 @@ def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> Mat
             "metrics": [m.model_copy(update={"hidden": m.id in hidden}) for m in record.metrics],
             "seats": [_seat(s, viewer) for s in record.seats],
             "opening": opening,
-            "rounds": [_round(r, hidden, blind) for r in record.rounds],
+            "rounds": [_round(r, hidden, blind, secret) for r in record.rounds],
             "result": None,
         }
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from bot.library.parallel import chunks
 from bot.scenarios import SCENARIOS
 
 TUTORIAL = SCENARIOS / "tutorial.yaml"
@@ -119,3 +120,47 @@ def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "Scenario" and "moves" in schema["properties"]
+
+
+def test_simulate_script_with_wait_plays_a_move_when_it_becomes_legal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # fund_both rests a round after it is played: round 2's order is illegal
+    lines = {"plain": "rounds:\n  - [council.fund_both]\n  - [council.fund_both]\n  - []\n"}
+    lines["wait"] = lines["plain"] + "wait: true\n"
+    reports = {}
+    for name, text in lines.items():
+        script = tmp_path / f"{name}.yaml"
+        script.write_text(text)
+        reports[name] = _simulate(capsys, "--policy", f"council={script}")
+    plain, wait = (reports[k]["moves"]["council.fund_both"] for k in ("plain", "wait"))  # type: ignore[index]
+    assert plain == 20 and wait > 30  # round 1, then (waiting) round 3 unless the match ended
+    assert reports["plain"]["skipped"] == {"council.fund_both": 20}
+    assert reports["wait"]["skipped"] == {}
+
+
+def test_simulate_with_workers_prints_the_same_report_as_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "dam.yaml"
+    script.write_text("rounds:\n  - [upstream.build_dam]\n")  # skipped moves are counted too
+    base = ["simulate", "--scenario", "tutorial", "--matches", "23", "--seed", "8", "--json"]
+    base += ["--policy", f"upstream={script}", "--policy", "council=hold"]
+    assert main(base) == 0
+    one = capsys.readouterr().out
+    assert main([*base, "--workers", "3"]) == 0
+    assert capsys.readouterr().out == one
+    assert json.loads(one)["skipped"]["upstream.build_dam"] > 0
+
+
+def test_simulate_refuses_a_bad_worker_count(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["simulate", "--scenario", "tutorial", "--matches", "2", "--seed", "1"]
+    assert main([*base, "--workers", "0"]) == 2
+    assert "--workers must be between 1 and 64" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("matches", "workers"), [(1, 4), (7, 2), (23, 3), (100, 64)])
+def test_worker_chunks_cover_every_match_once_in_order(matches: int, workers: int) -> None:
+    parts = chunks(matches, workers)
+    assert [i for part in parts for i in part] == list(range(matches))
+    assert all(len(part) > 0 for part in parts)

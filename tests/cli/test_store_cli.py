@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import sqlite3
 from pathlib import Path
@@ -14,6 +13,23 @@ from bot.cli.main import main
 from bot.services import Actor, Services
 from bot.services.models import SYSTEM
 from tests.services.helpers import ANA
+
+
+class Keyboard:
+    """Answers prompts: the scripted lines first, then submit, confirm and keep the default."""
+
+    def __init__(self, script: list[str]) -> None:
+        self.script = list(script)
+        self.prompts: list[str] = []
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        print(f">>{prompt}")  # where on the screen it was asked
+        if self.script:
+            return self.script.pop(0)
+        if prompt.startswith("Your answer"):  # an event's decision: the first option
+            return "1"
+        return "y" if prompt.startswith("Submit anyway") else "0"
 
 
 def _play(db: Path, *extra: str) -> int:
@@ -110,7 +126,7 @@ def test_resume_continues_an_unfinished_terminal_match(
     capsys.readouterr()
     assert main(["replay", "--match", str(match_id), "--db", str(db), "--verify"]) == 0
     assert "1 resolved round(s)" in capsys.readouterr().out
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 100))  # every default: pass, keep
+    monkeypatch.setattr("bot.cli.menu.ask", Keyboard([]))  # submit no moves in each round
     assert main(["resume", "--match", str(match_id), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith(f"Match {match_id}")
@@ -125,8 +141,7 @@ def test_play_with_a_seat_reads_orders_from_the_keyboard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "levers.db"
-    answers = "3\nbecause talking helps\n0\n" + "\n" * 100  # round 1: move 3, then defaults
-    monkeypatch.setattr("sys.stdin", io.StringIO(answers))
+    monkeypatch.setattr("bot.cli.menu.ask", Keyboard(["3", "because talking helps"]))
     assert _play(db, "--seed", "9", "--seat", "upstream") == 0
     conn = sqlite3.connect(db)
     first = conn.execute(
@@ -136,3 +151,24 @@ def test_play_with_a_seat_reads_orders_from_the_keyboard(
     conn.close()
     assert len(first) == 1 and first[0][0] == "local:upstream"
     assert first[0][2] == "because talking helps"
+
+
+def test_hot_seat_play_passes_the_keyboard_before_each_private_panel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyboard = Keyboard([])
+    monkeypatch.setattr("bot.cli.menu.ask", keyboard)
+    monkeypatch.setattr("bot.cli.play.ask", keyboard)
+    seats = ["--seat", "upstream", "--seat", "downstream"]
+    assert _play(tmp_path / "levers.db", "--seed", "4", "--rounds", "2", *seats) == 0
+    out = capsys.readouterr().out
+    names = ["Upstream town", "Downstream town"]
+    passes = [p for p in keyboard.prompts if p.startswith("Pass the keyboard")]
+    assert passes == [f"Pass the keyboard to {n}, then press Enter: " for n in names * 2]
+    # Round 1 on screen: each seat's private panel comes after its own pause, never before.
+    marks = [out.index(f">>Pass the keyboard to {names[0]}")]
+    marks.append(out.index(f"{names[0]}: where you stand"))
+    marks.append(out.index(f">>Pass the keyboard to {names[1]}"))
+    marks.append(out.index(f"{names[1]}: where you stand"))
+    assert marks == sorted(marks)
+    assert "You are Upstream town" in out and "You are Downstream town" in out

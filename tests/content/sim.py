@@ -1,4 +1,4 @@
-"""Helpers for the content tests: load the default scenario, play seeded series, compare samples.
+"""Helpers for the content tests: load built-in scenarios, play seeded series, compare samples.
 
 A *line* says who plays each seat: a script (a list of per-round move lists, the last one
 repeating), ``"ai"`` or ``"hold"``. Seats a line leaves out take the series' default.
@@ -33,10 +33,16 @@ Line = Mapping[str, Script | str]
 
 
 @cache
-def scenario() -> Scenario:
-    """The default scenario, loaded through the validator once per test session."""
-    loaded, _warnings = load_scenario_report(DEFAULT_FILE.read_bytes(), DEFAULT_FILE.name)
+def builtin(stem: str) -> Scenario:
+    """A built-in scenario by file name, loaded through the validator once per test session."""
+    path = SCENARIOS / f"{stem}.yaml"
+    loaded, _warnings = load_scenario_report(path.read_bytes(), path.name)
     return loaded
+
+
+def scenario() -> Scenario:
+    """The default scenario."""
+    return builtin(DEFAULT_FILE.stem)
 
 
 def with_start(base: Scenario, **starts: float) -> Scenario:

@@ -221,7 +221,7 @@ async def test_autocomplete_offers_built_in_and_enabled_scenarios_only(harness: 
     await h.slash(mo, "scenario disable", scenario="cuba-thaw", version="1.0")
     offered = await h.autocomplete(ana, "match new", "scenario")
     values = [c["value"] for c in offered]
-    assert values == ["cuba-thaw@1.1", "tutorial", "venezuela-2021"]
+    assert values == ["cuba-thaw@1.1", "iran-2013", "tutorial", "venezuela-2021"]
     assert offered[0]["name"] == "Cuba thaw · cuba-thaw 1.1 · enabled"
     assert [c["value"] for c in await h.autocomplete(ana, "match new", "scenario", "tut")] == [
         "tutorial"
@@ -236,7 +236,9 @@ async def test_a_built_in_scenario_can_be_the_default(harness: Harness) -> None:
     made = await h.slash(mo, "scenario default", scenario="tutorial")
     assert made.text == "`tutorial` 1.0 is now default.", "it joined the library first"
     offered = [c["value"] for c in await h.autocomplete(ana, "match new", "scenario")]
-    assert offered == ["tutorial@1.0", "venezuela-2021"], "the default first, never twice"
+    assert offered == ["tutorial@1.0", "iran-2013", "venezuela-2021"], (
+        "the default first, never twice"
+    )
     await h.slash(ana, "match new")
     assert (await h.runtime.services.matches.get(1, SYSTEM)).scenario_id == "tutorial"
     entries = await h.runtime.services.servers.audit_log(replace(SYSTEM, guild_id=str(h.guild_id)))

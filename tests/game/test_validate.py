@@ -125,6 +125,104 @@ CASES: list[tuple[str, Any, str, str]] = [
         "no legal move in round 1",
     ),
     (
+        "expression change naming an unknown metric",
+        lambda d: d["moves"][0]["effects"][0].update(change="-0.2 * fuel"),
+        "moves[0].effects[0].change",
+        "unknown metric 'fuel'",
+    ),
+    (
+        "expression change that does not parse",
+        lambda d: d["moves"][0]["effects"][0].update(change="-0.2 *"),
+        "moves[0].effects[0].change",
+        "expression does not parse",
+    ),
+    (
+        "else without a condition",
+        lambda d: d["moves"][0]["effects"][0].update({"else": [{"metric": "b", "change": 1}]}),
+        "moves[0].effects[0]",
+        "'else' needs a 'condition'",
+    ),
+    (
+        "unknown metric inside else",
+        lambda d: d["moves"][0]["effects"][0].update(
+            {"condition": "a > 1", "else": [{"metric": "zz", "change": 1}]}
+        ),
+        "moves[0].effects[0].else[0].metric",
+        "unknown metric 'zz'",
+    ),
+    (
+        "transfer from an unknown metric",
+        lambda d: d["moves"][0]["effects"][0].update({"from": "bb"}),
+        "moves[0].effects[0].from",
+        "unknown metric 'bb' (did you mean 'b'?)",
+    ),
+    (
+        "transfer from the metric itself",
+        lambda d: d["moves"][0]["effects"][0].update({"from": "a"}),
+        "moves[0].effects[0].from",
+        "'a' is not another metric",
+    ),
+    (
+        "condition threshold with a number",
+        lambda d: d.update(
+            interactions=[
+                {"id": "t", "name": "T", "text": "t", "threshold": {"on": "a > 60", "off": 40}}
+            ]
+        ),
+        "interactions[0].threshold",
+        "'on' and 'off' are conditions",
+    ),
+    (
+        "condition threshold that can never switch on",
+        lambda d: d.update(
+            interactions=[
+                {
+                    "id": "t",
+                    "name": "T",
+                    "text": "t",
+                    "threshold": {"on": "a > 160", "off": "a < 1"},
+                }
+            ]
+        ),
+        "interactions[0].threshold.on",
+        "can never switch on",
+    ),
+    (
+        "event with once and max_times",
+        lambda d: d.update(
+            events=[
+                {"id": "e", "name": "E", "kind": "random", "chance": 0.5, "text": "t"}
+                | {"once": True, "max_times": 2}
+            ]
+        ),
+        "events[0].max_times",
+        "not both",
+    ),
+    (
+        "a move excluding another seat's move",
+        lambda d: d["moves"][0].update(excludes=["blue.push"]),
+        "moves[0].excludes[0]",
+        "another seat's move",
+    ),
+    (
+        "a move excluding an unknown move",
+        lambda d: d["moves"][0].update(excludes=["red.pusj"]),
+        "moves[0].excludes[0]",
+        "unknown move 'red.pusj' (did you mean 'red.push'?)",
+    ),
+    (
+        "exposed_when on a move that is not covert",
+        lambda d: d["moves"][0].update(exposed_when="a > 1"),
+        "moves[0].exposed_when",
+        "only a covert move",
+    ),
+    (
+        "exposed_when naming an unknown metric",
+        lambda d: d["moves"][0].update(covert=True, exposed_when="aa > 1"),
+        "moves[0].exposed_when",
+        "unknown metric 'aa'",
+    ),
+    (
         "string where a number goes",
         lambda d: d["moves"][0].update(cost="two"),
         "moves[0].cost",

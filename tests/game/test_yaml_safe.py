@@ -86,7 +86,8 @@ def test_syntax_errors_carry_one_based_position() -> None:
     assert err.message.startswith("YAML syntax error")
     assert err.line is not None and err.line >= 2
     err = refusal("a: 1\n  b: 2\n")
-    assert (err.line, err.column) == (2, 4)
+    assert (err.line, err.column) == (2, 3)  # the start of the key that is indented too far
+    assert err.message == "`b` is indented 2 spaces; the lines around it use 0"
 
 
 # --- structure -----------------------------------------------------------------------

@@ -186,10 +186,11 @@ def test_there_is_no_debrief_while_the_match_runs() -> None:
         build_debrief(scenario(), running(players_record(), players_log(), 2))
 
 
-def test_the_short_debrief_fits_discord_messages() -> None:
+@pytest.mark.parametrize("name", ["venezuela-2021", "iran-2013"])
+def test_the_short_debrief_fits_discord_messages(name: str) -> None:
     from bot.discord import limits
 
-    sc = scenario("venezuela-2021")
+    sc = scenario(name)
     debrief = build_debrief(sc, record_from_log(sc, play_match(sc, 11)))
     lines = debrief_lines(debrief, short=True)
     assert "**Questions for discussion**" in lines and len(debrief.questions) == 3

@@ -28,9 +28,10 @@ def _fits(title: str, text: str) -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["venezuela-2021", "iran-2013"])
 @pytest.mark.parametrize("seed", [1, 2021])
-def test_every_log_page_of_the_default_scenario_fits(seed: int) -> None:
-    sc = scenario("venezuela-2021")
+def test_every_log_page_of_the_six_seat_scenarios_fits(name: str, seed: int) -> None:
+    sc = scenario(name)
     record = record_from_log(sc, play_match(sc, seed))
     pages = log_pages(sc, record)
     assert sorted({p.round for p in pages}) == list(range(len(record.rounds) + 1))

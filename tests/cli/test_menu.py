@@ -1,0 +1,136 @@
+"""The order menu and the seat's panels, without a terminal: numbering, greyed moves, the
+argument and decision prompts, the grouped causes and the goal distances."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+
+from bot.cli import menu
+from bot.cli.menu import Edit, menu_entries, summary, take_orders
+from bot.cli.panels import distance, grouped_causes
+from bot.game.engine import new_match
+from bot.game.scenario import Goal, Scenario
+from bot.game.state import MatchState, Order, SeatOrders
+from bot.render.narrative import Cause
+from bot.scenarios import read_scenario
+from bot.services.models import MAX_ARGUMENT
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> Scenario:
+    return read_scenario("tutorial")[0]
+
+
+def _opening(scenario: Scenario) -> MatchState:
+    state = new_match(scenario, random.Random(1)).state
+    state.awaiting = {}  # no decision unless a test puts one
+    return state
+
+
+def test_numbers_stay_put_and_blocked_moves_say_why(tutorial: Scenario) -> None:
+    state = _opening(tutorial)
+    empty = menu_entries(tutorial, state, "upstream", SeatOrders())
+    chosen = SeatOrders(moves=(Order("upstream.talks", "talk"),))
+    after = menu_entries(tutorial, state, "upstream", chosen)
+    assert [(e.number, e.move.id) for e in empty] == [(e.number, e.move.id) for e in after]
+    by_id = {e.move.id: e for e in after}
+    assert by_id["upstream.talks"].chosen == Order("upstream.talks", "talk")
+    assert by_id["upstream.build_dam"].reason == "costs 2 AP, more than the 1 AP left"
+    assert by_id["upstream.small_turbines"].reason is None
+    state.history.append({"upstream": ["upstream.build_dam"]})
+    state.round = 2
+    dam = next(e for e in menu_entries(tutorial, state, "upstream", SeatOrders()) if e.number == 1)
+    assert dam.move.id == "upstream.build_dam"
+    assert dam.reason == "can be played only once per match"
+
+
+def test_a_description_is_cut_to_its_first_sentence_and_the_room_left() -> None:
+    assert summary("Build it. Then wait.") == "Build it."
+    assert summary("x" * 200, 20) == "x" * 19 + "…"
+
+
+class Script:
+    """Answers the prompts in order and records them."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = answers
+        self.prompts: list[str] = []
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        return self.answers.pop(0)
+
+
+def _take(
+    scenario: Scenario,
+    state: MatchState,
+    seat: str,
+    answers: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[SeatOrders, list[SeatOrders], Script]:
+    script = Script(answers)
+    monkeypatch.setattr(menu, "ask", script)
+    saved: list[SeatOrders] = []
+    draft = SeatOrders()
+
+    async def save(edit: Edit) -> SeatOrders:
+        nonlocal draft
+        draft = edit(seat, draft)
+        saved.append(draft)
+        return draft
+
+    async def submit(orders: SeatOrders) -> str | None:
+        return None
+
+    done = asyncio.run(take_orders(scenario, state, seat, SeatOrders(), save, submit))
+    return done, saved, script
+
+
+def test_a_long_argument_is_refused_and_an_empty_one_asked_again(
+    tutorial: Scenario, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = ["3", "x" * (MAX_ARGUMENT + 5), "", "", "2", "short", "0"]
+    done, saved, script = _take(tutorial, _opening(tutorial), "upstream", answers, monkeypatch)
+    out = capsys.readouterr().out
+    assert f"That is {MAX_ARGUMENT + 5} characters; the limit is {MAX_ARGUMENT}." in out
+    assert "press Enter again to go without" in out
+    assert done.moves == (Order("upstream.talks", ""), Order("upstream.small_turbines", "short"))
+    assert len(saved) == 2  # each change kept as the draft when it was made
+    assert script.answers == []  # no confirmation: no affordable move was left
+
+
+def test_a_decision_is_a_numbered_menu_and_d_changes_it(
+    tutorial: Scenario, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = _opening(tutorial)
+    state.awaiting = {"drought": "upstream"}
+    answers = ["", "keep", "9", "1", "d", "2", "0", "n", "0", "y"]
+    done, _saved, script = _take(tutorial, state, "upstream", answers, monkeypatch)
+    out = capsys.readouterr().out
+    assert "1) Release water: Upstream opens the sluices." in out
+    assert "2) Keep the water (what happens if you do not answer): Upstream keeps" in out
+    assert "Not a choice: 'keep'. Type 1 to 2." in out and "Not a choice: '9'." in out
+    assert done.decisions == {"drought": "keep"} and done.moves == ()
+    assert script.prompts.count("Submit anyway? (y/n): ") == 2
+
+
+def test_causes_are_grouped_by_metric_net_change_first() -> None:
+    found = [
+        Cause("Tension", 12.0, "Build the dam"),
+        Cause("Harvest", 6.0, "Irrigation"),
+        Cause("Tension", -3.0, "Mediate"),
+    ]
+    assert grouped_causes(found) == [
+        ("Tension", 9.0, [found[0], found[2]]),
+        ("Harvest", 6.0, [found[1]]),
+    ]
+
+
+def test_distance_to_a_goal() -> None:
+    assert distance(Goal(metric="m", target=50, kind="at_least"), 38) == "12.0 to go"
+    assert distance(Goal(metric="m", target=50, kind="at_least"), 50) == "met"
+    assert distance(Goal(metric="m", target=30, kind="at_most"), 33.5) == "3.5 too high"
+    assert distance(Goal(metric="m", target=30, kind="near"), 27) == "3.0 off"
