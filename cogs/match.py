@@ -1,4 +1,4 @@
-"""``/match``: new, status, leave, end, pause, resume, substitute, assign, remove.
+"""``/match``: new, status, leave, end, pause, resume, substitute, assign, captain, remove.
 
 Each command defers (ephemerally) before it touches the store, calls one service, renders and
 replies; refusals and errors are answered by the bot's one error handler
@@ -49,7 +49,7 @@ class MatchCommands(
         rounds="How many rounds (default: the scenario's)",
         deadline="Minutes the players have for their orders each round (default: none)",
         ai_fill="Empty seats played by the AI (otherwise they hold)",
-        teams="Several players may share a seat",
+        team_size="Players per seat, 1 to 10 (default 1: one player a seat)",
     )
     @app_commands.autocomplete(scenario=playable_choices)
     async def new(
@@ -59,7 +59,7 @@ class MatchCommands(
         rounds: app_commands.Range[int, 1, 20] | None = None,
         deadline: app_commands.Range[int, 1, 20160] | None = None,
         ai_fill: bool = True,
-        teams: bool = False,
+        team_size: app_commands.Range[int, 1, 10] = 1,
     ) -> None:
         """Create the match and post its lobby with one button per seat."""
 
@@ -79,7 +79,7 @@ class MatchCommands(
             rounds=rounds,
             deadline_seconds=seconds,
             ai_fill=ai_fill,
-            teams=teams,
+            team_size=team_size,
             guild_id=who.guild_id,
             channel_id=str(interaction.channel_id),
         )
@@ -197,6 +197,25 @@ class MatchCommands(
         )
         await respond(interaction, f"{esc(player.display_name)} now holds {esc(seat)}.")
         await _redraw_lobby(interaction, match_id)
+
+    @app_commands.command(name="captain", description="Make a team member its captain")
+    @app_commands.describe(
+        player="Who locks the team's orders from now on", match="The match number"
+    )
+    async def captain(
+        self,
+        interaction: Interaction,
+        player: discord.Member,
+        match: MatchNumber | None = None,
+    ) -> None:
+        """The captain hands over to a teammate; the host or a moderator picks any captain."""
+
+        runtime, match_id = await _open(interaction, match)
+        found = await runtime.services.matches.set_captain(
+            match_id, actor(interaction), str(player.id)
+        )
+        seat = found.seat_of(str(player.id)) or ""
+        await respond(interaction, f"{esc(player.display_name)} is {esc(seat)}'s captain now.")
 
     @app_commands.command(name="remove", description="Take a player out of a match (host)")
     @app_commands.describe(player="Who leaves their seat")

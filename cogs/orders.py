@@ -50,7 +50,7 @@ async def _panel(runtime: Runtime, interaction: Interaction, route: Route) -> Pa
 async def _render(runtime: Runtime, panel: Panel) -> tuple[list[discord.Embed], discord.ui.View]:
     assert panel.match.state is not None
     return render_orders.panel(
-        panel.scenario, panel.match, panel.match.state, panel.options, panel.draft
+        panel.scenario, panel.match, panel.match.state, panel.options, panel.draft, panel.authors
     )
 
 
@@ -138,10 +138,10 @@ async def _change(
     edit: Callable[[SeatOrders], SeatOrders],
 ) -> None:
     """Change the draft (one write), then redraw from what was read and the new draft."""
-    _seat, draft = await runtime.drafts.change(
+    _seat, draft, authors = await runtime.drafts.change(
         panel.match.id, actor(interaction), panel.options.round, lambda _seat, d: edit(d)
     )
-    await _redraw(runtime, interaction, dataclasses.replace(panel, draft=draft))
+    await _redraw(runtime, interaction, dataclasses.replace(panel, draft=draft, authors=authors))
 
 
 async def submit(interaction: Interaction, route: Route, given: Given) -> None:

@@ -38,6 +38,7 @@ class SeatInfo:
     position: int
     controller: Controller
     holders: tuple[Holder, ...] = ()
+    captain: str | None = None
 
     @property
     def players(self) -> tuple[str, ...]:
@@ -82,6 +83,7 @@ class Match:
     winners: tuple[str, ...] | None
     seats: tuple[SeatInfo, ...] = ()
     state: MatchState | None = field(default=None, compare=False)
+    team_size: int = 1
 
     @property
     def finished(self) -> bool:
@@ -101,6 +103,11 @@ class Match:
         """The seat the player holds, or None."""
         return next((s.seat for s in self.seats if player in s.players), None)
 
+    def captain_of(self, seat_id: str) -> str | None:
+        """The player who locks the seat's orders (its captain), or None."""
+        info = self.seat(seat_id)
+        return None if info is None else info.captain
+
 
 @dataclass(frozen=True)
 class Submission:
@@ -116,6 +123,15 @@ class Submission:
     cost: int
     submitted_at: datetime
     closed_at: datetime | None = None
+    authors: dict[str, Authors] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Authors:
+    """Who added a move to a team's draft, and who wrote its argument (last)."""
+
+    author: str
+    argument_author: str
 
 
 @dataclass(frozen=True)

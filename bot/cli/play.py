@@ -304,7 +304,7 @@ async def _give_orders(
         console.print("[bold]Your draft is restored[/]: the orders you had entered are ticked.")
 
     async def save(edit: Edit) -> SeatOrders:
-        _seat, changed = await drafts.change(match.id, actor, match.round, edit)
+        _seat, changed, _authors = await drafts.change(match.id, actor, match.round, edit)
         return changed
 
     async def submit(orders: SeatOrders) -> str | None:

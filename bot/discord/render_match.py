@@ -59,7 +59,7 @@ def lobby(scenario: Scenario, match: Match) -> tuple[list[discord.Embed], discor
         "",
         f"**Match {match.id}** · host <@{match.host}> · {match.last_round} rounds · "
         f"deadline {deadline} · empty seats at the start: {empty}"
-        + (" · teams allowed" if match.teams else ""),
+        + (f" · teams of up to {match.team_size}" if match.team_size > 1 else ""),
         "",
         "**Who plays**",
         *(seat_line(scenario, seat) for seat in match.seats),

@@ -6,6 +6,7 @@ draft orders and its decisions. Nothing here is ever sent to a public message.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import discord
@@ -20,23 +21,69 @@ from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, SeatOrders
 from bot.game.view import seat_view, sight
 from bot.render.narrative import state_rows
-from bot.services.models import MAX_ARGUMENT, Match, SeatOptions
+from bot.services.models import MAX_ARGUMENT, Authors, Match, SeatOptions
 
 ARGUMENT_FIELD = "argument"
 
 
-def panel_lines(
-    scenario: Scenario, match: Match, state: MatchState, options: SeatOptions, draft: SeatOrders
+_KIND = {"at_least": "at least", "at_most": "at most", "near": "near"}
+
+
+def goal_lines(
+    scenario: Scenario, seen: Mapping[str, float | None], noisy: Collection[str], seat_id: str
 ) -> list[str]:
-    """What the seat knows and what it has ordered so far."""
+    """The seat's goals: each target, the value as the seat sees it, and how far it is."""
+    lines = []
+    for goal in scenario.seat(seat_id).goals:
+        metric = scenario.metric(goal.metric)
+        value = seen.get(goal.metric)
+        target = f"{_KIND[goal.kind]} {goal.target:g}{esc(metric.unit)}"
+        if value is None:
+            lines.append(f"• {esc(metric.name)} {target}: your seat cannot see it")
+            continue
+        gap = {
+            "at_least": max(0.0, goal.target - value),
+            "at_most": max(0.0, value - goal.target),
+            "near": abs(value - goal.target),
+        }[goal.kind]
+        about = "≈" if goal.metric in noisy else ""
+        where = "met ✅" if gap == 0 else f"{about}{gap:.1f} to go"
+        lines.append(f"• {esc(metric.name)} {target}: now {about}{value:.1f} · {where}")
+    return lines
+
+
+def team_lines(match: Match, seat_id: str) -> list[str]:
+    """A team's members, its captain first (only in a match played in teams)."""
+    info = match.seat(seat_id)
+    if match.team_size == 1 or info is None:
+        return []
+    names = [
+        f"{esc(h.name)}{' (captain: locks the orders)' if h.player == info.captain else ''}"
+        for h in sorted(info.holders, key=lambda h: h.player != info.captain)
+    ]
+    return ["", f"**Your team** ({len(names)} of {match.team_size}): " + ", ".join(names)]
+
+
+def panel_lines(
+    scenario: Scenario,
+    match: Match,
+    state: MatchState,
+    options: SeatOptions,
+    draft: SeatOrders,
+    authors: Mapping[str, Authors] | None = None,
+) -> list[str]:
+    """What the seat knows and what it has ordered so far (and, for a team, who wrote what)."""
     seat = scenario.seat(options.seat)
-    lines = [f"Orders are due {when(match.deadline_at)}."]
+    lines = [f"Orders are due {when(match.deadline_at)}. Budget: {options.budget} AP a round."]
+    lines += team_lines(match, seat.id)
+    view = seat_view(scenario, state, seat.id, match.seed)
+    noisy = {m.id for m in scenario.metrics if sight(m, seat.id) == "noisy"}
+    lines += ["", "**Your goals** (where they stand, as your seat sees it)"]
+    lines += goal_lines(scenario, view, noisy, seat.id)
     if seat.objectives:
         lines += ["", "**Secret objectives** (only your seat sees these)"]
         lines += [f"• {esc(o.text)} (+{o.points:g})" for o in seat.objectives]
     lines += ["", "**What your seat sees**"]
-    view = seat_view(scenario, state, seat.id, match.seed)
-    noisy = {m.id for m in scenario.metrics if sight(m, seat.id) == "noisy"}
     lines += state_table(state_rows(scenario, view), noisy)
     if noisy:
         lines.append("*≈ an estimate: your seat does not see this exactly.*")
@@ -49,9 +96,15 @@ def panel_lines(
         lines += ["", f"**Decision: {esc(decision.prompt)}** → {esc(picked)}{default}"]
     used = spent(scenario, draft)
     lines += ["", f"**Your orders** ({used} of {options.budget} AP)"]
+    names = {h.player: h.name for s in match.seats for h in s.holders}
     for order in draft.moves:
         move = scenario.move(order.move)
         lines += [f"• **{esc(move.name)}** ({move.cost} AP)", quote(order.argument or "…")]
+        wrote = (authors or {}).get(order.move)
+        if match.team_size > 1 and wrote is not None:
+            added = esc(names.get(wrote.author, "a former member"))
+            argued = esc(names.get(wrote.argument_author, "a former member"))
+            lines.append(f"  *added by {added} · argument by {argued}*")
     if not draft.moves:
         lines.append("No moves yet: your seat holds unless you add some.")
     current = options.current
@@ -88,12 +141,17 @@ def panel_view(scenario: Scenario, options: SeatOptions, draft: SeatOrders) -> d
 
 
 def panel(
-    scenario: Scenario, match: Match, state: MatchState, options: SeatOptions, draft: SeatOrders
+    scenario: Scenario,
+    match: Match,
+    state: MatchState,
+    options: SeatOptions,
+    draft: SeatOrders,
+    authors: Mapping[str, Authors] | None = None,
 ) -> tuple[list[discord.Embed], discord.ui.View]:
     """The whole ephemeral panel."""
     seat = scenario.seat(options.seat)
     title = f"{seat.name}: your orders for {round_label(scenario, options.round)}"
-    lines = panel_lines(scenario, match, state, options, draft)
+    lines = panel_lines(scenario, match, state, options, draft, authors)
     found = pages.embeds(title, lines, colour=colour(seat.colour))
     limits.check_embeds(found)
     return found, panel_view(scenario, options, draft)

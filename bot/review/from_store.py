@@ -137,6 +137,7 @@ def _facts(
         settings={
             "ai_fill": match.ai_fill,
             "teams": match.teams,
+            "team_size": match.team_size,
             "deadline_seconds": match.deadline_seconds,
             **match.settings,
         },

@@ -1,31 +1,33 @@
-"""Order drafts: what a player is composing before pressing Submit (added for the Discord panel).
+"""Order drafts: what a seat is composing before its Submit (added for the Discord panel).
 
 A draft is kept in the match's append-only log (kind ``order_draft``, one line per change), so it
 survives restarts and the log shows how orders were composed. The latest line of a seat in a
 round is its draft; when there is none, the draft starts from the seat's current submission.
+In a match played in teams it is the team's draft: every member edits it, each move records
+who added it and who wrote its argument (``team_draft``), and only the captain submits it.
 Drafts are checked against the rules only when submitted (``OrderService.submit``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.game.legal import check_orders, spent
 from bot.game.scenario import Scenario
 from bot.game.state import Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
-from bot.services.errors import Conflict, InvalidInput, NotSeated
+from bot.services.errors import Conflict, InvalidInput, NotAllowed, NotSeated
 from bot.services.models import MAX_ARGUMENT, Actor, Match, SeatOptions, Submission
-from bot.services.orders import seat_options, seat_orders
+from bot.services.orders import CAPTAIN_ONLY, seat_options, seat_orders
 from bot.services.rounds import RoundService
-from db.codec import orders_from_dict, orders_to_dict
+from bot.services.team_draft import KIND, authored, draft_data, latest
+from db.models import Authors
 from db.repos import log as log_repo
 from db.repos import orders as orders_repo
 from db.repos.log import Entry
 from db.store import Tx
 
-KIND = "order_draft"
 MAX_MOVES = 25
 
 
@@ -37,6 +39,7 @@ class Panel:
     options: SeatOptions
     draft: SeatOrders
     scenario: Scenario
+    authors: dict[str, Authors] = field(default_factory=dict)
 
 
 class DraftService:
@@ -55,29 +58,32 @@ class DraftService:
         scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
             match = await load_match(tx, match_id, actor)
-            seat, round_number, draft = await self._current(tx, match_id, actor, match)
+            seat, round_number, draft, authors = await self._current(tx, match_id, actor, match)
             current = await orders_repo.live_submission(tx, match_id, round_number, seat)
-        return Panel(match, seat_options(scenario, match, seat, current), draft, scenario)
+        options = seat_options(scenario, match, seat, current)
+        return Panel(match, options, draft, scenario, authors)
 
     async def get(self, match_id: int, actor: Actor) -> tuple[str, int, SeatOrders]:
         """(seat, round, draft) for the actor's seat in the round being played."""
         async with self._ctx.read() as tx:
-            return await self._current(tx, match_id, actor)
+            seat, round_number, draft, _authors = await self._current(tx, match_id, actor)
+        return seat, round_number, draft
 
     async def _current(
         self, tx: Tx, match_id: int, actor: Actor, match: Match | None = None
-    ) -> tuple[str, int, SeatOrders]:
+    ) -> tuple[str, int, SeatOrders, dict[str, Authors]]:
         match = match or await load_match(tx, match_id, actor, with_state=False)
         require_orders_phase(match, None, "give orders")
         seat = match.seat_of(actor.player)
         if seat is None:
             raise NotSeated(f"you hold no seat in match {match_id}")
-        lines = await log_repo.entries(tx, match_id, kinds=[KIND], round=match.round)
-        mine = [e for e in lines if e.seat == seat]
-        if mine:
-            return seat, match.round, orders_from_dict(mine[-1].data)
+        drafts = await latest(tx, match_id, match.round)
+        if seat in drafts:
+            return seat, match.round, *drafts[seat]
         live = await orders_repo.live_submission(tx, match_id, match.round, seat)
-        return seat, match.round, live.orders if live is not None else SeatOrders()
+        if live is None:
+            return seat, match.round, SeatOrders(), {}
+        return seat, match.round, live.orders, dict(live.authors)
 
     async def change(
         self,
@@ -85,14 +91,17 @@ class DraftService:
         actor: Actor,
         round: int,
         edit: Callable[[str, SeatOrders], SeatOrders],
-    ) -> tuple[str, SeatOrders]:
-        """Apply ``edit(seat, draft)`` to the actor's seat's draft and keep the result.
+    ) -> tuple[str, SeatOrders, dict[str, Authors]]:
+        """Apply ``edit(seat, draft)`` to the actor's seat's draft and keep the result; return
+        (seat, draft, who wrote each move).
 
-        ``round`` must be the round being played (RoundClosed otherwise: a stale panel).
+        ``round`` must be the round being played (RoundClosed otherwise: a stale panel). The
+        edit is applied to the latest draft inside the write transaction, so when members of a
+        team edit at once, each edit builds on the other and none is lost.
         """
         self._ctx.throttle.admit(actor, match_id)
         async with self._ctx.lock(match_id), self._ctx.write() as tx:
-            seat, current, draft = await self._current(tx, match_id, actor)
+            seat, current, draft, authors = await self._current(tx, match_id, actor)
             if round != current:
                 match = await load_match(tx, match_id, actor, with_state=False)
                 require_orders_phase(match, round, "give orders")
@@ -102,9 +111,10 @@ class DraftService:
             for order in changed.moves:
                 if len(order.argument) > MAX_ARGUMENT:
                     raise InvalidInput(f"an argument has at most {MAX_ARGUMENT} characters")
-            entry = Entry(KIND, current, actor.player, seat, orders_to_dict(changed))
+            written = authored(draft, changed, authors, actor.player)
+            entry = Entry(KIND, current, actor.player, seat, draft_data(changed, written))
             await log_repo.append(tx, match_id, self._ctx.now(), [entry])
-        return seat, changed
+        return seat, changed, written
 
     async def submit(self, match_id: int, actor: Actor, round: int) -> Submitted:
         """Submit the actor's seat's draft for ``round`` and, when it was the last seat to
@@ -119,8 +129,10 @@ class DraftService:
         async with self._ctx.lock(match_id):
             async with self._ctx.read() as tx:
                 match = await load_match(tx, match_id, actor)
-                seat, current, draft = await self._current(tx, match_id, actor, match)
+                seat, current, draft, authors = await self._current(tx, match_id, actor, match)
             require_orders_phase(match, round, "give orders")
+            if match.team_size > 1 and match.captain_of(seat) != actor.player:
+                raise NotAllowed(CAPTAIN_ONLY)
             orders = seat_orders([(o.move, o.argument) for o in draft.moves], draft.decisions)
             assert match.state is not None
             check_orders(scenario, match.state, {seat: orders})
@@ -128,15 +140,25 @@ class DraftService:
             now = self._ctx.now()
             async with self._ctx.write() as tx:
                 sub_id = await orders_repo.insert_submission(
-                    tx, match_id, current, seat, actor.player, orders, cost, now
+                    tx, match_id, current, seat, actor.player, orders, cost, now, authors
                 )
                 if sub_id is None:
                     raise Conflict("the match changed while your orders were being saved")
                 seats_in = await orders_repo.submitted_seats(tx, match_id, current)
         sub = Submission(
-            sub_id, match_id, current, seat, actor.player, "current", orders, cost, now
+            sub_id,
+            match_id,
+            current,
+            seat,
+            actor.player,
+            "current",
+            orders,
+            cost,
+            now,
+            None,
+            authors,
         )
-        panel = Panel(match, seat_options(scenario, match, seat, sub), draft, scenario)
+        panel = Panel(match, seat_options(scenario, match, seat, sub), draft, scenario, authors)
         players = {s.seat for s in match.seats if s.controller == "players"}
         if match.paused or not players <= seats_in:
             return Submitted(panel, resolved=False)

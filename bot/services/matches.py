@@ -25,7 +25,7 @@ from bot.services.errors import (
     UnknownSeat,
     WrongPhase,
 )
-from bot.services.models import MAX_NAME, Actor
+from bot.services.models import MAX_NAME, MAX_TEAM, Actor
 from db.codec import state_text, time_text
 from db.models import LogEntry, Match
 from db.repos import log as log_repo
@@ -38,6 +38,11 @@ from db.store import Tx
 MIN_DEADLINE = 10
 MAX_DEADLINE = 14 * 24 * 3600
 MAX_SEED = 2**62
+
+
+def capacity(players_max: int, seats: int, team_size: int) -> int:
+    """How many players a match seats: the seats humans may take, times the team size."""
+    return min(players_max, seats) * team_size
 
 
 class MatchService:
@@ -57,6 +62,7 @@ class MatchService:
         deadline_seconds: int | None = None,
         ai_fill: bool = True,
         teams: bool = False,
+        team_size: int | None = None,
         guild_id: str | None = None,
         channel_id: str | None = None,
         settings: Mapping[str, Any] | None = None,
@@ -66,8 +72,10 @@ class MatchService:
         ``seed`` is drawn with ``secrets`` when omitted; ``rounds`` defaults to the scenario's;
         ``deadline_seconds`` is the time each round's orders stay open (None: no deadline);
         ``ai_fill``: empty seats (and seats whose players miss a deadline) get the AI's orders,
-        otherwise they hold; ``teams``: several players may share a seat. On a server whose
-        settings list allowed channels, a match elsewhere is NotAllowed.
+        otherwise they hold; ``team_size``: how many players may hold one seat (1 to 10; the
+        scenario's ``players`` counts seats, the team size multiplies it); ``teams`` alone (no
+        size) means up to ten a seat. On a server whose settings list allowed channels, a
+        match elsewhere is NotAllowed.
         """
         scope(host)
         if host.front == "discord":
@@ -78,6 +86,10 @@ class MatchService:
             raise InvalidInput("a match lasts between 1 and 20 rounds")
         if deadline_seconds is not None and not MIN_DEADLINE <= deadline_seconds <= MAX_DEADLINE:
             raise InvalidInput(f"a round's deadline is between {MIN_DEADLINE} seconds and 14 days")
+        size = team_size if team_size is not None else (MAX_TEAM if teams else 1)
+        if not 1 <= size <= MAX_TEAM:
+            raise InvalidInput(f"a team has between 1 and {MAX_TEAM} players")
+        teams = size > 1
         if seed is None:
             seed = secrets.randbelow(2**31)
         if not 0 <= seed < MAX_SEED:
@@ -96,6 +108,7 @@ class MatchService:
             teams=teams,
             deadline_seconds=deadline_seconds,
             settings=dict(settings or {}),
+            team_size=size,
         )
         now = self._ctx.now()
         async with self._ctx.write() as tx:
@@ -115,6 +128,7 @@ class MatchService:
                 "rounds": last,
                 "ai_fill": ai_fill,
                 "teams": teams,
+                "team_size": size,
                 "deadline_seconds": deadline_seconds,
                 "host_name": host.name,
             }
@@ -232,19 +246,26 @@ class MatchService:
             raise UnknownSeat(f"there is no seat '{seat}'; the seats are {known}")
         if player in info.players:
             return
-        if info.holders and not match.teams:
-            raise SeatTaken(f"{info.holders[0].name or 'another player'} already holds {seat}")
+        if len(info.holders) >= match.team_size:
+            if match.team_size == 1:
+                raise SeatTaken(f"{info.holders[0].name or 'another player'} already holds {seat}")
+            raise SeatTaken(f"{seat}'s team is full ({match.team_size} players)")
         scenario = await self._ctx.scenario(match.scenario_sha256)
+        room = capacity(scenario.meta.players.max, len(match.seats), match.team_size)
         seated = sum(len(s.holders) for s in match.seats) - (1 if match.seat_of(player) else 0)
-        if seated >= scenario.meta.players.max:
-            raise SeatTaken(f"the match is full ({scenario.meta.players.max} players)")
+        if seated >= room:
+            raise SeatTaken(f"the match is full ({room} players)")
         now = self._ctx.now()
         if match.seat_of(player) is not None:
             await self._unseat(tx, match, player, by, "seat_left")
         await repo.add_holder(tx, match.id, seat, player, name[:MAX_NAME], now)
+        entries = [Entry("seat_taken", match.round, by, seat, {"player": player, "name": name})]
+        if not info.holders or info.captain is None:
+            await repo.set_captain(tx, match.id, seat, player)
+            if match.team_size > 1:
+                entries.append(Entry("captain", match.round, by, seat, {"player": player}))
         await repo.bump(tx, match.id)
-        entry = Entry("seat_taken", match.round, by, seat, {"player": player, "name": name})
-        await log_repo.append(tx, match.id, now, [entry])
+        await log_repo.append(tx, match.id, now, entries)
 
     async def _unseat(self, tx: Tx, match: Match, player: str, by: str, kind: str) -> None:
         seat = await repo.remove_holder(tx, match.id, player)
@@ -253,9 +274,41 @@ class MatchService:
         info = match.seat(seat)
         if match.phase != "lobby" and info is not None and len(info.holders) == 1:
             await repo.set_ai(tx, match.id, [seat], match.ai_fill)
+        entries = [Entry(kind, match.round, by, seat, {"player": player})]
+        if info is not None and info.captain in (player, None):
+            # The longest-serving member left leads (holders come oldest first).
+            heir = next((h.player for h in info.holders if h.player != player), None)
+            await repo.set_captain(tx, match.id, seat, heir)
+            if match.team_size > 1:
+                entries.append(Entry("captain", match.round, by, seat, {"player": heir}))
         await repo.bump(tx, match.id)
-        entry = Entry(kind, match.round, by, seat, {"player": player})
-        await log_repo.append(tx, match.id, self._ctx.now(), [entry])
+        await log_repo.append(tx, match.id, self._ctx.now(), entries)
+
+    async def set_captain(self, match_id: int, by: Actor, player: str) -> Match:
+        """Make ``player`` their seat's captain: the captain hands over to a member of their
+        own team, or the host or a moderator picks any seated player."""
+        self._ctx.throttle.admit(by, match_id)
+        async with self._ctx.changing(match_id) as tx:
+            match = await load_match(tx, match_id, by, with_state=False)
+            require_live(match, "change captains")
+            seat = match.seat_of(player)
+            if seat is None:
+                raise NotSeated(f"{player} holds no seat in this match")
+            if match.captain_of(seat) != by.player or match.seat_of(by.player) != seat:
+                await require_host(tx, match, by, "choose another team's captain")
+                await audit_match(
+                    tx,
+                    match,
+                    by.player,
+                    "captain_assigned",
+                    {"seat": seat, "player": player},
+                    self._ctx.now(),
+                )
+            await repo.set_captain(tx, match_id, seat, player)
+            await repo.bump(tx, match_id)
+            entry = Entry("captain", match.round, by.player, seat, {"player": player})
+            await log_repo.append(tx, match_id, self._ctx.now(), [entry])
+            return await load_match(tx, match_id, by)
 
     async def start(self, match_id: int, by: Actor) -> Match:
         """Lobby -> round 1: empty seats get the AI (or hold), the opening is stored, the first

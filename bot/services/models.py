@@ -11,6 +11,7 @@ from bot.game.state import MatchState, Record
 from db.models import (
     Announcement,
     AuditEntry,
+    Authors,
     Controller,
     GuildSettings,
     Holder,
@@ -31,6 +32,9 @@ MAX_ARGUMENT = 1000
 
 MAX_NAME = 100
 """The longest display name kept for a player."""
+
+MAX_TEAM = 10
+"""The most players one seat may hold (a match's team size)."""
 
 
 Front = Literal["terminal", "discord"]
@@ -154,6 +158,7 @@ __all__ = [
     "Actor",
     "Announcement",
     "AuditEntry",
+    "Authors",
     "Controller",
     "FiredTimer",
     "Front",

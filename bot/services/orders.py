@@ -14,6 +14,7 @@ from bot.services.errors import (
     Conflict,
     InvalidInput,
     MatchNotFound,
+    NotAllowed,
     NothingToWithdraw,
     NotSeated,
     RoundClosed,
@@ -29,6 +30,10 @@ from db.repos.log import Entry
 from db.store import Tx
 
 MAX_MOVES = 25
+CAPTAIN_ONLY = (
+    "only your team's captain submits or withdraws its orders; add moves and arguments to the "
+    "team's draft, and the captain locks it (or it locks as it stands at the deadline)"
+)
 
 
 def seat_orders(
@@ -56,8 +61,8 @@ async def _open_round(
     row = await matches_repo.order_view(tx, match_id, player)
     if row is None:
         raise MatchNotFound(match_id)
-    phase, round_now, text, seat = row
-    view = _View(round_now, phase, text, None, seat)
+    phase, round_now, text, seat, may_lock = row
+    view = _View(round_now, phase, text, None, seat, may_lock)
     return view.round, view.state_text, _check(view, match_id, round_number)
 
 
@@ -70,6 +75,7 @@ class _View:
     state_text: str
     state: MatchState | None
     seat: str | None
+    may_lock: bool = True
 
 
 def _check(view: _View, match_id: int, round_number: int | None) -> str:
@@ -84,6 +90,8 @@ def _check(view: _View, match_id: int, round_number: int | None) -> str:
         )
     if view.seat is None:
         raise NotSeated(f"you hold no seat in match {match_id}")
+    if not view.may_lock:
+        raise NotAllowed(CAPTAIN_ONLY)
     return view.seat
 
 
@@ -162,7 +170,7 @@ class OrderService:
             row = await matches_repo.order_view(tx, match_id, player)
         if row is None:
             raise MatchNotFound(match_id)
-        phase, round_now, text, seat = row
+        phase, round_now, text, seat, may_lock = row
         same = next((v for (m, _p), v in views.items() if m == match_id), None)
         if same is not None and same.state_text == text:
             state = same.state
@@ -170,7 +178,7 @@ class OrderService:
             state = state_from_text(text) if text else None
         if len(views) > 1024:
             views.clear()
-        view = views[key] = _View(round_now, phase, text, state, seat)
+        view = views[key] = _View(round_now, phase, text, state, seat, may_lock)
         return view
 
     async def withdraw(self, match_id: int, actor: Actor, *, round: int | None = None) -> int:

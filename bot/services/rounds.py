@@ -18,6 +18,7 @@ from bot.game.policies import AiPolicy
 from bot.game.scenario import Scenario
 from bot.game.scoring import scores, winners
 from bot.game.state import MatchState, RoundResult, SeatOrders
+from bot.services import team_draft
 from bot.services.common import (
     announce,
     deadline_for,
@@ -72,14 +73,22 @@ def _fallback(scenario: Scenario, match: Match, seat: str, at: datetime) -> Lock
 
 
 def lock_orders(
-    scenario: Scenario, match: Match, live: Mapping[str, Submission], at: datetime
+    scenario: Scenario,
+    match: Match,
+    live: Mapping[str, Submission],
+    at: datetime,
+    drafts: Mapping[str, SeatOrders] | None = None,
 ) -> dict[str, LockedSeat]:
-    """Every seat's orders for the engine: submitted, else the AI's or none (hold)."""
+    """Every seat's orders for the engine: submitted, else its team's draft as it stands (in
+    a match played in teams), else the AI's or none (hold)."""
     locked = {}
     for seat in scenario.seat_ids:
         sub = live.get(seat)
+        draft = (drafts or {}).get(seat)
         if sub is not None:
             locked[seat] = LockedSeat(seat, "players", sub.orders, sub.id, at)
+        elif draft is not None and (draft.moves or draft.decisions):
+            locked[seat] = LockedSeat(seat, "players", draft, None, at)
         else:
             locked[seat] = _fallback(scenario, match, seat, at)
     return locked
@@ -106,9 +115,13 @@ def run_engine(
 
 
 def _lock_and_run(
-    scenario: Scenario, match: Match, live: Mapping[str, Submission], at: datetime
+    scenario: Scenario,
+    match: Match,
+    live: Mapping[str, Submission],
+    at: datetime,
+    drafts: Mapping[str, SeatOrders],
 ) -> tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]]]:
-    locked = lock_orders(scenario, match, live, at)
+    locked = lock_orders(scenario, match, live, at, drafts)
     return locked, run_engine(scenario, match, locked, at)
 
 
@@ -157,6 +170,7 @@ class RoundService:
                         await require_host(tx, match, actor, "close the round early")
                     stored = await repo.get_round(tx, match_id, round)
                     live = await orders_repo.live_submissions(tx, match_id, round)
+                    drafts = await _team_drafts(tx, match, round, live)
                 if stored is not None:
                     if timer_id is not None:
                         await self._finish_timer(timer_id)
@@ -167,7 +181,7 @@ class RoundService:
                 # event loop keeps acknowledging other interactions meanwhile (outside any
                 # transaction; the write below compares-and-sets, so nothing else changes).
                 locked, (result, rejected) = await asyncio.to_thread(
-                    _lock_and_run, scenario, match, live, now
+                    _lock_and_run, scenario, match, live, now, drafts
                 )
                 async with self._ctx.write() as tx:
                     done = await self._store(
@@ -279,6 +293,16 @@ class RoundService:
         async with self._ctx.read() as tx:
             stored = await repo.all_rounds(tx, match_id)
         return [outcome(scenario, s, already=True) for s in stored]
+
+
+async def _team_drafts(
+    tx: Tx, match: Match, round: int, live: Mapping[str, Submission]
+) -> dict[str, SeatOrders]:
+    """The drafts of team seats that did not submit: they lock as they stand."""
+    if match.team_size == 1 or all(s.seat in live for s in match.seats if s.holders):
+        return {}
+    found = await team_draft.latest(tx, match.id, round)
+    return {seat: orders for seat, (orders, _authors) in found.items() if seat not in live}
 
 
 def _submitted(locked: Mapping[str, LockedSeat]) -> set[int]:

@@ -15,7 +15,7 @@ _COLUMNS = (
     "id, scenario_id, scenario_version, scenario_sha256, scenario_source, guild_id, channel_id, "
     "host, seed, last_round, ai_fill, teams, deadline_seconds, settings, phase, round, revision, "
     "paused, deadline_at, remaining_seconds, created_at, started_at, ended_at, ending, "
-    "end_reason, ended_by, winners"
+    "end_reason, ended_by, winners, team_size"
 )
 
 
@@ -36,6 +36,7 @@ class NewMatch:
     teams: bool
     deadline_seconds: int | None
     settings: dict[str, Any]
+    team_size: int = 1
 
 
 async def insert_match(tx: Tx, new: NewMatch, seat_ids: Sequence[str], at: datetime) -> int:
@@ -43,7 +44,8 @@ async def insert_match(tx: Tx, new: NewMatch, seat_ids: Sequence[str], at: datet
     match_id = await tx.insert(
         "INSERT INTO matches (scenario_sha256, scenario_source, scenario_id, scenario_version, "
         "guild_id, channel_id, host, seed, last_round, ai_fill, teams, deadline_seconds, "
-        "settings, phase, round, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'lobby',0,?)",
+        "settings, team_size, phase, round, created_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'lobby',0,?)",
         (
             new.scenario_sha256,
             new.scenario_source,
@@ -58,6 +60,7 @@ async def insert_match(tx: Tx, new: NewMatch, seat_ids: Sequence[str], at: datet
             int(new.teams),
             new.deadline_seconds,
             dumps(new.settings),
+            new.team_size,
             time_text(at),
         ),
     )
@@ -84,7 +87,7 @@ async def seats_of(
         return {}
     marks = ",".join("?" * len(match_ids))
     seat_rows = await tx.all(
-        f"SELECT match_id, seat, position, ai FROM seats WHERE match_id IN ({marks}) "
+        f"SELECT match_id, seat, position, ai, captain FROM seats WHERE match_id IN ({marks}) "
         "ORDER BY match_id, position",
         match_ids,
     )
@@ -104,7 +107,9 @@ async def seats_of(
         match_id = int(row["match_id"])
         held = tuple(holders.get((match_id, row["seat"]), ()))
         controller = _controller(phases[match_id], bool(row["ai"]), held)
-        found[match_id].append(SeatInfo(row["seat"], int(row["position"]), controller, held))
+        found[match_id].append(
+            SeatInfo(row["seat"], int(row["position"]), controller, held, row["captain"])
+        )
     return {m: tuple(seats) for m, seats in found.items()}
 
 
@@ -140,6 +145,7 @@ def _match(row: Row, seats: tuple[SeatInfo, ...], state_json: str | None) -> Mat
         winners=None if winners is None else tuple(loads(winners)),
         seats=seats,
         state=None if state_json is None else state_from_text(state_json),
+        team_size=int(row["team_size"]),
     )
 
 
@@ -231,6 +237,13 @@ async def add_holder(
     )
 
 
+async def set_captain(tx: Tx, match_id: int, seat: str, player: str | None) -> None:
+    """Make a player the seat's captain (None: the seat has nobody to lead it)."""
+    await tx.run(
+        "UPDATE seats SET captain = ? WHERE match_id = ? AND seat = ?", (player, match_id, seat)
+    )
+
+
 async def remove_holder(tx: Tx, match_id: int, player: str) -> str | None:
     """Unseat a player; return the seat they held, or None."""
     rows = await tx.all(
@@ -265,14 +278,19 @@ async def scenario_and_guild(tx: Tx, match_id: int) -> tuple[str, str | None] | 
     return str(row[0]), None if row[1] is None else str(row[1])
 
 
-async def order_view(tx: Tx, match_id: int, player: str) -> tuple[str, int, str, str | None] | None:
+async def order_view(
+    tx: Tx, match_id: int, player: str
+) -> tuple[str, int, str, str | None, bool] | None:
     """What a submission is checked against, in one statement: the match's phase, round and
-    state (JSON) and the seat the player holds (None); None when there is no such match."""
+    state (JSON), the seat the player holds (None) and whether they may lock its orders (one
+    player a seat, or the team's captain); None when there is no such match."""
     row = await tx.one(
-        "SELECT phase, round, state, (SELECT seat FROM seat_holders h "
-        "WHERE h.match_id = matches.id AND h.player = ?) FROM matches WHERE id = ?",
-        (player, match_id),
+        "SELECT phase, round, state, h.seat, team_size = 1 OR s.captain = ? FROM matches "
+        "LEFT JOIN seat_holders h ON h.match_id = matches.id AND h.player = ? "
+        "LEFT JOIN seats s ON s.match_id = matches.id AND s.seat = h.seat WHERE matches.id = ?",
+        (player, player, match_id),
     )
     if row is None:
         return None
-    return str(row[0]), int(row[1]), str(row[2] or ""), None if row[3] is None else str(row[3])
+    seat = None if row[3] is None else str(row[3])
+    return str(row[0]), int(row[1]), str(row[2] or ""), seat, bool(row[4])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import cast
 
 from bot.game.state import Order, SeatOrders
 from db.codec import dumps, loads, maybe_time, parse_time, time_text
-from db.models import Submission, SubmissionStatus
+from db.models import Authors, Submission, SubmissionStatus
 from db.store import Row, Tx
 
 
@@ -33,20 +33,37 @@ async def insert_submission(
     orders: SeatOrders,
     cost: int,
     at: datetime,
+    authors: Mapping[str, Authors] | None = None,
 ) -> int | None:
     """Store a new current submission and return its id; None (nothing stored) unless the
-    match is still taking orders for ``round`` and ``player`` still holds ``seat``.
+    match is still taking orders for ``round`` and ``player`` still holds ``seat`` (and, in a
+    match played in teams, is its captain: only the captain locks the team's orders).
 
     One statement: triggers close the seat's previous submission as ``replaced`` and write one
-    ``submission_orders`` row per move. (Submissions are their own timestamped, immutable
-    record; the log keeps orders locked and withdrawn.)
+    ``submission_orders`` row per move, with who added it and wrote its argument (``authors``,
+    by move; the submitting player when a move is not named). (Submissions are their own
+    timestamped, immutable record; the log keeps orders locked and withdrawn.)
     """
-    moves = [{"move": o.move, "argument": o.argument} for o in orders.moves]
+    authors = authors or {}
+    moves = [
+        {"move": o.move, "argument": o.argument}
+        | (
+            {}
+            if o.move not in authors
+            else {
+                "author": authors[o.move].author,
+                "argument_author": authors[o.move].argument_author,
+            }
+        )
+        for o in orders.moves
+    ]
     rows = await tx.all(
         "INSERT INTO submissions (match_id, round, seat, player, status, moves, decisions, cost, "
         "submitted_at) SELECT m.id, m.round, ?, ?, 'current', ?, ?, ?, ? FROM matches m "
         "WHERE m.id = ? AND m.round = ? AND m.phase = 'orders' AND EXISTS (SELECT 1 FROM "
-        "seat_holders h WHERE h.match_id = m.id AND h.player = ? AND h.seat = ?) RETURNING id",
+        "seat_holders h WHERE h.match_id = m.id AND h.player = ? AND h.seat = ?) AND "
+        "(m.team_size = 1 OR EXISTS (SELECT 1 FROM seats s WHERE s.match_id = m.id "
+        "AND s.seat = ? AND s.captain = ?)) RETURNING id",
         (
             seat,
             player,
@@ -58,12 +75,16 @@ async def insert_submission(
             round,
             player,
             seat,
+            seat,
+            player,
         ),
     )
     return int(rows[0][0]) if rows else None
 
 
-def _submission(row: Row, moves: Sequence[Order]) -> Submission:
+def _submission(
+    row: Row, moves: Sequence[Order], authors: dict[str, Authors] | None = None
+) -> Submission:
     return Submission(
         id=int(row["id"]),
         match_id=int(row["match_id"]),
@@ -75,6 +96,7 @@ def _submission(row: Row, moves: Sequence[Order]) -> Submission:
         cost=int(row["cost"]),
         submitted_at=parse_time(row["submitted_at"]),
         closed_at=maybe_time(row["closed_at"]),
+        authors=authors or {},
     )
 
 
@@ -84,14 +106,19 @@ async def _with_orders(tx: Tx, rows: list[Row]) -> list[Submission]:
     ids = [int(r["id"]) for r in rows]
     marks = ",".join("?" * len(ids))
     order_rows = await tx.all(
-        f"SELECT submission_id, move, argument FROM submission_orders "
+        f"SELECT submission_id, move, argument, author, argument_author FROM submission_orders "
         f"WHERE submission_id IN ({marks}) ORDER BY submission_id, slot",
         ids,
     )
     moves: dict[int, list[Order]] = {i: [] for i in ids}
+    authors: dict[int, dict[str, Authors]] = {i: {} for i in ids}
     for row in order_rows:
         moves[int(row["submission_id"])].append(Order(row["move"], row["argument"]))
-    return [_submission(r, moves[int(r["id"])]) for r in rows]
+        if row["author"] is not None:
+            authors[int(row["submission_id"])][row["move"]] = Authors(
+                row["author"], row["argument_author"] or row["author"]
+            )
+    return [_submission(r, moves[int(r["id"])], authors[int(r["id"])]) for r in rows]
 
 
 _SELECT = (

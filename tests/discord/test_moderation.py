@@ -81,7 +81,7 @@ async def test_an_event_decision_is_asked_privately_and_has_a_default(harness: H
 async def test_teams_share_a_seat_and_the_host_assigns_and_removes(harness: Harness) -> None:
     h = harness
     ana, ben, cleo = h.user("Ana"), h.user("Ben"), h.user("Cleo")
-    await h.slash(ana, "match new", teams=True)
+    await h.slash(ana, "match new", team_size=3)
     lobby = t.lobby(h)
     first = lobby.components()[0]
     await h.click(ana, lobby, custom_id=first["custom_id"])

@@ -51,6 +51,7 @@ COMMANDS: dict[str, Case] = {
     "match substitute": Case(lambda b: {"match": 1, "seat": "us", "player": b.member}),
     "match assign": Case(lambda b: {"match": 2, "seat": "us", "player": b.member}),
     "match remove": Case(lambda b: {"match": 1, "player": b.member}),
+    "match captain": Case(lambda b: {"match": 1, "player": b.member}),
     "match history": OWN,
     "match log": Case(lambda b: {"match": 1}),
     "match export": Case(lambda b: {"match": 1, "format": "json"}),

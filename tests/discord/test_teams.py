@@ -1,0 +1,67 @@
+"""Teams in a server, as a transcript: five players on one seat build one draft together.
+
+Ana opens a match with ``team_size:5``; Ana, Ben, Cleo, Dov and Eli click the same seat (a sixth
+is told the team is full); Ana, first in, is its captain. After Start, Ben and Cleo add moves at
+the same moment: both moves are in the team's draft, and every member's panel says who added
+each. Ben cannot Submit (only the captain locks); Ana leaves mid-round and Ben, the longest
+serving of those left, becomes captain and locks the draft.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.services.models import SYSTEM, Actor
+from tests.discord import transcript as t
+from tests.discord.harness import Harness
+from tests.discord.test_refusals import refused
+
+
+async def test_five_players_build_one_draft_and_the_captain_leaves_mid_round(
+    harness: Harness,
+) -> None:
+    h = harness
+    ana, ben, cleo, dov, eli, fay = (h.user(n) for n in ("Ana", "Ben", "Cleo", "Dov", "Eli", "Fay"))
+    team = [ana, ben, cleo, dov, eli]
+    await h.slash(ana, "match new", rounds=2, team_size=5)
+    lobby = t.lobby(h)
+    seat_id = lobby.components()[0]["custom_id"]
+    for player in team:
+        t.accepted(await h.click(player, lobby, custom_id=seat_id))
+    assert lobby.component(custom_id=seat_id)["label"].endswith("· 5 players")
+    refused(await h.click(fay, lobby, custom_id=seat_id), "team is full")
+    assert "teams of up to 5" in lobby.text()
+    await h.click(ana, lobby, label="Start")
+
+    panels = {p.name: await t.open_panel(h, p) for p in (ben, cleo)}
+    assert "Your goals" in panels["Ben"].text() and "to go" in panels["Ben"].text()
+    assert "Ana (captain" in panels["Ben"].text()
+    options = t.pick_select(panels["Ben"])["options"]
+    assert isinstance(options, list) and len(options) >= 2
+    first, second = str(options[0]["value"]), str(options[1]["value"])
+    opened_ben = await h.choose(
+        ben, panels["Ben"], str(t.pick_select(panels["Ben"])["custom_id"]), [first]
+    )
+    opened_cleo = await h.choose(
+        cleo, panels["Cleo"], str(t.pick_select(panels["Cleo"])["custom_id"]), [second]
+    )
+    both = await asyncio.gather(  # two members edit the team's draft at the same moment
+        h.submit(ben, opened_ben, {"argument": "Ben's case"}),
+        h.submit(cleo, opened_cleo, {"argument": "Cleo's case"}),
+    )
+    for result in both:
+        t.accepted(result)
+    _seat, _round, draft = await h.runtime.drafts.get(1, Actor(str(dov.id)))
+    assert {o.move for o in draft.moves} == {first, second}, "no edit was lost"
+    seen = (await t.open_panel(h, dov)).text()
+    assert "added by Ben · argument by Ben" in seen and "added by Cleo" in seen
+
+    refused(await h.click(ben, panels["Ben"], label="Submit"), "captain")
+
+    await h.slash(ana, "match leave", match=1)
+    match = await h.runtime.services.matches.get(1, SYSTEM)
+    assert match.captain_of(match.seats[0].seat) == str(ben.id)
+    panel = await t.open_panel(h, ben)
+    t.accepted(await h.click(ben, panel, label="Submit"))
+    match = await h.runtime.services.matches.get(1, SYSTEM)
+    assert match.round == 2, "the captain's Submit closed the round (the other seats are AI)"
