@@ -1,4 +1,6 @@
-"""The lobby's buttons: take or leave a seat, Start. Each parses, calls one service, renders."""
+"""The lobby's buttons: take or leave a seat, Start, Watch (also on each briefing).
+
+Each parses, calls one service, renders."""
 
 from __future__ import annotations
 
@@ -61,16 +63,31 @@ async def start(interaction: discord.Interaction[Any], route: Route, given: Give
     await _show(interaction, match_id)
 
 
+async def watch(interaction: discord.Interaction[Any], route: Route, given: Given) -> None:
+    """Watch the match as a spectator (on the lobby or a briefing), or stop watching."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    runtime = runtime_of(interaction.client)
+    match_id = _match_id(route)
+    watching = await runtime.services.matches.watch(match_id, actor(interaction))
+    await interaction.followup.send(
+        f"You watch match {match_id}: you see what the public sees. Press Watch again to stop."
+        if watching
+        else f"You no longer watch match {match_id}.",
+        ephemeral=True,
+    )
+
+
 async def setup(bot: commands.Bot) -> None:
     """Route the lobby's buttons."""
     router = router_of(bot)
     router.add("seat", seat)
     router.add("leave", leave)
     router.add("start", start)
+    router.add("watch", watch)
 
 
 async def teardown(bot: commands.Bot) -> None:
     """Stop routing them."""
     router = router_of(bot)
-    for action in ("seat", "leave", "start"):
+    for action in ("seat", "leave", "start", "watch"):
         router.remove(action)

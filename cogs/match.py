@@ -1,4 +1,5 @@
-"""``/match``: new, status, leave, end, pause, resume, substitute, assign, captain, remove.
+"""``/match``: new, status, leave, end, pause, resume, substitute, assign, captain, watchers,
+remove.
 
 Each command defers (ephemerally) before it touches the store, calls one service, renders and
 replies; refusals and errors are answered by the bot's one error handler
@@ -216,6 +217,19 @@ class MatchCommands(
         )
         seat = found.seat_of(str(player.id)) or ""
         await respond(interaction, f"{esc(player.display_name)} is {esc(seat)}'s captain now.")
+
+    @app_commands.command(name="watchers", description="Who watches a match as a spectator")
+    @app_commands.describe(match="The match number (default: this thread's, or yours)")
+    async def watchers(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
+        """The spectators, longest watching first."""
+
+        runtime, match_id = await _open(interaction, match)
+        found = await runtime.services.matches.watchers(match_id, actor(interaction))
+        names = ", ".join(esc(w.name) for w in found)
+        await respond(
+            interaction,
+            f"Match {match_id} has {len(found)} spectator(s)" + (f": {names}." if found else "."),
+        )
 
     @app_commands.command(name="remove", description="Take a player out of a match (host)")
     @app_commands.describe(player="Who leaves their seat")

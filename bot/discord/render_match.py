@@ -87,6 +87,7 @@ def lobby_view(scenario: Scenario, match: Match) -> discord.ui.View:
     controls = [
         button(ids.lobby(match.id, "start"), "Start", discord.ButtonStyle.success),
         button(ids.lobby(match.id, "leave"), "Leave my seat"),
+        button(ids.lobby(match.id, "watch"), "Watch"),
     ]
     return view(*rows, controls)
 
@@ -133,12 +134,13 @@ def briefing(
         lines += ["**This round**", *happening, ""]
     lines += ["**The situation**", *state_table(state_rows(scenario, now, old))]
     lines += ["", "Press **Orders** to see what your seat knows and to give your orders."]
+    lines += ["Not playing? Press **Watch** to follow the match as a spectator."]
     title = f"{scenario.meta.title}: {round_label(scenario, state.round)}"
     embeds = pages.embeds(title, lines, colour=discord.Colour.gold())
     orders = button(
         ids.round_action(match.id, state.round, "orders"), "Orders", discord.ButtonStyle.primary
     )
-    return embeds, view([orders])
+    return embeds, view([orders, button(ids.lobby(match.id, "watch"), "Watch")])
 
 
 def reminder(

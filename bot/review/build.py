@@ -46,6 +46,7 @@ class TurnMeta:
     submitted_at: datetime | None = None
     locked_at: datetime | None = None
     held: bool | None = None  # whether players held the seat then; from the holders when None
+    authors: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # move: (added, argued)
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,8 @@ def _turn(
                 cost=scenario.move(o.move).cost,
                 argument=o.argument,
                 rating=o.rating,
+                author=meta.authors[o.move][0] if o.move in meta.authors else None,
+                argument_author=meta.authors[o.move][1] if o.move in meta.authors else None,
             )
             for o in orders.moves
         ],

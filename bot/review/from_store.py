@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -25,7 +26,9 @@ from db.repos import rounds as rounds_repo
 from db.repos import scenarios as scenarios_repo
 from db.store import Tx
 
-SEAT_KINDS = ("seat_taken", "seat_left", "seat_removed", "seat_substituted")
+DRAFT_KIND = "order_draft"  # bot.services.team_draft.KIND (review does not import services)
+
+SEAT_KINDS = ("seat_taken", "seat_left", "seat_removed", "seat_substituted", "captain")
 MODERATION_KINDS = ("paused", "resumed", "match_ended", "seat_substituted", "seat_removed")
 STATUS: dict[str, Status] = {
     "lobby": "lobby",
@@ -47,43 +50,80 @@ class Reader(Protocol):
         ...
 
 
+class _Spans(dict[str, list["_Span"]]):
+    """Each seat's spans of holders, opened and closed as the log is read."""
+
+    def open(self, seat: str, player: str, name: str, at: datetime, round_: int) -> None:
+        self.setdefault(seat, []).append(_Span(player, name, at, round_))
+
+    def close(self, seat: str, player: str, at: datetime, round_: int) -> None:
+        for span in self.get(seat, []):
+            if span.player == player and span.until is None:
+                span.until, span.left_round = at, round_
+
+    def holds(self, seat: str, player: str) -> bool:
+        return any(s.player == player and s.until is None for s in self.get(seat, []))
+
+
 def _holders(match: Match, log: Sequence[LogEntry]) -> dict[str, list[HolderInfo]]:
-    """Who held each seat and when, from the log's seat lines and the current holders."""
+    """Who held each seat and when (time and round), from the log's seat lines and the current
+    holders; a team's captains have the role ``captain``."""
     names = {h.player: h.name for s in match.seats for h in s.holders}
-    spans: dict[str, list[list[object]]] = {}  # seat -> [player, name, since, until]
-
-    def close(seat: str, player: str, at: datetime) -> None:
-        for span in spans.get(seat, []):
-            if span[0] == player and span[3] is None:
-                span[3] = at
-
+    spans = _Spans()
+    captains: set[tuple[str, str]] = {(s.seat, s.captain) for s in match.seats if s.captain}
     for entry in log:
         seat, data = entry.seat, entry.data
+        player = str(data.get("player") or "")
         if seat is None:
             continue
-        player = str(data.get("player") or "")
         if entry.kind == "seat_taken" and player:
             name = str(data.get("name") or names.get(player, player))
-            spans.setdefault(seat, []).append([player, name, entry.at, None])
+            spans.open(seat, player, name, entry.at, entry.round)
         elif entry.kind in ("seat_left", "seat_removed") and player:
-            close(seat, player, entry.at)
+            spans.close(seat, player, entry.at, entry.round)
+        elif entry.kind == "captain" and player:
+            captains.add((seat, player))
         elif entry.kind == "seat_substituted":
             for gone in data.get("removed") or []:
-                close(seat, str(gone), entry.at)
+                spans.close(seat, str(gone), entry.at, entry.round)
             if player:  # the log line's "name" is the moderator's: take the holder's own
-                spans.setdefault(seat, []).append(
-                    [player, names.get(player, player), entry.at, None]
-                )
+                spans.open(seat, player, names.get(player, player), entry.at, entry.round)
     for info in match.seats:
         for holder in info.holders:
-            if not any(s[0] == holder.player and s[3] is None for s in spans.get(info.seat, [])):
-                spans.setdefault(info.seat, []).append(
-                    [holder.player, holder.name, holder.since, None]
-                )
+            if not spans.holds(info.seat, holder.player):
+                spans.open(info.seat, holder.player, holder.name, holder.since, match.round)
+    return _infos(spans, captains if match.team_size > 1 else set())
+
+
+def _infos(spans: _Spans, captains: set[tuple[str, str]]) -> dict[str, list[HolderInfo]]:
+    """The spans as the record's holders (``captain`` for whoever ever led a team)."""
     return {
-        seat: [HolderInfo(player=str(p), name=str(n), since=s, until=u) for p, n, s, u in found]
+        seat: [
+            HolderInfo(
+                player=s.player,
+                name=s.name,
+                since=s.since,
+                until=s.until,
+                joined_round=s.joined_round,
+                left_round=s.left_round,
+                roles=["captain"] if (seat, s.player) in captains else [],
+            )
+            for s in found
+        ]
         for seat, found in spans.items()
     }
+
+
+@dataclass
+class _Span:
+    """A player's time in a seat, as the log tells it."""
+
+    player: str
+    name: str
+    since: datetime
+    joined_round: int
+    until: datetime | None = None
+    left_round: int | None = None
 
 
 def _held(holders: Sequence[HolderInfo], at: datetime) -> bool:
@@ -96,18 +136,39 @@ def _turns(
     stored: StoredRound,
     submissions: dict[int, Submission],
     holders: dict[str, list[HolderInfo]],
+    drafts: dict[tuple[int, str], dict[str, tuple[str, str]]],
 ) -> dict[str, TurnMeta]:
     turns = {}
     for seat, locked in stored.orders.items():
         sub = submissions.get(locked.submission_id) if locked.submission_id else None
+        if sub is not None:
+            authors = {m: (a.author, a.argument_author) for m, a in sub.authors.items()}
+        elif locked.source == "players":  # a team's draft locked as it stood at the deadline
+            authors = drafts.get((stored.round, seat), {})
+        else:
+            authors = {}
         turns[seat] = TurnMeta(
             source=locked.source,
             submitted_by=sub.player if sub else None,
             submitted_at=sub.submitted_at if sub else None,
             locked_at=locked.locked_at,
             held=_held(holders.get(seat, []), stored.resolved_at),
+            authors=authors,
         )
     return turns
+
+
+def _draft_authors(lines: Sequence[LogEntry]) -> dict[tuple[int, str], dict[str, tuple[str, str]]]:
+    """Who wrote what in each seat's last draft of each round: (round, seat) -> move ->
+    (added by, argued by)."""
+    found: dict[tuple[int, str], dict[str, tuple[str, str]]] = {}
+    for entry in lines:
+        if entry.seat is not None:
+            raw = entry.data.get("authors", {})
+            found[(entry.round, entry.seat)] = {
+                str(m): (str(a[0]), str(a[1])) for m, a in raw.items()
+            }
+    return found
 
 
 def _moderation(log: Sequence[LogEntry]) -> list[ModAction]:
@@ -175,6 +236,7 @@ async def load_record(
         submissions = {s.id: s for s in await orders_repo.submission_history(tx, match_id)}
         log = await log_repo.entries(tx, match_id, kinds=(*SEAT_KINDS, *MODERATION_KINDS))
         log += await log_repo.entries(tx, match_id, kind_prefix="moderator:")
+        drafts = _draft_authors(await log_repo.entries(tx, match_id, kinds=[DRAFT_KIND]))
     if scenario is None:
         if body is None:
             raise RecordNotFound(f"the scenario text of match {match_id} is not in the store")
@@ -194,7 +256,7 @@ async def load_record(
             records=r.records,
             state=r.state,
             resolved_at=r.resolved_at,
-            turns=_turns(r, submissions, holders),
+            turns=_turns(r, submissions, holders, drafts),
         )
         for r in rounds
     ]

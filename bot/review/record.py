@@ -84,6 +84,9 @@ class HolderInfo(Model):
     name: str
     since: datetime | None = None
     until: datetime | None = None
+    joined_round: int | None = None
+    left_round: int | None = None
+    roles: list[str] = []
 
 
 class GoalInfo(Model):
@@ -150,6 +153,8 @@ class OrderInfo(Model):
     cost: int
     argument: str = ""
     rating: float | None = None
+    author: str | None = None
+    argument_author: str | None = None
 
 
 class SeatTurn(Model):

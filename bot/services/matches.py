@@ -27,11 +27,12 @@ from bot.services.errors import (
 )
 from bot.services.models import MAX_NAME, MAX_TEAM, Actor
 from db.codec import state_text, time_text
-from db.models import LogEntry, Match
+from db.models import Holder, LogEntry, Match
 from db.repos import log as log_repo
 from db.repos import matches as repo
 from db.repos import rounds as rounds_repo
 from db.repos import servers as servers_repo
+from db.repos import watchers as watchers_repo
 from db.repos.log import Entry
 from db.store import Tx
 
@@ -259,6 +260,7 @@ class MatchService:
         if match.seat_of(player) is not None:
             await self._unseat(tx, match, player, by, "seat_left")
         await repo.add_holder(tx, match.id, seat, player, name[:MAX_NAME], now)
+        await watchers_repo.remove(tx, match.id, player)  # a player no longer watches
         entries = [Entry("seat_taken", match.round, by, seat, {"player": player, "name": name})]
         if not info.holders or info.captain is None:
             await repo.set_captain(tx, match.id, seat, player)
@@ -283,6 +285,32 @@ class MatchService:
                 entries.append(Entry("captain", match.round, by, seat, {"player": heir}))
         await repo.bump(tx, match.id)
         await log_repo.append(tx, match.id, self._ctx.now(), entries)
+
+    async def watch(self, match_id: int, actor: Actor) -> bool:
+        """Watch the match as a spectator, or stop watching when the actor already does;
+        True when they watch now. A seated player cannot watch (NotAllowed)."""
+        self._ctx.throttle.admit(actor, match_id)
+        async with self._ctx.write() as tx:
+            match = await load_match(tx, match_id, actor, with_state=False)
+            if await watchers_repo.remove(tx, match_id, actor.player):
+                return False
+            if match.seat_of(actor.player) is not None:
+                raise NotAllowed(
+                    "you hold a seat in this match: players play, they do not watch "
+                    "(leave your seat first to watch)"
+                )
+            if match.finished:
+                raise WrongPhase(f"match {match_id} is over: its record is open to everyone")
+            await watchers_repo.add(
+                tx, match_id, actor.player, actor.name[:MAX_NAME], self._ctx.now()
+            )
+            return True
+
+    async def watchers(self, match_id: int, actor: Actor) -> list[Holder]:
+        """Who watches the match, longest watching first."""
+        async with self._ctx.read() as tx:
+            await load_match(tx, match_id, actor, with_state=False)
+            return await watchers_repo.of_match(tx, match_id)
 
     async def set_captain(self, match_id: int, by: Actor, player: str) -> Match:
         """Make ``player`` their seat's captain: the captain hands over to a member of their

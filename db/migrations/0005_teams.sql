@@ -25,3 +25,12 @@ BEGIN
         coalesce(json_extract(value, '$.argument_author'), NEW.player)
     FROM json_each(NEW.moves);
 END;
+
+-- Spectators: server members who watch a match without a seat (they see what the public sees).
+CREATE TABLE watchers (
+    match_id INTEGER NOT NULL REFERENCES matches (id),
+    player TEXT NOT NULL,
+    name TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (match_id, player)
+) WITHOUT ROWID;

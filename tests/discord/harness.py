@@ -323,6 +323,16 @@ class Harness:
             if m.channel_id == channel_id and not m.ephemeral and not m.deleted
         ]
 
+    def texts_seen_by(self, user: FakeUser) -> list[str]:
+        """Every version of every message ``user`` can see: the public ones and their own
+        ephemeral answers (for a spectator's secrecy scan)."""
+        texts = self.public_texts()
+        for message in self.http.messages.values():
+            if message.ephemeral and message.owner == user.id:
+                texts.append(message.text())
+                texts.extend(str(v) for v in message.history)
+        return texts
+
     def public_texts(self) -> list[str]:
         """Every version of every public message, as text (for secrecy scans)."""
         texts: list[str] = []

@@ -28,7 +28,7 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
     assert created.ephemeral and "Match 1" in created.text
     lobby = t.lobby(h)
     labels = [c["label"] for c in lobby.components()]
-    assert labels == [s.name for s in scenario.seats] + ["Start", "Leave my seat"]
+    assert labels == [s.name for s in scenario.seats] + ["Start", "Leave my seat", "Watch"]
 
     for player, seat in zip(players, scenario.seats, strict=False):
         taken = await h.click(player, lobby, label=seat.name)

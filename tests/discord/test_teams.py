@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.scenarios import default_id, read_scenario
 from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
 from tests.discord.harness import Harness
@@ -65,3 +66,37 @@ async def test_five_players_build_one_draft_and_the_captain_leaves_mid_round(
     t.accepted(await h.click(ben, panel, label="Submit"))
     match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.round == 2, "the captain's Submit closed the round (the other seats are AI)"
+
+
+async def test_a_spectator_watches_and_sees_nothing_secret(harness: Harness) -> None:
+    h = harness
+    scenario, _raw, _path = read_scenario(default_id())
+    ana, ben, zoe = h.user("Ana"), h.user("Ben"), h.user("Zoe")
+    await h.slash(ana, "match new", rounds=2, team_size=2)
+    lobby = t.lobby(h)
+    seat_id = lobby.components()[0]["custom_id"]
+    for player in (ana, ben):
+        await h.click(player, lobby, custom_id=seat_id)
+    watching = await h.click(zoe, lobby, label="Watch")
+    assert watching.ephemeral and "You watch match 1" in watching.text
+    refused(await h.click(ana, lobby, label="Watch"), "hold a seat")
+    await h.click(ana, lobby, label="Start")
+
+    stopped = await h.click(zoe, t.briefing(h), label="Watch")  # the thread's button toggles
+    assert "no longer watch" in stopped.text
+    await h.click(zoe, t.briefing(h), label="Watch")
+    listed = await h.slash(zoe, "match watchers", match=1)
+    assert "1 spectator(s): Zoe." in listed.text
+
+    panel = await t.open_panel(h, ben)
+    options = t.pick_select(panel)["options"]
+    assert isinstance(options, list)
+    await t.add_move(h, ben, panel, str(options[0]["value"]), "SECRET-TEAM-ARGUMENT")
+    refused(await h.click(zoe, t.briefing(h), label="Orders"), "no seat")
+    await h.slash(zoe, "match log", match=1)
+    await h.slash(zoe, "match status", match=1)
+
+    seen = "\n".join(h.texts_seen_by(zoe))
+    secrets = [o.text for s in scenario.seats for o in s.objectives]
+    for token in ["SECRET-TEAM-ARGUMENT", "Your goals", "Your team", *secrets]:
+        assert token not in seen, f"the spectator saw {token!r}"

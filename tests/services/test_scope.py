@@ -37,6 +37,8 @@ CALLS: dict[str, Call] = {
     "matches.assign_seat": lambda s, d, m, a: s.matches.assign_seat(m, a, "7", "Zed", "upstream"),
     "matches.remove_player": lambda s, d, m, a: s.matches.remove_player(m, a, BEN.player),
     "matches.set_captain": lambda s, d, m, a: s.matches.set_captain(m, a, BEN.player),
+    "matches.watch": lambda s, d, m, a: s.matches.watch(m, a),
+    "matches.watchers": lambda s, d, m, a: s.matches.watchers(m, a),
     "matches.start": lambda s, d, m, a: s.matches.start(m, a),
     "orders.submit": lambda s, d, m, a: s.orders.submit(m, a, [("upstream.talks", "x")]),
     "orders.withdraw": lambda s, d, m, a: s.orders.withdraw(m, a),

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.game.state import SeatOrders
-from bot.services import Actor, Services
+from bot.review.export_csv import player_rows
+from bot.review.from_store import load_record
+from bot.services import Actor, ManualClock, Services
 from bot.services.drafts import with_move
 from bot.services.errors import InvalidInput, NotAllowed, SeatTaken
 from bot.services.models import SYSTEM, Authors
@@ -129,3 +131,51 @@ async def test_at_the_deadline_a_team_draft_locks_as_it_stands(
     assert "move:upstream.talks" in played
     locked = rows(db, "SELECT source, orders FROM locked_orders WHERE seat = 'upstream'")
     assert locked[0][0] == "players" and "as it stands" in locked[0][1]  # not the AI's
+
+
+async def test_the_record_and_gradebook_credit_every_member(
+    services: Services, clock: ManualClock
+) -> None:
+    match_id = await _team_match(services, deadline=600)
+    for person in (BEN, CAT, DAN):
+        await services.matches.take_seat(match_id, person, "upstream")
+    await services.matches.start(match_id, ANA)
+    await services.drafts.change(
+        match_id, CAT, 1, lambda _s, d: with_move(d, "upstream.talks", "Cat argues")
+    )
+    await services.drafts.change(
+        match_id, DAN, 1, lambda _s, d: with_move(d, "upstream.small_turbines", "")
+    )
+    await services.matches.leave(match_id, BEN)  # the captain leaves mid-round: Cat leads
+    clock.advance(5)
+    await services.drafts.submit(match_id, CAT, 1)
+    _scenario, record = await load_record(services.store, match_id)
+    holders = {h.player: h for h in record.seat("upstream").holders}
+    assert holders[BEN.player].joined_round == 0 and holders[BEN.player].left_round == 1
+    assert holders[BEN.player].roles == ["captain"] and holders[CAT.player].roles == ["captain"]
+    assert holders[DAN.player].roles == [] and holders[DAN.player].left_round is None
+    turn = next(t for t in record.rounds[0].turns if t.seat == "upstream")
+    by_move = {o.move: (o.author, o.argument_author) for o in turn.orders}
+    assert by_move == {
+        "upstream.talks": (CAT.player, CAT.player),
+        "upstream.small_turbines": (DAN.player, DAN.player),
+    }
+    rows_ = {r.player_id: r for r in player_rows(record) if r.ai == "no"}
+    assert set(rows_) == {BEN.player, CAT.player, DAN.player}, "one row per player"
+    assert rows_[CAT.player].arguments_written == 1 and rows_[DAN.player].arguments_written == 0
+    assert rows_[DAN.player].moves_added == 1 and rows_[DAN.player].orders_on_time == 1
+    assert rows_[CAT.player].role == "captain" and rows_[DAN.player].role == "member"
+    assert rows_[BEN.player].rounds_played == 0
+
+
+async def test_spectators_watch_unless_seated_and_stop_when_they_sit(services: Services) -> None:
+    match_id = await _team_match(services)
+    await services.matches.take_seat(match_id, BEN, "upstream")
+    assert await services.matches.watch(match_id, CAT) is True
+    with pytest.raises(NotAllowed):
+        await services.matches.watch(match_id, BEN)
+    assert [w.player for w in await services.matches.watchers(match_id, ANA)] == [CAT.player]
+    await services.matches.take_seat(match_id, CAT, "downstream")
+    assert await services.matches.watchers(match_id, ANA) == []
+    assert await services.matches.watch(match_id, DAN) is True
+    assert await services.matches.watch(match_id, DAN) is False  # pressed again: stops
