@@ -15,7 +15,7 @@ from typing import Any
 
 import discord
 
-from bot.discord import limits, render_match, render_review, render_round
+from bot.discord import limits, render_match, render_review, render_round, team_threads
 from bot.discord.text import esc
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart
@@ -74,6 +74,17 @@ class Announcer:
     async def _send(self, item: Announcement) -> None:
         assert item.match_id is not None and item.channel_id is not None
         match = await self._services.matches.get(item.match_id, SYSTEM)
+        if item.kind == "team_member":
+            data = item.payload
+            await team_threads.change_member(
+                self._client,
+                self._services,
+                match.id,
+                str(data["seat"]),
+                str(data["player"]),
+                bool(data["joined"]),
+            )
+            return
         if item.kind == "match_started":
             target = await self._thread(match, int(item.channel_id))
         else:
@@ -91,6 +102,8 @@ class Announcer:
                 allowed_mentions=post.mentions,
                 nonce=f"{item.nonce}{index}",
             )
+        if item.kind == "match_started":
+            await team_threads.open_team_threads(self._client, self._services, match)
 
     async def _thread(self, match: Match, channel_id: int) -> int:
         """The match's thread, created (and remembered) the first time."""

@@ -28,6 +28,7 @@ from bot.services.replay import verify
 from bot.services.rounds import RoundService
 from bot.services.scenarios import ScenarioService
 from bot.services.servers import LibraryService, ServerService
+from bot.services.team_threads import TeamThreadService
 from bot.services.threads import ThreadService
 from bot.services.timers import TimerService
 from db.errors import StoreError
@@ -37,8 +38,8 @@ from db.store import Hook, Store
 
 class Services:
     """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``drafts``,
-    ``threads``, ``control``, ``timers``, ``outbox``, ``servers``, ``library``, ``catalog``
-    (built-in plus library). The one place services are built."""
+    ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
+    ``library``, ``catalog`` (built-in plus library). The one place services are built."""
 
     def __init__(self, store: Store, clock: Clock = system_clock) -> None:
         self.store = store
@@ -49,6 +50,7 @@ class Services:
         self.rounds = RoundService(self.ctx)
         self.drafts = DraftService(self.ctx, self.rounds)
         self.threads = ThreadService(self.ctx)
+        self.team_threads = TeamThreadService(self.ctx)
         self.control = ControlService(self.ctx)
         self.timers = TimerService(self.ctx, self.rounds)
         self.outbox = OutboxService(self.ctx)

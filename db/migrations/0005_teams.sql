@@ -34,3 +34,11 @@ CREATE TABLE watchers (
     since TEXT NOT NULL,
     PRIMARY KEY (match_id, player)
 ) WITHOUT ROWID;
+
+-- Each team's private thread in Discord (created at the start of a match played in teams).
+CREATE TABLE team_threads (
+    match_id INTEGER NOT NULL REFERENCES matches (id),
+    seat TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    PRIMARY KEY (match_id, seat)
+) WITHOUT ROWID;

@@ -323,21 +323,29 @@ class Harness:
             if m.channel_id == channel_id and not m.ephemeral and not m.deleted
         ]
 
+    def private_thread_of(self, message: Sent) -> int | None:
+        """The private thread (a team's) the message is in, or None."""
+        channel = self.http.channels.get(message.channel_id)
+        return message.channel_id if channel is not None and channel["type"] == 12 else None
+
     def texts_seen_by(self, user: FakeUser) -> list[str]:
-        """Every version of every message ``user`` can see: the public ones and their own
-        ephemeral answers (for a spectator's secrecy scan)."""
+        """Every version of every message ``user`` can see: the public ones, those in the
+        private threads they were added to, and their own ephemeral answers (for secrecy
+        scans of spectators and other teams)."""
         texts = self.public_texts()
         for message in self.http.messages.values():
-            if message.ephemeral and message.owner == user.id:
+            thread = self.private_thread_of(message)
+            theirs = thread is not None and user.id in self.http.thread_members.get(thread, ())
+            if (message.ephemeral and message.owner == user.id) or theirs:
                 texts.append(message.text())
                 texts.extend(str(v) for v in message.history)
         return texts
 
     def public_texts(self) -> list[str]:
-        """Every version of every public message, as text (for secrecy scans)."""
+        """Every version of every public message (not in a private thread), as text."""
         texts: list[str] = []
         for message in self.http.messages.values():
-            if not message.ephemeral:
+            if not message.ephemeral and self.private_thread_of(message) is None:
                 texts.append(message.text())
                 texts.extend(str(v) for v in message.history)
         return texts

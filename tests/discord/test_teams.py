@@ -100,3 +100,35 @@ async def test_a_spectator_watches_and_sees_nothing_secret(harness: Harness) -> 
     secrets = [o.text for s in scenario.seats for o in s.objectives]
     for token in ["SECRET-TEAM-ARGUMENT", "Your goals", "Your team", *secrets]:
         assert token not in seen, f"the spectator saw {token!r}"
+
+
+async def test_each_team_has_a_private_thread_with_its_members(harness: Harness) -> None:
+    h = harness
+    ana, ben, cleo, dov, zoe = (h.user(n) for n in ("Ana", "Ben", "Cleo", "Dov", "Zoe"))
+    await h.slash(ana, "match new", rounds=2, team_size=3)
+    lobby = t.lobby(h)
+    first, second = (lobby.components()[i]["custom_id"] for i in (0, 1))
+    for player, seat in ((ana, first), (ben, first), (cleo, second)):
+        await h.click(player, lobby, custom_id=seat)
+    await h.click(zoe, lobby, label="Watch")
+    await h.click(ana, lobby, label="Start")
+    private = {c["name"]: int(c["id"]) for c in h.http.channels.values() if c["type"] == 12}
+    assert len(private) == 2, "one private thread per team that has players"
+    members = {name: h.http.thread_members[tid] for name, tid in private.items()}
+    assert sorted(map(sorted, members.values())) == sorted([sorted([ana.id, ben.id]), [cleo.id]])
+    ours = next(
+        tid
+        for tid, m in ((t_, h.http.thread_members[t_]) for t_ in private.values())
+        if ana.id in m
+    )
+    assert "this thread is for the team only" in h.channel_messages(ours)[0].text()
+
+    await h.slash(ana, "match assign", match=1, seat=first.rsplit(":", 1)[1], player=dov)
+    await h.runtime.announcer.flush()
+    assert dov.id in h.http.thread_members[ours], "a member who joins is added"
+    await h.slash(ben, "match leave", match=1)
+    await h.runtime.announcer.flush()
+    assert ben.id not in h.http.thread_members[ours], "a member who leaves is removed"
+    seen = "\n".join(h.texts_seen_by(zoe))
+    assert "this thread is for the team only" not in seen, "a spectator sees no team thread"
+    assert "this thread is for the team only" in "\n".join(h.texts_seen_by(cleo))

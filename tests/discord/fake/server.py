@@ -47,6 +47,7 @@ class FakeDiscordHttp:
         self.application_id = application_id
         self.guild_id = guild_id
         self.channels: dict[int, Json] = {}
+        self.thread_members: dict[int, set[int]] = {}  # thread id -> user ids added to it
         self.messages: dict[int, Sent] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.commands: dict[int | None, list[Json]] = {}
@@ -85,6 +86,9 @@ class FakeDiscordHttp:
             r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)/threads",
             self._create_thread,
         )
+        member = r"/channels/(?P<channel>\d+)/thread-members/(?P<user>\d+)"
+        r("PUT", member, self._thread_member)
+        r("DELETE", member, self._thread_member)
         r("POST", f"/interactions/{i}/callback", self._callback)
         r("POST", hook, self._followup)
         r("GET", f"{hook}/messages/{msg}", self._webhook_get)
@@ -237,6 +241,20 @@ class FakeDiscordHttp:
 
     async def _delete(self, request: web.Request, body: Json, p: dict[str, str]) -> web.Response:
         self._message(p["channel"], p["message"]).deleted = True
+        return web.Response(status=204)
+
+    async def _thread_member(
+        self, request: web.Request, body: Json, p: dict[str, str]
+    ) -> web.Response:
+        """Add a user to a thread, or remove one (private threads: who may see it)."""
+        thread = self._channel(p["channel"])
+        if thread["type"] not in (11, 12):
+            raise DiscordError(400, 50024, "Cannot execute action on this channel type")
+        members = self.thread_members.setdefault(int(thread["id"]), set())
+        if request.method == "PUT":
+            members.add(int(p["user"]))
+        else:
+            members.discard(int(p["user"]))
         return web.Response(status=204)
 
     async def _create_thread(
