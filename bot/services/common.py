@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -84,3 +85,15 @@ async def audit_match(
     """Put a host's or moderator's action on a server match in the server's audit log."""
     if match.guild_id is not None:
         await servers_repo.audit(tx, match.guild_id, actor, action, f"match:{match.id}", detail, at)
+
+
+async def team_member(
+    tx: Tx, match: Match, seat: str, player: str, joined: bool, now: datetime
+) -> None:
+    """Once a match played in teams has started, a member who joins or leaves is added to or
+    removed from the team's private thread (by the announcer, after the commit)."""
+    if match.phase == "lobby" or match.team_size == 1:
+        return
+    key = f"team:{seat}:{player}:{'in' if joined else 'out'}:{secrets.token_hex(6)}"
+    data = {"seat": seat, "player": player, "joined": joined}
+    await announce(tx, match, "team_member", key, now, match.round, data)

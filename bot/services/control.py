@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from bot.services.common import announce, audit_match, iso, schedule_round
+from bot.services.common import announce, audit_match, iso, schedule_round, team_member
 from bot.services.context import Context, load_match, require_host, require_live
 from bot.services.errors import Conflict, InvalidInput, UnknownSeat, WrongPhase
 from bot.services.models import MAX_NAME, Actor
@@ -152,11 +152,15 @@ class ControlService:
                 raise UnknownSeat(f"there is no seat '{seat}'")
             now = self._ctx.now()
             removed = await repo.remove_seat_holders(tx, match_id, seat)
+            for gone in removed:
+                await team_member(tx, match, seat, gone, False, now)
             if player is not None:
-                await repo.remove_holder(tx, match_id, player)
+                await self._leave_other_seat(tx, match, seat, player, now)
                 await repo.add_holder(tx, match_id, seat, player, name[:MAX_NAME], now)
+                await team_member(tx, match, seat, player, True, now)
             else:
                 await repo.set_ai(tx, match_id, [seat], True)
+            await repo.set_captain(tx, match_id, seat, player)  # the newcomer leads the seat
             await repo.bump(tx, match_id)
             detail = {"seat": seat, "removed": removed, "player": player, "name": name}
             await self._record(tx, match, by, "seat_substituted", detail, seat)
@@ -164,6 +168,22 @@ class ControlService:
                 tx, match, "seat_substituted", f"sub:{match.revision}", now, match.round, detail
             )
             return await load_match(tx, match_id, by)
+
+    @staticmethod
+    async def _leave_other_seat(
+        tx: Tx, match: Match, seat: str, player: str, now: datetime
+    ) -> None:
+        """A substitute who held another seat leaves it (its team keeps a captain)."""
+        old = await repo.remove_holder(tx, match.id, player)
+        info = None if old is None or old == seat else match.seat(old)
+        if old is None or info is None:
+            return
+        await team_member(tx, match, old, player, False, now)
+        if len(info.holders) == 1:  # the seat they leave empty goes to the AI (or holds)
+            await repo.set_ai(tx, match.id, [old], match.ai_fill)
+        if info.captain == player:
+            heir = next((h.player for h in info.holders if h.player != player), None)
+            await repo.set_captain(tx, match.id, old, heir)
 
     async def note(
         self, match_id: int, by: Actor, action: str, detail: Mapping[str, Any] | None = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from bot.game.engine import new_match, round_rng
@@ -15,6 +14,7 @@ from bot.services.common import (
     engine_entries,
     iso,
     schedule_round,
+    team_member,
 )
 from bot.services.context import Context, load_match, require_host, require_live, scope
 from bot.services.errors import (
@@ -45,18 +45,6 @@ MAX_SEED = 2**62
 def capacity(players_max: int, seats: int, team_size: int) -> int:
     """How many players a match seats: the seats humans may take, times the team size."""
     return min(players_max, seats) * team_size
-
-
-async def _team_member(
-    tx: Tx, match: Match, seat: str, player: str, joined: bool, now: datetime
-) -> None:
-    """Once a match played in teams has started, a member who joins or leaves is added to or
-    removed from the team's private thread (by the announcer, after the commit)."""
-    if match.phase == "lobby" or match.team_size == 1:
-        return
-    key = f"team:{seat}:{player}:{'in' if joined else 'out'}:{secrets.token_hex(6)}"
-    data = {"seat": seat, "player": player, "joined": joined}
-    await announce(tx, match, "team_member", key, now, match.round, data)
 
 
 class MatchService:
@@ -275,7 +263,7 @@ class MatchService:
         await repo.add_holder(tx, match.id, seat, player, name[:MAX_NAME], now)
         await watchers_repo.remove(tx, match.id, player)  # a player no longer watches
         entries = [Entry("seat_taken", match.round, by, seat, {"player": player, "name": name})]
-        await _team_member(tx, match, seat, player, True, now)
+        await team_member(tx, match, seat, player, True, now)
         if not info.holders or info.captain is None:
             await repo.set_captain(tx, match.id, seat, player)
             if match.team_size > 1:
@@ -291,7 +279,7 @@ class MatchService:
         if match.phase != "lobby" and info is not None and len(info.holders) == 1:
             await repo.set_ai(tx, match.id, [seat], match.ai_fill)
         entries = [Entry(kind, match.round, by, seat, {"player": player})]
-        await _team_member(tx, match, seat, player, False, self._ctx.now())
+        await team_member(tx, match, seat, player, False, self._ctx.now())
         if info is not None and info.captain in (player, None):
             # The longest-serving member left leads (holders come oldest first).
             heir = next((h.player for h in info.holders if h.player != player), None)

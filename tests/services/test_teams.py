@@ -179,3 +179,15 @@ async def test_spectators_watch_unless_seated_and_stop_when_they_sit(services: S
     assert await services.matches.watchers(match_id, ANA) == []
     assert await services.matches.watch(match_id, DAN) is True
     assert await services.matches.watch(match_id, DAN) is False  # pressed again: stops
+
+
+async def test_a_substitute_leads_the_seat_they_take(services: Services) -> None:
+    match_id = await _team_match(services)
+    for person in (BEN, CAT):
+        await services.matches.take_seat(match_id, person, "upstream")
+    await services.matches.take_seat(match_id, DAN, "downstream")
+    await services.matches.start(match_id, ANA)
+    match = await services.control.substitute(match_id, ANA, "upstream", DAN.player, "Dan")
+    assert match.seat("upstream").players == (DAN.player,)  # type: ignore[union-attr]
+    assert match.captain_of("upstream") == DAN.player
+    await services.drafts.submit(match_id, DAN, 1)  # the new captain can lock
