@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("levers.discord")
 MAX_NAP = 300.0  # re-read the next deadline at least this often
-RETRY_NAPS = (1.0, 2.0, 5.0, 15.0, 60.0)  # after a failed announcement: retry soon, then less often
+RETRY_NAPS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # after a failed announcement
 
 
 class TimerWorker:

@@ -63,7 +63,7 @@ async def test_a_429_storm_slows_announcements_down_and_the_bot_keeps_answering(
     match_id, ana = await start_match(h)
     # More 429s in a row than discord.py retries (5): the announcement fails, stays pending,
     # and the timer worker retries it on its own (no new event needed).
-    h.http.faults.on("messages", Fault.ratelimit(0.02), times=12)
+    h.http.faults.on("messages", Fault.ratelimit(0.02), times=20)
     h.http.faults.on("messages", Fault.ratelimit(0.05, global_=True), times=2, skip=0)
     await t.play_first_move(h, ana, "in the storm")
     assert await pending(h) > 0, "the storm held the reveal back"
@@ -86,6 +86,7 @@ async def test_a_429_storm_slows_announcements_down_and_the_bot_keeps_answering(
 
 async def test_5xx_mid_announcement_does_not_repost_what_went_out(harness: Harness) -> None:
     h = harness
+    h.http.faults.forget_nonces = True  # exactly once must not rest on Discord's nonce
     # match_started posts two messages; the second gets a 503 (discord.py does not retry it).
     h.http.faults.on("messages", Fault.server_error(503), skip=2)
     match_id, ana = await start_match(h)
