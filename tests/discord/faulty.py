@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-from bot.discord.client import LeversBot
+from bot.discord.client import LeversBot, configure_endpoints
 from tests.discord.fake.state import Sent
 from tests.discord.fake.ws import FakeGateway
 from tests.discord.harness import TASK_PREFIXES, Harness
@@ -101,8 +101,6 @@ async def connect(h: Harness, ws: FakeGateway, **options: object) -> asyncio.Tas
     h.http.gateway = ws.handle
     await h.start_server()
     h.http.token = ws.token
-    from bot.discord.client import configure_endpoints
-
     configure_endpoints(None, f"{h.base.replace('http', 'ws')}/gateway")
     bot = LeversBot(
         h.settings,
