@@ -154,10 +154,16 @@ class Announcer:
         if not isinstance(channel, discord.TextChannel):
             return channel_id  # a thread or forum post already: play there
         title = (await self._services.scenarios.of_match(match.id)).meta.title
-        thread = await channel.create_thread(
-            name=limits.fit(f"Match {match.id}: {title}", limits.THREAD_NAME),
-            type=discord.ChannelType.public_thread,
-            auto_archive_duration=10080,
+        name = limits.fit(f"Match {match.id}: {title}", limits.THREAD_NAME)
+        me = self._client.user.id if self._client.user else None
+        # A creation whose answer was lost: Discord announced the thread (THREAD_CREATE).
+        made = [t for t in channel.threads if t.owner_id == me and t.name == name]
+        thread = (
+            made[0]
+            if made
+            else await channel.create_thread(
+                name=name, type=discord.ChannelType.public_thread, auto_archive_duration=10080
+            )
         )
         await self._threads.set(match.id, str(thread.id))
         return thread.id

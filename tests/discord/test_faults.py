@@ -201,3 +201,16 @@ async def test_a_slow_discord_near_the_deadline(harness: Harness) -> None:
     assert not any(str(ana.id) in s.players for s in match.seats), "no seat was taken"
     h.http.failures.clear()  # the late callback was refused, as Discord refuses it
     h.errors.records.clear()
+
+
+async def test_a_thread_created_whose_answer_is_lost_is_not_created_twice(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.http.faults.on("threads", Fault.lost())
+    match_id, _ana = await start_match(h)
+    assert h.http.faults.injected["lost"] == 1
+    await h.runtime.announcer.flush()
+    assert t.thread_id(h), "one thread (thread_id checks there is exactly one)"
+    assert await pending(h) == 0
+    assert await faulty.ledger(h, [match_id]) == []
