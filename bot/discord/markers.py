@@ -35,12 +35,15 @@ def stamp(
         last = embeds[-1].copy()
         footer = last.footer.text
         text = f"{footer} · {tag}" if footer else tag
-        if len(text) > limits.FOOTER:
-            text = limits.fit(footer or "", limits.FOOTER - len(tag) - 3) + f" · {tag}"
-        last.set_footer(text=text, icon_url=last.footer.icon_url)
-        return content, [*embeds[:-1], last]
-    line = f"\n-# {tag}"
-    return limits.fit(content or "", limits.CONTENT - len(line)) + line, embeds
+        room = limits.EMBED_TOTAL - sum(len(e) for e in embeds) + len(footer or "")
+        if len(text) <= min(room, limits.FOOTER):
+            last.set_footer(text=text, icon_url=last.footer.icon_url)
+            return content, [*embeds[:-1], last]
+        # No room left in the embeds (6000 characters over the message): the content has it.
+    line = f"-# {tag}"
+    if not content:
+        return line, embeds
+    return limits.fit(content, limits.CONTENT - len(line) - 1) + "\n" + line, embeds
 
 
 def found_in(message: discord.Message) -> set[str]:
