@@ -155,7 +155,9 @@ class Faults:
     def check_limits(self, method: str, path: str, now: float) -> None:
         """Record a request sent while its bucket (or everything) was rate limited."""
         bucket = bucket_of(method, path)
-        interaction = "/interactions/" in path  # not bound by the global limit (Discord docs)
+        # "Interaction endpoints are not bound to the bot's Global Rate Limit" (Discord's docs):
+        # the callback and the routes the interaction token opens (@original, followups).
+        interaction = path.startswith(("/interactions/", "/webhooks/"))
         if now < self._global_until and not interaction:
             self.violations.append(f"{method} {path}: sent during a global rate limit")
         if now < self._blocked.get(bucket, 0.0):
