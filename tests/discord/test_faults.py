@@ -214,3 +214,17 @@ async def test_a_thread_created_whose_answer_is_lost_is_not_created_twice(
     assert t.thread_id(h), "one thread (thread_id checks there is exactly one)"
     assert await pending(h) == 0
     assert await faulty.ledger(h, [match_id]) == []
+
+
+async def test_429s_on_the_interaction_callback_and_followup_are_waited_out(
+    harness: Harness,
+) -> None:
+    h = harness
+    ana = h.user("Ana")
+    h.http.faults.on("callback", Fault.ratelimit(0.05, global_=True))
+    h.http.faults.on("followup", Fault.ratelimit(0.05))
+    started = await h.slash(ana, "match new", rounds=1)
+    assert h.http.faults.injected["ratelimit"] == 2
+    assert started.record.callbacks == [5] and started.text, "the player got the answer"
+    assert "Lobby" in t.lobby(h).text()
+    assert not h.http.faults.violations

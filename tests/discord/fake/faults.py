@@ -47,6 +47,8 @@ ROUTES = {
     "any": r"\w+ /.*",
 }
 
+INTERACTION_ROUTES = ("/interactions/", "/webhooks/")  # exempt from the global limit
+
 
 @dataclass(frozen=True)
 class Fault:
@@ -157,7 +159,7 @@ class Faults:
         bucket = bucket_of(method, path)
         # "Interaction endpoints are not bound to the bot's Global Rate Limit" (Discord's docs):
         # the callback and the routes the interaction token opens (@original, followups).
-        interaction = path.startswith(("/interactions/", "/webhooks/"))
+        interaction = path.startswith(INTERACTION_ROUTES)
         if now < self._global_until and not interaction:
             self.violations.append(f"{method} {path}: sent during a global rate limit")
         if now < self._blocked.get(bucket, 0.0):
@@ -166,7 +168,8 @@ class Faults:
     def ratelimited(self, method: str, path: str, fault: Fault, now: float) -> web.Response:
         """The 429 answer, remembering until when the client must wait."""
         if fault.global_:
-            self._global_until = max(self._global_until, now + fault.seconds)
+            if not path.startswith(INTERACTION_ROUTES):  # those never bind the bot's others
+                self._global_until = max(self._global_until, now + fault.seconds)
         else:
             bucket = bucket_of(method, path)
             self._blocked[bucket] = max(self._blocked.get(bucket, 0.0), now + fault.seconds)
