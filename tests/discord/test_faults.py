@@ -123,7 +123,7 @@ async def test_a_restart_mid_burst_resumes_without_doubling(harness: Harness) ->
     h.http.faults.forget_nonces = True
     match_id, ana = await start_match(h)
     # The reveal burst: the second post is stored but its answer is slow; the bot dies then.
-    h.http.faults.on("messages", Fault.slow(0.3, after=True), skip=1)
+    h.http.faults.on("messages", Fault.slow(1.0, after=True), skip=1)
     panel = await t.open_panel(h, ana)
     options = t.pick_select(panel)["options"]
     assert isinstance(options, list)
@@ -187,8 +187,8 @@ async def test_an_acknowledgment_whose_answer_is_lost_still_answers_the_player(
 async def test_a_slow_discord_near_the_deadline(harness: Harness) -> None:
     h = harness
     ana = h.user("Ana")
-    # Discord takes 2.9 s (on its clock) before it sees the deferral: still in time.
-    h.http.faults.on("callback", Fault.slow(2.9, virtual=True))
+    # Discord takes 2.7 s (on its clock) before it sees the deferral: still in time.
+    h.http.faults.on("callback", Fault.slow(2.7, virtual=True))
     started = await h.slash(ana, "match new", rounds=1)
     assert started.record.callbacks == [5] and "Lobby" in t.lobby(h).text()
     # 3.2 s: the deferral misses the deadline; Discord tells the player the interaction
