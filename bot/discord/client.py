@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.components import Routed, Router, on_interaction
+from bot.discord.once import SeenOnce
 from bot.discord.replies import report_error
 from bot.discord.settings import Settings
 
@@ -79,6 +80,9 @@ class LeversBot(commands.Bot):
         self._starter = starter
         self._stopper: Callable[[], Awaitable[None]] | None = None
         self.tree.error(self._on_tree_error)
+        self.interactions = SeenOnce()  # a replayed INTERACTION_CREATE is dropped
+        parsers = self._connection.parsers
+        parsers["INTERACTION_CREATE"] = self.interactions.wrap(parsers["INTERACTION_CREATE"])
 
     async def setup_hook(self) -> None:
         """Open the services, load the cogs, and sync the slash commands when asked to."""
