@@ -38,7 +38,7 @@ from bench.bench_discord import LagMeter, Records, play, quantile, settings
 from bot.cli.main import main as levers
 from bot.discord.runtime import starter
 from bot.scenarios import default_id
-from bot.services.models import Actor
+from bot.services.models import SYSTEM, Actor
 from tests.discord import faulty
 from tests.discord.fake.faults import Fault, Faults
 from tests.discord.fake.payloads import FakeUser
@@ -129,7 +129,7 @@ class Soak:
         while True:
             await self.up.wait()
             try:
-                match = await self.h.runtime.services.matches.get(match_id)
+                match = await self.h.runtime.services.matches.get(match_id, SYSTEM)
             except Exception:
                 await asyncio.sleep(0.5)  # the bot is being restarted
                 continue
@@ -222,7 +222,9 @@ async def play_out(h: Harness, match_ids: list[int]) -> int:
 
 async def phases(h: Harness, match_ids: list[int], phase: str) -> int:
     """How many of the matches are in ``phase``."""
-    return len([m for m in match_ids if (await h.runtime.services.matches.get(m)).phase == phase])
+    return len(
+        [m for m in match_ids if (await h.runtime.services.matches.get(m, SYSTEM)).phase == phase]
+    )
 
 
 def stage(text: str) -> None:
@@ -286,8 +288,8 @@ async def run(folder: Path) -> dict[str, Any]:
         )
         lost = []
         for match_id, number, user in soak.acknowledged:
-            seat = await h.runtime.services.matches.seat_of(match_id, str(user.id))
-            rounds = await h.runtime.services.rounds.history(match_id)
+            seat = await h.runtime.services.matches.seat_of(match_id, Actor(str(user.id)))
+            rounds = await h.runtime.services.rounds.history(match_id, SYSTEM)
             orders = rounds[number].orders if number < len(rounds) else {}
             if seat is None or seat not in orders or orders[seat].source == "ai":
                 lost.append((match_id, number, user.name))

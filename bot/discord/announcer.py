@@ -28,9 +28,9 @@ from bot.review.charts import Chart
 from bot.review.from_store import load_record
 from bot.review.pages import debrief_post
 from bot.services import Services
-from bot.services.models import Announcement, Match
+from bot.services.clock import parse_time
+from bot.services.models import SYSTEM, Announcement, Match
 from bot.services.threads import ThreadService
-from db.codec import parse_time
 
 log = logging.getLogger("levers.discord")
 PAGE = 100  # pending announcements read per flush (the outbox's default)
@@ -109,7 +109,7 @@ class Announcer:
 
     async def _send(self, item: Announcement) -> None:
         assert item.match_id is not None and item.channel_id is not None
-        match = await self._services.matches.get(item.match_id)
+        match = await self._services.matches.get(item.match_id, SYSTEM)
         if item.kind == "match_started":
             target = await self._thread(match, int(item.channel_id))
         else:
@@ -153,7 +153,7 @@ class Announcer:
         )
         if not isinstance(channel, discord.TextChannel):
             return channel_id  # a thread or forum post already: play there
-        title = (await self._services.scenarios.of_match(match.id)).meta.title
+        title = (await self._services.scenarios.of_match(match.id, SYSTEM)).meta.title
         name = limits.fit(f"Match {match.id}: {title}", limits.THREAD_NAME)
         me = self._client.user.id if self._client.user else None
         # A creation whose answer was lost: Discord announced the thread (THREAD_CREATE).
@@ -169,11 +169,11 @@ class Announcer:
         return thread.id
 
     async def _render(self, item: Announcement, match: Match) -> list[Post]:
-        scenario = await self._services.scenarios.of_match(match.id)
+        scenario = await self._services.scenarios.of_match(match.id, SYSTEM)
         data = item.payload
         rounds = self._services.rounds
         if item.kind == "match_started":
-            opening = await rounds.get(match.id, 0)
+            opening = await rounds.get(match.id, 0, SYSTEM)
             players = sorted({p for s in match.seats for p in s.players if p.isdigit()})
             text = f"**Match {match.id} starts.** " + " ".join(f"<@{p}>" for p in players)
             ping = discord.AllowedMentions(users=[discord.Object(int(p)) for p in players])
@@ -188,8 +188,8 @@ class Announcer:
             return [Post(limits.fit(text, limits.CONTENT), mentions=ping), Post(None, embeds, view)]
         if item.kind == "round_resolved":
             number = int(data["round"])
-            result = await rounds.get(match.id, number)
-            before = (await rounds.get(match.id, number - 1)).state
+            result = await rounds.get(match.id, number, SYSTEM)
+            before = (await rounds.get(match.id, number - 1, SYSTEM)).state
             posts = [
                 Post(None, group) for group in render_round.reveal(scenario, match, result, before)
             ]
@@ -218,10 +218,10 @@ class Announcer:
         return [Post(render_match.notice(scenario, item.kind, data))]
 
     async def _ended(self, item: Announcement, match: Match) -> list[Post]:
-        scenario = await self._services.scenarios.of_match(match.id)
+        scenario = await self._services.scenarios.of_match(match.id, SYSTEM)
         data = item.payload
         if data.get("reason") == "finished":
-            last = await self._services.rounds.get(match.id, int(item.round or match.round))
+            last = await self._services.rounds.get(match.id, int(item.round or match.round), SYSTEM)
             table = {str(k): float(v) for k, v in (data.get("scores") or last.scores).items()}
             posts = [
                 Post(None, group)

@@ -91,11 +91,39 @@ class Runtime:
     threads: ThreadService
     announcer: Announcer
     timers: TimerWorker
+    _flusher: asyncio.Task[None] | None = None
+    _again: bool = False
+
+    def wake(self, touched: frozenset[str]) -> None:
+        """Told by the services after a commit: post what it announced (in the background, one
+        flush at a time) and re-read the next deadline when timers changed."""
+        if "timers" in touched:
+            self.timers.wake()
+        if "outbox" in touched:
+            self._again = True
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.create_task(self._flush(), name="levers-task-announce")
+
+    async def _flush(self) -> None:
+        while self._again:
+            self._again = False
+            try:
+                await self.announcer.flush()
+            except Exception:
+                log.exception("posting announcements failed; the next change retries")
 
     async def changed(self) -> None:
-        """After a committed change: post what it announced and re-read the next deadline."""
+        """Post what is pending now and re-read the next deadline (the services do this by
+        themselves after each change; this is for a store changed from outside)."""
         await self.announcer.flush()
         self.timers.wake()
+
+    async def stop(self) -> None:
+        """Let a flush in progress finish, then stop the timer worker."""
+        if self._flusher is not None:
+            # Finished, or cut off by a crash: either way the stop goes on (_flush logs failures).
+            await asyncio.wait([self._flusher])
+        await self.timers.stop()
 
 
 def runtime_of(client: discord.Client) -> Runtime:
@@ -112,21 +140,22 @@ def starter(
 
     async def start(bot: LeversBot) -> Callable[[], Awaitable[None]]:
         services = await Services.open(bot.settings.database, clock=clock)
-        threads = ThreadService(services.ctx)
+        threads = services.threads
         announcer = Announcer(bot, services, threads)
         runtime = Runtime(
             services,
-            DraftService(services.ctx),
+            services.drafts,
             threads,
             announcer,
             TimerWorker(services, announcer, clock),
         )
         bot.runtime = runtime
+        services.ctx.listeners.append(runtime.wake)
         if run_timers:
             runtime.timers.start()
 
         async def close() -> None:
-            await runtime.timers.stop()
+            await runtime.stop()
             await services.close()
 
         return close

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from bot.game.env import StateEnv
 from bot.game.errors import IllegalOrder
@@ -110,3 +110,17 @@ def _check_decisions(
         assert event.decision is not None  # awaiting only holds events with a decision
         if option_id not in {o.id for o in event.decision.options}:
             raise IllegalOrder(seat_id, f"'{option_id}' is not an option of {event.name}")
+
+
+def spent(scenario: Scenario, orders: SeatOrders) -> int:
+    """Action points a seat's orders cost (the budget rule: at most the seat's budget)."""
+    return sum(scenario.move(o.move).cost for o in orders.moves)
+
+
+def affordable(
+    scenario: Scenario, legal: Iterable[Move], budget: int, orders: SeatOrders
+) -> list[Move]:
+    """Legal moves not yet in the orders that what is left of the budget pays for."""
+    left = budget - spent(scenario, orders)
+    chosen = {o.move for o in orders.moves}
+    return [m for m in legal if m.id not in chosen and m.cost <= left]

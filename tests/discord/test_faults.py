@@ -9,6 +9,7 @@ request sent while its bucket was limited) and nothing acknowledged is lost.
 
 from __future__ import annotations
 
+from bot.services.models import SYSTEM
 from tests.discord import faulty
 from tests.discord import transcript as t
 from tests.discord.fake.faults import Fault
@@ -143,7 +144,7 @@ async def test_a_restart_mid_burst_resumes_without_doubling(harness: Harness) ->
     await h.runtime.announcer.flush()
     assert await pending(h) == 0
     assert await faulty.ledger(h, [match_id]) == []
-    history = await h.runtime.services.rounds.history(match_id)
+    history = await h.runtime.services.rounds.history(match_id, SYSTEM)
     assert len(history) >= 2, "the acknowledged submission resolved its round"
 
 
@@ -155,7 +156,7 @@ async def test_an_interaction_delivered_twice_acts_once(harness: Harness) -> Non
     h.feed("INTERACTION_CREATE", payload)
     h.feed("INTERACTION_CREATE", payload)  # the gateway's at-least-once delivery
     await h.settle()
-    matches = await h.runtime.services.matches.list_matches()
+    matches = await h.runtime.services.matches.list_matches(SYSTEM)
     assert len(matches) == 1, "one match, not two"
     assert record.callbacks == [5] or len(record.callbacks) == 1
 
@@ -197,7 +198,7 @@ async def test_a_slow_discord_near_the_deadline(harness: Harness) -> None:
     lobby = t.lobby(h)
     late = await h.click(ana, lobby, custom_id=lobby.components()[0]["custom_id"])
     assert late.record.callbacks == []
-    match = (await h.runtime.services.matches.list_matches())[0]
+    match = (await h.runtime.services.matches.list_matches(SYSTEM))[0]
     assert not any(str(ana.id) in s.players for s in match.seats), "no seat was taken"
     h.http.failures.clear()  # the late callback was refused, as Discord refuses it
     h.errors.records.clear()

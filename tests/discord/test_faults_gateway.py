@@ -13,6 +13,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.services.models import SYSTEM
 from tests.discord import faulty
 from tests.discord.conftest import make_settings
 from tests.discord.fake import gateway, payloads
@@ -87,7 +88,7 @@ async def test_a_resume_replays_missed_events_and_a_replayed_one_acts_once(
     assert len(c.ws.resumes) == 1 and len(c.ws.identifies) == 1, "resumed, not re-identified"
     assert missed.callbacks == [4]
     assert first.callbacks == [5], "the replayed interaction was not answered twice"
-    assert len(await c.h.runtime.services.matches.list_matches()) == 1, "one match, not two"
+    assert len(await c.h.runtime.services.matches.list_matches(SYSTEM)) == 1, "one match, not two"
 
 
 async def test_a_close_that_forbids_resuming_makes_the_bot_identify_again(
