@@ -69,6 +69,13 @@ async def watch(interaction: discord.Interaction[Any], route: Route, given: Give
     runtime = runtime_of(interaction.client)
     match_id = _match_id(route)
     watching = await runtime.services.matches.watch(match_id, actor(interaction))
+    thread = await runtime.threads.of_match(match_id)
+    if thread is not None:  # followed in the match's (public) thread: its messages notify them
+        http, user = interaction.client.http, interaction.user.id
+        if watching:
+            await http.add_user_to_thread(int(thread), user)
+        else:
+            await http.remove_user_from_thread(int(thread), user)
     await interaction.followup.send(
         f"You watch match {match_id}: you see what the public sees. Press Watch again to stop."
         if watching

@@ -84,7 +84,9 @@ async def test_a_spectator_watches_and_sees_nothing_secret(harness: Harness) -> 
 
     stopped = await h.click(zoe, t.briefing(h), label="Watch")  # the thread's button toggles
     assert "no longer watch" in stopped.text
+    assert zoe.id not in h.http.thread_members.get(t.thread_id(h), set())
     await h.click(zoe, t.briefing(h), label="Watch")
+    assert zoe.id in h.http.thread_members[t.thread_id(h)], "a spectator follows the thread"
     listed = await h.slash(zoe, "match watchers", match=1)
     assert "1 spectator(s): Zoe." in listed.text
 
