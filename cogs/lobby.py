@@ -70,12 +70,10 @@ async def watch(interaction: discord.Interaction[Any], route: Route, given: Give
     match_id = _match_id(route)
     watching = await runtime.services.matches.watch(match_id, actor(interaction))
     thread = await runtime.threads.of_match(match_id)
-    if thread is not None:  # followed in the match's (public) thread: its messages notify them
-        http, user = interaction.client.http, interaction.user.id
-        if watching:
-            await http.add_user_to_thread(int(thread), user)
-        else:
-            await http.remove_user_from_thread(int(thread), user)
+    if thread is not None and watching:  # they follow the match's (public) thread from now on
+        await interaction.client.http.add_user_to_thread(int(thread), interaction.user.id)
+    # Taking someone out of a public thread needs Manage Threads, which the bot does not ask
+    # for: a spectator who stops watching leaves the thread from its menu if they wish.
     await interaction.followup.send(
         f"You watch match {match_id}: you see what the public sees. Press Watch again to stop."
         if watching
