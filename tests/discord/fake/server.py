@@ -278,6 +278,10 @@ class FakeDiscordHttp:
         thread = self._channel(p["channel"])
         if thread["type"] not in (11, 12):
             raise DiscordError(400, 50024, "Cannot execute action on this channel type")
+        if request.method == "DELETE" and thread["type"] == 11:
+            # Without Manage Threads (which the bot never asks for) only a private thread's
+            # creator may take someone out of it.
+            raise DiscordError(403, 50013, "Missing Permissions")
         members = self.thread_members.setdefault(int(thread["id"]), set())
         if request.method == "PUT":
             members.add(int(p["user"]))
