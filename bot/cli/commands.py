@@ -93,6 +93,13 @@ def _offline(commands: Any) -> None:
         help="how a seat plays: the AI (default), holding, or a script file (repeatable)",
     )
     p.add_argument("--rounds", type=int, metavar="N", help=ROUNDS_HELP)
+    p.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="SEAT=R",
+        help="every argument of SEAT is rated R (-1..1), as if a room were convinced (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
 
 
@@ -109,6 +116,12 @@ def _play(commands: Any) -> None:
     p.add_argument("--seed", type=int, metavar="N", help="the match seed (random when omitted)")
     p.add_argument("--rounds", type=int, metavar="N", help=ROUNDS_HELP)
     p.add_argument("--verbose", action="store_true", help="list every cause of every change")
+    p.add_argument(
+        "--debate",
+        choices=("open", "sealed"),
+        help="open: rate the intentions before they resolve; sealed: as the first version "
+        "(the scenario's rules.debate when omitted)",
+    )
     p.add_argument("--db", metavar="PATH", help=DB_HELP)
 
     r = _command(

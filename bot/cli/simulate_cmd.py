@@ -64,6 +64,25 @@ def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping
     return build
 
 
+def parse_rates(scenario: Scenario, specs: list[str]) -> dict[str, float]:
+    """``SEAT=R`` pairs (R from -1 to 1): the rating every argument of that seat receives."""
+    rates: dict[str, float] = {}
+    for spec in specs:
+        seat, sep, value = spec.partition("=")
+        if not sep or seat not in scenario.seat_ids:
+            raise ValueError(
+                f"--rate {spec}: give SEAT=R with a seat of {', '.join(scenario.seat_ids)}"
+            )
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not -1 <= number <= 1:
+            raise ValueError(f"--rate {spec}: R is a number from -1 to 1")
+        rates[seat] = number
+    return rates
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run N seeded matches and print the report (a table, or JSON with --json)."""
     if args.matches < 1 or args.matches > 1_000_000:
@@ -78,7 +97,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     except (ScenarioNotFound, ScenarioInvalid, ValueError, YamlError, OSError) as err:
         print(f"levers simulate: {err}", file=sys.stderr)
         return 2
-    report = simulate(scenario, args.matches, args.seed, policies, args.rounds)
+    try:
+        rate = parse_rates(scenario, args.rate)
+    except ValueError as err:
+        print(f"levers simulate: {err}", file=sys.stderr)
+        return 2
+    report = simulate(scenario, args.matches, args.seed, policies, args.rounds, rate)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -118,6 +118,21 @@ def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
     for move_id, count in sorted(report["moves"].items(), key=lambda kv: -kv[1]):
         moves.add_row(move_id, str(count))
     console.print(moves)
+    if report.get("debate"):
+        debate = Table(title="Debate points (apart from the scores)", title_justify="left")
+        for col in ("Seat", "Mean", "p10", "p90", "Forecasts", "Came true"):
+            debate.add_column(col, justify="left" if col == "Seat" else "right")
+        for seat_id, row in report["debate"].items():
+            p, f = row["points"], row["forecasts"]
+            debate.add_row(
+                seat_id,
+                f"{p['mean']:.1f}",
+                f"{p['p10']:.1f}",
+                f"{p['p90']:.1f}",
+                str(f["made"]),
+                str(f["hit"]),
+            )
+        console.print(debate)
     console.print(
         "[bold]Endings[/]: " + ", ".join(f"{k} {v}" for k, v in report["endings"].items())
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from bot.game.match import final_scores, match_seed, play_match
+from bot.game.debate import Tally
+from bot.game.match import debate_tally, final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
 
@@ -30,18 +31,44 @@ def _summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
+class _Debate:
+    """Debate points and forecasts per seat over many matches."""
+
+    def __init__(self, seats: Sequence[str]) -> None:
+        self.points: dict[str, list[float]] = {s: [] for s in seats}
+        self.made = dict.fromkeys(seats, 0)
+        self.hit = dict.fromkeys(seats, 0)
+
+    def add(self, tally: Tally) -> None:
+        for seat, points in self.points.items():
+            points.append(tally.seat_points.get(seat, 0.0))
+            self.made[seat] += tally.made.get(seat, 0)
+            self.hit[seat] += tally.hit.get(seat, 0)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            seat: {
+                "points": _summary(points),
+                "forecasts": {"made": self.made[seat], "hit": self.hit[seat]},
+            }
+            for seat, points in self.points.items()
+        }
+
+
 def simulate(
     scenario: Scenario,
     matches: int,
     seed: int,
     policies: Callable[[], Mapping[str, Policy]] | None = None,
     rounds: int | None = None,
+    rate: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Play ``matches`` matches (match i seeded from ``seed`` and i) and report on them.
 
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
-    The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
-    ``endings`` and ``skipped``; the same arguments give the same report.
+    ``rate`` gives every argument of a seat the rating R (-1 .. 1), as if a room were convinced
+    or not. The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
+    ``endings``, ``skipped`` and ``debate``; the same arguments give the same report.
     """
     seat_scores: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
     wins = dict.fromkeys(scenario.seat_ids, 0)
@@ -49,9 +76,11 @@ def simulate(
     moves = {m.id: 0 for m in scenario.moves}
     endings: dict[str, int] = {}
     skipped: dict[str, int] = {}
+    debate = _Debate(scenario.seat_ids)
     for index in range(matches):
         chosen = dict(policies()) if policies else {}
-        log = play_match(scenario, match_seed(seed, index), chosen, rounds)
+        log = play_match(scenario, match_seed(seed, index), chosen, rounds, rate=rate)
+        debate.add(debate_tally(scenario, log))
         table, top = final_scores(scenario, log)
         for seat, value in table.items():
             seat_scores[seat].append(value)
@@ -78,4 +107,5 @@ def simulate(
         "moves": moves,
         "endings": dict(sorted(endings.items())),
         "skipped": dict(sorted(skipped.items())),
+        "debate": debate.report(),
     }

@@ -11,7 +11,6 @@ from bot.game.policies import AiPolicy
 from bot.game.state import SeatOrders, canonical_json
 from bot.services import Actor, Services
 from bot.services.errors import NotAllowed, RoundClosed
-from db.codec import orders_to_dict
 from tests.services.helpers import ANA, BEN, CAT, ai_moves, rows, started
 
 
@@ -35,7 +34,16 @@ async def test_a_round_resolves_exactly_as_the_engine_with_the_locked_orders(
     )
     assert canonical_json(outcome.state.to_dict()) == canonical_json(expected.state.to_dict())
     ai = AiPolicy().orders(scenario, opening.state, "council", match.seed)
-    assert orders_to_dict(outcome.orders["council"].orders) == orders_to_dict(ai)
+    council = outcome.orders["council"].orders
+    assert [(o.move, o.argument, o.forecast) for o in council.moves] == [
+        (o.move, o.argument, o.forecast) for o in ai.moves
+    ]
+    # The AI seat that stood in for "downstream" rated the council's arguments (points only:
+    # no debate window ran, so no rating acts on the numbers).
+    assert all([r.by for r in o.ratings] == ["downstream"] for o in council.moves)
+    assert all(o.rating is None for o in council.moves)
+    upstream = outcome.orders["upstream"].orders.moves
+    assert all(o.author == BEN.player for o in upstream)
     now = await services.matches.get(match.id)
     assert (now.round, now.phase) == (2, "orders")
     assert rows(db, "SELECT status FROM submissions") == [("locked",)]
