@@ -17,7 +17,7 @@ SCENARIO_HELP = "a built-in scenario id or a scenario file (default: the default
 ROUNDS_HELP = "play this many rounds instead of the scenario's (1-20)"
 # Kept equal to bot.review.exports.FORMATS and bot.library.lint.DEFAULT_MATCHES by a test, so
 # that building the parser needs neither matplotlib nor the lint.
-EXPORT_FORMATS = ("json", "markdown", "html", "csv")
+EXPORT_FORMATS = ("json", "markdown", "html", "csv", "gradebook")
 LINT_MATCHES = 200
 SHELLS = ("bash", "zsh")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from bot.game.engine import LAST_ROUND
@@ -17,6 +17,7 @@ from bot.game.env import StateEnv
 from bot.game.scenario import Scenario
 from bot.game.scoring import counts_from_start, goal_fraction, goal_score
 from bot.render.narrative import source_name
+from bot.review.debate_summary import DebateSummary, debate_summary
 from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry
 from bot.review.timeline import all_entries
 
@@ -126,6 +127,7 @@ class Debrief:
     turning_points: list[TurningPoint]
     notes: list[Note]
     questions: list[str]
+    debate: DebateSummary = field(default_factory=DebateSummary)
 
     @property
     def key_notes(self) -> list[Note]:
@@ -345,4 +347,5 @@ def build_debrief(scenario: Scenario, record: MatchRecord) -> Debrief:
         turning_points=points,
         notes=notes,
         questions=pick_questions(scenario, happened),
+        debate=debate_summary(record),
     )
