@@ -14,10 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from bot.game.ai import expected_deltas
-from bot.game.debate import rate
 from bot.game.env import StateEnv
 from bot.game.scenario import ArgumentText, Effect, Move, Scenario
-from bot.game.state import Forecast, MatchState, Order, SeatOrders
+from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders
 from bot.game.view import seat_view, sight
 
 HORIZONS = (0, 1)
@@ -53,30 +52,39 @@ def argument_texts(move: Move) -> list[ArgumentText]:
     return single + list(move.arguments)
 
 
+def _visible(scenario: Scenario, seat_id: str) -> list[str]:
+    """The metrics the seat may see (exactly or noisily), in file order; kept per scenario."""
+    memo = scenario.memo("visible")
+    found = memo.get(seat_id)
+    if found is None:
+        found = memo[seat_id] = [m.id for m in scenario.metrics if sight(m, seat_id) != "hidden"]
+    return found
+
+
 def _own_forecast(scenario: Scenario, move: Move, seat_id: str, env: StateEnv) -> Forecast | None:
     """The forecast the look-ahead is surest of: the visible metric the move moves most, this
-    round if anything lands now, else the next."""
+    round if anything lands now, else the next (the first in file order on a tie)."""
     for horizon in HORIZONS:
         deltas = expected_deltas(scenario, _effects_by(scenario, move, horizon), env)
-        visible = [
-            (abs(v), m.id, v)
-            for m in scenario.metrics
-            if (v := deltas.get(m.id, 0.0)) and abs(v) > 1e-9 and sight(m, seat_id) != "hidden"
-        ]
-        if visible:
-            _size, metric, value = max(visible, key=lambda t: t[0])
-            return Forecast(metric, "up" if value > 0 else "down", horizon)
+        best, size = "", 1e-9
+        for metric in _visible(scenario, seat_id):
+            value = abs(deltas.get(metric, 0.0))
+            if value > size:
+                best, size = metric, value
+        if best:
+            return Forecast(best, "up" if deltas[best] > 0 else "down", horizon)
     return None
 
 
-def ai_argument(
-    scenario: Scenario, state: MatchState, move: Move, seed: int, rng: random.Random
-) -> Order:
-    """The AI's order for a move it plays: a scenario text and a forecast it expects."""
-    seat_id = move.seat
+def _seat_env(scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> StateEnv:
+    """The state as the seat knows it (hidden metrics at their start), for its look-ahead."""
     view = seat_view(scenario, state, seat_id, seed)
     known = {k: (state.start[k] if v is None else v) for k, v in view.items()}
-    env = StateEnv(state, metrics=known, played=frozenset((move.id,)))
+    return StateEnv(state, metrics=known)
+
+
+def _argue(scenario: Scenario, move: Move, env: StateEnv, rng: random.Random) -> Order:
+    env.played = frozenset((move.id,))  # one environment, re-pointed at each move
     texts = argument_texts(move)
     agreeing = [
         t
@@ -93,27 +101,38 @@ def ai_argument(
         return Order(move.id, chosen.text, forecast=forecast)
     plain = [t for t in texts if t.forecast is None] or texts
     text = rng.choice(plain).text if plain else ""
-    return Order(move.id, text, forecast=_own_forecast(scenario, move, seat_id, env))
+    return Order(move.id, text, forecast=_own_forecast(scenario, move, move.seat, env))
+
+
+def ai_argument(
+    scenario: Scenario, state: MatchState, move: Move, seed: int, rng: random.Random
+) -> Order:
+    """The AI's order for a move it plays: a scenario text and a forecast it expects."""
+    return _argue(scenario, move, _seat_env(scenario, state, move.seat, seed), rng)
 
 
 def ai_arguments(
     scenario: Scenario, state: MatchState, seat_id: str, orders: SeatOrders, seed: int
 ) -> SeatOrders:
     """The AI seat's orders with its arguments and forecasts in place."""
+    if not orders.moves:
+        return orders
     rng = argument_rng(seed, state.round, scenario.seat_ids.index(seat_id))
-    moves = tuple(
-        ai_argument(scenario, state, scenario.move(o.move), seed, rng) for o in orders.moves
-    )
+    env = _seat_env(scenario, state, seat_id, seed)
+    moves = tuple(_argue(scenario, scenario.move(o.move), env, rng) for o in orders.moves)
     return replace(orders, moves=moves)
 
 
-def ai_value(scenario: Scenario, state: MatchState, order: Order) -> int:
+def ai_value(
+    scenario: Scenario, state: MatchState, order: Order, env: StateEnv | None = None
+) -> int:
     """The AI's rating of an argument: +1 agrees with the engine's expectation, -1 contradicts
     it, 0 without a forecast (or when the engine expects no change)."""
     if order.forecast is None:
         return 0
     move = scenario.move(order.move)
-    env = StateEnv(state, played=frozenset((move.id,)))
+    env = env or StateEnv(state)
+    env.played = frozenset((move.id,))
     expected = expected_direction(
         scenario, move, order.forecast.metric, order.forecast.horizon, env
     )
@@ -129,12 +148,22 @@ def ai_ratings(
 ) -> dict[str, SeatOrders]:
     """Every seat's orders rated by each AI seat among ``raters`` (never its own)."""
     rated = dict(orders)
+    raters = list(raters)
+    if not raters:
+        return rated
+    env = StateEnv(state)
     values = {
-        seat: {o.move: float(ai_value(scenario, state, o)) for o in seat_orders.moves}
+        seat: {o.move: float(ai_value(scenario, state, o, env)) for o in seat_orders.moves}
         for seat, seat_orders in orders.items()
     }
-    for rater in raters:
-        for seat, seat_orders in rated.items():
-            if seat != rater and seat_orders.moves:
-                rated[seat] = rate(seat_orders, rater, values[seat])
+    for seat, seat_orders in rated.items():
+        if not seat_orders.moves:
+            continue
+        moves = []
+        for order in seat_orders.moves:
+            value = values[seat][order.move]
+            kept = tuple(r for r in order.ratings if r.by not in raters)
+            added = tuple(Rating(rater, value) for rater in raters if rater != seat)
+            moves.append(replace(order, ratings=kept + added))
+        rated[seat] = replace(seat_orders, moves=tuple(moves))
     return rated
