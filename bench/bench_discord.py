@@ -30,7 +30,7 @@ from pydantic import SecretStr
 from bot.discord.client import LeversBot
 from bot.discord.settings import Settings
 from bot.scenarios import default_id
-from bot.services.models import Actor
+from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.fake.state import InteractionRecord, Sent
@@ -220,7 +220,9 @@ async def run_levers(folder: Path) -> Figures:
         matches = await set_up_matches(h)
         players = [(briefing, p) for briefing, group in matches for p in group]
         figures = await measure(h, players, play)
-        history = [await h.runtime.services.rounds.history(m) for m in range(1, MATCHES + 1)]
+        history = [
+            await h.runtime.services.rounds.history(m, SYSTEM) for m in range(1, MATCHES + 1)
+        ]
         figures["rounds_resolved"] = sum(len(rounds) - 1 for rounds in history)
         return figures
     finally:

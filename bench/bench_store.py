@@ -26,6 +26,7 @@ from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.policies import AiPolicy
 from bot.game.scenario import Scenario
 from bot.services import Actor, Services
+from bot.services.models import SYSTEM
 
 ORDERS = int(os.environ.get("LEVERS_BENCH_ORDERS", "1000"))
 MATCHES = int(os.environ.get("LEVERS_BENCH_MATCHES", "3"))
@@ -161,15 +162,15 @@ async def _service_rounds(services: Services, seeds: list[int]) -> tuple[float, 
     rounds = 0
     for match_id in ids:
         while True:
-            match = await services.matches.get(match_id)
+            match = await services.matches.get(match_id, SYSTEM)
             if match.finished:
                 break
-            await services.rounds.resolve(match_id, match.round, trigger="bench")
+            await services.rounds.resolve(match_id, match.round, SYSTEM, trigger="bench")
             rounds += 1
     elapsed = (time.perf_counter() - start) * 1000
     log_lines = 0
     for match_id in ids:
-        log_lines += len(await services.matches.log(match_id))
+        log_lines += len(await services.matches.log(match_id, SYSTEM))
     return elapsed, rounds, log_lines
 
 

@@ -77,7 +77,7 @@ async def upload_file(
     if not result.ok:
         await send_reply(interaction, report.refusal(result))
         return
-    done = await runtime.services.catalog.upload(str(interaction.guild_id), who, raw, result)
+    done = await runtime.services.catalog.upload(who, raw, result)
     await send_reply(interaction, render.uploaded(result, done))
 
 
@@ -95,9 +95,7 @@ async def balance_check(
     )
     target = f"library:{chosen.entry.id}" if chosen.entry else f"scenario:{chosen.scenario_id}"
     detail = {"version": chosen.version, "matches": matches, "ok": result.ok}
-    await runtime.services.servers.audit(
-        str(interaction.guild_id), who, "scenario_checked", target, detail
-    )
+    await runtime.services.servers.audit(who, "scenario_checked", target, detail)
     if not result.ok:
         await send_reply(interaction, report.refusal(result))
     elif result.balance is None:

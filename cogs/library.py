@@ -4,7 +4,8 @@
 event loop; ``list``, ``show`` name what there is; ``export`` (moderators: a file holds every
 seat's secret objectives) gives the exact bytes back; ``enable``, ``disable`` and ``default``
 (moderators) change what ``/match new`` offers. Every command defers first and answers
-ephemerally; user errors come back as polite ephemeral refusals (``guarded``).
+ephemerally; refusals and errors are answered by the bot's one error handler
+(``bot.discord.replies.on_error``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from discord.ext import commands
 
 from bot.discord import limits
 from bot.discord import render_library as render
-from bot.discord.replies import guarded
 from bot.discord.runtime import runtime_of
 from bot.discord.text import esc
-from bot.discord.who import require_moderator
+from bot.discord.who import actor, moderator
 from bot.library import sandbox
 from bot.scenarios import default_id
 from bot.services.catalog import split_ref
@@ -39,17 +39,13 @@ async def _private(interaction: Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
 
 
-def _guild(interaction: Interaction) -> str:
-    return str(interaction.guild_id)
-
-
 async def playable_choices(interaction: Interaction, current: str) -> list[Choice]:
     """Autocomplete for ``/match new scenario``: built-in and this server's enabled scenarios."""
     if interaction.guild_id is None:
         return []
     try:
         offers = await runtime_of(interaction.client).services.catalog.offers(
-            _guild(interaction), current
+            actor(interaction), current
         )
     except USER_ERRORS:
         return []
@@ -61,7 +57,7 @@ async def scenario_choices(interaction: Interaction, current: str) -> list[Choic
     if interaction.guild_id is None:
         return []
     try:
-        found = await runtime_of(interaction.client).services.catalog.versions(_guild(interaction))
+        found = await runtime_of(interaction.client).services.catalog.versions(actor(interaction))
     except USER_ERRORS:
         return []
     typed = current.strip().lower()
@@ -77,7 +73,7 @@ async def version_choices(interaction: Interaction, current: str) -> list[Choice
         return []
     catalog = runtime_of(interaction.client).services.catalog
     try:
-        found = await catalog.versions(_guild(interaction), split_ref(named)[0])
+        found = await catalog.versions(actor(interaction), split_ref(named)[0])
     except USER_ERRORS:
         return []
     hits = {v.version: v for v in found if current.strip() in v.version}  # the newest wins
@@ -99,25 +95,19 @@ class LibraryCommands(
     async def upload(self, interaction: Interaction, file: discord.Attachment) -> None:
         """Check the file in the sandbox; store it as a new version, or list every problem."""
 
-        async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "upload scenarios")
-            await upload_file(interaction, runtime, who, file)
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        runtime = runtime_of(interaction.client)
+        who = await moderator(interaction, runtime, "upload scenarios")
+        await upload_file(interaction, runtime, who, file)
 
     @app_commands.command(name="list", description="Built-in scenarios and this server's")
     async def list_(self, interaction: Interaction) -> None:
         """Every scenario and version this server can see, with its status."""
 
-        async def run() -> None:
-            await _private(interaction)
-            catalog = runtime_of(interaction.client).services.catalog
-            found = await catalog.versions(_guild(interaction))
-            await send(interaction, render.library_embeds(found, default_id()))
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        catalog = runtime_of(interaction.client).services.catalog
+        found = await catalog.versions(actor(interaction))
+        await send(interaction, render.library_embeds(found, default_id()))
 
     @app_commands.command(name="show", description="A scenario's seats, levers, goals, versions")
     @app_commands.describe(scenario="The scenario's id", version="Which version (default: current)")
@@ -127,15 +117,12 @@ class LibraryCommands(
     ) -> None:
         """Seats with their levers and goals, the source and author, and who loaded each version."""
 
-        async def run() -> None:
-            await _private(interaction)
-            services = runtime_of(interaction.client).services
-            chosen = await services.catalog.find(_guild(interaction), scenario, version)
-            parsed = await services.catalog.scenario(chosen)
-            every = await services.catalog.versions(_guild(interaction), chosen.scenario_id)
-            await send(interaction, render.show_embeds(chosen, parsed, every))
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        services = runtime_of(interaction.client).services
+        chosen = await services.catalog.find(actor(interaction), scenario, version)
+        parsed = await services.catalog.scenario(chosen)
+        every = await services.catalog.versions(actor(interaction), chosen.scenario_id)
+        await send(interaction, render.show_embeds(chosen, parsed, every))
 
     @app_commands.command(name="export", description="The exact scenario file (moderators)")
     @app_commands.describe(scenario="The scenario's id", version="Which version (default: current)")
@@ -145,18 +132,15 @@ class LibraryCommands(
     ) -> None:
         """The file byte for byte (moderators: it holds every seat's secret objectives)."""
 
-        async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            await require_moderator(interaction, runtime, "export scenario files")
-            catalog = runtime.services.catalog
-            chosen = await catalog.find(_guild(interaction), scenario, version)
-            raw = await catalog.text(chosen)
-            name = f"{chosen.scenario_id}-{chosen.version}.yaml"
-            text = f"`{chosen.ref}` version {esc(chosen.version)}, exactly as loaded."
-            await send(interaction, [], [discord.File(io.BytesIO(raw), filename=name)], text)
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        runtime = runtime_of(interaction.client)
+        await moderator(interaction, runtime, "export scenario files")
+        catalog = runtime.services.catalog
+        chosen = await catalog.find(actor(interaction), scenario, version)
+        raw = await catalog.text(chosen)
+        name = f"{chosen.scenario_id}-{chosen.version}.yaml"
+        text = f"`{chosen.ref}` version {esc(chosen.version)}, exactly as loaded."
+        await send(interaction, [], [discord.File(io.BytesIO(raw), filename=name)], text)
 
     async def _switch(
         self, interaction: Interaction, scenario: str, version: str | None, enabled: bool
@@ -164,9 +148,9 @@ class LibraryCommands(
         await _private(interaction)
         runtime = runtime_of(interaction.client)
         doing = "enable scenarios" if enabled else "disable scenarios"
-        who = await require_moderator(interaction, runtime, doing)
+        who = await moderator(interaction, runtime, doing)
         catalog = runtime.services.catalog
-        done = await catalog.set_enabled(_guild(interaction), who, scenario, version, enabled)
+        done = await catalog.set_enabled(who, scenario, version, enabled)
         await send(interaction, [], content=render.changed(done))
 
     @app_commands.command(name="disable", description="Stop offering a scenario (moderators)")
@@ -176,7 +160,7 @@ class LibraryCommands(
         self, interaction: Interaction, scenario: Name, version: Name | None = None
     ) -> None:
         """New matches can no longer use it; running matches are not affected."""
-        await guarded(interaction, lambda: self._switch(interaction, scenario, version, False))
+        await self._switch(interaction, scenario, version, False)
 
     @app_commands.command(name="enable", description="Offer a scenario again (moderators)")
     @app_commands.describe(scenario="The scenario's id", version="One version (default: newest)")
@@ -185,7 +169,7 @@ class LibraryCommands(
         self, interaction: Interaction, scenario: Name, version: Name | None = None
     ) -> None:
         """New matches may use it again."""
-        await guarded(interaction, lambda: self._switch(interaction, scenario, version, True))
+        await self._switch(interaction, scenario, version, True)
 
     @app_commands.command(name="default", description="What /match new plays (moderators)")
     @app_commands.describe(scenario="The scenario's id", version="Which version (default: current)")
@@ -195,15 +179,12 @@ class LibraryCommands(
     ) -> None:
         """Make a version the server's default (a built-in one joins the library first)."""
 
-        async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "choose the default scenario")
-            catalog = runtime.services.catalog
-            entry = await catalog.set_default(_guild(interaction), who, scenario, version)
-            await send(interaction, [], content=render.changed([entry]))
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        runtime = runtime_of(interaction.client)
+        who = await moderator(interaction, runtime, "choose the default scenario")
+        catalog = runtime.services.catalog
+        entry = await catalog.set_default(who, scenario, version)
+        await send(interaction, [], content=render.changed([entry]))
 
     @app_commands.command(name="check", description="Simulate matches for balance (moderators)")
     @app_commands.describe(
@@ -221,14 +202,11 @@ class LibraryCommands(
     ) -> None:
         """Win shares, endings, the lint's warnings and a chart, from AI-only matches."""
 
-        async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "run balance checks")
-            chosen = await runtime.services.catalog.find(_guild(interaction), scenario, version)
-            await balance_check(interaction, runtime, who, chosen, matches)
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        runtime = runtime_of(interaction.client)
+        who = await moderator(interaction, runtime, "run balance checks")
+        chosen = await runtime.services.catalog.find(actor(interaction), scenario, version)
+        await balance_check(interaction, runtime, who, chosen, matches)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -23,9 +23,9 @@ def _match_id(route: Route) -> int:
 
 async def _show(interaction: discord.Interaction[Any], match_id: int) -> None:
     """Redraw the lobby message the button is on."""
-    runtime = runtime_of(interaction.client)
-    match = await runtime.services.matches.get(match_id)
-    scenario = await runtime.services.scenarios.of_match(match_id)
+    runtime, who = runtime_of(interaction.client), actor(interaction)
+    match = await runtime.services.matches.get(match_id, who)
+    scenario = await runtime.services.scenarios.of_match(match_id, who)
     embeds, view = render_match.lobby(scenario, match)
     await interaction.edit_original_response(embeds=embeds, view=view)
 
@@ -34,8 +34,8 @@ async def seat(interaction: discord.Interaction[Any], route: Route, given: Given
     """Take the seat, or leave it when it is already yours."""
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
-    match_id, who = _match_id(route), await actor(interaction, runtime)
-    mine = await runtime.services.matches.seat_of(match_id, who.player)
+    match_id, who = _match_id(route), actor(interaction)
+    mine = await runtime.services.matches.seat_of(match_id, who)
     if mine == route.arg:
         await runtime.services.matches.leave(match_id, who)
     else:
@@ -48,7 +48,7 @@ async def leave(interaction: discord.Interaction[Any], route: Route, given: Give
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
     match_id = _match_id(route)
-    await runtime.services.matches.leave(match_id, await actor(interaction, runtime))
+    await runtime.services.matches.leave(match_id, actor(interaction))
     await _show(interaction, match_id)
 
 
@@ -57,9 +57,8 @@ async def start(interaction: discord.Interaction[Any], route: Route, given: Give
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
     match_id = _match_id(route)
-    await runtime.services.matches.start(match_id, await actor(interaction, runtime))
+    await runtime.services.matches.start(match_id, actor(interaction))
     await _show(interaction, match_id)
-    await runtime.changed()
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,7 +1,8 @@
 """``/match``: new, status, leave, end, pause, resume, substitute, assign, remove.
 
 Each command defers (ephemerally) before it touches the store, calls one service, renders and
-replies; user errors come back as polite ephemeral messages (``guarded``).
+replies; refusals and errors are answered by the bot's one error handler
+(``bot.discord.replies.on_error``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import render_match
-from bot.discord.replies import guarded, respond
+from bot.discord.replies import respond
 from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.text import esc
-from bot.discord.who import actor, match_for, require_moderator
+from bot.discord.who import actor, match_for
 from bot.services.errors import InvalidInput
 from cogs.library import playable_choices
 from cogs.review import ReviewCommands
@@ -62,65 +63,57 @@ class MatchCommands(
     ) -> None:
         """Create the match and post its lobby with one button per seat."""
 
-        async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            if interaction.guild_id is None or interaction.channel is None:
-                raise InvalidInput("matches are played in a server's channel")
-            guild = str(interaction.guild_id)
-            seconds = deadline * 60 if deadline is not None else None
-            if seconds is None:
-                seconds = (await runtime.services.servers.settings(guild)).default_deadline_seconds
-            stored = await runtime.services.catalog.start_with(guild, scenario)
-            match = await runtime.services.matches.create(
-                await actor(interaction, runtime),
-                stored.sha256,
-                source_id=stored.source_id,
-                rounds=rounds,
-                deadline_seconds=seconds,
-                ai_fill=ai_fill,
-                teams=teams,
-                guild_id=guild,
-                channel_id=str(interaction.channel_id),
-            )
-            found = await runtime.services.scenarios.get(stored.sha256)
-            embeds, view = render_match.lobby(found, match)
-            channel = interaction.client.get_partial_messageable(int(match.channel_id or 0))
-            posted = await channel.send(embeds=embeds, view=view or discord.utils.MISSING)
-            await runtime.threads.set_lobby(match.id, str(posted.channel.id), str(posted.id))
-            await respond(interaction, f"Match {match.id} is open: its lobby is in this channel.")
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        runtime = runtime_of(interaction.client)
+        if interaction.guild_id is None or interaction.channel is None:
+            raise InvalidInput("matches are played in a server's channel")
+        who = actor(interaction)
+        seconds = deadline * 60 if deadline is not None else None
+        if seconds is None:
+            seconds = (await runtime.services.servers.settings(who)).default_deadline_seconds
+        stored = await runtime.services.catalog.start_with(who, scenario)
+        match = await runtime.services.matches.create(
+            actor(interaction),
+            stored.sha256,
+            source_id=stored.source_id,
+            rounds=rounds,
+            deadline_seconds=seconds,
+            ai_fill=ai_fill,
+            teams=teams,
+            guild_id=who.guild_id,
+            channel_id=str(interaction.channel_id),
+        )
+        found = await runtime.services.scenarios.get(stored.sha256)
+        embeds, view = render_match.lobby(found, match)
+        channel = interaction.client.get_partial_messageable(int(match.channel_id or 0))
+        posted = await channel.send(embeds=embeds, view=view or discord.utils.MISSING)
+        await runtime.threads.set_lobby(match.id, str(posted.channel.id), str(posted.id))
+        await respond(interaction, f"Match {match.id} is open: its lobby is in this channel.")
 
     @app_commands.command(name="status", description="Where a match stands")
     @app_commands.describe(match="The match number (default: this thread's, or yours)")
     async def status(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
         """Phase, round, deadline, seats, and which seats have submitted (never what)."""
 
-        async def run() -> None:
-            runtime, match_id = await _open(interaction, match)
-            found = await runtime.services.matches.get(match_id)
-            scenario = await runtime.services.scenarios.of_match(match_id)
-            submitted: set[str] = set()
-            if found.phase == "orders":
-                statuses = await runtime.services.orders.status(match_id)
-                submitted = {s.seat for s in statuses if s.submitted}
-            lines = render_match.status_lines(scenario, found, submitted)
-            await respond(interaction, "\n".join(lines))
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        who = actor(interaction)
+        found = await runtime.services.matches.get(match_id, who)
+        scenario = await runtime.services.scenarios.of_match(match_id, who)
+        submitted: set[str] = set()
+        if found.phase == "orders":
+            statuses = await runtime.services.orders.status(match_id, who)
+            submitted = {s.seat for s in statuses if s.submitted}
+        lines = render_match.status_lines(scenario, found, submitted)
+        await respond(interaction, "\n".join(lines))
 
     @app_commands.command(name="leave", description="Give up your seat in a match")
     @app_commands.describe(match="The match number (default: this thread's, or yours)")
     async def leave(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
         """Leave; in a started match the AI (or nobody) takes over the seat."""
 
-        async def run() -> None:
-            runtime, match_id = await _open(interaction, match)
-            await runtime.services.matches.leave(match_id, await actor(interaction, runtime))
-            await respond(interaction, f"You left match {match_id}.")
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        await runtime.services.matches.leave(match_id, actor(interaction))
+        await respond(interaction, f"You left match {match_id}.")
 
     @app_commands.command(name="end", description="End a match early (host or moderator)")
     @app_commands.describe(reason="Why the match ends", match="The match number")
@@ -132,13 +125,9 @@ class MatchCommands(
     ) -> None:
         """End the match now, with a reason everyone sees."""
 
-        async def run() -> None:
-            runtime, match_id = await _open(interaction, match)
-            await runtime.services.control.end(match_id, await actor(interaction, runtime), reason)
-            await respond(interaction, f"Match {match_id} is over.")
-            await runtime.changed()
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        await runtime.services.control.end(match_id, actor(interaction), reason)
+        await respond(interaction, f"Match {match_id} is over.")
 
     @app_commands.command(name="pause", description="Stop a match's clock (host or moderator)")
     @app_commands.describe(reason="Why (shown to everyone)", match="The match number")
@@ -150,31 +139,21 @@ class MatchCommands(
     ) -> None:
         """Pause: the deadline stops; orders can still change."""
 
-        async def run() -> None:
-            runtime, match_id = await _open(interaction, match)
-            await runtime.services.control.pause(
-                match_id, await actor(interaction, runtime), reason
-            )
-            await respond(interaction, f"Match {match_id} is paused.")
-            await runtime.changed()
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        await runtime.services.control.pause(match_id, actor(interaction), reason)
+        await respond(interaction, f"Match {match_id} is paused.")
 
     @app_commands.command(name="resume", description="Restart a paused match's clock")
     @app_commands.describe(match="The match number")
     async def resume(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
         """Resume with the time that was left."""
 
-        async def run() -> None:
-            runtime, match_id = await _open(interaction, match)
-            await runtime.services.control.resume(match_id, await actor(interaction, runtime))
-            await respond(interaction, f"Match {match_id} goes on.")
-            await runtime.changed()
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        await runtime.services.control.resume(match_id, actor(interaction))
+        await respond(interaction, f"Match {match_id} goes on.")
 
     @app_commands.command(
-        name="substitute", description="Hand a seat to another player (moderator)"
+        name="substitute", description="Hand a seat to another player (host or moderator)"
     )
     @app_commands.describe(seat="The seat's id", player="Who plays it now (empty: the AI)")
     async def substitute(
@@ -184,25 +163,18 @@ class MatchCommands(
         player: discord.Member | None = None,
         match: MatchNumber | None = None,
     ) -> None:
-        """Moderators only: whoever holds the seat is replaced by ``player`` (or the AI)."""
+        """Whoever holds the seat is replaced by ``player`` (or the AI)."""
 
-        async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "hand a seat to someone else")
-            match_id = await match_for(interaction, runtime, match)
-            await runtime.services.control.substitute(
-                match_id,
-                who,
-                seat,
-                None if player is None else str(player.id),
-                "" if player is None else player.display_name,
-            )
-            name = "the AI" if player is None else esc(player.display_name)
-            await respond(interaction, f"{esc(seat)} is now played by {name}.")
-            await runtime.changed()
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        await runtime.services.control.substitute(
+            match_id,
+            actor(interaction),
+            seat,
+            None if player is None else str(player.id),
+            "" if player is None else player.display_name,
+        )
+        name = "the AI" if player is None else esc(player.display_name)
+        await respond(interaction, f"{esc(seat)} is now played by {name}.")
 
     @app_commands.command(name="assign", description="Seat a player (host or moderator)")
     @app_commands.describe(seat="The seat's id", player="Who takes it")
@@ -215,19 +187,16 @@ class MatchCommands(
     ) -> None:
         """The host seats a player."""
 
-        async def run() -> None:
-            runtime, match_id = await _open(interaction, match)
-            await runtime.services.matches.assign_seat(
-                match_id,
-                await actor(interaction, runtime),
-                str(player.id),
-                player.display_name,
-                seat,
-            )
-            await respond(interaction, f"{esc(player.display_name)} now holds {esc(seat)}.")
-            await _redraw_lobby(interaction, match_id)
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        await runtime.services.matches.assign_seat(
+            match_id,
+            actor(interaction),
+            str(player.id),
+            player.display_name,
+            seat,
+        )
+        await respond(interaction, f"{esc(player.display_name)} now holds {esc(seat)}.")
+        await _redraw_lobby(interaction, match_id)
 
     @app_commands.command(name="remove", description="Take a player out of a match (host)")
     @app_commands.describe(player="Who leaves their seat")
@@ -236,25 +205,20 @@ class MatchCommands(
     ) -> None:
         """The host removes a player from their seat."""
 
-        async def run() -> None:
-            runtime, match_id = await _open(interaction, match)
-            await runtime.services.matches.remove_player(
-                match_id, await actor(interaction, runtime), str(player.id)
-            )
-            await respond(interaction, f"{esc(player.display_name)} left match {match_id}.")
-            await _redraw_lobby(interaction, match_id)
-
-        await guarded(interaction, run)
+        runtime, match_id = await _open(interaction, match)
+        await runtime.services.matches.remove_player(match_id, actor(interaction), str(player.id))
+        await respond(interaction, f"{esc(player.display_name)} left match {match_id}.")
+        await _redraw_lobby(interaction, match_id)
 
 
 async def _redraw_lobby(interaction: Interaction, match_id: int) -> None:
     """Show a seat change made by command on the lobby message, as a button click would."""
-    runtime = runtime_of(interaction.client)
+    runtime, who = runtime_of(interaction.client), actor(interaction)
     where = await runtime.threads.lobby_of(match_id)
-    match = await runtime.services.matches.get(match_id)
+    match = await runtime.services.matches.get(match_id, who)
     if where is None or match.phase != "lobby":
         return  # after Start the lobby is history; the match's thread shows the seats
-    scenario = await runtime.services.scenarios.of_match(match_id)
+    scenario = await runtime.services.scenarios.of_match(match_id, who)
     embeds, view = render_match.lobby(scenario, match)
     channel = interaction.client.get_partial_messageable(where[0])
     await channel.get_partial_message(where[1]).edit(

@@ -18,7 +18,8 @@ from bot.discord import render_orders
 from bot.discord.components import Given, router_of
 from bot.discord.ids import Route
 from bot.discord.runtime import Runtime, runtime_of
-from bot.discord.who import player
+from bot.discord.who import actor
+from bot.game.legal import affordable
 from bot.game.state import SeatOrders
 from bot.services.drafts import Panel, with_decision, with_move, without_move
 from bot.services.errors import InvalidInput, RoundClosed
@@ -37,7 +38,7 @@ def _ids(route: Route) -> tuple[int, int]:
 async def _panel(runtime: Runtime, interaction: Interaction, route: Route) -> Panel:
     """The clicking player's seat's panel data, for the round the control belongs to."""
     match_id, round_number = _ids(route)
-    found = await runtime.drafts.panel(match_id, str(interaction.user.id))
+    found = await runtime.drafts.panel(match_id, actor(interaction))
     if found.options.round != round_number:
         raise RoundClosed(
             f"that panel is for round {round_number}; round {found.options.round} is being "
@@ -47,9 +48,10 @@ async def _panel(runtime: Runtime, interaction: Interaction, route: Route) -> Pa
 
 
 async def _render(runtime: Runtime, panel: Panel) -> tuple[list[discord.Embed], discord.ui.View]:
-    scenario = await runtime.services.scenarios.of_match(panel.match.id)
     assert panel.match.state is not None
-    return render_orders.panel(scenario, panel.match, panel.match.state, panel.options, panel.draft)
+    return render_orders.panel(
+        panel.scenario, panel.match, panel.match.state, panel.options, panel.draft
+    )
 
 
 async def _redraw(runtime: Runtime, interaction: Interaction, panel: Panel) -> None:
@@ -73,7 +75,9 @@ async def pick(interaction: Interaction, route: Route, given: Given) -> None:
     when the modal comes back (``argument``) and again on submit.
     """
     match_id, round_number = _ids(route)
-    scenario = await runtime_of(interaction.client).services.scenarios.of_match(match_id)
+    scenario = await runtime_of(interaction.client).services.scenarios.of_match(
+        match_id, actor(interaction)
+    )
     chosen = given.values[0] if len(given.values) == 1 else ""
     move = next((m for m in scenario.moves if m.id == chosen), None)
     if move is None:
@@ -87,8 +91,8 @@ async def argument(interaction: Interaction, route: Route, given: Given) -> None
     runtime = runtime_of(interaction.client)
     panel = await _panel(runtime, interaction, route)
     move = route.arg or ""
-    scenario = await runtime.services.scenarios.of_match(panel.match.id)
-    offered = {m.id for m in render_orders.affordable(scenario, panel.options, panel.draft)}
+    options = panel.options
+    offered = {m.id for m in affordable(panel.scenario, options.moves, options.budget, panel.draft)}
     if move not in offered | {o.move for o in panel.draft.moves}:
         raise InvalidInput("that move is not one your seat can order now (or afford)")
     text = given.fields.get(render_orders.ARGUMENT_FIELD, "").strip()
@@ -120,8 +124,7 @@ async def decide(interaction: Interaction, route: Route, given: Given) -> None:
     event = route.arg or ""
     if event not in panel.options.decisions:
         raise InvalidInput("that decision is not your seat's to make")
-    scenario = await runtime.services.scenarios.of_match(panel.match.id)
-    decision = scenario.event(event).decision
+    decision = panel.scenario.event(event).decision
     answer = given.values[0] if len(given.values) == 1 else ""
     if decision is None or answer not in {o.id for o in decision.options}:
         raise InvalidInput("that answer is not one of the options")
@@ -136,29 +139,21 @@ async def _change(
 ) -> None:
     """Change the draft (one write), then redraw from what was read and the new draft."""
     _seat, draft = await runtime.drafts.change(
-        panel.match.id, player(interaction), panel.options.round, lambda _seat, d: edit(d)
+        panel.match.id, actor(interaction), panel.options.round, lambda _seat, d: edit(d)
     )
     await _redraw(runtime, interaction, dataclasses.replace(panel, draft=draft))
 
 
 async def submit(interaction: Interaction, route: Route, given: Given) -> None:
-    """Submit the draft; when every seat is in, the round resolves at once."""
+    """Submit the draft: one use case, which also resolves the round when every seat is in."""
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
-    panel = await _panel(runtime, interaction, route)
-    match_id, round_number = panel.match.id, panel.options.round
-    moves = [(o.move, o.argument) for o in panel.draft.moves]
-    sent = await runtime.services.orders.submit(
-        match_id, player(interaction), moves, panel.draft.decisions, round=round_number
-    )
-    await runtime.services.rounds.resolve_if_ready(match_id, round_number)
-    match = await runtime.services.matches.get(match_id)
-    if match.phase == "orders" and match.round == round_number:
-        await _redraw(runtime, interaction, _with_current(panel, sent))
-        return
-    # resolved now, by this submission or by one that came in at the same moment
-    await interaction.edit_original_response(content=RESOLVED, embeds=[], view=None)
-    await runtime.changed()
+    match_id, round_number = _ids(route)
+    done = await runtime.drafts.submit(match_id, actor(interaction), round_number)
+    if done.resolved:
+        await interaction.edit_original_response(content=RESOLVED, embeds=[], view=None)
+    else:
+        await _redraw(runtime, interaction, done.panel)
 
 
 def _with_current(panel: Panel, current: Submission | None) -> Panel:
@@ -171,7 +166,7 @@ async def withdraw(interaction: Interaction, route: Route, given: Given) -> None
     runtime = runtime_of(interaction.client)
     panel = await _panel(runtime, interaction, route)
     await runtime.services.orders.withdraw(
-        panel.match.id, player(interaction), round=panel.options.round
+        panel.match.id, actor(interaction), round=panel.options.round
     )
     await _redraw(runtime, interaction, _with_current(panel, None))
 

@@ -36,9 +36,9 @@ from bot.discord.render_review import (
     parse_log,
     verify_text,
 )
-from bot.discord.replies import guarded, respond
+from bot.discord.replies import respond
 from bot.discord.runtime import runtime_of
-from bot.discord.who import match_for, require_moderator
+from bot.discord.who import actor, match_for
 from bot.game.scenario import Scenario
 from bot.review.charts import render_charts
 from bot.review.exports import Format, export_async
@@ -67,18 +67,16 @@ async def load_view(interaction: Interaction, match_id: int | None, missing: str
     """The record of a match of this server, as the asker may see it now (NotFound otherwise)."""
     if match_id is None:
         raise NotFound("that control is not one I know")
-    services = runtime_of(interaction.client).services
+    services, who = runtime_of(interaction.client).services, actor(interaction)
     try:
-        scenario = await services.scenarios.of_match(match_id)
+        scenario = await services.scenarios.of_match(match_id, who)  # this server's only
         scenario, full = await load_record(services.ctx, match_id, scenario)
     except (NotFound, RecordNotFound):
         raise NotFound(missing.format(id=match_id)) from None
-    if interaction.guild_id is None or full.match.guild_id != str(interaction.guild_id):
-        raise NotFound(missing.format(id=match_id))
-    seat = None
+    seat, umpire = None, False
     if not full.over:
-        seat = await services.matches.seat_of(match_id, str(interaction.user.id))
-    return Loaded(scenario, view_for(full, scenario, seat))
+        seat, umpire = await services.matches.sight_of(match_id, who)
+    return Loaded(scenario, view_for(full, scenario, seat, umpire=umpire))
 
 
 def seat_named(scenario: Scenario, text: str) -> str:
@@ -95,11 +93,9 @@ async def history_reply(
     interaction: Interaction, query: HistoryQuery
 ) -> tuple[list[discord.Embed], discord.ui.View | None]:
     """A page of this server's matches, filtered as the query says."""
-    if interaction.guild_id is None:
-        raise InvalidInput("matches are listed per server: use this in a server")
     services = runtime_of(interaction.client).services
     found = await services.matches.list_matches(
-        guild_id=str(interaction.guild_id),
+        actor(interaction),
         player=query.player,
         scenario_id=query.scenario,
         limit=HISTORY_PAGE + 1,
@@ -138,18 +134,15 @@ class ReviewCommands(commands.Cog):
     ) -> None:
         """List the server's matches, ten a page, with Newer and Older buttons."""
 
-        async def run() -> None:
-            await _private(interaction)
-            wanted = None if scenario is None else scenario.strip().lower()
-            if wanted is not None and not SCENARIO_ID.match(wanted):
-                raise InvalidInput(
-                    "a scenario id is lower-case letters, digits, - and _ (see /scenarios)"
-                )
-            query = HistoryQuery(0, None if player is None else str(player.id), wanted)
-            embeds, buttons = await history_reply(interaction, query)
-            await respond(interaction, embeds=embeds, view=buttons)
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        wanted = None if scenario is None else scenario.strip().lower()
+        if wanted is not None and not SCENARIO_ID.match(wanted):
+            raise InvalidInput(
+                "a scenario id is lower-case letters, digits, - and _ (see /scenarios)"
+            )
+        query = HistoryQuery(0, None if player is None else str(player.id), wanted)
+        embeds, buttons = await history_reply(interaction, query)
+        await respond(interaction, embeds=embeds, view=buttons)
 
     @history.autocomplete("scenario")
     async def _scenario_ids(
@@ -176,25 +169,22 @@ class ReviewCommands(commands.Cog):
     ) -> None:
         """Orders and arguments, events and decisions, every change with its cause, moderation."""
 
-        async def run() -> None:
-            await _private(interaction)
-            match_id = await match_for(interaction, runtime_of(interaction.client), match)
-            loaded = await load_view(interaction, match_id, NO_MATCH)
-            only = None if seat is None else seat_named(loaded.scenario, seat)
-            book = log_book(loaded.scenario, loaded.record, only)
-            index = 0
-            if round is not None:
-                played = loaded.record.match.rounds_played
-                if round > played:
-                    raise InvalidInput(
-                        f"match {match_id} has {played} resolved round(s) so far: "
-                        f"pick a round from 0 to {played}"
-                    )
-                index = find_page(book, f"{round}.0")
-            embeds, buttons = log_message(loaded.record, book, index, only)
-            await respond(interaction, embeds=embeds, view=buttons)
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        match_id = await match_for(interaction, runtime_of(interaction.client), match)
+        loaded = await load_view(interaction, match_id, NO_MATCH)
+        only = None if seat is None else seat_named(loaded.scenario, seat)
+        book = log_book(loaded.scenario, loaded.record, only)
+        index = 0
+        if round is not None:
+            played = loaded.record.match.rounds_played
+            if round > played:
+                raise InvalidInput(
+                    f"match {match_id} has {played} resolved round(s) so far: "
+                    f"pick a round from 0 to {played}"
+                )
+            index = find_page(book, f"{round}.0")
+        embeds, buttons = log_message(loaded.record, book, index, only)
+        await respond(interaction, embeds=embeds, view=buttons)
 
     @app_commands.command(name="export", description="A match's record as a file")
     @app_commands.describe(
@@ -206,41 +196,32 @@ class ReviewCommands(commands.Cog):
     ) -> None:
         """Attach the record in one format (cut for the asker while the match runs)."""
 
-        async def run() -> None:
-            await _private(interaction)
-            match_id = await match_for(interaction, runtime_of(interaction.client), match)
-            loaded = await load_view(interaction, match_id, NO_MATCH)
-            exported = await export_async(loaded.scenario, loaded.record, format)
-            if len(exported.data) > interaction.filesize_limit:
-                raise InvalidInput(
-                    f"the {format} file is too large to attach here "
-                    f"({len(exported.data) // 1024} KiB); ask a host to run `levers export`"
-                )
-            note = export_note(loaded.record, format)
-            await respond(interaction, note, files=[export_attachment(exported)])
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        match_id = await match_for(interaction, runtime_of(interaction.client), match)
+        loaded = await load_view(interaction, match_id, NO_MATCH)
+        exported = await export_async(loaded.scenario, loaded.record, format)
+        if len(exported.data) > interaction.filesize_limit:
+            raise InvalidInput(
+                f"the {format} file is too large to attach here "
+                f"({len(exported.data) // 1024} KiB); ask a host to run `levers export`"
+            )
+        note = export_note(loaded.record, format)
+        await respond(interaction, note, files=[export_attachment(exported)])
 
     @app_commands.command(name="verify", description="Replay a match from the store (moderators)")
     @app_commands.describe(match="The match number (default: this thread's; see /match history)")
     async def verify(self, interaction: Interaction, match: MatchNumber | None = None) -> None:
         """Moderators only: re-run the match from its stored scenario, seed and orders."""
 
-        async def run() -> None:
-            await _private(interaction)
-            runtime = runtime_of(interaction.client)
-            await require_moderator(interaction, runtime, "run the replay check")
-            match_id = await match_for(interaction, runtime, match)
-            try:
-                found = await runtime.services.matches.get(match_id)
-            except NotFound:
-                raise NotFound(NO_MATCH.format(id=match_id)) from None
-            if found.guild_id is None or found.guild_id != str(interaction.guild_id):
-                raise NotFound(NO_MATCH.format(id=match_id))
-            report = await runtime.services.verify_replay(match_id)
-            await respond(interaction, verify_text(report, found.scenario_id))
-
-        await guarded(interaction, run)
+        await _private(interaction)
+        runtime, who = runtime_of(interaction.client), actor(interaction)
+        match_id = await match_for(interaction, runtime, match)
+        try:
+            found = await runtime.services.matches.get(match_id, who)
+            report = await runtime.services.verify_replay(match_id, who)
+        except NotFound:
+            raise NotFound(NO_MATCH.format(id=match_id)) from None
+        await respond(interaction, verify_text(report, found.scenario_id))
 
 
 # --- the persistent buttons ---------------------------------------------------------------------

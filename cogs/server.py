@@ -16,9 +16,10 @@ from discord.ext import commands
 from bot.discord import ids
 from bot.discord import render_library as render
 from bot.discord.components import Given, router_of
-from bot.discord.replies import guarded, respond
+from bot.discord.replies import respond
 from bot.discord.runtime import Runtime, runtime_of
-from bot.discord.who import require_moderator
+from bot.discord.who import actor, moderator
+from bot.services.models import Actor
 
 Interaction = discord.Interaction[Any]
 
@@ -41,16 +42,16 @@ def _channels(
 
 
 async def audit_view(
-    runtime: Runtime, guild: str, page: int
+    runtime: Runtime, who: Actor, page: int
 ) -> tuple[list[discord.Embed], discord.ui.View | None]:
-    """Page ``page`` (from 0) of the server's audit log, newest first."""
+    """Page ``page`` (from 0) of the server's audit log, newest first (moderators only)."""
     page = max(0, min(page, render.AUDIT_PAGES - 1))
     wanted = (page + 1) * render.AUDIT_PAGE
-    entries = await runtime.services.servers.audit_log(guild, limit=wanted + 1)
+    entries = await runtime.services.servers.audit_log(who, limit=wanted + 1)
     while page and len(entries) <= page * render.AUDIT_PAGE:
         page -= 1  # the log is shorter than the page asked for
     more = len(entries) > wanted and page + 1 < render.AUDIT_PAGES
-    versions = await runtime.services.catalog.versions(guild)
+    versions = await runtime.services.catalog.versions(who)
     names = {f"library:{v.entry.id}": v.ref for v in versions if v.entry is not None}
     return render.audit_page(entries[:wanted], page, more, names)
 
@@ -81,28 +82,22 @@ class ServerCommands(
     ) -> None:
         """Moderators only (checked here: default permissions are only a hint)."""
 
-        async def run() -> None:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            runtime = runtime_of(interaction.client)
-            who = await require_moderator(interaction, runtime, "change this server's settings")
-            guild = str(interaction.guild_id)
-            servers = runtime.services.servers
-            current = await servers.settings(guild)
-            changes: dict[str, Any] = {}
-            if moderator_role is not None:
-                changes["moderator_role_id"] = str(moderator_role.id)
-            if default_deadline is not None:
-                changes["default_deadline_seconds"] = default_deadline * 60 or None
-            allowed = _channels(
-                current.allowed_channels, allow_channel, disallow_channel, any_channel
-            )
-            if allowed is not None:
-                changes["allowed_channels"] = allowed
-            if changes:
-                current = await servers.update_settings(guild, who, **changes)
-            await respond(interaction, embeds=[render.settings_embed(current)])
-
-        await guarded(interaction, run)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        runtime = runtime_of(interaction.client)
+        who = await moderator(interaction, runtime, "change this server's settings")
+        servers = runtime.services.servers
+        current = await servers.settings(who)
+        changes: dict[str, Any] = {}
+        if moderator_role is not None:
+            changes["moderator_role_id"] = str(moderator_role.id)
+        if default_deadline is not None:
+            changes["default_deadline_seconds"] = default_deadline * 60 or None
+        allowed = _channels(current.allowed_channels, allow_channel, disallow_channel, any_channel)
+        if allowed is not None:
+            changes["allowed_channels"] = allowed
+        if changes:
+            current = await servers.update_settings(who, **changes)
+        await respond(interaction, embeds=[render.settings_embed(current)])
 
     @app_commands.command(name="audit", description="Who did what, and when (moderators)")
     @app_commands.describe(page="Which page (1: the newest entries)")
@@ -112,22 +107,17 @@ class ServerCommands(
     ) -> None:
         """Uploads, enables and disables, settings, forced ends, substitutions..."""
 
-        async def run() -> None:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            runtime = runtime_of(interaction.client)
-            await require_moderator(interaction, runtime, "read the audit log")
-            embeds, buttons = await audit_view(runtime, str(interaction.guild_id), page - 1)
-            await respond(interaction, embeds=embeds, view=buttons)
-
-        await guarded(interaction, run)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        runtime = runtime_of(interaction.client)
+        embeds, buttons = await audit_view(runtime, actor(interaction), page - 1)
+        await respond(interaction, embeds=embeds, view=buttons)
 
 
 async def turn_audit_page(interaction: Interaction, route: ids.Route, given: Given) -> None:
     """Newer / Older: show that page in place of the current one (moderators only)."""
     runtime = runtime_of(interaction.client)
-    await require_moderator(interaction, runtime, "read the audit log")
     page = int((route.arg or "n:0").rpartition(":")[2])
-    embeds, buttons = await audit_view(runtime, str(interaction.guild_id), page)
+    embeds, buttons = await audit_view(runtime, actor(interaction), page)
     await interaction.response.edit_message(embeds=embeds, view=buttons)
 
 

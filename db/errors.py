@@ -22,6 +22,11 @@ class StoreUnavailable(StoreError):
     """The file cannot be read or written (permissions, I/O error, not a database)."""
 
 
+class ConstraintBroken(StoreError):
+    """A row broke one of the schema's constraints (a duplicate, a missing reference); the
+    statement did nothing and the transaction goes on."""
+
+
 class SchemaTooNew(StoreError):
     """The file was written by a newer Levers; it is refused and left untouched."""
 

@@ -39,6 +39,12 @@ class Tx:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self.touched: set[str] = set()
+        """What the transaction wrote that someone may wait for (``outbox``, ``timers``)."""
+
+    def touch(self, what: str) -> None:
+        """Note that the transaction wrote to ``what`` (told to listeners after the commit)."""
+        self.touched.add(what)
 
     async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Every row of a query."""
@@ -169,6 +175,20 @@ class Store:
         async with self._write_lock:
             self._max_page_count = pages
             await self._writer.execute(f"PRAGMA max_page_count = {int(pages)}")
+
+    async def trace(self, callback: Callable[[str], None] | None) -> None:
+        """Call ``callback`` with the text of every statement any connection runs (None: stop);
+        tests count the statements of one interaction with it."""
+        handler: Any = callback  # aiosqlite's stub has no None, which sqlite3 takes to stop
+        async with self._write_lock:
+            await self._writer.set_trace_callback(handler)
+            readers = [await self._readers.get() for _ in range(self._reader_count)]
+            try:
+                for reader in readers:
+                    await reader.set_trace_callback(handler)
+            finally:
+                for reader in readers:
+                    self._readers.put_nowait(reader)
 
     def _at(self, point: str) -> None:
         if self._hook is not None:

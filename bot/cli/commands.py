@@ -100,7 +100,49 @@ def _offline(commands: Any) -> None:
         metavar="SEAT=R",
         help="every argument of SEAT is rated R (-1..1), as if a room were convinced (repeatable)",
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="spread the matches over N processes; the report is the same (default 1)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+
+
+def _whatif(commands: Any) -> None:
+    p = _command(
+        commands,
+        "whatif",
+        "bot.cli.whatif:cmd_whatif",
+        "fork a stored match from a round: as played against a change, over many seeds",
+    )
+    p.add_argument("--match", type=int, required=True, metavar="ID", help="the match to fork")
+    p.add_argument(
+        "--from-round", type=int, required=True, metavar="R", help="the first round replayed"
+    )
+    p.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="SEAT=ai|hold|FILE",
+        help="who plays the seat from round R on in the what-if arm (repeatable)",
+    )
+    p.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="MOVE",
+        help="a move nobody plays from round R on in the what-if arm (repeatable)",
+    )
+    p.add_argument(
+        "--seeds", type=int, default=100, metavar="N", help="seeds per arm (default 100)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
+    p.add_argument(
+        "--full", action="store_true", help="allow forking a running match (moderators only)"
+    )
 
 
 def _play(commands: Any) -> None:
@@ -220,6 +262,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_play, _offline, _export, _store, _run, _completion):
+    for add in (_play, _offline, _whatif, _export, _store, _run, _completion):
         add(commands)
     return parser

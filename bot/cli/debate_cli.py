@@ -11,16 +11,9 @@ from bot.cli.keyboard import ask
 from bot.cli.terminal import console
 from bot.game.debate import check_forecast
 from bot.game.scenario import Scenario
-from bot.game.state import Forecast, Order, SeatOrders
-
-UP_DOWN = {"up": "↑ up", "down": "↓ down"}
-
-
-def forecast_text(scenario: Scenario, forecast: Forecast) -> str:
-    """``forecast: Humanitarian ↓ down this round``."""
-    when = "this round" if forecast.horizon == 0 else "by the end of next round"
-    name = scenario.metric(forecast.metric).name
-    return f"forecast: {name} {UP_DOWN[forecast.direction]} {when}"
+from bot.game.state import Order, SeatOrders
+from bot.game.view import sight
+from bot.render.debate import forecast_text, rating_text
 
 
 def print_intentions(
@@ -88,13 +81,13 @@ def print_debate_outcome(
     orders_by_round: Sequence[Mapping[str, SeatOrders]],
     metrics_after: Sequence[Mapping[str, float]],
     secret: frozenset[str] = frozenset(),
+    viewer: str | None = None,
 ) -> None:
     """Each move's rating and its effect on the numbers, and every forecast due this round.
 
     ``orders_by_round[i]`` are round i+1's orders; ``metrics_after[i]`` the metrics after
     round i (0: the opening).
     """
-    bound = scenario.rules.rating_bound
     lines: list[str] = []
     due: list[str] = []
     for index, orders in enumerate(orders_by_round, start=1):
@@ -103,17 +96,15 @@ def print_debate_outcome(
                 if order.move in secret:
                     continue
                 move = scenario.move(order.move).name
+                rated = rating_text(scenario, order, seat.id)
                 if index == round_number and order.rating is not None:
-                    factor = 1 + order.rating * bound
-                    who = f" (umpire {order.umpire})" if order.umpire else ""
-                    lines.append(
-                        f"{seat.name}, {move}: rated {order.rating:+.2f}{who}, "
-                        f"its effects x{factor:.2f}"
-                    )
+                    lines.append(f"{seat.name}, {move}: {rated}")
                 forecast = order.forecast
                 if forecast is None or index + forecast.horizon != round_number:
                     continue
                 hit = check_forecast(forecast, index, metrics_after)
+                if sight(scenario.metric(forecast.metric), viewer) == "hidden":
+                    hit = None  # the viewer may not learn which way a hidden metric went
                 if hit is not None:
                     mark = "came true" if hit else "missed"
                     due.append(f"{seat.name}, {move}: {forecast_text(scenario, forecast)}: {mark}")

@@ -47,13 +47,12 @@ from bot.render.narrative import state_rows
 from bot.review.from_store import load_record
 from bot.scenarios import ScenarioNotFound, read_scenario
 from bot.services import USER_ERRORS, Actor, Services
-from bot.services.drafts import DraftService
 from bot.services.models import Announcement, Match
 from bot.services.rounds import Debate
 from db.paths import db_path
 
 LOCAL = "local:"
-HOST = Actor(f"{LOCAL}host", "you")
+HOST = Actor(f"{LOCAL}host", "you", moderator=True)  # the terminal holds the database
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -149,12 +148,14 @@ async def _resume(path: Path, args: argparse.Namespace) -> int:
     try:
         match_id = args.match
         if match_id is None:
-            found = await services.matches.list_matches(local_only=True, active_only=True, limit=1)
+            found = await services.matches.list_matches(
+                HOST, local_only=True, active_only=True, limit=1
+            )
             if not found:
                 print("levers resume: no unfinished terminal match to resume", file=sys.stderr)
                 return 2
             match_id = found[0].id
-        match = await services.matches.get(match_id)
+        match = await services.matches.get(match_id, HOST)
         if match.guild_id is not None:
             print(f"levers resume: match {match_id} is played on Discord", file=sys.stderr)
             return 2
@@ -188,8 +189,8 @@ async def play_stored(services: Services, match_id: int, *, verbose: bool = Fals
     arguments. Raises Interrupted when the player leaves at a prompt; what they ordered so far
     is kept.
     """
-    scenario = await services.scenarios.of_match(match_id)
-    match = await services.matches.get(match_id)
+    scenario = await services.scenarios.of_match(match_id, HOST)
+    match = await services.matches.get(match_id, HOST)
     open_debate = match.settings.get("debate", scenario.rules.debate) == "open"
     seats = local_seats(match)
     # One player at the keyboard reads the reveal as their seat sees it; in hot-seat play the
@@ -200,12 +201,12 @@ async def play_stored(services: Services, match_id: int, *, verbose: bool = Fals
     briefed: set[str] = set()
     while True:
         await show_announcements(services, scenario, match_id, viewer, verbose)
-        match = await services.matches.get(match_id)
+        match = await services.matches.get(match_id, HOST)
         if match.finished:
             await _the_end(services, scenario, match_id)
             return match
         await _round_start(services, scenario, match, public_table=not seats)
-        waiting = {s.seat: s.submitted for s in await services.orders.status(match_id)}
+        waiting = {s.seat: s.submitted for s in await services.orders.status(match_id, HOST)}
         for seat, player in seats:
             if waiting.get(seat):
                 console.print(f"[dim]{escape(seat)} has already given its orders.[/]")
@@ -223,7 +224,7 @@ async def play_stored(services: Services, match_id: int, *, verbose: bool = Fals
         rated = Debate()
         if open_debate and seats:
             rated = await _debate(services, scenario, match, [seat for seat, _p in seats])
-        await services.rounds.resolve(match_id, match.round, trigger="terminal", debate=rated)
+        await services.rounds.resolve(match_id, match.round, HOST, trigger="terminal", debate=rated)
 
 
 async def _debate(
@@ -231,7 +232,7 @@ async def _debate(
 ) -> Debate:
     """The intentions, then each seat at the keyboard rates the other seats' arguments."""
     assert match.state is not None
-    orders = await services.rounds.intentions(match.id)
+    orders = await services.rounds.intentions(match.id, HOST)
     secret = secret_moves(scenario, match.state.exposed, None)
     print_intentions(scenario, orders, secret)
     ratings = {seat: ask_ratings(scenario, orders, seat, secret) for seat in raters}
@@ -255,7 +256,7 @@ async def _show(
     services: Services, scenario: Scenario, item: Announcement, viewer: str | None, verbose: bool
 ) -> None:
     if item.kind == "round_resolved" and item.round is not None:
-        outcome = await services.rounds.get(item.match_id or 0, item.round)
+        outcome = await services.rounds.get(item.match_id or 0, item.round, HOST)
         console.rule(f"[bold]{escape(round_label(scenario, item.round))}: the reveal[/]")
         # The player at the keyboard sees their own covert moves; hot-seat play shares the
         # public view, where covert moves stay hidden until exposed.
@@ -266,11 +267,11 @@ async def _show(
         records = hide_covert(outcome.records_of(item.round), secret)
         print_story(scenario, records)
         print_causes(scenario, records, viewer, verbose)
-        history = await services.rounds.history(item.match_id or 0)
+        history = await services.rounds.history(item.match_id or 0, HOST)
         played = [{s: locked.orders for s, locked in h.orders.items()} for h in history[1:]]
         metrics = [h.state.metrics for h in history]
         print_debate_outcome(
-            scenario, item.round, played[: item.round], metrics[: item.round + 1], secret
+            scenario, item.round, played[: item.round], metrics[: item.round + 1], secret, viewer
         )
         print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)")
     elif item.kind == "match_ended":
@@ -294,7 +295,7 @@ async def _round_start(
     """The round's header and its events; the public state when nobody plays at the keyboard
     (a seat at the keyboard gets the table as it sees it, once)."""
     assert match.state is not None
-    previous = await services.rounds.get(match.id, match.round - 1)
+    previous = await services.rounds.get(match.id, match.round - 1, HOST)
     console.rule(f"[bold]{escape(round_label(scenario, match.round))}[/]")
     for rec in previous.records_of(match.round):
         if rec.kind == "event":
@@ -311,7 +312,7 @@ async def _state_before(services: Services, match: Match) -> MatchState | None:
     """The state a round earlier (None in round 1)."""
     if match.round < 2:
         return None
-    return (await services.rounds.get(match.id, match.round - 2)).state
+    return (await services.rounds.get(match.id, match.round - 2, HOST)).state
 
 
 async def _seat_panel(services: Services, scenario: Scenario, match: Match, seat: str) -> None:
@@ -320,7 +321,7 @@ async def _seat_panel(services: Services, scenario: Scenario, match: Match, seat
     before = await _state_before(services, match)
     now = seat_view(scenario, match.state, seat, match.seed)
     old = seat_view(scenario, before, seat, match.seed) if before else None
-    score = (await services.rounds.get(match.id, match.round - 1)).scores.get(seat)
+    score = (await services.rounds.get(match.id, match.round - 1, HOST)).scores.get(seat)
     name = scenario.seat(seat).name
     print_goal_panel(goal_rows(scenario, seat, now, old), name, score)
     print_state(state_rows(scenario, now, old), f"What {name} sees")
@@ -330,8 +331,8 @@ async def _give_orders(
     services: Services, scenario: Scenario, match: Match, seat: str, actor: Actor
 ) -> None:
     assert match.state is not None
-    drafts = DraftService(services.ctx)
-    _seat, _round, draft = await drafts.get(match.id, actor.player)
+    drafts = services.drafts
+    _seat, _round, draft = await drafts.get(match.id, actor)
     if draft.moves or draft.decisions:
         console.print("[bold]Your draft is restored[/]: the orders you had entered are ticked.")
 

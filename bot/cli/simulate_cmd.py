@@ -5,22 +5,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bot.cli.terminal import print_report
-from bot.game.policies import AiPolicy, HoldPolicy, Policy, ScriptPolicy
-from bot.game.report import simulate
 from bot.game.scenario import Scenario
 from bot.game.validate import ScenarioInvalid
 from bot.game.yaml_safe import YamlError, load_yaml
+from bot.library.parallel import MAX_WORKERS, PolicySpec, ScriptSpec, simulate_parallel
 from bot.scenarios import ScenarioNotFound, read_scenario
 
 
-def _script(scenario: Scenario, path: str, seat: str) -> ScriptPolicy:
+def _script(scenario: Scenario, path: str, seat: str) -> ScriptSpec:
     """Read a script file: ``rounds: [[move, ...], ...]`` and optionally ``wait: true``;
     every move must be the seat's."""
-    data = load_yaml(Path(path).read_bytes()).data
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise ValueError(f"{path}: cannot read: {err.strerror or err}") from None
+    try:
+        data = load_yaml(raw).data
+    except YamlError as err:
+        raise ValueError(f"{path}: {err}") from None
     rounds = data.get("rounds") if isinstance(data, dict) else None
     if not isinstance(rounds, list) or not all(
         isinstance(r, list) and all(isinstance(m, str) for m in r) for r in rounds
@@ -35,33 +40,23 @@ def _script(scenario: Scenario, path: str, seat: str) -> ScriptPolicy:
                 raise ValueError(f"{path}: there is no move '{move}' in {scenario.meta.id}")
             if not move.startswith(seat + "."):
                 raise ValueError(f"{path}: '{move}' is not a move of seat '{seat}'")
-    return ScriptPolicy(rounds, wait=wait)
+    return ScriptSpec(tuple(tuple(r) for r in rounds), wait)
 
 
-def parse_policies(scenario: Scenario, specs: list[str]) -> Callable[[], Mapping[str, Policy]]:
-    """Turn ``SEAT=ai|hold|FILE`` options into a factory of fresh policies per match."""
-    chosen: dict[str, str | ScriptPolicy] = {}
+def policy_specs(
+    scenario: Scenario, specs: list[str], option: str = "--policy"
+) -> dict[str, PolicySpec]:
+    """Read ``SEAT=ai|hold|FILE`` options: seat -> ``"ai"``, ``"hold"`` or a script."""
+    chosen: dict[str, PolicySpec] = {}
     for spec in specs:
         seat, sep, what = spec.partition("=")
         if not sep or seat not in scenario.seat_ids:
             raise ValueError(
-                f"--policy {spec}: expected SEAT=ai|hold|FILE with a seat of {scenario.seat_ids}"
+                f"{option} {spec}: expected SEAT=ai|hold|FILE with a seat of "
+                f"{', '.join(scenario.seat_ids)}"
             )
         chosen[seat] = what if what in ("ai", "hold") else _script(scenario, what, seat)
-
-    def build() -> dict[str, Policy]:
-        made: dict[str, Policy] = {}
-        for seat, what in chosen.items():
-            if what == "ai":
-                made[seat] = AiPolicy()
-            elif what == "hold":
-                made[seat] = HoldPolicy()
-            else:
-                assert isinstance(what, ScriptPolicy)
-                made[seat] = ScriptPolicy(what.rounds, wait=what.wait)
-        return made
-
-    return build
+    return chosen
 
 
 def parse_rates(scenario: Scenario, specs: list[str]) -> dict[str, float]:
@@ -91,18 +86,19 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.rounds is not None and not 1 <= args.rounds <= 20:
         print("levers simulate: --rounds must be between 1 and 20", file=sys.stderr)
         return 2
+    if not 1 <= args.workers <= MAX_WORKERS:
+        print(f"levers simulate: --workers must be between 1 and {MAX_WORKERS}", file=sys.stderr)
+        return 2
     try:
-        scenario, _raw, _path = read_scenario(args.scenario)
-        policies = parse_policies(scenario, args.policy)
+        scenario, raw, _path = read_scenario(args.scenario)
+        specs = policy_specs(scenario, args.policy)
+        rate = parse_rates(scenario, args.rate)
     except (ScenarioNotFound, ScenarioInvalid, ValueError, YamlError, OSError) as err:
         print(f"levers simulate: {err}", file=sys.stderr)
         return 2
-    try:
-        rate = parse_rates(scenario, args.rate)
-    except ValueError as err:
-        print(f"levers simulate: {err}", file=sys.stderr)
-        return 2
-    report = simulate(scenario, args.matches, args.seed, policies, args.rounds, rate)
+    report = simulate_parallel(
+        scenario, raw, args.matches, args.seed, specs, args.rounds, args.workers, rate
+    )
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -20,7 +20,7 @@ from rich.table import Table
 from bot.cli.database import existing_database
 from bot.cli.terminal import console
 from bot.services import USER_ERRORS, Services
-from bot.services.models import Match, ReplayReport
+from bot.services.models import SYSTEM, Match, ReplayReport
 from db.codec import time_text
 
 
@@ -87,7 +87,7 @@ def print_matches(found: Sequence[Match]) -> None:
 async def _list(path: Path, limit: int) -> list[Match]:
     services = await Services.open(path)
     try:
-        return await services.matches.list_matches(limit=limit)
+        return await services.matches.list_matches(SYSTEM, limit=limit)
     finally:
         await services.close()
 
@@ -112,7 +112,7 @@ def cmd_matches(args: argparse.Namespace) -> int:
 async def _verify(path: Path, match_id: int) -> ReplayReport:
     services = await Services.open(path)
     try:
-        return await services.verify_replay(match_id)
+        return await services.verify_replay(match_id, SYSTEM)
     finally:
         await services.close()
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
-from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.components import Routed, Router, on_interaction
-from bot.discord.replies import report_error
+from bot.discord.once import SeenOnce
+from bot.discord.replies import on_error
 from bot.discord.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,7 +78,10 @@ class LeversBot(commands.Bot):
         self.runtime: Runtime | None = None
         self._starter = starter
         self._stopper: Callable[[], Awaitable[None]] | None = None
-        self.tree.error(self._on_tree_error)
+        self.tree.error(on_error)
+        self.interactions = SeenOnce()  # a replayed INTERACTION_CREATE is dropped
+        parsers = self._connection.parsers
+        parsers["INTERACTION_CREATE"] = self.interactions.wrap(parsers["INTERACTION_CREATE"])
 
     async def setup_hook(self) -> None:
         """Open the services, load the cogs, and sync the slash commands when asked to."""
@@ -111,9 +114,3 @@ class LeversBot(commands.Bot):
                 await stopper()
         finally:
             await super().close()
-
-    async def _on_tree_error(
-        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
-    ) -> None:
-        """Errors the cogs did not turn into a reply: a short ephemeral note, the full log."""
-        await report_error(interaction, error)

@@ -19,7 +19,7 @@ from typing import Any
 import discord
 
 from bot.discord import ids, limits
-from bot.discord.replies import guarded, refuse
+from bot.discord.replies import on_error, refuse
 
 log = logging.getLogger("levers.discord")
 
@@ -56,12 +56,15 @@ class Router:
     async def dispatch(
         self, interaction: discord.Interaction[Any], route: ids.Route, given: Given
     ) -> None:
-        """Run the action's handler, turning user errors into refusals and bugs into reports."""
+        """Run the action's handler; whatever it raises goes to ``on_error``."""
         handler = self._handlers.get(route.action)
         if handler is None:
             await refuse(interaction, UNKNOWN)
             return
-        await guarded(interaction, lambda: handler(interaction, route, given))
+        try:
+            await handler(interaction, route, given)
+        except Exception as err:
+            await on_error(interaction, err)
 
 
 def router_of(client: discord.Client) -> Router:

@@ -108,8 +108,15 @@ def check_message(
 
 
 def fit(text: str, limit: int, ellipsis: str = "…") -> str:
-    """Shorten a label-like text (names, button labels) to a limit, marking the cut."""
-    return text if len(text) <= limit else text[: limit - len(ellipsis)] + ellipsis
+    """Shorten a label-like text (names, button labels) to a limit, marking the cut, at the
+    end of a word when one ends in the last quarter (never silently, nor mid-word if avoidable)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ellipsis)]
+    space = cut.rfind(" ")
+    if space >= (limit * 3) // 4:
+        cut = cut[:space].rstrip()
+    return cut + ellipsis
 
 
 def split_text(lines: Iterable[str], limit: int) -> list[str]:

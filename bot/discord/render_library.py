@@ -24,7 +24,7 @@ from bot.game.validate import Problem
 from bot.library import report
 from bot.library.results import CheckResult
 from bot.services.catalog import Uploaded, Version
-from db.models import AuditEntry, GuildSettings, LibraryEntry
+from bot.services.models import AuditEntry, GuildSettings, LibraryEntry
 
 AUDIT_PAGE = 10  # entries per page of /levers audit
 AUDIT_PAGES = 50  # pages reachable (the newest 500 entries)

@@ -19,8 +19,8 @@ from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Record
 from bot.game.view import seat_view
 from bot.render.narrative import Row, state_rows
-from db.codec import parse_time
-from db.models import Match, SeatInfo
+from bot.services.clock import parse_time
+from bot.services.models import Match, SeatInfo
 
 CONTROLLER = {"players": "", "ai": "🤖 AI", "hold": "holds", "open": "open"}
 

@@ -15,6 +15,7 @@ from bot.discord.components import Routed, button, option, select, view
 from bot.discord.render_match import round_label, state_table, when
 from bot.discord.render_scenario import colour
 from bot.discord.text import esc, quote
+from bot.game.legal import affordable, spent
 from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, SeatOrders
 from bot.game.view import seat_view, sight
@@ -22,11 +23,6 @@ from bot.render.narrative import state_rows
 from bot.services.models import MAX_ARGUMENT, Match, SeatOptions
 
 ARGUMENT_FIELD = "argument"
-
-
-def spent(scenario: Scenario, draft: SeatOrders) -> int:
-    """Action points the draft costs."""
-    return sum(scenario.move(o.move).cost for o in draft.moves)
 
 
 def panel_lines(
@@ -68,18 +64,11 @@ def panel_lines(
     return lines
 
 
-def affordable(scenario: Scenario, options: SeatOptions, draft: SeatOrders) -> list[Move]:
-    """Legal moves not yet in the draft that the remaining budget pays for."""
-    left = options.budget - spent(scenario, draft)
-    chosen = {o.move for o in draft.moves}
-    return [m for m in options.moves if m.id not in chosen and m.cost <= left]
-
-
 def panel_view(scenario: Scenario, options: SeatOptions, draft: SeatOrders) -> discord.ui.View:
     """The pick and drop selects, decision selects, then Submit and Withdraw."""
     m, r = options.match_id, options.round
     rows: list[list[Routed]] = []
-    can_add = affordable(scenario, options, draft)[: limits.SELECT_OPTIONS]
+    can_add = affordable(scenario, options.moves, options.budget, draft)[: limits.SELECT_OPTIONS]
     if can_add:
         left = options.budget - spent(scenario, draft)
         picks = [option(mv.id, f"{mv.name} · {mv.cost} AP", mv.description) for mv in can_add]
@@ -127,6 +116,6 @@ class ArgumentModal(discord.ui.Modal):
                 default=current or None,
                 required=False,
                 max_length=MAX_ARGUMENT,
-                placeholder="Your public argument: why will this work?",
+                placeholder=f"Your public argument (up to {MAX_ARGUMENT} characters): why?",
             )
         )

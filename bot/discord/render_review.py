@@ -27,8 +27,7 @@ from bot.review.facts import holders_text, match_facts, moderation_text
 from bot.review.pages import PAGE_TEXT, DebriefPost, log_pages
 from bot.review.record import MatchRecord, SeatInfo
 from bot.review.text import md
-from bot.services.models import ReplayReport
-from db.models import Match
+from bot.services.models import Match, ReplayReport
 
 HISTORY_PAGE = 10
 MAX_PAGE = 9999

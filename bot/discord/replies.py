@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+import aiohttp
 import discord
+from discord import app_commands
 
 from bot.discord import limits
 from bot.services.errors import USER_ERRORS
 
 log = logging.getLogger("levers.discord")
 
+ALREADY_ACKNOWLEDGED = 40060  # Discord's code for a second initial response
 ERROR_TEXT = (
     "Sorry, something went wrong on our side (reference `{ref}`). A moderator can look it up."
 )
@@ -41,8 +44,23 @@ async def respond(
         kwargs["files"] = list(files)
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
-    else:
+        return
+    try:
         await interaction.response.send_message(**kwargs)
+    except discord.HTTPException as err:
+        if err.code != ALREADY_ACKNOWLEDGED:
+            raise
+        # An earlier acknowledgment reached Discord though its answer was lost (the cog saw an
+        # error): the interaction is answered, so this reply goes out as a followup.
+        await interaction.followup.send(**kwargs)
+    except (aiohttp.ClientError, OSError, TimeoutError):
+        # The answer was lost on the way back: ask again. "Already acknowledged" means the first
+        # one arrived (the player has it); anything else means it did not and this one counts.
+        try:
+            await interaction.response.send_message(**kwargs)
+        except discord.HTTPException as err:
+            if err.code != ALREADY_ACKNOWLEDGED:
+                raise
 
 
 async def refuse(interaction: discord.Interaction[Any], text: str) -> None:
@@ -74,16 +92,16 @@ def _describe(interaction: discord.Interaction[Any]) -> str:
     return str(data.get("custom_id", interaction.type.name))
 
 
-async def guarded(
-    interaction: discord.Interaction[Any], action: Callable[[], Awaitable[None]]
-) -> None:
-    """Run a component or modal handler: user errors become polite refusals, bugs are reported."""
-    try:
-        await action()
-    except USER_ERRORS as err:
-        await refuse(interaction, polite(err))
-    except Exception as err:
-        await report_error(interaction, err)
+async def on_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """The one error path of every command, component and modal: a service's refusal (or a
+    rule the engine enforces) becomes the polite ephemeral refusal; anything else is a bug,
+    logged with its traceback under an incident id the player is given."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, (*USER_ERRORS, app_commands.CheckFailure)):
+        await refuse(interaction, polite(error))
+    else:
+        await report_error(interaction, error)
 
 
 def polite(error: BaseException) -> str:

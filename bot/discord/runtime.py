@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("levers.discord")
 MAX_NAP = 300.0  # re-read the next deadline at least this often
+RETRY_NAPS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # after a failed announcement
 
 
 class TimerWorker:
@@ -63,6 +64,7 @@ class TimerWorker:
             self._task = None
 
     async def _run(self) -> None:
+        failures = 0
         while True:
             try:
                 await self.tick()
@@ -71,6 +73,10 @@ class TimerWorker:
                 log.exception("the timer worker failed; retrying in a minute")
                 due = None
             nap = MAX_NAP if due is None else (due - self._clock()).total_seconds()
+            # Announcements held back by Discord (a 429 storm, 5xx) are retried, never dropped.
+            failures = failures + 1 if self._announcer.backlog else 0
+            if failures:
+                nap = min(nap, RETRY_NAPS[min(failures, len(RETRY_NAPS)) - 1])
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=min(max(nap, 0.0), MAX_NAP))
             self._wake.clear()
@@ -85,11 +91,39 @@ class Runtime:
     threads: ThreadService
     announcer: Announcer
     timers: TimerWorker
+    _flusher: asyncio.Task[None] | None = None
+    _again: bool = False
+
+    def wake(self, touched: frozenset[str]) -> None:
+        """Told by the services after a commit: post what it announced (in the background, one
+        flush at a time) and re-read the next deadline when timers changed."""
+        if "timers" in touched:
+            self.timers.wake()
+        if "outbox" in touched:
+            self._again = True
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.create_task(self._flush(), name="levers-task-announce")
+
+    async def _flush(self) -> None:
+        while self._again:
+            self._again = False
+            try:
+                await self.announcer.flush()
+            except Exception:
+                log.exception("posting announcements failed; the next change retries")
 
     async def changed(self) -> None:
-        """After a committed change: post what it announced and re-read the next deadline."""
+        """Post what is pending now and re-read the next deadline (the services do this by
+        themselves after each change; this is for a store changed from outside)."""
         await self.announcer.flush()
         self.timers.wake()
+
+    async def stop(self) -> None:
+        """Let a flush in progress finish, then stop the timer worker."""
+        if self._flusher is not None:
+            # Finished, or cut off by a crash: either way the stop goes on (_flush logs failures).
+            await asyncio.wait([self._flusher])
+        await self.timers.stop()
 
 
 def runtime_of(client: discord.Client) -> Runtime:
@@ -106,21 +140,22 @@ def starter(
 
     async def start(bot: LeversBot) -> Callable[[], Awaitable[None]]:
         services = await Services.open(bot.settings.database, clock=clock)
-        threads = ThreadService(services.ctx)
+        threads = services.threads
         announcer = Announcer(bot, services, threads)
         runtime = Runtime(
             services,
-            DraftService(services.ctx),
+            services.drafts,
             threads,
             announcer,
             TimerWorker(services, announcer, clock),
         )
         bot.runtime = runtime
+        services.ctx.listeners.append(runtime.wake)
         if run_timers:
             runtime.timers.start()
 
         async def close() -> None:
-            await runtime.timers.stop()
+            await runtime.stop()
             await services.close()
 
         return close

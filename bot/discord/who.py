@@ -1,8 +1,10 @@
-"""Who is asking and about which match: actors, the moderator check, finding the match.
+"""Who is asking, as the services need to know it, and which match a command is about.
 
-Moderator means the Manage Server permission or the role a server sets with
-``/levers settings``; it is checked here, in code (a command's default permissions are only a
-hint that server admins can change).
+The front end only reports what Discord says (the server, the user, their role ids and whether
+they have Manage Server); the services decide what that allows (``bot.services.context``):
+another server's match is not found, a direct message is refused, and the moderator role set
+with ``/levers settings`` is looked up there. A command's default permissions are only a hint
+that server admins can change.
 """
 
 from __future__ import annotations
@@ -12,67 +14,61 @@ from typing import Any
 import discord
 
 from bot.discord.runtime import Runtime
-from bot.services.errors import NotAllowed, NotFound
+from bot.services.errors import NotFound
 from bot.services.models import Actor
 
 WHICH = "Which match? Give its number (the `match` option), or use the command in its thread."
 
 
-async def is_moderator(interaction: discord.Interaction[Any], runtime: Runtime) -> bool:
-    """Manage Server, or the server's moderator role."""
-    if interaction.permissions.manage_guild:
-        return True
-    if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
-        return False
-    settings = await runtime.services.servers.settings(str(interaction.guild_id))
-    role = settings.moderator_role_id
-    return role is not None and any(str(r.id) == role for r in interaction.user.roles)
-
-
-def player(interaction: discord.Interaction[Any]) -> Actor:
-    """The person behind an interaction, for actions where being a moderator does not matter."""
-    return Actor(str(interaction.user.id), interaction.user.display_name)
-
-
-async def actor(interaction: discord.Interaction[Any], runtime: Runtime) -> Actor:
-    """The person behind an interaction, as the services know them."""
+def actor(interaction: discord.Interaction[Any]) -> Actor:
+    """The person behind an interaction, with their server, roles and Manage Server right."""
     user = interaction.user
-    return Actor(str(user.id), user.display_name, await is_moderator(interaction, runtime))
-
-
-async def require_moderator(
-    interaction: discord.Interaction[Any], runtime: Runtime, doing: str
-) -> Actor:
-    """The actor, or NotAllowed unless they are a moderator."""
-    who = await actor(interaction, runtime)
-    if not who.moderator:
-        raise NotAllowed(
-            f"only a moderator (Manage Server, or the server's moderator role) may {doing}"
-        )
-    return who
+    guild = None if interaction.guild_id is None else str(interaction.guild_id)
+    roles: frozenset[str] = frozenset()
+    if isinstance(user, discord.Member):
+        roles = frozenset(str(r.id) for r in user.roles if not r.is_default())
+    return Actor(
+        str(user.id),
+        user.display_name,
+        moderator=guild is not None and interaction.permissions.manage_guild,
+        guild_id=guild,
+        roles=roles,
+        front="discord",
+    )
 
 
 async def match_for(
     interaction: discord.Interaction[Any], runtime: Runtime, given: int | None
 ) -> int:
-    """The match a command is about: given, the one played in this thread, or the player's."""
+    """The match a command is about: given, the one played in this thread, or the player's.
+
+    Only a number: whether the asker may see that match is for the service they call next.
+    """
     if given is not None:
         return given
     if interaction.channel_id is not None:
         found = await runtime.threads.match_in(str(interaction.channel_id))
         if found is not None:
             return found
-    guild = None if interaction.guild_id is None else str(interaction.guild_id)
-    mine = await runtime.services.matches.list_matches(
-        guild_id=guild, active_only=True, player=str(interaction.user.id), limit=2
-    )
+    who = actor(interaction)
+    matches = runtime.services.matches
+    mine = await matches.list_matches(who, active_only=True, player=who.player, limit=2)
     if len(mine) == 1:
         return mine[0].id
     here = [
         m
-        for m in await runtime.services.matches.list_matches(guild_id=guild, active_only=True)
+        for m in await matches.list_matches(who, active_only=True)
         if m.channel_id == str(interaction.channel_id)
     ]
     if len(here) == 1:
         return here[0].id
     raise NotFound(WHICH)
+
+
+async def moderator(interaction: discord.Interaction[Any], runtime: Runtime, doing: str) -> Actor:
+    """The actor, after the services confirmed they moderate this server (NotAllowed, or
+    NoServer from a direct message, otherwise): for commands whose slow work only a
+    moderator may have. The services check again when they change anything."""
+    who = actor(interaction)
+    await runtime.services.servers.require_moderator(who, doing)
+    return who

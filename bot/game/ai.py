@@ -148,9 +148,14 @@ class _Planner:
         deltas = expected_deltas(self.scenario, move.effects, self.env(frozenset((move.id,))))
         lean = self.seat.ai.prefer.get(move.id, 0.0)
         noise = self.rng.gauss(0.0, self.seat.ai.noise) if self.seat.ai.noise else 0.0
-        return self.gain(deltas) + self.unlock_value(move, set(), LOOKAHEAD) + lean + noise
+        ahead = (
+            self.unlock_value(move, frozenset(), LOOKAHEAD)
+            if _unlocks(self.scenario, move.id)
+            else 0.0
+        )
+        return self.gain(deltas) + ahead + lean + noise
 
-    def unlock_value(self, move: Move, assumed: set[str], depth: int) -> float:
+    def unlock_value(self, move: Move, assumed: frozenset[str], depth: int) -> float:
         """What the best of the seat's moves this one unlocks is worth, a round later.
 
         A move that only opens the way to another (``requires``) is worth playing for what the
@@ -161,7 +166,7 @@ class _Planner:
         done = self._played_ever() | assumed
         if move.id in done:
             return 0.0  # already unlocked
-        opened = done | {move.id}
+        opened = frozenset(done | {move.id})
         best = 0.0
         for other in _unlocks(self.scenario, move.id):
             if other.id in done or not set(other.requires) <= opened:

@@ -328,6 +328,14 @@ def _resolve_thresholds(work: _Round) -> None:
             )
 
 
+def _has_covert(scenario: Scenario) -> bool:
+    memo = scenario.memo("covert")
+    found = memo.get("any")
+    if found is None:
+        found = memo["any"] = any(m.covert for m in scenario.moves)
+    return bool(found)
+
+
 def _resolve_exposures(work: _Round, env: StateEnv) -> None:
     """Covert moves played so far whose ``exposed_when`` now holds become public."""
     state, scenario = work.state, work.scenario
@@ -380,7 +388,7 @@ def resolve_round(
     _resolve_interactions(work, env)
     _resolve_pending(work)
     _resolve_thresholds(work)
-    if scenario.memo("covert").setdefault("any", any(m.covert for m in scenario.moves)):
+    if _has_covert(scenario):
         after = StateEnv(work.state, played=played, seat_counts=counts)
         _resolve_exposures(work, after)
     new = work.state

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from bot.game.env import StateEnv
 from bot.game.errors import IllegalOrder
@@ -133,3 +133,17 @@ def _check_forecast(scenario: Scenario, seat_id: str, order: Order) -> None:
         raise IllegalOrder(
             seat_id, "a forecast goes up or down, this round (0) or the next (1)", order.move
         )
+
+
+def spent(scenario: Scenario, orders: SeatOrders) -> int:
+    """Action points a seat's orders cost (the budget rule: at most the seat's budget)."""
+    return sum(scenario.move(o.move).cost for o in orders.moves)
+
+
+def affordable(
+    scenario: Scenario, legal: Iterable[Move], budget: int, orders: SeatOrders
+) -> list[Move]:
+    """Legal moves not yet in the orders that what is left of the budget pays for."""
+    left = budget - spent(scenario, orders)
+    chosen = {o.move for o in orders.moves}
+    return [m for m in legal if m.id not in chosen and m.cost <= left]

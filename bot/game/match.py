@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -12,7 +12,7 @@ from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.policies import AiPolicy, Policy
 from bot.game.scenario import Scenario
 from bot.game.scoring import scores, winners
-from bot.game.state import MatchState, Rating, Record, SeatOrders
+from bot.game.state import MatchState, Rating, Record, RoundResult, SeatOrders
 
 ROOM = "room"  # the rater name of a simulated room (``levers simulate --rate``)
 
@@ -125,3 +125,19 @@ def debate_tally(scenario: Scenario, log: MatchLog) -> Tally:
         scenario.seat_ids,
         scenario.rules.spectator_weight,
     )
+
+
+def replay(
+    scenario: Scenario,
+    seed: int,
+    rounds: int | None,
+    orders: Iterable[Mapping[str, SeatOrders]],
+) -> Iterator[RoundResult]:
+    """The opening, then each round resolved with the orders given for it, in turn: the one
+    replay loop (the store's check and the record's check both use it). The engine's
+    GameError, when it refuses a round's orders, comes out of the ``next`` for that round."""
+    result = new_match(scenario, round_rng(seed, 0), rounds)
+    yield result
+    for given in orders:
+        result = resolve_round(scenario, result.state, given, round_rng(seed, result.state.round))
+        yield result

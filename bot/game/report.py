@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from bot.game.debate import Tally
 from bot.game.match import debate_tally, final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
@@ -22,7 +22,8 @@ def _quantile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def _summary(values: Sequence[float]) -> dict[str, float]:
+def spread(values: Sequence[float]) -> dict[str, float]:
+    """``{"mean", "p10", "p90"}`` of the values, rounded to 3 decimals."""
     mean = sum(values) / len(values) if values else 0.0
     return {
         "mean": round(mean, 3),
@@ -31,28 +32,100 @@ def _summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
-class _Debate:
-    """Debate points and forecasts per seat over many matches."""
+@dataclass(frozen=True)
+class MatchFigures:
+    """What the report keeps of one simulated match (small, plain data: it crosses processes)."""
 
-    def __init__(self, seats: Sequence[str]) -> None:
-        self.points: dict[str, list[float]] = {s: [] for s in seats}
-        self.made = dict.fromkeys(seats, 0)
-        self.hit = dict.fromkeys(seats, 0)
+    scores: dict[str, float]
+    winners: list[str]
+    metrics: dict[str, float]
+    moves: dict[str, int]
+    ending: str
+    skipped: dict[str, int]
+    debate_points: dict[str, float]  # per seat, apart from the scores
+    forecasts_made: dict[str, int]
+    forecasts_hit: dict[str, int]
 
-    def add(self, tally: Tally) -> None:
-        for seat, points in self.points.items():
-            points.append(tally.seat_points.get(seat, 0.0))
-            self.made[seat] += tally.made.get(seat, 0)
-            self.hit[seat] += tally.hit.get(seat, 0)
 
-    def report(self) -> dict[str, Any]:
-        return {
-            seat: {
-                "points": _summary(points),
-                "forecasts": {"made": self.made[seat], "hit": self.hit[seat]},
-            }
-            for seat, points in self.points.items()
-        }
+def play_one(
+    scenario: Scenario,
+    seed: int,
+    index: int,
+    policies: Mapping[str, Policy],
+    rounds: int | None = None,
+    rate: Mapping[str, float] | None = None,
+) -> MatchFigures:
+    """Play match ``index`` of a series seeded with ``seed`` (fresh ``policies``) and keep its
+    figures; ``rate`` gives every argument of a seat the rating R (-1 .. 1)."""
+    log = play_match(scenario, match_seed(seed, index), policies, rounds, rate=rate)
+    debate = debate_tally(scenario, log)
+    table, top = final_scores(scenario, log)
+    moves: dict[str, int] = {}
+    for played in log.rounds:
+        for seat_orders in played.orders.values():
+            for order in seat_orders.moves:
+                moves[order.move] = moves.get(order.move, 0) + 1
+    skipped: dict[str, int] = {}
+    for policy in policies.values():
+        if isinstance(policy, ScriptPolicy):
+            for move, count in policy.missed().items():
+                skipped[move] = skipped.get(move, 0) + count
+    return MatchFigures(
+        table,
+        top,
+        dict(log.final.metrics),
+        moves,
+        log.final.ending or "none",
+        skipped,
+        dict(debate.seat_points),
+        dict(debate.made),
+        dict(debate.hit),
+    )
+
+
+def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]:
+    """The report of matches' figures, taken in the order given (match 0 first)."""
+    seat_scores: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
+    wins = dict.fromkeys(scenario.seat_ids, 0)
+    finals: dict[str, list[float]] = {m.id: [] for m in scenario.metrics}
+    moves = {m.id: 0 for m in scenario.moves}
+    endings: dict[str, int] = {}
+    skipped: dict[str, int] = {}
+    points: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
+    made = dict.fromkeys(scenario.seat_ids, 0)
+    hit = dict.fromkeys(scenario.seat_ids, 0)
+    count = 0
+    for match in figures:
+        count += 1
+        for seat in scenario.seat_ids:
+            points[seat].append(match.debate_points.get(seat, 0.0))
+            made[seat] += match.forecasts_made.get(seat, 0)
+            hit[seat] += match.forecasts_hit.get(seat, 0)
+        for seat, value in match.scores.items():
+            seat_scores[seat].append(value)
+        for seat in match.winners:
+            wins[seat] += 1
+        for metric, value in match.metrics.items():
+            finals[metric].append(value)
+        for move, times in match.moves.items():
+            moves[move] += times
+        endings[match.ending] = endings.get(match.ending, 0) + 1
+        for move, times in match.skipped.items():
+            skipped[move] = skipped.get(move, 0) + times
+    return {
+        "matches": count,
+        "seats": {s: {"score": spread(v), "wins": wins[s]} for s, v in seat_scores.items()},
+        "metrics": {
+            m.id: {"start": m.start, "final": spread(finals[m.id])} for m in scenario.metrics
+        },
+        "moves": moves,
+        "endings": dict(sorted(endings.items())),
+        "skipped": dict(sorted(skipped.items())),
+        "debate": {
+            s: {"points": spread(points[s]), "forecasts": {"made": made[s], "hit": hit[s]}}
+            for s in scenario.seat_ids
+        },
+    }
 
 
 def simulate(
@@ -70,42 +143,10 @@ def simulate(
     or not. The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
     ``endings``, ``skipped`` and ``debate``; the same arguments give the same report.
     """
-    seat_scores: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
-    wins = dict.fromkeys(scenario.seat_ids, 0)
-    finals: dict[str, list[float]] = {m.id: [] for m in scenario.metrics}
-    moves = {m.id: 0 for m in scenario.moves}
-    endings: dict[str, int] = {}
-    skipped: dict[str, int] = {}
-    debate = _Debate(scenario.seat_ids)
-    for index in range(matches):
-        chosen = dict(policies()) if policies else {}
-        log = play_match(scenario, match_seed(seed, index), chosen, rounds, rate=rate)
-        debate.add(debate_tally(scenario, log))
-        table, top = final_scores(scenario, log)
-        for seat, value in table.items():
-            seat_scores[seat].append(value)
-        for seat in top:
-            wins[seat] += 1
-        for metric, value in log.final.metrics.items():
-            finals[metric].append(value)
-        for played in log.rounds:
-            for seat_orders in played.orders.values():
-                for order in seat_orders.moves:
-                    moves[order.move] += 1
-        ending = log.final.ending or "none"
-        endings[ending] = endings.get(ending, 0) + 1
-        for policy in chosen.values():
-            if isinstance(policy, ScriptPolicy):
-                for move, count in policy.missed().items():
-                    skipped[move] = skipped.get(move, 0) + count
-    return {
-        "matches": matches,
-        "seats": {s: {"score": _summary(v), "wins": wins[s]} for s, v in seat_scores.items()},
-        "metrics": {
-            m.id: {"start": m.start, "final": _summary(finals[m.id])} for m in scenario.metrics
-        },
-        "moves": moves,
-        "endings": dict(sorted(endings.items())),
-        "skipped": dict(sorted(skipped.items())),
-        "debate": debate.report(),
-    }
+    return tally(
+        scenario,
+        (
+            play_one(scenario, seed, index, dict(policies()) if policies else {}, rounds, rate)
+            for index in range(matches)
+        ),
+    )

@@ -18,8 +18,9 @@ from bot.game.scenario import Scenario
 from bot.game.scoring import counts_from_start, goal_fraction, goal_score
 from bot.render.narrative import source_name
 from bot.review.debate_summary import DebateSummary, debate_summary
-from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry
+from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry, WhatIfInfo
 from bot.review.timeline import all_entries
+from bot.review.what_if import DEBRIEF_SEEDS, what_if
 
 TURNING_POINTS = 3
 QUESTIONS = 3
@@ -128,6 +129,8 @@ class Debrief:
     notes: list[Note]
     questions: list[str]
     debate: DebateSummary = field(default_factory=DebateSummary)
+
+    what_if: list[WhatIfInfo] = field(default_factory=list)
 
     @property
     def key_notes(self) -> list[Note]:
@@ -330,8 +333,14 @@ def pick_questions(
     return [questions[i] for i in sorted(ranked[:count])]
 
 
-def build_debrief(scenario: Scenario, record: MatchRecord) -> Debrief:
-    """The debrief of a match that is over (ValueError while it runs)."""
+def build_debrief(
+    scenario: Scenario, record: MatchRecord, what_if_seeds: int = DEBRIEF_SEEDS
+) -> Debrief:
+    """The debrief of a match that is over (ValueError while it runs).
+
+    Its *What if* forks the match without each turning point's move over ``what_if_seeds``
+    seeds (``bot.review.what_if``; 0 leaves it out).
+    """
     if not record.over or record.result is None:
         raise ValueError("the debrief is for a match that is over")
     points = turning_points(scenario, record)
@@ -348,4 +357,5 @@ def build_debrief(scenario: Scenario, record: MatchRecord) -> Debrief:
         notes=notes,
         questions=pick_questions(scenario, happened),
         debate=debate_summary(record),
+        what_if=what_if(scenario, record, points, what_if_seeds),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.review.debate_summary import DebateSummary
 from bot.review.debrief import Debrief, Note, SeatResult
 from bot.review.text import md, round_title, signed
+from bot.review.what_if import what_if_text
 
 ARGUMENT_QUOTE = 300  # characters of an argument quoted under a turning point
 
@@ -103,6 +104,9 @@ def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
         lines += score_lines(seat)
     lines += ["", "**Turning points**"]
     lines += turning_point_lines(debrief, arguments=True) or ["Nothing moved."]
+    if debrief.what_if:
+        lines += ["", "**What if**"]
+        lines += [f"- {md(what_if_text(w))}" for w in debrief.what_if]
     lines += debate_lines(debrief.debate, short)
     notes = debrief.key_notes if short else debrief.notes
     if notes:

@@ -21,6 +21,7 @@ from bot.review.facts import holders_text, match_facts, moderation_text, title, 
 from bot.review.record import MatchRecord
 from bot.review.text import number, round_title, signed
 from bot.review.timeline import TimelineRound, timeline
+from bot.review.what_if import what_if_text
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -215,6 +216,10 @@ def _debrief(record: MatchRecord, debrief: Debrief) -> str:
             f"({signed(point.change)}){_ul(causes)}</li>"
         )
     parts.append("</ol>")
+    if debrief.what_if:
+        parts.append(
+            '<h3 id="what-if">What if</h3>' + _ul(escape(what_if_text(w)) for w in debrief.what_if)
+        )
     if debrief.notes:
         key = debrief.key_notes
         rest = [n for n in debrief.notes if n not in key]

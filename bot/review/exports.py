@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from bot.game.scenario import Scenario
+from bot.review.debrief import turning_points
 from bot.review.export_csv import to_csv
 from bot.review.export_html import to_html
 from bot.review.export_markdown import to_markdown
 from bot.review.gradebook import to_gradebook
 from bot.review.record import MatchRecord
+from bot.review.what_if import what_if
 
 Format = Literal["json", "markdown", "html", "csv", "gradebook"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -57,10 +59,16 @@ def filename(record: MatchRecord, fmt: Format) -> str:
     return f"{stem}.{EXTENSIONS[fmt]}"
 
 
+def with_what_if(scenario: Scenario, record: MatchRecord) -> MatchRecord:
+    """The record with the debrief's *What if* forks (``what_if``) when it has any."""
+    found = what_if(scenario, record, turning_points(scenario, record)) if record.over else []
+    return record.model_copy(update={"what_if": found or None})
+
+
 def render(scenario: Scenario, record: MatchRecord, fmt: Format) -> str:
     """The record as text in one format."""
     if fmt == "json":
-        return record.to_json() + "\n"
+        return with_what_if(scenario, record).to_json() + "\n"
     if fmt == "markdown":
         return to_markdown(scenario, record)
     if fmt == "html":

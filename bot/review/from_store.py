@@ -17,7 +17,6 @@ from bot.game.state import MatchState
 from bot.game.validate import load_scenario
 from bot.review.build import MatchFacts, PlayedRound, TurnMeta, build_record
 from bot.review.record import HolderInfo, MatchRecord, ModAction, Status
-from db.codec import loads, parse_time
 from db.models import LogEntry, Match, StoredRound, Submission
 from db.repos import log as log_repo
 from db.repos import matches as matches_repo
@@ -46,28 +45,6 @@ class Reader(Protocol):
     def read(self) -> AbstractAsyncContextManager[Tx]:
         """A read transaction."""
         ...
-
-
-async def moderator_lines(tx: Tx, match_id: int) -> list[LogEntry]:
-    """The log lines of moderator notes (``moderator:ACTION``), in order."""
-    rows = await tx.all(
-        "SELECT id, round, at, kind, actor, seat, data FROM match_log "
-        "WHERE match_id = ? AND kind LIKE 'moderator:%' ORDER BY id",
-        (match_id,),
-    )
-    return [
-        LogEntry(
-            id=int(r["id"]),
-            match_id=match_id,
-            round=int(r["round"]),
-            at=parse_time(r["at"]),
-            kind=str(r["kind"]),
-            actor=r["actor"],
-            seat=r["seat"],
-            data=loads(r["data"]),
-        )
-        for r in rows
-    ]
 
 
 def _holders(match: Match, log: Sequence[LogEntry]) -> dict[str, list[HolderInfo]]:
@@ -196,7 +173,7 @@ async def load_record(
         stored = await rounds_repo.all_rounds(tx, match_id)
         submissions = {s.id: s for s in await orders_repo.submission_history(tx, match_id)}
         log = await log_repo.entries(tx, match_id, kinds=(*SEAT_KINDS, *MODERATION_KINDS))
-        log += await moderator_lines(tx, match_id)
+        log += await log_repo.entries(tx, match_id, kind_prefix="moderator:")
     if scenario is None:
         if body is None:
             raise RecordNotFound(f"the scenario text of match {match_id} is not in the store")

@@ -7,12 +7,13 @@ page fits one embed description (4096) with room for a title and footer, and one
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 
 from bot.game.scenario import Scenario
 from bot.render.narrative import story
 from bot.review.charts import MAX_METRICS, Chart, moved_metrics, render_charts
-from bot.review.debrief import build_debrief, turning_points
+from bot.review.debrief import build_debrief
 from bot.review.debrief_text import debrief_lines
 from bot.review.facts import moderation_text, turn_note
 from bot.review.record import MatchRecord, RecordEntry
@@ -133,14 +134,14 @@ class DebriefPost:
 
 
 async def debrief_post(scenario: Scenario, record: MatchRecord) -> DebriefPost:
-    """The end-of-match debrief for Discord (charts drawn off the event loop)."""
-    debrief = build_debrief(scenario, record)
+    """The end-of-match debrief for Discord (its forks and charts made off the event loop)."""
+    debrief = await asyncio.to_thread(build_debrief, scenario, record)
     chunks = _split(debrief_lines(debrief, short=True), PAGE_TEXT)
     title = _cut(f"Debrief: {scenario.meta.title}", TITLE - 8)
     pages = [
         Page(title + (f" ({i}/{len(chunks)})" if len(chunks) > 1 else ""), chunk, 0)
         for i, chunk in enumerate(chunks, 1)
     ]
-    chosen = list(dict.fromkeys(p.metric for p in turning_points(scenario, record)))
+    chosen = list(dict.fromkeys(p.metric for p in debrief.turning_points))
     chosen += [m for m in moved_metrics(record) if m not in chosen][: MAX_METRICS - len(chosen)]
     return DebriefPost(pages, await render_charts(record, chosen))

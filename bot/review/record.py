@@ -253,6 +253,30 @@ class Result(Model):
         return None if self.state is None else MatchState.from_dict(self.state)
 
 
+class WhatIfInfo(Model):
+    """The debrief's *What if*: a turning point's match replayed without the move behind it.
+
+    Both arms start from the state before ``from_round`` and run over the same ``seeds``
+    seeds (the match's own first); the changes are what-if minus as-played, seed by seed:
+    their mean and the half-width of its 95% interval (``bot.game.fork.interval``).
+    """
+
+    round: int
+    metric: str
+    metric_name: str
+    move: str
+    move_name: str
+    seat: str
+    seat_name: str
+    from_round: int
+    again: bool = False
+    seeds: int
+    metric_change: float
+    metric_interval: float
+    score_change: float
+    score_interval: float
+
+
 class MatchRecord(Model):
     """A whole match as reviewers get it (see docs/match-record.md)."""
 
@@ -270,6 +294,9 @@ class MatchRecord(Model):
     rounds: list[RoundInfo] = []
     moderation: list[ModAction] = []
     result: Result | None = None
+    what_if: list[WhatIfInfo] | None = Field(
+        default=None, description="the debrief's forks, in exports of a finished match"
+    )
 
     @property
     def over(self) -> bool:

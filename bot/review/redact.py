@@ -7,7 +7,8 @@ While a match runs (or waits in the lobby):
   effects, threshold levels) are left out;
 - a seat's score is hidden when one of its goals is on such a metric (it would reveal it);
 - another seat's covert moves that have not been exposed are left out of the orders, and their
-  effects are shown as the work of "a covert move";
+  effects are shown as the work of "a covert move" (a moderator with no seat, the umpire, sees
+  them);
 - the seed and the engine's full state are left out (with them anyone could recompute every
   hidden value, since the rules are deterministic).
 Once the match has finished or was ended, everything is shown to everyone.
@@ -17,7 +18,14 @@ from __future__ import annotations
 
 from bot.game.scenario import Scenario
 from bot.game.view import COVERT, secret_moves, sight
-from bot.review.record import MatchRecord, RecordEntry, RoundInfo, SeatInfo, SeatTurn
+from bot.review.record import (
+    MatchRecord,
+    OrderInfo,
+    RecordEntry,
+    RoundInfo,
+    SeatInfo,
+    SeatTurn,
+)
 
 _METRIC_KINDS = ("effect", "miss", "scheduled")
 _LEVEL_KINDS = ("threshold_on", "threshold_off")
@@ -53,9 +61,19 @@ def _seat(seat: SeatInfo, viewer: str | None) -> SeatInfo:
     return seat if seat.id == viewer else seat.model_copy(update={"objectives": None})
 
 
-def _turn(turn: SeatTurn, secret: frozenset[str]) -> SeatTurn:
-    kept = [o for o in turn.orders if o.move not in secret]
-    return turn if len(kept) == len(turn.orders) else turn.model_copy(update={"orders": kept})
+def _unchecked(order: OrderInfo, hidden: frozenset[str]) -> OrderInfo:
+    """The order without its forecast's check when the forecast is on a metric the viewer does
+    not see exactly: a hit would tell which way the metric went (points go with it)."""
+    forecast = order.forecast
+    if forecast is None or forecast.metric not in hidden or forecast.hit is None:
+        return order
+    update = {"forecast": forecast.model_copy(update={"hit": None}), "points": None}
+    return order.model_copy(update=update)
+
+
+def _turn(turn: SeatTurn, secret: frozenset[str], hidden: frozenset[str]) -> SeatTurn:
+    kept = [_unchecked(o, hidden) for o in turn.orders if o.move not in secret]
+    return turn if kept == turn.orders else turn.model_copy(update={"orders": kept})
 
 
 def _round(
@@ -63,7 +81,7 @@ def _round(
 ) -> RoundInfo:
     return played.model_copy(
         update={
-            "turns": [_turn(t, secret) for t in played.turns],
+            "turns": [_turn(t, secret, hidden) for t in played.turns],
             "records": _records(played.records, hidden, secret),
             "metrics": _values(played.metrics, hidden),
             "scores": {k: (None if k in blind else v) for k, v in played.scores.items()},
@@ -71,8 +89,11 @@ def _round(
     )
 
 
-def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> MatchRecord:
-    """The record as ``viewer`` (a seat id, or None for the public) may see it now.
+def view_for(
+    record: MatchRecord, scenario: Scenario, viewer: str | None, *, umpire: bool = False
+) -> MatchRecord:
+    """The record as ``viewer`` (a seat id, or None for the public) may see it now; the
+    ``umpire`` (a moderator with no seat) also sees every covert move.
 
     A finished or ended match is returned whole; a running one is cut as the module says.
     """
@@ -80,7 +101,7 @@ def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> Mat
         return record.model_copy(update={"viewer": viewer})
     hidden = hidden_metrics(scenario, viewer)
     exposed = [r.source[5:] for p in record.rounds for r in p.records if r.kind == "exposed"]
-    secret = secret_moves(scenario, exposed, viewer)
+    secret = frozenset() if umpire else secret_moves(scenario, exposed, viewer)
     blind = frozenset(s.id for s in scenario.seats if any(g.metric in hidden for g in s.goals))
     opening = record.opening.model_copy(
         update={

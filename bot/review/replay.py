@@ -6,8 +6,8 @@ records and metrics come out equal, so a JSON export is enough to check a match'
 
 from __future__ import annotations
 
-from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.errors import GameError
+from bot.game.match import replay
 from bot.game.scenario import Scenario
 from bot.game.state import Order, SeatOrders
 from bot.review.record import MatchRecord, RecordEntry, RoundInfo
@@ -35,18 +35,16 @@ def replay_problems(scenario: Scenario, record: MatchRecord) -> list[str]:
     seed = record.match.seed
     if seed is None:
         return ["the record has no seed (a redacted copy cannot be replayed)"]
-    opening = new_match(scenario, round_rng(seed, 0), record.match.last_round)
-    if [RecordEntry.of(r) for r in opening.records] != record.opening.records:
+    results = replay(scenario, seed, record.match.last_round, map(orders_of, record.rounds))
+    if [RecordEntry.of(r) for r in next(results).records] != record.opening.records:
         return ["the opening's records differ"]
-    state = opening.state
     for played in record.rounds:
         try:
-            result = resolve_round(scenario, state, orders_of(played), round_rng(seed, state.round))
+            result = next(results)
         except GameError as err:
             return [f"round {played.round}: the engine refused the orders: {err}"]
         if [RecordEntry.of(r) for r in result.records] != played.records:
             return [f"round {played.round}: the engine's records differ"]
         if dict(result.state.metrics) != played.metrics:
             return [f"round {played.round}: the metrics differ"]
-        state = result.state
     return []

@@ -19,14 +19,16 @@ from bot.services.catalog import CatalogService
 from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
+from bot.services.drafts import DraftService
 from bot.services.matches import MatchService
-from bot.services.models import ReplayReport
+from bot.services.models import Actor, ReplayReport
 from bot.services.orders import OrderService
 from bot.services.outbox import OutboxService
 from bot.services.replay import verify
 from bot.services.rounds import RoundService
 from bot.services.scenarios import ScenarioService
 from bot.services.servers import LibraryService, ServerService
+from bot.services.threads import ThreadService
 from bot.services.timers import TimerService
 from db.errors import StoreError
 from db.paths import db_path
@@ -34,8 +36,9 @@ from db.store import Hook, Store
 
 
 class Services:
-    """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``control``,
-    ``timers``, ``outbox``, ``servers``, ``library``, ``catalog`` (built-in plus library)."""
+    """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``drafts``,
+    ``threads``, ``control``, ``timers``, ``outbox``, ``servers``, ``library``, ``catalog``
+    (built-in plus library). The one place services are built."""
 
     def __init__(self, store: Store, clock: Clock = system_clock) -> None:
         self.store = store
@@ -44,6 +47,8 @@ class Services:
         self.matches = MatchService(self.ctx)
         self.orders = OrderService(self.ctx)
         self.rounds = RoundService(self.ctx)
+        self.drafts = DraftService(self.ctx, self.rounds)
+        self.threads = ThreadService(self.ctx)
         self.control = ControlService(self.ctx)
         self.timers = TimerService(self.ctx, self.rounds)
         self.outbox = OutboxService(self.ctx)
@@ -93,7 +98,7 @@ class Services:
     ) -> None:
         await self.close()
 
-    async def verify_replay(self, match_id: int) -> ReplayReport:
+    async def verify_replay(self, match_id: int, actor: Actor) -> ReplayReport:
         """Re-run a match from its stored scenario text, seed and locked orders and compare
-        every resolved round's state with the stored one."""
-        return await verify(self.ctx, match_id)
+        every resolved round's state with the stored one (moderators only)."""
+        return await verify(self.ctx, match_id, actor)

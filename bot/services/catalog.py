@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from bot.game.scenario import Scenario
 from bot.library.results import CheckResult
 from bot.scenarios import SCENARIOS, builtin_ids, default_id
-from bot.services.context import Context, known, remember
+from bot.services.context import Context, known, remember, server_of
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, UnknownScenario
 from bot.services.models import Actor
 from bot.services.scenarios import ScenarioService, validated
 from bot.services.servers import LibraryService
 from db.codec import sha256_hex
 from db.models import LibraryEntry, StoredScenario
+from db.repos import servers as servers_repo
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ class CatalogService:
             found.append(version)
         return found
 
-    async def versions(self, guild_id: str, scenario_id: str | None = None) -> list[Version]:
+    async def versions(self, actor: Actor, scenario_id: str | None = None) -> list[Version]:
         """Built-in scenarios, then the server's versions (oldest first); of one id if given."""
+        guild_id = server_of(actor)
         entries = await self._library.entries(guild_id)
         library = [
             Version(e.scenario_id, e.version, e.title, e.sha256, e)
@@ -130,11 +132,11 @@ class CatalogService:
         everything = await self.builtins() + library
         return [v for v in everything if scenario_id is None or v.scenario_id == scenario_id]
 
-    async def find(self, guild_id: str, name: str, version: str | None = None) -> Version:
+    async def find(self, actor: Actor, name: str, version: str | None = None) -> Version:
         """A version by ``ID`` or ``ID@VERSION`` (enabled or not); NotFound when there is none."""
         scenario_id, named = split_ref(name)
         version = version or named
-        candidates = await self.versions(guild_id, scenario_id)
+        candidates = await self.versions(actor, scenario_id)
         if not candidates:
             raise UnknownScenario(f"there is no scenario '{scenario_id}' on this server")
         if version is not None:
@@ -149,18 +151,19 @@ class CatalogService:
         assert found is not None
         return found
 
-    async def playable(self, guild_id: str, name: str | None) -> Version:
+    async def playable(self, actor: Actor, name: str | None) -> Version:
         """The version a new match uses: the named one (it must be enabled), or the server's
         default, or the built-in default."""
+        guild_id = server_of(actor)
         if name is None or not name.strip():
             chosen = await self._library.default(guild_id)
             if chosen is not None:
                 return Version(
                     chosen.scenario_id, chosen.version, chosen.title, chosen.sha256, chosen
                 )
-            return await self.find(guild_id, default_id())
+            return await self.find(actor, default_id())
         scenario_id, version = split_ref(name)
-        candidates = await self.versions(guild_id, scenario_id)
+        candidates = await self.versions(actor, scenario_id)
         hits = [v for v in candidates if version is None or v.version == version]
         enabled = current(v for v in hits if v.enabled)
         if enabled is not None:
@@ -169,29 +172,23 @@ class CatalogService:
             raise NotAllowed(
                 f"scenario '{hits[0].ref}' is disabled on this server; a moderator can enable it"
             )
-        return await self.find(guild_id, scenario_id, version)  # raises NotFound
+        return await self.find(actor, scenario_id, version)  # raises NotFound
 
-    async def start_with(self, guild_id: str, name: str | None) -> StoredScenario:
+    async def start_with(self, actor: Actor, name: str | None) -> StoredScenario:
         """The stored text (and its source) a new match on this server plays."""
-        chosen = await self.playable(guild_id, name)
+        chosen = await self.playable(actor, name)
         if chosen.entry is None:
             return await self._scenarios.add_builtin(chosen.scenario_id)
         async with self._ctx.read() as tx:
-            source = await tx.value(
-                "SELECT source_id FROM guild_scenarios WHERE id = ?", (chosen.entry.id,)
-            )
+            source = await servers_repo.library_source(tx, chosen.entry.id)
         return StoredScenario(
-            chosen.sha256,
-            chosen.scenario_id,
-            chosen.version,
-            chosen.title,
-            None if source is None else int(source),
+            chosen.sha256, chosen.scenario_id, chosen.version, chosen.title, source
         )
 
-    async def offers(self, guild_id: str, typed: str = "", limit: int = 25) -> list[Version]:
+    async def offers(self, actor: Actor, typed: str = "", limit: int = 25) -> list[Version]:
         """What a new match may use, for a menu: the default first, then by id; at most
         ``limit``, filtered by ``typed`` (part of an id, title or version)."""
-        everything = await self.versions(guild_id)
+        everything = await self.versions(actor)
         library = {v.sha256 for v in everything if v.entry is not None and v.enabled}
         wanted = typed.strip().lower()
         found = [
@@ -219,24 +216,26 @@ class CatalogService:
             remember(version.sha256, found)
         return found
 
-    async def upload(self, guild_id: str, by: Actor, raw: bytes, checked: CheckResult) -> Uploaded:
+    async def upload(self, by: Actor, raw: bytes, checked: CheckResult) -> Uploaded:
         """Store a file the sandbox accepted as a version in the server's library."""
+        guild_id = server_of(by)
         before = {e.sha256 for e in await self._library.entries(guild_id)}
         entry = await self._library.upload(guild_id, by, raw, checked.filename, checked=checked)
-        same = [v for v in await self.versions(guild_id, entry.scenario_id) if v.entry]
+        same = [v for v in await self.versions(by, entry.scenario_id) if v.entry]
         number = 1 + [v.sha256 for v in same].index(entry.sha256)
         return Uploaded(entry, number, entry.sha256 not in before)
 
     async def set_enabled(
-        self, guild_id: str, by: Actor, name: str, version: str | None, enabled: bool
+        self, by: Actor, name: str, version: str | None, enabled: bool
     ) -> list[LibraryEntry]:
         """Enable or disable library versions: the one named, else (disabling) every enabled
         version of the id or (enabling) its newest version."""
+        guild_id = server_of(by)
         scenario_id, named = split_ref(name)
         version = version or named
-        found = [v for v in await self.versions(guild_id, scenario_id) if v.entry is not None]
+        found = [v for v in await self.versions(by, scenario_id) if v.entry is not None]
         if not found:
-            await self.find(guild_id, scenario_id)  # NotFound when it does not exist at all
+            await self.find(by, scenario_id)  # NotFound when it does not exist at all
             raise InvalidInput(
                 f"scenario '{scenario_id}' is built in and always available; only this server's "
                 "uploads can be enabled or disabled"
@@ -244,7 +243,7 @@ class CatalogService:
         if version is not None:
             targets = [v for v in found if v.version == version]
             if not targets:
-                await self.find(guild_id, scenario_id, version)  # raises NotFound
+                await self.find(by, scenario_id, version)  # raises NotFound
         elif enabled:
             targets = found[-1:]
         else:
@@ -258,11 +257,10 @@ class CatalogService:
             changed.append(entry)
         return changed
 
-    async def set_default(
-        self, guild_id: str, by: Actor, name: str, version: str | None = None
-    ) -> LibraryEntry:
+    async def set_default(self, by: Actor, name: str, version: str | None = None) -> LibraryEntry:
         """Make a version the server's default (a built-in one is added to the library first)."""
-        chosen = await self.find(guild_id, name, version)
+        guild_id = server_of(by)
+        chosen = await self.find(by, name, version)
         entry = chosen.entry
         if entry is None:
             raw = await self.text(chosen)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from db.codec import parse_time
+
+__all__ = ["Clock", "ManualClock", "parse_time", "system_clock"]
+
 Clock = Callable[[], datetime]
 """A function returning the current time as an aware UTC datetime."""
 

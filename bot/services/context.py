@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,7 @@ from bot.game.validate import ScenarioInvalid, load_scenario
 from bot.services.clock import Clock
 from bot.services.errors import (
     MatchNotFound,
+    NoServer,
     NotAllowed,
     RoundClosed,
     StorageBusy,
@@ -24,10 +25,12 @@ from bot.services.errors import (
     WrongPhase,
 )
 from bot.services.models import Actor
+from bot.services.throttle import Throttle
 from db.errors import StoreBusy, StoreError, StoreFull
 from db.models import Match
 from db.repos import matches as matches_repo
 from db.repos import scenarios as scenarios_repo
+from db.repos import servers as servers_repo
 from db.store import Store, Tx
 
 SCENARIO_CACHE = 32
@@ -68,7 +71,12 @@ class Context:
         self.store = store
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._match_sha: dict[int, str] = {}
+        self._match_sha: dict[int, tuple[str, str | None]] = {}
+        self.throttle = Throttle()
+        """How fast one person may act on one match (``admit`` in each use case that acts)."""
+        self.listeners: list[Callable[[frozenset[str]], None]] = []
+        """Told after a commit that wrote announcements or timers (``Tx.touched``): the Discord
+        front end wakes its announcer and timer worker, so no use case's caller has to."""
         self.views: dict[tuple[int, str], Any] = {}
         """Per (match, player): what submissions are checked against (``orders.py``)."""
 
@@ -97,6 +105,10 @@ class Context:
                 yield tx
         except StoreError as err:
             raise storage_error(err) from err
+        if tx.touched:
+            touched = frozenset(tx.touched)
+            for listener in self.listeners:
+                listener(touched)
 
     @asynccontextmanager
     async def changing(self, match_id: int) -> AsyncIterator[Tx]:
@@ -135,31 +147,75 @@ class Context:
         remember(sha256, scenario)
         return scenario
 
-    async def scenario_of(self, match_id: int) -> Scenario:
-        """The scenario a match plays (read before taking the match's transaction)."""
-        sha = self._match_sha.get(match_id)
-        if sha is None:
+    async def scenario_of(self, match_id: int, actor: Actor) -> Scenario:
+        """The scenario a match plays (read before taking the match's transaction);
+        MatchNotFound when the match is not the actor's server's."""
+        scope(actor)
+        found = self._match_sha.get(match_id)
+        if found is None:
             async with self.read() as tx:
-                sha = await tx.value(
-                    "SELECT scenario_sha256 FROM matches WHERE id = ?", (match_id,)
-                )
-            if sha is None:
+                found = await matches_repo.scenario_and_guild(tx, match_id)
+            if found is None:
                 raise MatchNotFound(match_id)
-            self._match_sha[match_id] = str(sha)
-        return await self.scenario(str(sha))
+            self._match_sha[match_id] = found
+        sha, guild = found
+        if not actor.sees(guild):
+            raise MatchNotFound(match_id)
+        return await self.scenario(sha)
 
 
-async def load_match(tx: Tx, match_id: int, *, with_state: bool = True) -> Match:
-    """The match, or MatchNotFound."""
-    match = await matches_repo.get_match(tx, match_id, with_state=with_state)
-    if match is None:
+def scope(actor: Actor) -> None:
+    """NoServer for a Discord request without a server (a direct message)."""
+    if actor.front == "discord" and actor.guild_id is None:
+        raise NoServer()
+
+
+def server_of(actor: Actor) -> str:
+    """The server the actor asks from (NoServer when there is none: a library, settings and
+    an audit log belong to a server)."""
+    scope(actor)
+    if actor.guild_id is None:
+        raise NoServer()
+    return actor.guild_id
+
+
+def visible(match: Match | None, match_id: int, actor: Actor) -> Match:
+    """The match when the actor may know of it; MatchNotFound otherwise (another server's
+    match is answered exactly like one that does not exist)."""
+    scope(actor)
+    if match is None or not actor.sees(match.guild_id):
         raise MatchNotFound(match_id)
     return match
 
 
-def require_host(match: Match, actor: Actor, doing: str) -> None:
+async def load_match(tx: Tx, match_id: int, actor: Actor, *, with_state: bool = True) -> Match:
+    """The match, or MatchNotFound (also for another server's match)."""
+    found = await matches_repo.get_match(tx, match_id, with_state=with_state)
+    return visible(found, match_id, actor)
+
+
+async def is_moderator(tx: Tx, actor: Actor) -> bool:
+    """Administrator's right (``actor.moderator``), or the server's moderator role."""
+    if actor.moderator:
+        return True
+    if actor.guild_id is None or not actor.roles:
+        return False
+    role = (await servers_repo.get_settings(tx, actor.guild_id)).moderator_role_id
+    return role is not None and role in actor.roles
+
+
+async def require_moderator(tx: Tx, actor: Actor, doing: str) -> None:
+    """NotAllowed unless the actor is a moderator (NoServer from a direct message)."""
+    scope(actor)
+    if not await is_moderator(tx, actor):
+        raise NotAllowed(
+            f"only a moderator (Manage Server, or the server's moderator role) may {doing}"
+        )
+
+
+async def require_host(tx: Tx, match: Match, actor: Actor, doing: str) -> None:
     """NotAllowed unless the actor hosts the match or is a moderator."""
-    if actor.player != match.host and not actor.moderator:
+    if actor.player != match.host and not await is_moderator(tx, actor):
         raise NotAllowed(f"only the host or a moderator may {doing}")
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.services.common import announce, audit_match, iso, schedule_round
-from bot.services.context import Context, load_match, require_host, require_live
+from bot.services.context import Context, is_moderator, load_match, require_host, require_live
 from bot.services.errors import Conflict, InvalidInput, UnknownSeat, WrongPhase
 from bot.services.models import MAX_NAME, Actor
 from db.codec import dumps, time_text
@@ -26,6 +26,14 @@ async def _cas(tx: Tx, match: Match, changes: Mapping[str, Any]) -> None:
         raise Conflict("the match changed at the same moment; try again")
 
 
+def _fits(reason: str) -> None:
+    """InvalidInput for a reason over ``MAX_REASON`` (never cut without a word)."""
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"a reason has at most {MAX_REASON} characters; this one has {len(reason)}"
+        )
+
+
 class ControlService:
     """What the host or a moderator does to a running match. Each action is logged."""
 
@@ -34,9 +42,11 @@ class ControlService:
 
     async def pause(self, match_id: int, by: Actor, reason: str = "") -> Match:
         """Stop the round's clock (orders may still be changed); announces ``match_paused``."""
+        self._ctx.throttle.admit(by, match_id)
+        _fits(reason)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "pause the match")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "pause the match")
             require_live(match, "pause it")
             if match.paused:
                 raise WrongPhase(f"match {match_id} is already paused")
@@ -46,7 +56,7 @@ class ControlService:
                 left = max((match.deadline_at - now).total_seconds(), 0.0)
             await _cas(tx, match, {"paused": 1, "deadline_at": None, "remaining_seconds": left})
             await timers_repo.cancel_all(tx, match_id, now)
-            await self._record(tx, match, by, "paused", {"reason": reason[:MAX_REASON]})
+            await self._record(tx, match, by, "paused", {"reason": reason})
             await announce(
                 tx,
                 match,
@@ -54,15 +64,16 @@ class ControlService:
                 f"paused:{match.revision}",
                 now,
                 match.round,
-                {"by": by.player, "reason": reason[:MAX_REASON]},
+                {"by": by.player, "reason": reason},
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def resume(self, match_id: int, by: Actor) -> Match:
         """Restart the clock with the time that was left; announces ``match_resumed``."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "resume the match")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "resume the match")
             require_live(match, "resume it")
             if not match.paused:
                 raise WrongPhase(f"match {match_id} is not paused")
@@ -90,18 +101,20 @@ class ControlService:
                 match.round,
                 {"by": by.player, "deadline_at": iso(deadline)},
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def end(self, match_id: int, by: Actor, reason: str) -> Match:
         """End the match early (host or moderator), with a reason; announces ``match_ended``."""
+        self._ctx.throttle.admit(by, match_id)
         if not reason.strip():
             raise InvalidInput("say why the match ends")
+        _fits(reason.strip())
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "end the match")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "end the match")
             require_live(match, "end it")
             now = self._ctx.now()
-            text = reason.strip()[:MAX_REASON]
+            text = reason.strip()
             changes = {
                 "phase": "ended",
                 "ended_at": time_text(now),
@@ -123,15 +136,16 @@ class ControlService:
                 match.round,
                 {"reason": "ended", "note": text, "by": by.player, "winners": []},
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def substitute(
         self, match_id: int, by: Actor, seat: str, player: str | None, name: str = ""
     ) -> Match:
         """Replace whoever holds a seat by ``player`` (or by the AI when None)."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "substitute players")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "substitute players")
             require_live(match, "change seats")
             info = match.seat(seat)
             if info is None:
@@ -149,17 +163,18 @@ class ControlService:
             await announce(
                 tx, match, "seat_substituted", f"sub:{match.revision}", now, match.round, detail
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def note(
         self, match_id: int, by: Actor, action: str, detail: Mapping[str, Any] | None = None
     ) -> int:
         """Record a moderator action on a match (in its log and the server's audit log)."""
+        self._ctx.throttle.admit(by, match_id)
         if not action or len(action) > 64:
             raise InvalidInput("an action is a short name (1 to 64 characters)")
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "record moderator actions")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "record moderator actions")
             await self._record(tx, match, by, f"moderator:{action}", dict(detail or {}))
             return match_id
 
@@ -173,6 +188,6 @@ class ControlService:
         seat: str | None = None,
     ) -> None:
         now = self._ctx.now()
-        data = {**detail, "moderator": by.moderator, "name": by.name}
+        data = {**detail, "moderator": await is_moderator(tx, by), "name": by.name}
         await log_repo.append(tx, match.id, now, [Entry(kind, match.round, by.player, seat, data)])
         await audit_match(tx, match, by.player, kind, detail, now)

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.game.legal import legal_moves
+from bot.game.legal import check_orders, spent
+from bot.game.scenario import Scenario
 from bot.game.state import Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
-from bot.services.errors import InvalidInput, NotSeated
-from bot.services.models import MAX_ARGUMENT, Actor, Match, SeatOptions
+from bot.services.errors import Conflict, InvalidInput, NotSeated
+from bot.services.models import MAX_ARGUMENT, Actor, Match, SeatOptions, Submission
+from bot.services.orders import seat_options, seat_orders
+from bot.services.rounds import RoundService
 from db.codec import orders_from_dict, orders_to_dict
 from db.repos import log as log_repo
 from db.repos import orders as orders_repo
@@ -33,48 +36,40 @@ class Panel:
     match: Match
     options: SeatOptions
     draft: SeatOrders
+    scenario: Scenario
 
 
 class DraftService:
     """A seat's draft orders for the round being played (secret, like submitted orders)."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, rounds: RoundService) -> None:
         self._ctx = ctx
+        self._rounds = rounds
 
-    async def panel(self, match_id: int, player: str) -> Panel:
+    async def panel(self, match_id: int, actor: Actor) -> Panel:
         """The match (with its state), the seat's options and its draft, in one read.
 
         The same checks as ``OrderService.options``: NotSeated, WrongPhase.
         """
-        scenario = await self._ctx.scenario_of(match_id)
+        self._ctx.throttle.admit(actor, match_id)
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id)
-            seat, round_number, draft = await self._current(tx, match_id, player, match)
+            match = await load_match(tx, match_id, actor)
+            seat, round_number, draft = await self._current(tx, match_id, actor, match)
             current = await orders_repo.live_submission(tx, match_id, round_number, seat)
-        assert match.state is not None
-        waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
-        options = SeatOptions(
-            match_id=match_id,
-            round=round_number,
-            seat=seat,
-            budget=scenario.seat(seat).budget,
-            moves=tuple(legal_moves(scenario, match.state, seat)),
-            decisions=waiting,
-            current=current,
-        )
-        return Panel(match, options, draft)
+        return Panel(match, seat_options(scenario, match, seat, current), draft, scenario)
 
-    async def get(self, match_id: int, player: str) -> tuple[str, int, SeatOrders]:
-        """(seat, round, draft) for the player's seat in the round being played."""
+    async def get(self, match_id: int, actor: Actor) -> tuple[str, int, SeatOrders]:
+        """(seat, round, draft) for the actor's seat in the round being played."""
         async with self._ctx.read() as tx:
-            return await self._current(tx, match_id, player)
+            return await self._current(tx, match_id, actor)
 
     async def _current(
-        self, tx: Tx, match_id: int, player: str, match: Match | None = None
+        self, tx: Tx, match_id: int, actor: Actor, match: Match | None = None
     ) -> tuple[str, int, SeatOrders]:
-        match = match or await load_match(tx, match_id, with_state=False)
+        match = match or await load_match(tx, match_id, actor, with_state=False)
         require_orders_phase(match, None, "give orders")
-        seat = match.seat_of(player)
+        seat = match.seat_of(actor.player)
         if seat is None:
             raise NotSeated(f"you hold no seat in match {match_id}")
         lines = await log_repo.entries(tx, match_id, kinds=[KIND], round=match.round)
@@ -95,10 +90,11 @@ class DraftService:
 
         ``round`` must be the round being played (RoundClosed otherwise: a stale panel).
         """
+        self._ctx.throttle.admit(actor, match_id)
         async with self._ctx.lock(match_id), self._ctx.write() as tx:
-            seat, current, draft = await self._current(tx, match_id, actor.player)
+            seat, current, draft = await self._current(tx, match_id, actor)
             if round != current:
-                match = await load_match(tx, match_id, with_state=False)
+                match = await load_match(tx, match_id, actor, with_state=False)
                 require_orders_phase(match, round, "give orders")
             changed = edit(seat, draft)
             if len(changed.moves) > MAX_MOVES:
@@ -109,6 +105,51 @@ class DraftService:
             entry = Entry(KIND, current, actor.player, seat, orders_to_dict(changed))
             await log_repo.append(tx, match_id, self._ctx.now(), [entry])
         return seat, changed
+
+    async def submit(self, match_id: int, actor: Actor, round: int) -> Submitted:
+        """Submit the actor's seat's draft for ``round`` and, when it was the last seat to
+        submit, resolve the round: the whole Submit click in one use case.
+
+        One read (the match, its seats and the draft), the rules checked in memory, one write
+        (the guarded insert and which seats are in). Returns the panel to redraw (its
+        ``current`` is the new submission) and whether the round is no longer open.
+        """
+        self._ctx.throttle.admit(actor, match_id)
+        scenario = await self._ctx.scenario_of(match_id, actor)
+        async with self._ctx.lock(match_id):
+            async with self._ctx.read() as tx:
+                match = await load_match(tx, match_id, actor)
+                seat, current, draft = await self._current(tx, match_id, actor, match)
+            require_orders_phase(match, round, "give orders")
+            orders = seat_orders([(o.move, o.argument) for o in draft.moves], draft.decisions)
+            assert match.state is not None
+            check_orders(scenario, match.state, {seat: orders})
+            cost = spent(scenario, orders)
+            now = self._ctx.now()
+            async with self._ctx.write() as tx:
+                sub_id = await orders_repo.insert_submission(
+                    tx, match_id, current, seat, actor.player, orders, cost, now
+                )
+                if sub_id is None:
+                    raise Conflict("the match changed while your orders were being saved")
+                seats_in = await orders_repo.submitted_seats(tx, match_id, current)
+        sub = Submission(
+            sub_id, match_id, current, seat, actor.player, "current", orders, cost, now
+        )
+        panel = Panel(match, seat_options(scenario, match, seat, sub), draft, scenario)
+        players = {s.seat for s in match.seats if s.controller == "players"}
+        if match.paused or not players <= seats_in:
+            return Submitted(panel, resolved=False)
+        await self._rounds.resolve_submitted(match_id, current, actor)
+        return Submitted(panel, resolved=True)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A Submit click's result: the panel to redraw, and whether the round is closed now."""
+
+    panel: Panel
+    resolved: bool
 
 
 def with_move(draft: SeatOrders, move: str, argument: str) -> SeatOrders:

@@ -54,6 +54,18 @@ class NotAllowed(ServiceError):
     """The player may not do this (only the host or a moderator may)."""
 
 
+class NoServer(NotAllowed):
+    """A Discord request from a direct message: matches and libraries belong to a server."""
+
+    def __init__(self) -> None:
+        super().__init__("Levers is played in a server: use this command in a server's channel")
+
+
+class Cooldown(ServiceError):
+    """The player acts faster than a person plays (about five actions a second); nothing was
+    stored."""
+
+
 class NotSeated(ServiceError):
     """The player holds no seat in this match."""
 
@@ -96,11 +108,13 @@ USER_ERRORS: tuple[type[Exception], ...] = (ServiceError, GameError)
 __all__ = [
     "USER_ERRORS",
     "Conflict",
+    "Cooldown",
     "GameError",
     "IllegalOrder",
     "InvalidInput",
     "MatchNotFound",
     "MatchOver",
+    "NoServer",
     "NotAllowed",
     "NotFound",
     "NotSeated",

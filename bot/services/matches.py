@@ -15,7 +15,14 @@ from bot.services.common import (
     iso,
     schedule_round,
 )
-from bot.services.context import Context, load_match, require_host, require_live
+from bot.services.context import (
+    Context,
+    is_moderator,
+    load_match,
+    require_host,
+    require_live,
+    scope,
+)
 from bot.services.errors import (
     Conflict,
     InvalidInput,
@@ -69,6 +76,9 @@ class MatchService:
         otherwise they hold; ``teams``: several players may share a seat. On a server whose
         settings list allowed channels, a match elsewhere is NotAllowed.
         """
+        scope(host)
+        if host.front == "discord":
+            guild_id = host.guild_id  # a server's match is created from that server only
         scenario = await self._ctx.scenario(scenario_sha256)
         last = scenario.meta.rounds if rounds is None else rounds
         if not 1 <= last <= 20:
@@ -118,15 +128,16 @@ class MatchService:
             await log_repo.append(
                 tx, match_id, now, [Entry("match_created", 0, host.player, data=data)]
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, host)
 
-    async def get(self, match_id: int) -> Match:
+    async def get(self, match_id: int, actor: Actor) -> Match:
         """The match with its seats, holders, phase, round, deadline and current state."""
         async with self._ctx.read() as tx:
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, actor)
 
     async def list_matches(
         self,
+        actor: Actor,
         *,
         guild_id: str | None = None,
         local_only: bool = False,
@@ -137,7 +148,11 @@ class MatchService:
         offset: int = 0,
     ) -> list[Match]:
         """Matches, newest first: of one server, local (terminal) ones, unfinished, a player's,
-        of one scenario (by id); ``offset`` skips the first ones (for pages)."""
+        of one scenario (by id); ``offset`` skips the first ones (for pages). A Discord actor
+        sees only its own server's matches, whatever ``guild_id`` says."""
+        scope(actor)
+        if actor.front == "discord":
+            guild_id, local_only = actor.guild_id, False
         phases = ["lobby", "orders"] if active_only else None
         async with self._ctx.read() as tx:
             return await repo.list_matches(
@@ -151,46 +166,56 @@ class MatchService:
                 offset=offset,
             )
 
-    async def seat_of(self, match_id: int, player: str) -> str | None:
-        """The seat the player holds in the match, or None."""
+    async def seat_of(self, match_id: int, actor: Actor) -> str | None:
+        """The seat the actor holds in the match, or None."""
         async with self._ctx.read() as tx:
-            seat = await tx.value(
-                "SELECT seat FROM seat_holders WHERE match_id = ? AND player = ?",
-                (match_id, player),
-            )
-        return None if seat is None else str(seat)
+            match = await load_match(tx, match_id, actor, with_state=False)
+        return match.seat_of(actor.player)
+
+    async def sight_of(self, match_id: int, actor: Actor) -> tuple[str | None, bool]:
+        """How the actor may see the running match: the seat they hold (its secrets), and
+        whether they see it as its umpire, a moderator with no seat, who sees every covert move
+        (metrics stay as the public sees them)."""
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, actor, with_state=False)
+            seat = match.seat_of(actor.player)
+            return seat, seat is None and await is_moderator(tx, actor)
 
     async def log(
-        self, match_id: int, *, after_id: int = 0, kinds: Sequence[str] | None = None
+        self, match_id: int, actor: Actor, *, after_id: int = 0, kinds: Sequence[str] | None = None
     ) -> list[LogEntry]:
         """The match's append-only log (after ``after_id``, of the given kinds)."""
         async with self._ctx.read() as tx:
+            await load_match(tx, match_id, actor, with_state=False)
             return await log_repo.entries(tx, match_id, after_id=after_id, kinds=kinds)
 
     async def take_seat(self, match_id: int, actor: Actor, seat: str) -> Match:
         """The actor takes a seat in the lobby (switching seats if they held another)."""
+        self._ctx.throttle.admit(actor, match_id)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
+            match = await load_match(tx, match_id, actor, with_state=False)
             if match.phase != "lobby":
                 raise WrongPhase("the match has started: ask the host or a moderator for a seat")
             await self._seat(tx, match, seat, actor.player, actor.name, actor.player)
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, actor)
 
     async def leave(self, match_id: int, actor: Actor) -> Match:
         """The actor gives up their seat (in a started match the AI or nobody takes over)."""
+        self._ctx.throttle.admit(actor, match_id)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
+            match = await load_match(tx, match_id, actor, with_state=False)
             require_live(match, "leave a seat")
             await self._unseat(tx, match, actor.player, actor.player, "seat_left")
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, actor)
 
     async def assign_seat(
         self, match_id: int, by: Actor, player: str, name: str, seat: str
     ) -> Match:
         """The host or a moderator seats a player (in the lobby or during the match)."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "assign seats")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "assign seats")
             require_live(match, "take a seat")
             await self._seat(tx, match, seat, player, name, by.player)
             await audit_match(
@@ -201,19 +226,20 @@ class MatchService:
                 {"seat": seat, "player": player},
                 self._ctx.now(),
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def remove_player(self, match_id: int, by: Actor, player: str) -> Match:
         """The host or a moderator takes a player out of their seat."""
+        self._ctx.throttle.admit(by, match_id)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "remove players")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "remove players")
             require_live(match, "change seats")
             await self._unseat(tx, match, player, by.player, "seat_removed")
             await audit_match(
                 tx, match, by.player, "player_removed", {"player": player}, self._ctx.now()
             )
-            return await load_match(tx, match_id)
+            return await load_match(tx, match_id, by)
 
     async def _seat(self, tx: Tx, match: Match, seat: str, player: str, name: str, by: str) -> None:
         info = match.seat(seat)
@@ -250,10 +276,11 @@ class MatchService:
     async def start(self, match_id: int, by: Actor) -> Match:
         """Lobby -> round 1: empty seats get the AI (or hold), the opening is stored, the first
         deadline is set, and ``match_started`` is announced."""
-        scenario = await self._ctx.scenario_of(match_id)
+        self._ctx.throttle.admit(by, match_id)
+        scenario = await self._ctx.scenario_of(match_id, by)
         async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            require_host(match, by, "start the match")
+            match = await load_match(tx, match_id, by, with_state=False)
+            await require_host(tx, match, by, "start the match")
             if match.phase != "lobby":
                 raise WrongPhase(f"match {match_id} has already started")
             opening = new_match(scenario, round_rng(match.seed, 0), match.last_round)
@@ -278,7 +305,7 @@ class MatchService:
             await log_repo.append(tx, match_id, now, entries + engine_entries(opening.records))
             if deadline is not None and match.deadline_seconds is not None:
                 await schedule_round(tx, match_id, 1, deadline, match.deadline_seconds, now)
-            started = await load_match(tx, match_id)
+            started = await load_match(tx, match_id, by)
             seats = {s.seat: s.controller for s in started.seats}
             await announce(
                 tx,

@@ -33,24 +33,43 @@ MAX_NAME = 100
 """The longest display name kept for a player."""
 
 
+Front = Literal["terminal", "discord"]
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who is asking: a player id (a Discord user id as text, or a local name), a display name,
-    and whether the front end judged them a moderator (e.g. they have the server's moderator
-    role). The host of a match is whoever created it."""
+    """Who is asking, as the front end knows them; every use case takes one.
+
+    ``player`` is a Discord user id as text (or a local name); ``moderator`` says the front end
+    saw an administrator's right (Manage Server, or the terminal's operator); ``guild_id`` and
+    ``roles`` are the server the request came from and the asker's role ids there. The services
+    decide from these alone: a Discord actor sees only its own server's things (others are *not
+    found*) and a Discord actor without a server (a direct message) is refused; a terminal actor
+    (``front="terminal"``) runs on the machine that holds the database and sees everything. A
+    moderator is ``moderator`` or the holder of the server's moderator role (``/levers
+    settings``); the host of a match is whoever created it.
+    """
 
     player: str
     name: str = ""
     moderator: bool = False
+    guild_id: str | None = None
+    roles: frozenset[str] = frozenset()
+    front: Front = "terminal"
 
     @property
     def label(self) -> str:
         """The display name, or the id when there is none."""
         return self.name or self.player
 
+    def sees(self, guild_id: str | None) -> bool:
+        """True when something of this server (None: a terminal match) is visible to the actor."""
+        return self.front == "terminal" or (self.guild_id is not None and guild_id == self.guild_id)
 
-SYSTEM = Actor("system", "Levers")
-"""The actor for what the bot does by itself (deadlines, reminders)."""
+
+SYSTEM = Actor("system", "Levers", moderator=True)
+"""The actor for what the bot does by itself (deadlines, reminders, announcements) and for
+the operator's commands on the machine that holds the database."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,7 @@ __all__ = [
     "AuditEntry",
     "Controller",
     "FiredTimer",
+    "Front",
     "GuildSettings",
     "Holder",
     "LibraryEntry",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.game.legal import check_orders, legal_moves
+from bot.game.legal import check_orders, legal_moves, spent
+from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import (
@@ -22,6 +23,7 @@ from bot.services.models import MAX_ARGUMENT, Actor, SeatOptions
 from db.codec import state_from_text
 from db.models import Match, SeatStatus, Submission
 from db.repos import log as log_repo
+from db.repos import matches as matches_repo
 from db.repos import orders as repo
 from db.repos.log import Entry
 from db.store import Tx
@@ -29,7 +31,10 @@ from db.store import Tx
 MAX_MOVES = 25
 
 
-def _orders(moves: Sequence[tuple[str, str]], decisions: Mapping[str, str] | None) -> SeatOrders:
+def seat_orders(
+    moves: Sequence[tuple[str, str]], decisions: Mapping[str, str] | None
+) -> SeatOrders:
+    """Orders from (move, argument) pairs and decisions; InvalidInput past the caps."""
     if len(moves) > MAX_MOVES:
         raise InvalidInput(f"at most {MAX_MOVES} moves in one round")
     for move, argument in moves:
@@ -48,17 +53,12 @@ async def _open_round(
     tx: Tx, match_id: int, player: str, round_number: int | None
 ) -> tuple[int, str, str]:
     """Check the match takes orders and the player holds a seat: (round, state JSON, seat)."""
-    row = await tx.one(_VIEW, (player, match_id))
+    row = await matches_repo.order_view(tx, match_id, player)
     if row is None:
         raise MatchNotFound(match_id)
-    view = _View(int(row[1]), str(row[0]), str(row[2] or ""), None, row[3])
+    phase, round_now, text, seat = row
+    view = _View(round_now, phase, text, None, seat)
     return view.round, view.state_text, _check(view, match_id, round_number)
-
-
-_VIEW = (
-    "SELECT phase, round, state, (SELECT seat FROM seat_holders h "
-    "WHERE h.match_id = matches.id AND h.player = ?) FROM matches WHERE id = ?"
-)
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,9 @@ class OrderService:
         button); None means whichever round is open. Rules are checked by the engine:
         IllegalOrder says what is wrong. The orders are on disk when this returns.
         """
-        orders = _orders(moves, decisions)
-        scenario = await self._ctx.scenario_of(match_id)
+        self._ctx.throttle.admit(actor, match_id)
+        orders = seat_orders(moves, decisions)
+        scenario = await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id):
             for fresh in (False, True):
                 view = await self._view(match_id, actor.player, fresh)
@@ -130,7 +131,7 @@ class OrderService:
                     if fresh:
                         raise
                     continue  # the cached view may be stale: judge by a fresh one
-                cost = sum(scenario.move(o.move).cost for o in orders.moves)
+                cost = spent(scenario, orders)
                 now = self._ctx.now()
                 async with self._ctx.write() as tx:
                     sub_id = await repo.insert_submission(
@@ -158,10 +159,10 @@ class OrderService:
         if found is not None and not fresh:
             return found
         async with self._ctx.read() as tx:
-            row = await tx.one(_VIEW, (player, match_id))
+            row = await matches_repo.order_view(tx, match_id, player)
         if row is None:
             raise MatchNotFound(match_id)
-        text = str(row[2] or "")
+        phase, round_now, text, seat = row
         same = next((v for (m, _p), v in views.items() if m == match_id), None)
         if same is not None and same.state_text == text:
             state = same.state
@@ -169,7 +170,7 @@ class OrderService:
             state = state_from_text(text) if text else None
         if len(views) > 1024:
             views.clear()
-        view = views[key] = _View(int(row[1]), str(row[0]), text, state, row[3])
+        view = views[key] = _View(round_now, phase, text, state, seat)
         return view
 
     async def withdraw(self, match_id: int, actor: Actor, *, round: int | None = None) -> int:
@@ -177,6 +178,8 @@ class OrderService:
 
         Raises NothingToWithdraw when the seat has none.
         """
+        self._ctx.throttle.admit(actor, match_id)
+        await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id), self._ctx.write() as tx:
             current, _state, seat = await _open_round(tx, match_id, actor.player, round)
             now = self._ctx.now()
@@ -187,48 +190,55 @@ class OrderService:
             await log_repo.append(tx, match_id, now, [entry])
         return closed
 
-    async def mine(self, match_id: int, player: str) -> Submission | None:
-        """The current submission of the player's seat this round (only its holders see it)."""
+    async def mine(self, match_id: int, actor: Actor) -> Submission | None:
+        """The current submission of the actor's seat this round (only its holders see it)."""
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id, with_state=False)
-            seat = match.seat_of(player)
+            match = await load_match(tx, match_id, actor, with_state=False)
+            seat = match.seat_of(actor.player)
             if seat is None:
                 raise NotSeated(f"you hold no seat in match {match_id}")
             return await repo.live_submission(tx, match_id, match.round, seat)
 
-    async def options(self, match_id: int, player: str) -> SeatOptions:
-        """What the player's seat may order this round: legal moves, budget, decisions."""
-        scenario = await self._ctx.scenario_of(match_id)
+    async def options(self, match_id: int, actor: Actor) -> SeatOptions:
+        """What the actor's seat may order this round: legal moves, budget, decisions."""
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id)
+            match = await load_match(tx, match_id, actor)
             require_orders_phase(match, None, "order moves")
-            seat = match.seat_of(player)
+            seat = match.seat_of(actor.player)
             if seat is None:
                 raise NotSeated(f"you hold no seat in match {match_id}")
             current = await repo.live_submission(tx, match_id, match.round, seat)
-        assert match.state is not None
-        waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
-        return SeatOptions(
-            match_id=match_id,
-            round=match.round,
-            seat=seat,
-            budget=scenario.seat(seat).budget,
-            moves=tuple(legal_moves(scenario, match.state, seat)),
-            decisions=waiting,
-            current=current,
-        )
+        return seat_options(scenario, match, seat, current)
 
-    async def status(self, match_id: int) -> list[SeatStatus]:
+    async def status(self, match_id: int, actor: Actor) -> list[SeatStatus]:
         """Each seat's submission status this round (whether, by whom, when; never what)."""
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id, with_state=False)
+            match = await load_match(tx, match_id, actor, with_state=False)
             live = await repo.live_submissions(tx, match_id, match.round)
         return seat_statuses(match, live)
 
-    async def all_submitted(self, match_id: int) -> bool:
+    async def all_submitted(self, match_id: int, actor: Actor) -> bool:
         """True when every seat held by players has orders in (AI and empty seats need none)."""
-        statuses = await self.status(match_id)
+        statuses = await self.status(match_id, actor)
         return all(s.submitted for s in statuses if s.controller == "players")
+
+
+def seat_options(
+    scenario: Scenario, match: Match, seat: str, current: Submission | None
+) -> SeatOptions:
+    """What the seat may order in the match's round (its state read with the match)."""
+    assert match.state is not None
+    waiting = tuple(e for e, s in sorted(match.state.awaiting.items()) if s == seat)
+    return SeatOptions(
+        match_id=match.id,
+        round=match.round,
+        seat=seat,
+        budget=scenario.seat(seat).budget,
+        moves=tuple(legal_moves(scenario, match.state, seat)),
+        decisions=waiting,
+        current=current,
+    )
 
 
 def seat_statuses(match: Match, live: Mapping[str, Submission]) -> list[SeatStatus]:

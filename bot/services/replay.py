@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.errors import GameError
-from bot.game.state import MatchState, records_json
+from bot.game.match import replay
+from bot.game.state import records_json
 from bot.game.validate import ScenarioInvalid, load_scenario
-from bot.services.context import Context, known, load_match, remember
-from bot.services.models import ReplayReport
+from bot.services.context import Context, known, load_match, remember, require_moderator
+from bot.services.models import Actor, ReplayReport
 from db.codec import sha256_hex, state_text
 from db.repos import rounds as rounds_repo
 from db.repos import scenarios as scenarios_repo
@@ -32,10 +32,11 @@ def first_difference(stored: Any, replayed: Any, path: str = "") -> str:
     return f"{path.lstrip('.') or 'value'}: stored {stored!r:.80}, replayed {replayed!r:.80}"
 
 
-async def verify(ctx: Context, match_id: int) -> ReplayReport:
-    """Replay the match and compare every stored round with the replay."""
+async def verify(ctx: Context, match_id: int, actor: Actor) -> ReplayReport:
+    """Replay the match and compare every stored round with the replay (moderators only)."""
     async with ctx.read() as tx:
-        match = await load_match(tx, match_id)
+        match = await load_match(tx, match_id, actor)
+        await require_moderator(tx, actor, "run the replay check")
         body = await scenarios_repo.get_text(tx, match.scenario_sha256)
         stored = await rounds_repo.all_rounds(tx, match_id)
     if body is None or sha256_hex(body) != match.scenario_sha256:
@@ -47,21 +48,19 @@ async def verify(ctx: Context, match_id: int) -> ReplayReport:
     remember(match.scenario_sha256, scenario)
     if not stored:
         return ReplayReport(match_id, 0)
-    opening = new_match(scenario, round_rng(match.seed, 0), match.last_round)
-    state: MatchState = opening.state
-    records = opening.records
+    given = (
+        {seat: item.orders[seat].orders for seat in scenario.seat_ids if seat in item.orders}
+        for item in stored[1:]
+    )
+    results = replay(scenario, match.seed, match.last_round, given)
     for index, item in enumerate(stored):
         if item.round != index:
             return ReplayReport(match_id, index, index, f"round {index} is missing")
-        if index > 0:
-            orders = {
-                seat: item.orders[seat].orders for seat in scenario.seat_ids if seat in item.orders
-            }
-            try:
-                result = resolve_round(scenario, state, orders, round_rng(match.seed, index))
-            except GameError as err:
-                return ReplayReport(match_id, index, index, f"the engine refused: {err}")
-            state, records = result.state, result.records
+        try:
+            result = next(results)
+        except GameError as err:
+            return ReplayReport(match_id, index, index, f"the engine refused: {err}")
+        state, records = result.state, result.records
         if state_text(state) != state_text(item.state):
             detail = first_difference(item.state.to_dict(), state.to_dict())
             return ReplayReport(match_id, index, index, f"state differs at {detail}")

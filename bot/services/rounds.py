@@ -166,35 +166,51 @@ class RoundService:
         self,
         match_id: int,
         round: int,
+        actor: Actor,
         *,
         trigger: str = "manual",
-        actor: Actor | None = None,
         timer_id: int | None = None,
         debate: Debate | None = None,
     ) -> RoundOutcome:
         """Lock the round's orders and resolve it; idempotent.
 
-        ``trigger`` is recorded (``all_submitted``, ``deadline``, ``host``...). With an
-        ``actor`` (someone forcing the round closed) only the host or a moderator may.
-        ``debate`` carries the ratings of a debate window; without one the AI seats' ratings
-        count as points only (sealed).
+        ``trigger`` is recorded (``all_submitted``, ``deadline``, ``host``...). Only the host or
+        a moderator (or the bot itself, ``SYSTEM``) may force a round closed. ``debate``
+        carries the ratings of a debate window; without one the AI seats' ratings count as
+        points only (sealed).
         If the round was already resolved, the stored result is returned
         (``already_resolved`` True) and nothing changes. Announces ``round_resolved`` (and
         ``match_ended`` after the last round) through the outbox.
         """
-        scenario = await self._ctx.scenario_of(match_id)
+        self._ctx.throttle.admit(actor, match_id)
+        return await self._resolve(
+            match_id, round, actor, trigger, timer_id, host_only=True, debate=debate
+        )
+
+    async def _resolve(
+        self,
+        match_id: int,
+        round: int,
+        actor: Actor,
+        trigger: str,
+        timer_id: int | None,
+        *,
+        host_only: bool,
+        debate: Debate | None = None,
+    ) -> RoundOutcome:
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.lock(match_id):
             for _attempt in range(MAX_ATTEMPTS):
                 async with self._ctx.read() as tx:
-                    match = await load_match(tx, match_id)
+                    match = await load_match(tx, match_id, actor)
+                    if host_only:
+                        await require_host(tx, match, actor, "close the round early")
                     stored = await repo.get_round(tx, match_id, round)
                     live = await orders_repo.live_submissions(tx, match_id, round)
                 if stored is not None:
                     if timer_id is not None:
                         await self._finish_timer(timer_id)
                     return outcome(scenario, stored, already=True)
-                if actor is not None:
-                    require_host(match, actor, "close the round early")
                 require_orders_phase(match, round, "resolve a round")
                 now = self._ctx.now()
                 # The AI and the engine are pure CPU work: run them in a worker thread so the
@@ -274,13 +290,18 @@ class RoundService:
             match.id, number, dict(locked), result.records, state, sha256_hex(text), now, trigger
         )
 
+    async def resolve_submitted(self, match_id: int, round: int, actor: Actor) -> RoundOutcome:
+        """Resolve a round whose seats have all submitted (the caller checked): anyone whose
+        submission completed the round may set this off, not only the host."""
+        return await self._resolve(match_id, round, actor, "all_submitted", None, host_only=False)
+
     async def resolve_if_ready(
-        self, match_id: int, round: int | None = None
+        self, match_id: int, actor: Actor, round: int | None = None
     ) -> RoundOutcome | None:
         """Resolve the round at once when every seat held by players has submitted (and the
         match is not paused); None when some are still missing. Call it after each submit."""
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id, with_state=False)
+            match = await load_match(tx, match_id, actor, with_state=False)
             live = await orders_repo.live_submissions(tx, match_id, match.round)
         if match.phase != "orders" or match.paused:
             return None
@@ -289,30 +310,34 @@ class RoundService:
         statuses = seat_statuses(match, live)
         if not all(s.submitted for s in statuses if s.controller == "players"):
             return None
-        return await self.resolve(match_id, match.round, trigger="all_submitted")
+        return await self._resolve(
+            match_id, match.round, actor, "all_submitted", None, host_only=False
+        )
 
-    async def intentions(self, match_id: int) -> dict[str, SeatOrders]:
+    async def intentions(self, match_id: int, actor: Actor) -> dict[str, SeatOrders]:
         """The current round's orders as they would lock now (submitted, else the AI's or a
-        hold), for the debate's intentions; nothing is stored."""
-        scenario = await self._ctx.scenario_of(match_id)
+        hold), for the debate's intentions; nothing is stored. The host (or a moderator)
+        opens the debate, so only they may read them before the orders lock."""
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
-            match = await load_match(tx, match_id)
+            match = await load_match(tx, match_id, actor)
+            await require_host(tx, match, actor, "post the intentions")
             live = await orders_repo.live_submissions(tx, match_id, match.round)
         locked = lock_orders(scenario, match, live, self._ctx.now())
         return {seat: item.orders for seat, item in locked.items()}
 
-    async def get(self, match_id: int, round: int) -> RoundOutcome:
+    async def get(self, match_id: int, round: int, actor: Actor) -> RoundOutcome:
         """A resolved round (0: the opening); NotFound when it has not been resolved."""
-        scenario = await self._ctx.scenario_of(match_id)
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
             stored = await repo.get_round(tx, match_id, round)
         if stored is None:
             raise NotFound(f"round {round} of match {match_id} has not been resolved")
         return outcome(scenario, stored, already=True)
 
-    async def history(self, match_id: int) -> list[RoundOutcome]:
+    async def history(self, match_id: int, actor: Actor) -> list[RoundOutcome]:
         """Every resolved round of a match, the opening (round 0) first."""
-        scenario = await self._ctx.scenario_of(match_id)
+        scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
             stored = await repo.all_rounds(tx, match_id)
         return [outcome(scenario, s, already=True) for s in stored]

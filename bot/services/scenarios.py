@@ -9,6 +9,7 @@ from bot.game.validate import ScenarioInvalid, load_scenario
 from bot.scenarios import SCENARIOS, ScenarioNotFound, scenario_path
 from bot.services.context import Context, known, remember
 from bot.services.errors import ScenarioRejected, UnknownScenario
+from bot.services.models import Actor
 from db.codec import sha256_hex
 from db.models import Origin, StoredScenario
 from db.repos import scenarios as repo
@@ -75,9 +76,9 @@ class ScenarioService:
             raise UnknownScenario(f"no stored scenario has the hash {sha256[:12]}…")
         return body
 
-    async def of_match(self, match_id: int) -> Scenario:
-        """The scenario a match plays."""
-        return await self._ctx.scenario_of(match_id)
+    async def of_match(self, match_id: int, actor: Actor) -> Scenario:
+        """The scenario a match plays (MatchNotFound when it is not the actor's server's)."""
+        return await self._ctx.scenario_of(match_id, actor)
 
 
 def validated(raw: bytes, location: str | None) -> Scenario:

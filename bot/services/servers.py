@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from bot.library import sandbox
 from bot.library.results import CheckResult
-from bot.services.context import Context, known, remember
-from bot.services.errors import InvalidInput, NotAllowed, NotFound, ScenarioRejected
+from bot.services.context import Context, known, remember, require_moderator, server_of
+from bot.services.errors import InvalidInput, NotFound, ScenarioRejected
 from bot.services.models import Actor
 from bot.services.scenarios import ScenarioService, validated
 from db.codec import sha256_hex
+from db.errors import ConstraintBroken
 from db.models import AuditEntry, GuildSettings, LibraryEntry
 from db.repos import servers as repo
 
@@ -32,9 +32,12 @@ class UploadRefused(ScenarioRejected):
         self.result = result
 
 
-def _require_moderator(actor: Actor, doing: str) -> None:
-    if not actor.moderator:
-        raise NotAllowed(f"only a moderator may {doing}")
+async def _require_moderator(ctx: Context, guild_id: str | None, actor: Actor, doing: str) -> None:
+    """NotAllowed unless the actor moderates this server (NotFound: another server's)."""
+    if not actor.sees(guild_id):
+        raise NotFound("there is no such server here")
+    async with ctx.read() as tx:
+        await require_moderator(tx, actor, doing)
 
 
 class ServerService:
@@ -43,22 +46,24 @@ class ServerService:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    async def settings(self, guild_id: str) -> GuildSettings:
-        """The server's settings (defaults when never set)."""
+    async def settings(self, actor: Actor) -> GuildSettings:
+        """The settings of the actor's server (defaults when never set)."""
+        guild_id = server_of(actor)
         async with self._ctx.read() as tx:
             return await repo.get_settings(tx, guild_id)
 
     async def update_settings(
         self,
-        guild_id: str,
         by: Actor,
         *,
         moderator_role_id: str | None = _UNSET,
         default_deadline_seconds: int | None = _UNSET,
         allowed_channels: Sequence[str] | None = _UNSET,
     ) -> GuildSettings:
-        """Change some settings (moderators only); the change goes to the audit log."""
-        _require_moderator(by, "change the server's settings")
+        """Change some settings of the actor's server (moderators only); the change goes to the
+        audit log."""
+        guild_id = server_of(by)
+        await _require_moderator(self._ctx, guild_id, by, "change the server's settings")
         if default_deadline_seconds not in (_UNSET, None) and not (
             10 <= default_deadline_seconds <= 14 * 24 * 3600
         ):
@@ -80,22 +85,30 @@ class ServerService:
 
     async def audit(
         self,
-        guild_id: str | None,
         by: Actor,
         action: str,
         target: str | None = None,
         detail: Mapping[str, Any] | None = None,
     ) -> int:
-        """Append an entry to a server's audit log; return its id."""
+        """Append an entry to the audit log of the actor's server (the terminal's: none);
+        return its id."""
+        guild_id = by.guild_id
         async with self._ctx.write() as tx:
             return await repo.audit(
                 tx, guild_id, by.player, action, target, dict(detail or {}), self._ctx.now()
             )
 
-    async def audit_log(self, guild_id: str | None, limit: int = 50) -> list[AuditEntry]:
-        """The server's audit log, newest first."""
+    async def audit_log(self, by: Actor, limit: int = 50) -> list[AuditEntry]:
+        """The audit log of the actor's server, newest first (moderators only)."""
+        guild_id = server_of(by)
+        await _require_moderator(self._ctx, guild_id, by, "read the audit log")
         async with self._ctx.read() as tx:
             return await repo.audit_entries(tx, guild_id, limit)
+
+    async def require_moderator(self, by: Actor, doing: str) -> None:
+        """NotAllowed unless ``by`` moderates their server: for a front end to ask before slow
+        work (a sandboxed check) whose result only a moderator may have."""
+        await _require_moderator(self._ctx, server_of(by), by, doing)
 
 
 class LibraryService:
@@ -122,7 +135,7 @@ class LibraryService:
         a refused file raises ``UploadRefused`` and nothing is stored. The accepted file is then
         parsed in a worker thread, never on the event loop.
         """
-        _require_moderator(by, "upload scenarios")
+        await _require_moderator(self._ctx, guild_id, by, "upload scenarios")
         if checked is None or checked.sha256 != sha256_hex(raw):
             checked = await sandbox.check_upload(raw, filename)
         if not checked.ok:
@@ -162,7 +175,7 @@ class LibraryService:
                     by.player,
                     now,
                 )
-            except sqlite3.IntegrityError as err:
+            except ConstraintBroken as err:
                 raise ScenarioRejected(f"the library refused the scenario: {err}", []) from None
             detail = {
                 "sha256": stored.sha256,
@@ -204,7 +217,7 @@ class LibraryService:
     async def _set(
         self, guild_id: str, by: Actor, entry_id: int, changes: dict[str, int], action: str
     ) -> LibraryEntry:
-        _require_moderator(by, "change the scenario library")
+        await _require_moderator(self._ctx, guild_id, by, "change the scenario library")
         now = self._ctx.now()
         async with self._ctx.write() as tx:
             if not await repo.library_set(tx, guild_id, entry_id, **changes):

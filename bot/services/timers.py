@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.services.common import announce, iso
 from bot.services.context import Context, load_match
 from bot.services.errors import ServiceError
-from bot.services.models import FiredTimer
+from bot.services.models import SYSTEM, FiredTimer
 from bot.services.rounds import RoundService
 from db.models import Timer
 from db.repos import orders as orders_repo
@@ -61,7 +61,7 @@ class TimerService:
     async def _deadline(self, timer: Timer) -> FiredTimer:
         try:
             result = await self._rounds.resolve(
-                timer.match_id, timer.round, trigger="deadline", timer_id=timer.id
+                timer.match_id, timer.round, SYSTEM, trigger="deadline", timer_id=timer.id
             )
         except ServiceError:
             async with self._ctx.write() as tx:
@@ -74,7 +74,7 @@ class TimerService:
         async with self._ctx.lock(timer.match_id), self._ctx.write() as tx:
             if not await repo.finish(tx, timer.id, now):
                 return FiredTimer(timer, "stale")
-            match = await load_match(tx, timer.match_id, with_state=False)
+            match = await load_match(tx, timer.match_id, SYSTEM, with_state=False)
             if match.phase != "orders" or match.round != timer.round or match.paused:
                 return FiredTimer(timer, "stale")
             live = await orders_repo.live_submissions(tx, match.id, match.round)

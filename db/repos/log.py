@@ -39,10 +39,11 @@ async def entries(
     *,
     after_id: int = 0,
     kinds: Sequence[str] | None = None,
+    kind_prefix: str | None = None,
     round: int | None = None,
     limit: int = 10_000,
 ) -> list[LogEntry]:
-    """A match's log lines in order, filtered in SQL."""
+    """A match's log lines in order, filtered in SQL (``kind_prefix``: ``moderator:``...)."""
     sql = (
         "SELECT id, round, at, kind, actor, seat, data FROM match_log WHERE match_id = ? AND id > ?"
     )
@@ -50,6 +51,9 @@ async def entries(
     if kinds:
         sql += f" AND kind IN ({','.join('?' * len(kinds))})"
         params.extend(kinds)
+    if kind_prefix is not None:
+        sql += " AND substr(kind, 1, ?) = ?"
+        params.extend([len(kind_prefix), kind_prefix])
     if round is not None:
         sql += " AND round = ?"
         params.append(round)

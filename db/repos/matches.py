@@ -255,3 +255,24 @@ async def set_ai(tx: Tx, match_id: int, seats: Iterable[str], ai: bool) -> None:
         "UPDATE seats SET ai = ? WHERE match_id = ? AND seat = ?",
         [(int(ai), match_id, seat) for seat in seats],
     )
+
+
+async def scenario_and_guild(tx: Tx, match_id: int) -> tuple[str, str | None] | None:
+    """(scenario text hash, server id) of a match, or None when there is no such match."""
+    row = await tx.one("SELECT scenario_sha256, guild_id FROM matches WHERE id = ?", (match_id,))
+    if row is None:
+        return None
+    return str(row[0]), None if row[1] is None else str(row[1])
+
+
+async def order_view(tx: Tx, match_id: int, player: str) -> tuple[str, int, str, str | None] | None:
+    """What a submission is checked against, in one statement: the match's phase, round and
+    state (JSON) and the seat the player holds (None); None when there is no such match."""
+    row = await tx.one(
+        "SELECT phase, round, state, (SELECT seat FROM seat_holders h "
+        "WHERE h.match_id = matches.id AND h.player = ?) FROM matches WHERE id = ?",
+        (player, match_id),
+    )
+    if row is None:
+        return None
+    return str(row[0]), int(row[1]), str(row[2] or ""), None if row[3] is None else str(row[3])

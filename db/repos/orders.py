@@ -131,6 +131,15 @@ async def submission_history(tx: Tx, match_id: int, round: int | None = None) ->
     return await _with_orders(tx, rows)
 
 
+async def submitted_seats(tx: Tx, match_id: int, round: int) -> set[str]:
+    """The seats with a current submission for the round."""
+    rows = await tx.all(
+        "SELECT seat FROM submissions WHERE match_id = ? AND round = ? AND status = 'current'",
+        (match_id, round),
+    )
+    return {str(r[0]) for r in rows}
+
+
 async def live_ids(tx: Tx, match_id: int, round: int) -> set[int]:
     """The ids of the round's current submissions."""
     rows = await tx.all(

@@ -43,6 +43,8 @@ async def add(
             time_text(at),
         ),
     )
+    if rows:
+        tx.touch("outbox")
     return bool(rows)
 
 

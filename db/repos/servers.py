@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from db.codec import dumps, loads, maybe_time, parse_time, time_text
+from db.errors import ConstraintBroken
 from db.models import AuditEntry, GuildSettings, LibraryEntry
 from db.store import Row, Tx
 
@@ -120,12 +122,18 @@ async def library_add(
     uploaded_by: str,
     at: datetime,
 ) -> int:
-    """Add a scenario version to a server's library; return its entry id."""
-    return await tx.insert(
-        "INSERT INTO guild_scenarios (guild_id, sha256, scenario_id, version, source_id, "
-        "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (guild_id, sha256, scenario_id, version, source_id, uploaded_by, time_text(at)),
-    )
+    """Add a scenario version to a server's library; return its entry id.
+
+    ConstraintBroken when the server has that version already under other text.
+    """
+    try:
+        return await tx.insert(
+            "INSERT INTO guild_scenarios (guild_id, sha256, scenario_id, version, source_id, "
+            "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, sha256, scenario_id, version, source_id, uploaded_by, time_text(at)),
+        )
+    except sqlite3.IntegrityError as err:
+        raise ConstraintBroken(str(err)) from None
 
 
 async def library_find(
@@ -171,3 +179,9 @@ async def library_set(tx: Tx, guild_id: str, entry_id: int, **changes: int) -> b
         await tx.count(f"UPDATE guild_scenarios SET {sets} WHERE guild_id = ? AND id = ?", params)
         == 1
     )
+
+
+async def library_source(tx: Tx, entry_id: int) -> int | None:
+    """The scenario source row a library entry was uploaded as, or None."""
+    found = await tx.value("SELECT source_id FROM guild_scenarios WHERE id = ?", (entry_id,))
+    return None if found is None else int(found)

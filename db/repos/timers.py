@@ -16,6 +16,7 @@ async def add(
     tx: Tx, match_id: int, round: int, kind: TimerKind, due_at: datetime, at: datetime
 ) -> int:
     """Schedule a timer; return its id."""
+    tx.touch("timers")
     return await tx.insert(
         "INSERT INTO timers (match_id, round, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
         (match_id, round, kind, time_text(due_at), time_text(at)),
@@ -65,6 +66,7 @@ async def finish(tx: Tx, timer_id: int, at: datetime) -> bool:
 
 async def cancel_all(tx: Tx, match_id: int, at: datetime) -> int:
     """Cancel every pending timer of a match; return how many."""
+    tx.touch("timers")
     return await tx.count(
         f"UPDATE timers SET cancelled_at = ? WHERE match_id = ? AND {_PENDING}",
         (time_text(at), match_id),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.cli.main import main
+from bot.library.parallel import chunks
 from bot.scenarios import SCENARIOS
 
 TUTORIAL = SCENARIOS / "tutorial.yaml"
@@ -162,3 +163,30 @@ def test_simulate_rate_refuses_a_rating_out_of_range(capsys: pytest.CaptureFixtu
     assert main(["simulate", "--matches", "2", "--seed", "1", "--rate", "us=2"]) == 2
     assert "from -1 to 1" in capsys.readouterr().err
     assert main(["simulate", "--matches", "2", "--seed", "1", "--rate", "nobody=1"]) == 2
+
+
+def test_simulate_with_workers_prints_the_same_report_as_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "dam.yaml"
+    script.write_text("rounds:\n  - [upstream.build_dam]\n")  # skipped moves are counted too
+    base = ["simulate", "--scenario", "tutorial", "--matches", "23", "--seed", "8", "--json"]
+    base += ["--policy", f"upstream={script}", "--policy", "council=hold"]
+    assert main(base) == 0
+    one = capsys.readouterr().out
+    assert main([*base, "--workers", "3"]) == 0
+    assert capsys.readouterr().out == one
+    assert json.loads(one)["skipped"]["upstream.build_dam"] > 0
+
+
+def test_simulate_refuses_a_bad_worker_count(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["simulate", "--scenario", "tutorial", "--matches", "2", "--seed", "1"]
+    assert main([*base, "--workers", "0"]) == 2
+    assert "--workers must be between 1 and 64" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("matches", "workers"), [(1, 4), (7, 2), (23, 3), (100, 64)])
+def test_worker_chunks_cover_every_match_once_in_order(matches: int, workers: int) -> None:
+    parts = chunks(matches, workers)
+    assert [i for part in parts for i in part] == list(range(matches))
+    assert all(len(part) > 0 for part in parts)

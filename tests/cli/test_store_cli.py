@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.services import Actor, Services
+from bot.services.models import SYSTEM
 from tests.services.helpers import ANA
 
 
@@ -111,7 +112,7 @@ async def _half_played(db: Path) -> int:
         await services.orders.submit(
             match.id, Actor("local:upstream"), [("upstream.talks", "talk")]
         )
-        await services.rounds.resolve(match.id, 1)
+        await services.rounds.resolve(match.id, 1, SYSTEM)
         return match.id
     finally:
         await services.close()

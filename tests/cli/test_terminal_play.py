@@ -147,8 +147,8 @@ def test_a_whole_match_at_the_keyboard_with_ctrl_d_and_resume(
     t.expect(r"Why the numbers moved")
     t.expect(r"Ratings")
     # The AI seats rate an argument without a forecast 0: the US move keeps its size.
-    t.expect(r"United States, Multilateral diplomacy: rated \+0\.00, its effects x1\.00")
-    t.expect(r"Maduro government, [^:]+: rated \+0\.50, its effects x1\.15")
+    t.expect(r"United States, Multilateral diplomacy: rated \+0\.00: its effects x1\.00")
+    t.expect(r"Maduro government, [^:]+: rated \+0\.50: its effects x1\.15")
     t.expect(r"Forecasts")
     t.expect(r"forecast: .* (came true|missed)")
     t.expect(r"Round 2 \(Q2 2021\)")

@@ -11,7 +11,7 @@ import pytest
 
 from bot.services import ManualClock
 from bot.services.errors import StorageBusy, StorageFull
-from bot.services.models import Submission
+from bot.services.models import SYSTEM, Submission
 from tests.services.helpers import BEN, open_services, rows, started
 
 HOLD_LOCK = """
@@ -47,15 +47,15 @@ async def test_a_full_database_refuses_clearly_and_works_once_there_is_room(tmp_
         stored = rows(db, "SELECT id FROM submissions ORDER BY id")
         assert [r[0] for r in stored] == [s.id for s in acked]  # no false acknowledgement
         with pytest.raises(StorageFull):
-            await services.rounds.resolve(match.id, 1)
+            await services.rounds.resolve(match.id, 1, SYSTEM)
         assert rows(db, "SELECT count(*) FROM rounds WHERE round = 1") == [(0,)]
         assert rows(db, "SELECT round FROM matches") == [(1,)]
         assert _integrity(db) == "ok"
         await services.store.set_max_page_count(1_000_000)
         last = await services.orders.submit(match.id, BEN, [("upstream.talks", "room now")])
-        outcome = await services.rounds.resolve(match.id, 1)
+        outcome = await services.rounds.resolve(match.id, 1, SYSTEM)
         assert outcome.orders["upstream"].submission_id == last.id
-        assert (await services.verify_replay(match.id)).ok
+        assert (await services.verify_replay(match.id, SYSTEM)).ok
     finally:
         await services.close()
     assert _integrity(db) == "ok"
@@ -79,14 +79,14 @@ async def test_a_lock_held_by_another_process_refuses_clearly_then_clears(
             with pytest.raises(StorageBusy, match="locked by another process"):
                 await services.orders.submit(match.id, BEN, [("upstream.talks", "now")])
             with pytest.raises(StorageBusy):
-                await services.rounds.resolve(match.id, 1)
-            assert (await services.matches.get(match.id)).round == 1  # reading still works
+                await services.rounds.resolve(match.id, 1, SYSTEM)
+            assert (await services.matches.get(match.id, SYSTEM)).round == 1  # reading still works
         finally:
             other.communicate("\n", timeout=10)
         assert rows(db, "SELECT count(*) FROM submissions") == [(0,)]
         sub = await services.orders.submit(match.id, BEN, [("upstream.talks", "now")])
         assert rows(db, "SELECT id FROM submissions") == [(sub.id,)]
-        assert (await services.rounds.resolve(match.id, 1)).round == 1
+        assert (await services.rounds.resolve(match.id, 1, SYSTEM)).round == 1
     finally:
         await services.close()
     assert _integrity(db) == "ok"

@@ -21,6 +21,7 @@ APPLIED = {
     "0001_matches": "7e25ad23a90625963e9fe3bb965e821fe4f101efe42ae9676131ca854a1324d8",
     "0002_servers": "9a1127e409c7646a9c7c9355baa96d38cf86824457e501b69084f103605e9e37",
     "0003_submission_lookup": "e9e8ea01d8fd0dcf9a92849ac4e4f81b0a62ecd39d06476dccc92bdb78264e7e",
+    "0004_match_places": "d41cb2c5fb54434e372640153e5faa815209f8ef83cc7480dd6407da7ff6d165",
 }
 
 
@@ -168,3 +169,35 @@ async def test_an_edited_applied_migration_is_refused(tmp_path: Path) -> None:
 
 def test_the_migrations_directory_ships_with_the_package() -> None:
     assert MIGRATIONS.is_dir() and any(MIGRATIONS.glob("0001_*.sql"))
+
+
+async def test_0004_moves_thread_and_lobby_out_of_the_match_settings(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = await Store.open(path, upto=3)
+    async with old.write() as tx:
+        await tx.run(
+            "INSERT INTO scenario_texts VALUES (?, ?, 'x', '1.0', 'X', ?)",
+            ("a" * 64, b"meta: {}", "2021-01-01T00:00:00.000000Z"),
+        )
+        for match_id, settings in (
+            (1, '{"discord_thread": "77", "discord_lobby": "5/66", "keep": 1}'),
+            (2, '{"discord_lobby": "8/99"}'),
+            (3, "{}"),
+        ):
+            await tx.run(
+                "INSERT INTO matches (id, scenario_id, scenario_version, scenario_sha256, host, "
+                "seed, last_round, ai_fill, teams, phase, settings, created_at) VALUES "
+                "(?, 'x', '1.0', ?, 'h', 1, 2, 1, 0, 'lobby', ?, '2021-01-01T00:00:00.000000Z')",
+                (match_id, "a" * 64, settings),
+            )
+    await old.close()
+    store = await Store.open(path)
+    await store.close()
+    conn = sqlite3.connect(path)
+    try:
+        places = conn.execute("SELECT * FROM match_places ORDER BY match_id").fetchall()
+        kept = conn.execute("SELECT settings FROM matches ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    assert places == [(1, "77", "5", "66"), (2, None, "8", "99")]
+    assert kept == [('{"keep":1}',), ("{}",), ("{}",)]

@@ -209,7 +209,7 @@ class Harness:
             iid=record.id,
             token=record.token,
             application_id=self.application_id,
-            guild_id=self.guild_id,
+            guild_id=int(self.http.channels[record.channel_id].get("guild_id") or self.guild_id),
             channel=self.http.channels[record.channel_id],
             user=record.user,
             data=record.data,

@@ -3,6 +3,7 @@ are stored, ping only the seats still missing, and resolve the round with the AI
 
 from __future__ import annotations
 
+from bot.services.models import SYSTEM
 from tests.discord import transcript as t
 from tests.discord.harness import Harness
 
@@ -56,7 +57,7 @@ async def test_reminders_ping_only_missing_seats_and_the_deadline_resolves(
 
     fired = await h.advance(60)
     assert [f.result for f in fired] == ["resolved"]
-    history = await h.runtime.services.rounds.history(1)
+    history = await h.runtime.services.rounds.history(1, SYSTEM)
     ana_seat = next(s for s, o in history[1].orders.items() if o.source == "ai")
     assert ana_seat, "Ana's missing orders came from the AI"
     assert "Round 2" in t.briefing(h).text()
@@ -77,9 +78,9 @@ async def test_pause_resume_and_substitute(harness: Harness) -> None:
     assert await h.advance(3600) == [], "a paused match has no running deadline"
     await h.slash(ana, "match resume", channel_id=thread)
     assert "goes on" in h.channel_messages(thread)[-1].content
-    seat = (await h.runtime.services.matches.get(1)).seats[0].seat
+    seat = (await h.runtime.services.matches.get(1, SYSTEM)).seats[0].seat
     await h.slash(mod, "match substitute", channel_id=thread, seat=seat, player=ben)
     assert ben.mention in h.channel_messages(thread)[-1].content
-    assert (await h.runtime.services.matches.get(1)).seat_of(str(ben.id)) == seat
+    assert (await h.runtime.services.matches.get(1, SYSTEM)).seat_of(str(ben.id)) == seat
     status = await h.slash(ben, "match status")
     assert status.ephemeral and "Ben" in status.text

@@ -59,3 +59,34 @@ async def test_an_unexpected_error_is_reported_briefly_and_logged_in_full(
     reference = shown.text.split("`")[1]
     assert reference in record.getMessage(), "the player can quote the log's reference"
     h.errors.records.clear()
+
+
+async def test_a_slash_command_has_the_same_error_path(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    ana = h.user("Ana")
+    await h.slash(ana, "match new", rounds=1)
+    refused = await h.slash(ana, "match status", match=99)
+    assert refused.ephemeral and refused.text.startswith("There is no match 99")
+    assert not h.errors.records, "a refusal is not an error"
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr(h.runtime.services.matches, "get", broken)
+    shown = await h.slash(ana, "match status", match=1)
+    assert shown.ephemeral and "something went wrong" in shown.text
+    assert "fire" not in shown.text
+    [record] = h.errors.records
+    assert record.exc_info is not None and "fire" in str(record.exc_info[1])
+    assert shown.text.split("`")[1] in record.getMessage()
+    h.errors.records.clear()
+
+
+def test_no_command_wraps_its_own_error_handling() -> None:
+    cogs = Path(__file__).parents[2] / "cogs"
+    for source in cogs.glob("*.py"):
+        assert "guarded(" not in source.read_text(), (
+            f"{source.name} handles errors itself: let on_error (bot.discord.replies) do it"
+        )

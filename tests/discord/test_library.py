@@ -8,9 +8,11 @@ downloaded. Ana (a player) is refused politely. A match keeps the version it sta
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.library.report import CHART_NAME
+from bot.services.models import SYSTEM
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.harness import Harness
@@ -141,7 +143,7 @@ async def test_hostile_files_are_refused_and_nothing_is_stored(
 
     services = h.runtime.services
     assert await services.library.entries(str(h.guild_id)) == []
-    assert await services.servers.audit_log(str(h.guild_id)) == []
+    assert await services.servers.audit_log(replace(SYSTEM, guild_id=str(h.guild_id))) == []
     async with services.ctx.read() as tx:
         assert await tx.value("SELECT count(*) FROM scenario_texts") == 0
 
@@ -156,7 +158,9 @@ async def test_players_are_refused_politely_and_nothing_is_downloaded(harness: H
         polite(await h.slash(ana, f"scenario {command}", scenario="tutorial"), "only a moderator")
     polite(await h.slash(ana, "levers audit"), "only a moderator")
     polite(await h.slash(ana, "scenario show", scenario="nope"), "no scenario 'nope'")
-    assert await h.runtime.services.servers.audit_log(str(h.guild_id)) == []
+    assert (
+        await h.runtime.services.servers.audit_log(replace(SYSTEM, guild_id=str(h.guild_id))) == []
+    )
 
 
 async def test_list_show_export_disable_enable_and_default(harness: Harness) -> None:
@@ -195,7 +199,12 @@ async def test_list_show_export_disable_enable_and_default(harness: Harness) -> 
     assert "1.0 · default" in (await h.slash(ana, "scenario list")).text
     polite(await h.slash(mo, "scenario default", scenario="cuba-thaw", version="9"), "no version")
 
-    actions = [e.action for e in await h.runtime.services.servers.audit_log(str(h.guild_id))]
+    actions = [
+        e.action
+        for e in await h.runtime.services.servers.audit_log(
+            replace(SYSTEM, guild_id=str(h.guild_id))
+        )
+    ]
     assert actions[:4] == [
         "scenario_default",
         "scenario_enabled",
@@ -231,8 +240,8 @@ async def test_a_built_in_scenario_can_be_the_default(harness: Harness) -> None:
         "the default first, never twice"
     )
     await h.slash(ana, "match new")
-    assert (await h.runtime.services.matches.get(1)).scenario_id == "tutorial"
-    entries = await h.runtime.services.servers.audit_log(str(h.guild_id))
+    assert (await h.runtime.services.matches.get(1, SYSTEM)).scenario_id == "tutorial"
+    entries = await h.runtime.services.servers.audit_log(replace(SYSTEM, guild_id=str(h.guild_id)))
     assert [e.action for e in entries] == ["scenario_default", "scenario_uploaded"]
 
 
@@ -255,12 +264,12 @@ async def test_a_match_keeps_the_version_it_started_with(harness: Harness) -> No
     options = [str(o["label"]) for o in offered]
     assert any("Open talks" in o for o in options), options
     assert not any("secret" in o for o in options), "match 1 still plays version 1.0"
-    match = await h.runtime.services.matches.get(1)
+    match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.scenario_version == "1.0"
-    assert (await h.runtime.services.scenarios.of_match(1)).meta.version == "1.0"
+    assert (await h.runtime.services.scenarios.of_match(1, SYSTEM)).meta.version == "1.0"
 
     await h.slash(ana, "match new")
-    second = await h.runtime.services.matches.get(2)
+    second = await h.runtime.services.matches.get(2, SYSTEM)
     assert second.scenario_version == "1.1", "new matches use the new default"
 
 
@@ -325,5 +334,7 @@ async def test_a_balance_check_replies_with_the_report_and_a_chart(harness: Harn
     assert [f["name"] for f in report["fields"]][:2] == ["Win shares", "Endings"]
     assert report["image"]["url"] == f"attachment://{CHART_NAME}"
     assert checked.message.files[CHART_NAME].startswith(b"\x89PNG\r\n\x1a\n")
-    [entry] = await h.runtime.services.servers.audit_log(str(h.guild_id), limit=1)
+    [entry] = await h.runtime.services.servers.audit_log(
+        replace(SYSTEM, guild_id=str(h.guild_id)), limit=1
+    )
     assert (entry.action, entry.detail["matches"]) == ("scenario_checked", 20)

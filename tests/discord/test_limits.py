@@ -63,3 +63,13 @@ async def test_a_reveal_of_long_arguments_is_split_and_complete(harness: Harness
     for text in written:
         assert text.strip() in reveal.replace("\n> ", " ").replace("\n", " ")
     assert sum(len(m.embeds) for m in thread) > 4, "the reveal was split over several embeds"
+
+
+def test_a_shortened_text_ends_at_a_word_with_a_mark() -> None:
+    fit = limits.fit
+    text = "Release the water for the downstream farms before the harvest"
+    short = fit(text, 40)
+    assert len(short) <= 40 and short.endswith("…")
+    assert text.startswith(short[:-1]) and text[len(short) - 1] == " ", "cut between words"
+    assert fit("x" * 50, 10) == "x" * 9 + "…", "one long word is cut, still marked"
+    assert fit(text, 100) == text

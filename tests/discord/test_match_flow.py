@@ -10,6 +10,7 @@ After the last round come the final scores, the winners and the debrief.
 from __future__ import annotations
 
 from bot.scenarios import default_id, read_scenario
+from bot.services.models import SYSTEM
 from tests.discord import transcript as t
 from tests.discord.harness import Harness
 
@@ -55,5 +56,5 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
 
     final = "\n".join(m.text() for m in h.channel_messages(thread))
     assert "final scores" in final and "Winner" in final and "Debrief" in final
-    match = await h.runtime.services.matches.get(1)
+    match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.phase == "finished"

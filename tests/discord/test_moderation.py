@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.game.engine import new_match, round_rng
-from bot.services.models import Actor
+from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
 from tests.discord.harness import Harness
 
@@ -28,8 +30,8 @@ async def test_a_members_role_makes_them_a_moderator_once_the_server_says_so(
     assert shown.ephemeral and f"<@&{teachers.id}>" in shown.text and "45 min" in shown.text
 
     await h.click(tess, t.lobby(h), label="Start")
-    assert (await h.runtime.services.matches.get(1)).phase == "orders"
-    entries = await h.runtime.services.servers.audit_log(str(h.guild_id))
+    assert (await h.runtime.services.matches.get(1, SYSTEM)).phase == "orders"
+    entries = await h.runtime.services.servers.audit_log(replace(SYSTEM, guild_id=str(h.guild_id)))
     assert any(e.action == "settings_changed" and e.actor == str(admin.id) for e in entries)
 
 
@@ -53,9 +55,8 @@ async def test_an_event_decision_is_asked_privately_and_has_a_default(harness: H
     for person, seat in zip(players, scenario.seat_ids, strict=True):
         await services.matches.take_seat(match.id, Actor(str(person.id), person.name), seat)
     await services.matches.start(match.id, host)
-    await h.runtime.changed()
-    await h.settle()
-    started = await services.matches.get(match.id)
+    await h.settle()  # the service woke the announcer itself: nobody called runtime.changed()
+    started = await services.matches.get(match.id, SYSTEM)
     assert started.state is not None
     [(event, seat)] = sorted(started.state.awaiting.items())
     decider = next(p for p in players if started.seat_of(str(p.id)) == seat)
@@ -72,7 +73,7 @@ async def test_an_event_decision_is_asked_privately_and_has_a_default(harness: H
     assert "the default if you do not answer" not in panel.text()
     for person in players:
         await h.click(person, await t.open_panel(h, person), label="Submit")
-    resolved = await services.rounds.get(match.id, 1)
+    resolved = await services.rounds.get(match.id, 1, SYSTEM)
     decided = [r for r in resolved.records if r.kind == "decision"]
     assert [r.detail for r in decided] == [answer], "the seat's own answer was used"
 
@@ -90,12 +91,12 @@ async def test_teams_share_a_seat_and_the_host_assigns_and_removes(harness: Harn
     other = lobby.components()[1]["custom_id"].rsplit(":", 1)[1]
     assigned = await h.slash(ana, "match assign", seat=other, player=cleo)
     assert assigned.ephemeral and "Cleo" in assigned.text
-    match = await h.runtime.services.matches.get(1)
+    match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.seat_of(str(cleo.id)) == other and match.seat_of(str(ben.id)) == seat
     other_button = lobby.components()[1]["custom_id"]
     assert "Cleo" in lobby.component(custom_id=other_button)["label"]  # the lobby was redrawn
     refused = await h.slash(ben, "match remove", player=cleo)
     assert refused.ephemeral and "only the host" in refused.text.lower()
     await h.slash(ana, "match remove", player=cleo)
-    assert (await h.runtime.services.matches.get(1)).seat_of(str(cleo.id)) is None
+    assert (await h.runtime.services.matches.get(1, SYSTEM)).seat_of(str(cleo.id)) is None
     assert "Cleo" not in lobby.component(custom_id=other_button)["label"]

@@ -80,7 +80,12 @@ async def test_the_end_of_a_match_posts_the_debrief_with_its_charts(harness: Har
     debrief = [m for m in thread if any("Debrief" in (e.get("title") or "") for e in m.embeds)]
     assert debrief, "the end of the match posts the debrief"
     text = "\n".join(m.text() for m in debrief)
-    for heading in ("Final scores against each seat's goals", "Turning points", "Questions"):
+    for heading in (
+        "Final scores against each seat's goals",
+        "Turning points",
+        "What if",
+        "Questions",
+    ):
         assert heading in text
     charted = [m for m in thread if m.files]
     assert charted and charted[-1] is thread[-1], "the charts come with the debrief, last"

@@ -67,3 +67,13 @@ async def play_first_move(h: Harness, user: FakeUser, argument: str) -> Sent:
     await add_move(h, user, panel, str(options[0]["value"]), argument)
     accepted(await h.click(user, panel, label="Submit"))
     return panel
+
+
+async def start_two_player_match(h: Harness, host: FakeUser, other: FakeUser) -> None:
+    """``host`` opens a two-round match; both take the first two seats; ``host`` starts it."""
+    await h.slash(host, "match new", rounds=2)
+    found = lobby(h)
+    seats = [c["label"] for c in found.components()][:2]
+    await h.click(host, found, label=seats[0])
+    await h.click(other, found, label=seats[1])
+    await h.click(host, found, label="Start")

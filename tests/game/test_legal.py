@@ -6,7 +6,7 @@ import pytest
 
 from bot.game.engine import resolve_round, round_rng
 from bot.game.errors import IllegalOrder
-from bot.game.legal import legal_moves
+from bot.game.legal import affordable, legal_moves, spent
 from bot.game.scenario import Move
 from bot.game.state import Order, SeatOrders
 from tests.game.builder import build, move, orders, play, start
@@ -131,3 +131,20 @@ def test_rule_an_answer_must_be_one_of_the_offered_options() -> None:
             s, start(s), {"blue": SeatOrders(decisions={"offer": "maybe"})}, round_rng(1, 1)
         )
     assert orders(red=[])["red"].moves == ()
+
+
+def test_rule_the_budget_left_decides_which_moves_can_still_be_added() -> None:
+    s = build(
+        moves=[
+            move("red.x", {"metric": "a", "change": 1}, cost=1),
+            move("red.y", {"metric": "a", "change": 1}, cost=2),
+            move("red.z", {"metric": "a", "change": 1}, cost=1),
+            BLUE,
+        ]
+    )
+    state = start(s)
+    legal = legal_moves(s, state, "red")
+    chosen = SeatOrders(moves=(Order("red.x", ""),))
+    assert spent(s, chosen) == 1
+    assert _ids(affordable(s, legal, 2, chosen)) == ["red.z"], "red.y costs 2 of the 1 left"
+    assert _ids(affordable(s, legal, 2, SeatOrders())) == ["red.x", "red.y", "red.z"]

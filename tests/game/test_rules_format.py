@@ -13,6 +13,12 @@ from bot.game.scoring import scores
 from bot.game.state import MatchState
 from tests.game.builder import BASE, build, move, play, start
 
+# Red plays one move a round, with no noise: its choices show exactly what it values.
+CAREFUL_RED = [
+    {**BASE["seats"][0], "budget": 1, "ai": {"noise": 0}},
+    BASE["seats"][1],
+]
+
 
 def test_rule_an_expression_change_is_evaluated_when_the_effect_applies() -> None:
     s = build(
@@ -71,22 +77,7 @@ def test_rule_the_ai_weighs_expression_changes_and_else_branches() -> None:
             move("red.safe", {"metric": "a", "change": 1}),
             move("blue.push", {"metric": "b", "change": 1}),
         ],
-        seats=[
-            {
-                "id": "red",
-                "name": "Red",
-                "description": "d",
-                "budget": 1,
-                "goals": [{"metric": "a", "target": 80}],
-                "ai": {"noise": 0},
-            },
-            {
-                "id": "blue",
-                "name": "Blue",
-                "description": "d",
-                "goals": [{"metric": "b", "target": 80}],
-            },
-        ],
+        seats=CAREFUL_RED,
     )
     orders = choose_orders(s, start(s), "red", 1, round_rng(1, 1))
     assert [o.move for o in orders.moves] == ["red.safe"]  # the else branch loses 5 of a
@@ -290,29 +281,13 @@ def test_rule_a_scripted_move_that_is_illegal_waits_for_a_later_round_with_wait(
 
 
 def _prepared(*extra: dict[str, object]) -> Scenario:
-    seats = [
-        {
-            "id": "red",
-            "name": "Red",
-            "description": "d",
-            "budget": 1,
-            "goals": [{"metric": "a", "target": 80}],
-            "ai": {"noise": 0},
-        },
-        {
-            "id": "blue",
-            "name": "Blue",
-            "description": "d",
-            "goals": [{"metric": "b", "target": 80}],
-        },
-    ]
     moves = [
         move("red.prepare", {"metric": "b", "change": 1}),  # worth nothing to red by itself
         move("red.strike", {"metric": "a", "change": 20}, requires=["red.prepare"]),
         *extra,
         move("blue.push", {"metric": "b", "change": 1}),
     ]
-    return build(seats=seats, moves=moves)
+    return build(seats=CAREFUL_RED, moves=moves)
 
 
 def _red_orders(s: Scenario, state: MatchState) -> list[str]:
@@ -328,9 +303,8 @@ def test_rule_the_ai_plays_a_move_for_the_move_it_unlocks() -> None:
 
 
 def test_rule_the_ai_follows_a_chain_of_prerequisites_but_prefers_a_sure_gain_now() -> None:
-    chain = _prepared(move("red.scout", {"metric": "b", "change": 1}))
     chain = build(
-        seats=[x.model_dump() for x in chain.seats],
+        seats=CAREFUL_RED,
         moves=[
             move("red.scout", {"metric": "b", "change": 1}),
             move("red.prepare", {"metric": "b", "change": 1}, requires=["red.scout"]),

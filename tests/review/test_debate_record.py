@@ -19,6 +19,7 @@ from bot.review.debrief_text import debrief_lines
 from bot.review.exports import render
 from bot.review.gradebook import GRADEBOOK_COLUMNS, to_gradebook
 from bot.review.record import HolderInfo, MatchRecord
+from bot.review.redact import view_for
 from bot.review.replay import replay_problems
 from tests.review.helpers import scenario
 
@@ -148,3 +149,16 @@ def test_the_gradebook_has_exactly_its_columns_and_one_row_per_player() -> None:
     assert float(by_player["p:ana"]["debate_points"]) == round(ana.points or 0.0, 3)
     assert by_player["ai:maduro"]["ratings_given"] != "0"
     assert by_player["ai:maduro"]["policy_score"] != ""
+
+
+def test_a_running_match_hides_the_check_of_a_forecast_on_a_hidden_metric() -> None:
+    s = _venezuela()
+    running = record_from_log(s, _log(), MatchFacts(status="running"))
+    public = view_for(running, s, None)
+    forecasts = [o.forecast for p in public.rounds for t in p.turns for o in t.orders if o.forecast]
+    hidden = {m.id for m in s.metrics if m.see != "all"}
+    assert any(f.metric in hidden for f in forecasts)
+    assert all(f.hit is None for f in forecasts if f.metric in hidden)
+    assert any(f.hit is not None for f in forecasts if f.metric not in hidden)
+    whole = [o.forecast for p in running.rounds for t in p.turns for o in t.orders if o.forecast]
+    assert any(f.hit is not None for f in whole if f.metric in hidden)  # the full record keeps it

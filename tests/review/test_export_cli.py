@@ -13,7 +13,7 @@ import pytest
 from bot.cli.main import main
 from bot.review.record import MatchRecord
 from bot.services.app import Services
-from bot.services.models import Actor
+from bot.services.models import SYSTEM, Actor
 
 
 def test_offline_export_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,7 +56,7 @@ async def _stored_match(path: Path) -> int:
         match = await app.matches.create(host, stored.sha256, seed=3)
         await app.matches.take_seat(match.id, Actor("111", "Ana"), "upstream")
         await app.matches.start(match.id, host)
-        await app.rounds.resolve(match.id, 1)
+        await app.rounds.resolve(match.id, 1, SYSTEM)
         return match.id
     finally:
         await app.close()

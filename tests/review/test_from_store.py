@@ -14,7 +14,7 @@ from bot.review.redact import view_for
 from bot.review.replay import replay_problems
 from bot.services.app import Services
 from bot.services.clock import ManualClock
-from bot.services.models import Actor
+from bot.services.models import SYSTEM, Actor
 
 HOST = Actor("1", "Host", moderator=True)
 ANA = Actor("111", "Ana")
@@ -47,7 +47,7 @@ async def _play(services: Services, clock: ManualClock, rounds: int = 4) -> int:
         if number == 2:
             await services.control.note(match.id, HOST, "warned", {"who": "Ben"})
         clock.advance(60)
-        await services.rounds.resolve(match.id, number, trigger="deadline")
+        await services.rounds.resolve(match.id, number, SYSTEM, trigger="deadline")
         if number == 2:
             clock.advance(60)
             await services.matches.leave(match.id, BEN)
@@ -63,7 +63,7 @@ async def test_the_stored_match_loads_with_who_submitted_when(
     assert record.match.id == match_id and record.match.status == "finished"
     assert record.match.guild_id == "9" and record.scenario.sha256 is not None
     assert replay_problems(scenario, record) == []
-    history = await app.rounds.history(match_id)
+    history = await app.rounds.history(match_id, SYSTEM)
     assert len(record.rounds) == len(history) - 1 == 4
     upstream = [next(t for t in r.turns if t.seat == "upstream") for r in record.rounds]
     assert [(t.source, t.submitted_by, t.on_time) for t in upstream] == [
@@ -105,7 +105,7 @@ async def test_a_running_stored_match_is_cut_for_the_public(
 ) -> None:
     app, clock = services
     match_id = await _play(app, clock, rounds=1)
-    cached = await app.scenarios.of_match(match_id)
+    cached = await app.scenarios.of_match(match_id, SYSTEM)
     scenario, record = await load_record(app.ctx, match_id, scenario=cached)  # the services' way
     assert scenario is cached
     assert record.match.status == "running" and record.result is None

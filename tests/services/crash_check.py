@@ -23,7 +23,7 @@ from bot.game.scenario import Scenario
 from bot.game.state import MatchState, SeatOrders, canonical_json
 from bot.scenarios import read_scenario
 from bot.services import Services
-from bot.services.models import ReplayReport
+from bot.services.models import SYSTEM, ReplayReport
 from db.migrate import load_migrations
 from tests.services.crash_worker import PLAYERS, argument, player_orders
 
@@ -165,7 +165,7 @@ def check_replays(db: Path, ids: list[int]) -> None:
 async def _verify_all(db: Path, ids: list[int]) -> list[ReplayReport]:
     services = await Services.open(db)
     try:
-        return [await services.verify_replay(match_id) for match_id in ids]
+        return [await services.verify_replay(match_id, SYSTEM) for match_id in ids]
     finally:
         await services.close()
 

@@ -39,7 +39,7 @@ from bot.game.validate import load_scenario
 from bot.scenarios import scenario_path
 from bot.services import Actor, Services
 from bot.services.context import remember
-from bot.services.models import Announcement, Match
+from bot.services.models import SYSTEM, Announcement, Match
 from db.codec import sha256_hex
 
 PLAYERS = {"upstream": Actor("p-up", "Uma"), "downstream": Actor("p-down", "Dov")}
@@ -112,11 +112,11 @@ class Worker:
 
     async def ensure_matches(self, sha: str) -> list[Match]:
         """Create the configured number of matches (some may exist from an earlier run)."""
-        found = await self.services.matches.list_matches(limit=1000)
+        found = await self.services.matches.list_matches(SYSTEM, limit=1000)
         while len(found) < self.config["matches"]:
             seed = self.config["seed"] + len(found)
             await self.services.matches.create(HOST, sha, seed=seed)
-            found = await self.services.matches.list_matches(limit=1000)
+            found = await self.services.matches.list_matches(SYSTEM, limit=1000)
         return sorted(found, key=lambda m: m.id)
 
     async def step(self, match: Match, scenario: Scenario) -> None:
@@ -128,7 +128,7 @@ class Worker:
             await self.services.matches.start(match.id, HOST)
             return
         assert match.state is not None
-        status = {s.seat: s.submitted for s in await self.services.orders.status(match.id)}
+        status = {s.seat: s.submitted for s in await self.services.orders.status(match.id, SYSTEM)}
         for seat, actor in PLAYERS.items():
             if status.get(seat):
                 continue
@@ -138,7 +138,7 @@ class Worker:
                 match.id, actor, moves, orders.decisions, round=match.round
             )
             self.ack(sub.id, match.id, match.round, seat, moves)
-        await self.services.rounds.resolve(match.id, match.round, trigger="all_submitted")
+        await self.services.rounds.resolve(match.id, match.round, SYSTEM, trigger="all_submitted")
 
     def ack(
         self, sub_id: int, match_id: int, round_number: int, seat: str, moves: list[Any]
@@ -159,7 +159,7 @@ class Worker:
             if not live:
                 break
             for summary in live:
-                match = await self.services.matches.get(summary.id)
+                match = await self.services.matches.get(summary.id, SYSTEM)
                 await self.step(match, scenario)
                 await self.deliver()
         await self.deliver()

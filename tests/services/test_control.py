@@ -9,6 +9,7 @@ import pytest
 
 from bot.services import ManualClock, Services
 from bot.services.errors import InvalidInput, NotAllowed, WrongPhase
+from bot.services.models import SYSTEM
 from tests.services.helpers import ANA, BEN, CAT, MOD, rows, started
 
 
@@ -64,7 +65,7 @@ async def test_substitution_replaces_a_seat_holder_or_hands_the_seat_to_the_ai(
     assert swapped.seat("upstream").players == (CAT.player,)  # type: ignore[union-attr]
     to_ai = await services.control.substitute(match.id, ANA, "upstream", None)
     assert to_ai.seat("upstream").controller == "ai"  # type: ignore[union-attr]
-    log = [(e.kind, e.actor) for e in await services.matches.log(match.id)]
+    log = [(e.kind, e.actor) for e in await services.matches.log(match.id, SYSTEM)]
     assert ("seat_substituted", MOD.player) in log and ("seat_substituted", ANA.player) in log
 
 
@@ -72,7 +73,7 @@ async def test_a_player_leaving_mid_match_hands_the_seat_to_the_ai(services: Ser
     match = await started(services, {"upstream": BEN})
     left = await services.matches.leave(match.id, BEN)
     assert left.seat("upstream").controller == "ai"  # type: ignore[union-attr]
-    outcome = await services.rounds.resolve(match.id, 1)
+    outcome = await services.rounds.resolve(match.id, 1, SYSTEM)
     assert outcome.orders["upstream"].source == "ai"
 
 
@@ -81,7 +82,7 @@ async def test_moderator_notes_go_to_the_match_log_and_the_audit_log(
 ) -> None:
     match = await started(services, {"upstream": BEN})
     await services.control.note(match.id, MOD, "warning", {"player": BEN.player})
-    log = [e for e in await services.matches.log(match.id) if e.kind == "moderator:warning"]
+    log = [e for e in await services.matches.log(match.id, SYSTEM) if e.kind == "moderator:warning"]
     assert log[0].actor == MOD.player and log[0].data["player"] == BEN.player
     assert rows(db, "SELECT action, target FROM audit_log") == [
         ("moderator:warning", f"match:{match.id}")

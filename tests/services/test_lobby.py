@@ -16,6 +16,7 @@ from bot.services.errors import (
     UnknownSeat,
     WrongPhase,
 )
+from bot.services.models import SYSTEM
 from tests.services.helpers import ANA, BEN, CAT, MOD, rows, started, tutorial_sha
 
 
@@ -65,10 +66,10 @@ async def test_players_take_switch_and_leave_seats(services: Services) -> None:
     assert now.seat_of(ANA.player) == "council"
     assert now.seat("upstream") is not None and not now.seat("upstream").holders  # type: ignore[union-attr]
     await services.matches.leave(match.id, ANA)
-    assert await services.matches.seat_of(match.id, ANA.player) is None
+    assert await services.matches.seat_of(match.id, ANA) is None
     with pytest.raises(NotSeated):
         await services.matches.leave(match.id, ANA)
-    kinds = [e.kind for e in await services.matches.log(match.id)]
+    kinds = [e.kind for e in await services.matches.log(match.id, SYSTEM)]
     assert kinds == ["match_created", "seat_taken", "seat_left", "seat_taken", "seat_left"]
 
 
@@ -93,7 +94,7 @@ async def test_only_the_host_or_a_moderator_assigns_removes_and_starts(
     with pytest.raises(NotAllowed):
         await services.matches.start(match.id, BEN)
     await services.matches.remove_player(match.id, ANA, CAT.player)
-    assert (await services.matches.get(match.id)).seat_of(CAT.player) is None
+    assert (await services.matches.get(match.id, SYSTEM)).seat_of(CAT.player) is None
 
 
 async def test_starting_stores_the_opening_fills_empty_seats_and_announces(
@@ -130,6 +131,23 @@ async def test_matches_are_listed_by_server_and_activity(services: Services) -> 
     sha = await tutorial_sha(services)
     await services.matches.create(ANA, sha, guild_id="g2")
     local = await services.matches.create(ANA, sha)
-    assert [m.guild_id for m in await services.matches.list_matches(guild_id="g2")] == ["g2"]
-    assert [m.id for m in await services.matches.list_matches(local_only=True)] == [local.id]
-    assert len(await services.matches.list_matches(active_only=True)) == 3
+    assert [m.guild_id for m in await services.matches.list_matches(SYSTEM, guild_id="g2")] == [
+        "g2"
+    ]
+    assert [m.id for m in await services.matches.list_matches(SYSTEM, local_only=True)] == [
+        local.id
+    ]
+    assert len(await services.matches.list_matches(SYSTEM, active_only=True)) == 3
+
+
+async def test_a_moderator_without_a_seat_sees_a_running_match_as_its_umpire(
+    services: Services,
+) -> None:
+    sha = await tutorial_sha(services)
+    match = await services.matches.create(ANA, sha)
+    await services.matches.take_seat(match.id, ANA, "upstream")
+    assert await services.matches.sight_of(match.id, ANA) == ("upstream", False)
+    assert await services.matches.sight_of(match.id, BEN) == (None, False)
+    assert await services.matches.sight_of(match.id, MOD) == (None, True)
+    await services.matches.take_seat(match.id, MOD, "council")
+    assert await services.matches.sight_of(match.id, MOD) == ("council", False)

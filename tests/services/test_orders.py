@@ -9,6 +9,7 @@ import pytest
 from bot.game.errors import IllegalOrder
 from bot.services import ManualClock, Services
 from bot.services.errors import InvalidInput, NothingToWithdraw, NotSeated, RoundClosed
+from bot.services.models import SYSTEM
 from tests.services.helpers import ANA, BEN, CAT, open_services, rows, started
 
 
@@ -36,7 +37,7 @@ async def test_a_new_submission_replaces_the_last_and_history_is_kept(
         ("replaced",),
         ("current",),
     ]
-    mine = await services.orders.mine(match.id, BEN.player)
+    mine = await services.orders.mine(match.id, BEN)
     assert mine is not None and [o.move for o in mine.orders.moves] == ["upstream.build_dam"]
 
 
@@ -63,7 +64,7 @@ async def test_withdrawing_leaves_the_seat_without_orders(services: Services, db
     match = await started(services, {"upstream": BEN})
     sub = await services.orders.submit(match.id, BEN, [("upstream.talks", "")])
     assert await services.orders.withdraw(match.id, BEN) == sub.id
-    assert await services.orders.mine(match.id, BEN.player) is None
+    assert await services.orders.mine(match.id, BEN) is None
     with pytest.raises(NothingToWithdraw):
         await services.orders.withdraw(match.id, BEN)
     assert rows(db, "SELECT status FROM submissions") == [("withdrawn",)]
@@ -73,15 +74,17 @@ async def test_status_says_who_submitted_and_options_list_legal_moves(
     services: Services,
 ) -> None:
     match = await started(services, {"upstream": BEN, "downstream": CAT})
-    assert not await services.orders.all_submitted(match.id)
+    assert not await services.orders.all_submitted(match.id, SYSTEM)
     await services.orders.submit(match.id, BEN, [("upstream.talks", "")])
-    status = {s.seat: (s.controller, s.submitted) for s in await services.orders.status(match.id)}
+    status = {
+        s.seat: (s.controller, s.submitted) for s in await services.orders.status(match.id, SYSTEM)
+    }
     assert status == {
         "upstream": ("players", True),
         "downstream": ("players", False),
         "council": ("ai", False),
     }
-    options = await services.orders.options(match.id, CAT.player)
+    options = await services.orders.options(match.id, CAT)
     assert options.seat == "downstream" and options.budget == 2
     assert {m.id for m in options.moves} <= {
         "downstream.protest",
@@ -89,7 +92,7 @@ async def test_status_says_who_submitted_and_options_list_legal_moves(
         "downstream.talks",
     }
     await services.orders.submit(match.id, CAT, [("downstream.talks", "")])
-    assert await services.orders.all_submitted(match.id)
+    assert await services.orders.all_submitted(match.id, SYSTEM)
 
 
 async def test_orders_in_the_lobby_or_after_the_end_are_refused(services: Services) -> None:
@@ -114,7 +117,7 @@ async def test_a_change_made_by_another_process_is_seen_before_orders_are_stored
     await services.orders.submit(match.id, BEN, [("upstream.talks", "r1")])  # view cached
     other = await open_services(db, clock)  # another process on the same file
     try:
-        await other.rounds.resolve(match.id, 1)
+        await other.rounds.resolve(match.id, 1, SYSTEM)
         await other.control.substitute(match.id, ANA, "downstream", None)
     finally:
         await other.close()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.services import Services
-from bot.services.models import Announcement
+from bot.services.models import SYSTEM, Announcement
 from tests.services.helpers import BEN, started
 
 
 async def test_deliver_sends_in_order_and_marks_each_sent(services: Services) -> None:
     match = await started(services, {"upstream": BEN})
-    await services.rounds.resolve(match.id, 1)
+    await services.rounds.resolve(match.id, 1, SYSTEM)
     sent: list[Announcement] = []
 
     async def send(item: Announcement) -> None:

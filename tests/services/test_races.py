@@ -14,7 +14,7 @@ import pytest
 
 from bot.game.errors import IllegalOrder
 from bot.services import Actor, ManualClock, Services
-from bot.services.models import Submission
+from bot.services.models import SYSTEM, Submission
 from tests.services.helpers import ANA, open_services, rows, started
 
 SETS: list[list[tuple[str, str]]] = [
@@ -96,7 +96,7 @@ async def test_fifty_simultaneous_resolves_resolve_once_and_announce_once(
     try:
         match = await started(pool[0], {"upstream": PLAYERS[0]})
         await pool[0].orders.submit(match.id, PLAYERS[0], SETS[3])
-        calls = [pool[i % writers].rounds.resolve(match.id, 1) for i in range(50)]
+        calls = [pool[i % writers].rounds.resolve(match.id, 1, SYSTEM) for i in range(50)]
         outcomes = await asyncio.gather(*calls)
         assert sum(not o.already_resolved for o in outcomes) == 1
         states = {json.dumps(o.state.to_dict(), sort_keys=True) for o in outcomes}
@@ -108,7 +108,7 @@ async def test_fifty_simultaneous_resolves_resolve_once_and_announce_once(
         logged = "SELECT count(*) FROM match_log WHERE kind = 'round_resolved'"
         assert rows(db, logged) == [(1,)]
         assert rows(db, "SELECT round, phase FROM matches") == [(2, "orders")]
-        assert (await pool[-1].verify_replay(match.id)).ok
+        assert (await pool[-1].verify_replay(match.id, SYSTEM)).ok
     finally:
         for services in pool:
             await services.close()

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.services import Services
+from bot.services.models import SYSTEM
 from tests.services.helpers import BEN, started
 
 
@@ -23,10 +24,10 @@ def _tamper(db: Path, sql: str) -> None:
 
 async def test_an_unfinished_match_replays_over_its_resolved_rounds(services: Services) -> None:
     match = await started(services, {"upstream": BEN})
-    assert (await services.verify_replay(match.id)).rounds_checked == 0
-    await services.rounds.resolve(match.id, 1)
-    await services.rounds.resolve(match.id, 2)
-    report = await services.verify_replay(match.id)
+    assert (await services.verify_replay(match.id, SYSTEM)).rounds_checked == 0
+    await services.rounds.resolve(match.id, 1, SYSTEM)
+    await services.rounds.resolve(match.id, 2, SYSTEM)
+    report = await services.verify_replay(match.id, SYSTEM)
     assert report.ok and report.rounds_checked == 2
 
 
@@ -35,9 +36,9 @@ async def test_changed_locked_orders_are_caught_at_their_round(
 ) -> None:
     match = await started(services, {"upstream": BEN}, seed=4)
     for number in (1, 2, 3):
-        await services.rounds.resolve(match.id, number)
+        await services.rounds.resolve(match.id, number, SYSTEM)
     _tamper(db, "UPDATE locked_orders SET orders = '{\"moves\":[]}' WHERE round = 2")
-    report = await services.verify_replay(match.id)
+    report = await services.verify_replay(match.id, SYSTEM)
     assert not report.ok and report.first_difference == 2
 
 
@@ -45,10 +46,10 @@ async def test_a_changed_stored_state_is_caught_with_the_metric(
     services: Services, db: Path
 ) -> None:
     match = await started(services, {"upstream": BEN})
-    await services.rounds.resolve(match.id, 1)
+    await services.rounds.resolve(match.id, 1, SYSTEM)
     _tamper(
         db,
         "UPDATE rounds SET state = json_set(state, '$.metrics.trust', 99.5) WHERE round = 1",
     )
-    report = await services.verify_replay(match.id)
+    report = await services.verify_replay(match.id, SYSTEM)
     assert report.first_difference == 1 and "metrics.trust" in report.detail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bot.scenarios import SCENARIOS
 from bot.services import Services
 from bot.services.errors import InvalidInput, NotAllowed, ScenarioRejected
+from bot.services.models import SYSTEM
 from tests.services.helpers import BEN, MOD, rows
 
 TUTORIAL = (SCENARIOS / "tutorial.yaml").read_bytes()
@@ -17,15 +19,21 @@ TUTORIAL = (SCENARIOS / "tutorial.yaml").read_bytes()
 async def test_settings_default_then_change_with_an_audit_trail(
     services: Services, db: Path
 ) -> None:
-    assert (await services.servers.settings("g")).moderator_role_id is None
+    assert (
+        await services.servers.settings(replace(SYSTEM, guild_id="g"))
+    ).moderator_role_id is None
     with pytest.raises(NotAllowed):
-        await services.servers.update_settings("g", BEN, moderator_role_id="55")
+        await services.servers.update_settings(replace(BEN, guild_id="g"), moderator_role_id="55")
     with pytest.raises(InvalidInput):
-        await services.servers.update_settings("g", MOD, default_deadline_seconds=1)
-    await services.servers.update_settings("g", MOD, moderator_role_id="55")
-    done = await services.servers.update_settings("g", MOD, allowed_channels=["1", "2"])
+        await services.servers.update_settings(
+            replace(MOD, guild_id="g"), default_deadline_seconds=1
+        )
+    await services.servers.update_settings(replace(MOD, guild_id="g"), moderator_role_id="55")
+    done = await services.servers.update_settings(
+        replace(MOD, guild_id="g"), allowed_channels=["1", "2"]
+    )
     assert (done.moderator_role_id, done.allowed_channels) == ("55", ("1", "2"))
-    log = await services.servers.audit_log("g")
+    log = await services.servers.audit_log(replace(SYSTEM, guild_id="g"))
     assert [e.action for e in log] == ["settings_changed", "settings_changed"]
     assert rows(db, "SELECT count(*) FROM audit_log") == [(2,)]
 
