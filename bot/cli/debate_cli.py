@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from rich.markup import escape
 
 from bot.cli.keyboard import ask
 from bot.cli.terminal import console
-from bot.game.debate import check_forecast
+from bot.game.debate import check_forecast, tally
 from bot.game.scenario import Scenario
 from bot.game.state import Order, SeatOrders
 from bot.game.view import sight
@@ -116,3 +117,32 @@ def print_debate_outcome(
         console.print("[bold]Forecasts[/]")
         for line in due:
             console.print(f"  • {escape(line)}")
+
+
+def debate_points(
+    scenario: Scenario,
+    orders_by_round: Sequence[Mapping[str, SeatOrders]],
+    metrics_after: Sequence[Mapping[str, float]],
+    viewer: str | None,
+) -> dict[str, float]:
+    """Each seat's debate points so far, counting forecast hits only on metrics the viewer sees
+    (a hit on a hidden metric would tell which way it went)."""
+    seen = [
+        {
+            seat: replace(
+                so,
+                moves=tuple(
+                    o
+                    if o.forecast is None
+                    or sight(scenario.metric(o.forecast.metric), viewer) != "hidden"
+                    else replace(o, forecast=None)
+                    for o in so.moves
+                ),
+            )
+            for seat, so in orders.items()
+        }
+        for orders in orders_by_round
+    ]
+    return tally(
+        seen, metrics_after, scenario.seat_ids, scenario.rules.spectator_weight
+    ).seat_points

@@ -20,7 +20,12 @@ from typing import Any
 from rich.markup import escape
 
 from bot.cli.database import existing_database, foreign_database
-from bot.cli.debate_cli import ask_ratings, print_debate_outcome, print_intentions
+from bot.cli.debate_cli import (
+    ask_ratings,
+    debate_points,
+    print_debate_outcome,
+    print_intentions,
+)
 from bot.cli.keyboard import Interrupted, ask
 from bot.cli.menu import Edit, take_orders
 from bot.cli.panels import (
@@ -273,7 +278,8 @@ async def _show(
         print_debate_outcome(
             scenario, item.round, played[: item.round], metrics[: item.round + 1], secret, viewer
         )
-        print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)")
+        points = debate_points(scenario, played[: item.round], metrics[: item.round + 1], viewer)
+        print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)", points)
     elif item.kind == "match_ended":
         # The ending's sentence was in the last reveal; the scores, broken down, are in the
         # debrief printed after the final state.

@@ -52,27 +52,33 @@ def argument_texts(move: Move) -> list[ArgumentText]:
     return single + list(move.arguments)
 
 
-def _visible(scenario: Scenario, seat_id: str) -> list[str]:
-    """The metrics the seat may see (exactly or noisily), in file order; kept per scenario."""
+def _visible(scenario: Scenario, seat_id: str) -> dict[str, int]:
+    """The metrics the seat may see (exactly or noisily), with their file order; kept per
+    scenario."""
     memo = scenario.memo("visible")
     found = memo.get(seat_id)
     if found is None:
-        found = memo[seat_id] = [m.id for m in scenario.metrics if sight(m, seat_id) != "hidden"]
+        seen = [m.id for m in scenario.metrics if sight(m, seat_id) != "hidden"]
+        found = memo[seat_id] = {metric: index for index, metric in enumerate(seen)}
     return found
 
 
 def _own_forecast(scenario: Scenario, move: Move, seat_id: str, env: StateEnv) -> Forecast | None:
     """The forecast the look-ahead is surest of: the visible metric the move moves most, this
     round if anything lands now, else the next (the first in file order on a tie)."""
+    visible = _visible(scenario, seat_id)
     for horizon in HORIZONS:
         deltas = expected_deltas(scenario, _effects_by(scenario, move, horizon), env)
-        best, size = "", 1e-9
-        for metric in _visible(scenario, seat_id):
-            value = abs(deltas.get(metric, 0.0))
-            if value > size:
-                best, size = metric, value
-        if best:
-            return Forecast(best, "up" if deltas[best] > 0 else "down", horizon)
+        best: tuple[float, int, str, float] | None = None
+        for metric, value in deltas.items():
+            order = visible.get(metric)
+            if order is None or abs(value) <= 1e-9:
+                continue
+            key = (abs(value), -order, metric, value)
+            if best is None or key > best:
+                best = key
+        if best is not None:
+            return Forecast(best[2], "up" if best[3] > 0 else "down", horizon)
     return None
 
 
@@ -156,6 +162,7 @@ def ai_ratings(
         seat: {o.move: float(ai_value(scenario, state, o, env)) for o in seat_orders.moves}
         for seat, seat_orders in orders.items()
     }
+    made: dict[tuple[str, float], Rating] = {}  # ratings are immutable: share equal ones
     for seat, seat_orders in rated.items():
         if not seat_orders.moves:
             continue
@@ -163,7 +170,11 @@ def ai_ratings(
         for order in seat_orders.moves:
             value = values[seat][order.move]
             kept = tuple(r for r in order.ratings if r.by not in raters)
-            added = tuple(Rating(rater, value) for rater in raters if rater != seat)
+            added = tuple(
+                made.setdefault((rater, value), Rating(rater, value))
+                for rater in raters
+                if rater != seat
+            )
             moves.append(replace(order, ratings=kept + added))
         rated[seat] = replace(seat_orders, moves=tuple(moves))
     return rated

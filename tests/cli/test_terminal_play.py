@@ -151,6 +151,8 @@ def test_a_whole_match_at_the_keyboard_with_ctrl_d_and_resume(
     t.expect(r"Maduro government, [^:]+: rated \+0\.50: its effects x1\.15")
     t.expect(r"Forecasts")
     t.expect(r"forecast: .* (came true|missed)")
+    t.expect(r"Scoreboard \(goals so far\)")
+    t.expect(r"Debate points")  # beside the scores, never summed
     t.expect(r"Round 2 \(Q2 2021\)")
     t.expect(PROMPT)
     t.type(OUTREACH)
