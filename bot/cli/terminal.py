@@ -99,6 +99,12 @@ def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
             share,
         )
     console.print(seats)
+    if "outcome" in report and scenario.outcome is not None:
+        o = report["outcome"]
+        console.print(
+            f"[bold]{escape(scenario.outcome.name)}[/] (shared, not part of any score): "
+            f"mean {o['mean']:.1f}, p10 {o['p10']:.1f}, p90 {o['p90']:.1f}"
+        )
     metrics = Table(title="Metrics", title_justify="left")
     for col in ("Metric", "Start", "Final mean", "p10", "p90"):
         metrics.add_column(col, justify="left" if col == "Metric" else "right")

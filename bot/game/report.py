@@ -8,6 +8,7 @@ from typing import Any
 from bot.game.match import final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
+from bot.game.scoring import outcome_score
 
 
 def _quantile(values: Sequence[float], q: float) -> float:
@@ -41,7 +42,8 @@ def simulate(
 
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
     The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
-    ``endings`` and ``skipped``; the same arguments give the same report.
+    ``endings`` and ``skipped``, and ``outcome`` (the shared outcome's mean, p10 and p90) when
+    the scenario defines one; the same arguments give the same report.
     """
     seat_scores: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
     wins = dict.fromkeys(scenario.seat_ids, 0)
@@ -49,6 +51,7 @@ def simulate(
     moves = {m.id: 0 for m in scenario.moves}
     endings: dict[str, int] = {}
     skipped: dict[str, int] = {}
+    outcomes: list[float] = []
     for index in range(matches):
         chosen = dict(policies()) if policies else {}
         log = play_match(scenario, match_seed(seed, index), chosen, rounds)
@@ -59,6 +62,9 @@ def simulate(
             wins[seat] += 1
         for metric, value in log.final.metrics.items():
             finals[metric].append(value)
+        outcome = outcome_score(scenario, log.final.metrics)
+        if outcome is not None:
+            outcomes.append(outcome)
         for played in log.rounds:
             for seat_orders in played.orders.values():
                 for order in seat_orders.moves:
@@ -69,7 +75,7 @@ def simulate(
             if isinstance(policy, ScriptPolicy):
                 for move, count in policy.missed().items():
                     skipped[move] = skipped.get(move, 0) + count
-    return {
+    report: dict[str, Any] = {
         "matches": matches,
         "seats": {s: {"score": _summary(v), "wins": wins[s]} for s, v in seat_scores.items()},
         "metrics": {
@@ -79,3 +85,6 @@ def simulate(
         "endings": dict(sorted(endings.items())),
         "skipped": dict(sorted(skipped.items())),
     }
+    if scenario.outcome is not None:
+        report["outcome"] = _summary(outcomes)
+    return report

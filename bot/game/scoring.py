@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.game.env import StateEnv
 from bot.game.scenario import Goal, Metric, Scenario, Seat
@@ -40,15 +40,27 @@ def counts_from_start(scenario: Scenario) -> bool:
     return scenario.scoring.partial_from == "start"
 
 
-def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> float:
-    """The seat's points from its goals alone, given metric values."""
-    total = sum(g.weight for g in seat.goals)
+def goals_met(scenario: Scenario, goals: Sequence[Goal], metrics: Mapping[str, float]) -> float:
+    """The weighted share of the goals met, from 0 to 1, given metric values."""
+    total = sum(g.weight for g in goals)
     from_start = counts_from_start(scenario)
     met = sum(
         g.weight * goal_fraction(scenario.metric(g.metric), g, metrics[g.metric], from_start)
-        for g in seat.goals
+        for g in goals
     )
-    return scenario.scoring.goal_points * met / total
+    return met / total
+
+
+def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> float:
+    """The seat's points from its goals alone, given metric values."""
+    return scenario.scoring.goal_points * goals_met(scenario, seat.goals, metrics)
+
+
+def outcome_score(scenario: Scenario, metrics: Mapping[str, float]) -> float | None:
+    """The shared outcome from 0 to 100 (None when the scenario defines none); no seat's score."""
+    if scenario.outcome is None:
+        return None
+    return round(100 * goals_met(scenario, scenario.outcome.goals, metrics), 3)
 
 
 def objectives_met(scenario: Scenario, state: MatchState, seat: Seat) -> list[str]:

@@ -9,6 +9,7 @@ measured is the lever's own; tests about how a seat *reacts* put that seat on th
 
 from __future__ import annotations
 
+from bot.game.match import MatchLog
 from tests.content.lines import MAX_PRESSURE_US, RECOMMENDED_US
 from tests.content.sim import (
     Sample,
@@ -23,7 +24,6 @@ from tests.content.sim import (
     scenario,
     series,
     times_ordered,
-    with_start,
 )
 
 MATCHES = 60  # per arm; the held seats leave only the rules' own chance as noise
@@ -125,56 +125,77 @@ def test_claim_6_recognition_and_assets_make_abstention_look_affordable() -> Non
     """Claim 6: "Recognition and the foreign assets make abstention look affordable for the
     Guaido coalition (the 'government-in-exile' mirage)."
 
-    The coalition is played by the AI, which weighs what a move does for its own goals now. In the
-    real 2021 (recognition and assets high) it chooses to boycott far more often than in a
-    counterfactual where recognition had lapsed and the assets were out of reach -- although the
-    boycott costs the movement just as much (claim 5).
+    The coalition is played by the AI, which sees what a boycott will cost when the November
+    2021 vote comes (its look-ahead counts effects tied to a scheduled event, discounted).
+    Baseline: the AI in every seat but the US, which either keeps recognising Guaido every
+    quarter or withdraws recognition at once (and then holds). With recognition and the assets,
+    the coalition boycotts far more often -- although the boycott costs the movement just as
+    much (claim 5).
     """
-    real = series({"guaido": "ai"}, MATCHES, 606)
-    lapsed_world = with_start(scenario(), guaido_assets=30)
-    lapsed = series({"guaido": "ai"}, MATCHES, 606, scn=lapsed_world)
-    high = sample(real, times_ordered("guaido.boycott_elections"))
-    low = sample(lapsed, times_ordered("guaido.boycott_elections"))
+    kept = series({"us": [["us.recognize_guaido"]]}, 2 * MATCHES, 606)
+    withdrawn = series({"us": [["us.withdraw_recognition"], []]}, 2 * MATCHES, 606)
+    high = sample(kept, times_ordered("guaido.boycott_elections"))
+    low = sample(withdrawn, times_ordered("guaido.boycott_elections"))
     assert clearly_above(high, low), describe("boycotts per match", high, low)
     assert high.mean >= 2 * low.mean, describe("boycotts per match: not twice as many", high, low)
 
 
 def test_claim_7_broad_engagement_unites_the_opposition() -> None:
-    """Claim 7: "Engaging the broad opposition and civil society raises opposition unity." """
-    engage = series(
-        {
-            "us": [["us.engage_civil_society"]],
-            "eu_lima": [["eu_lima.engage_broad_opposition"]],
-        },
-        MATCHES,
-        707,
+    """Claim 7: "Engaging the broad opposition and civil society raises opposition unity."
+
+    Baseline: the AI in every other seat. The US engages civil society every round or holds;
+    then, with the US engaging, the EU and the Lima Group engage the broad opposition every
+    round or facilitate talks instead (only the EU's choice differs).
+    """
+    us_engages = {"us": [["us.engage_civil_society"]]}
+    engage = series({**us_engages, "eu_lima": [["eu_lima.engage_broad_opposition"]]}, MATCHES, 707)
+    us_only = series({**us_engages, "eu_lima": [["eu_lima.facilitate_talks"]]}, MATCHES, 707)
+    us_engage_alone = series(us_engages, MATCHES, 707)
+    us_hold = series({"us": []}, MATCHES, 707)
+    one, none = (sample(s, final("opposition_unity")) for s in (us_engage_alone, us_hold))
+    both, us_alone = (sample(s, final("opposition_unity")) for s in (engage, us_only))
+    assert clearly_above(one, none, min_gap=3), describe("unity, US engages vs holds", one, none)
+    assert clearly_above(both, us_alone, min_gap=3), describe(
+        "unity, EU engages vs facilitates", both, us_alone
     )
-    us_only = series({"us": [["us.engage_civil_society"]]}, MATCHES, 707)
-    hold = series({}, MATCHES, 707)
-    both, one, none = (sample(s, final("opposition_unity")) for s in (engage, us_only, hold))
-    assert clearly_above(one, none, min_gap=5), describe("unity, US engages vs hold", one, none)
-    assert clearly_above(both, one, min_gap=2), describe("unity, US+EU vs US", both, one)
 
 
 def test_claim_8_relief_works_only_when_traded_for_openings() -> None:
     """Claim 8: "Sanctions relief traded for reciprocated democratic openings widens political
     space and relieves the population; relief with no reciprocity does not."
+
+    Baseline: the AI in every other seat. Unconditional easing (a general licence,
+    ``us.ease_oil_sanctions``, every round) against the US holding: it relieves the population
+    but buys no political space. Relief traded for openings (the US offers relief, Maduro offers
+    guarantees, both every round) against the same openings with no relief from the US, and
+    against unconditional easing: it buys political space as well.
     """
-    offer = {"us": [["us.relief_for_openings"]]}
-    openings = {"maduro": [["maduro.electoral_guarantees"]]}
-    traded = series({**offer, **openings}, MATCHES, 808)
-    unreciprocated = series(offer, MATCHES, 808)
-    openings_only = series(openings, MATCHES, 808)
-    hold = series({}, MATCHES, 808)
-    for metric in ("political_space", "humanitarian"):
-        t, u, o, h = (
-            sample(s, final(metric)) for s in (traded, unreciprocated, openings_only, hold)
-        )
-        assert clearly_above(t, u, min_gap=5), describe(f"{metric}, traded vs unreciprocated", t, u)
-        # The trade adds to what the openings alone would have done.
-        assert clearly_above(t, o, min_gap=3), describe(f"{metric}, traded vs openings", t, o)
-        # Relief with nothing in return: no better than doing nothing.
-        assert not_clearly_above(u, h, tolerance=0.5), describe(f"{metric}, relief vs hold", u, h)
+    ease = series({"us": [["us.ease_oil_sanctions"]]}, MATCHES, 808)
+    hold = series({"us": []}, MATCHES, 808)
+    guarantees = {"maduro": [["maduro.electoral_guarantees"]]}
+    traded = series({"us": [["us.relief_for_openings"]], **guarantees}, MATCHES, 808)
+    openings_only = series({"us": [], **guarantees}, MATCHES, 808)
+
+    def arm(logs: list[MatchLog], metric: str) -> Sample:
+        return sample(logs, final(metric))
+
+    # Unconditional easing relieves the population ...
+    eased, held = arm(ease, "humanitarian"), arm(hold, "humanitarian")
+    assert clearly_above(eased, held, min_gap=3), describe(
+        "humanitarian, ease vs hold", eased, held
+    )
+    # ... but buys no political space.
+    eased, held = arm(ease, "political_space"), arm(hold, "political_space")
+    assert not_clearly_above(eased, held, tolerance=1.0), describe(
+        "political space, ease vs hold", eased, held
+    )
+    # Relief traded for openings buys political space and relief beyond the openings alone,
+    for metric, min_gap in (("political_space", 3.0), ("humanitarian", 3.0)):
+        t, o = arm(traded, metric), arm(openings_only, metric)
+        assert clearly_above(t, o, min_gap=min_gap), describe(f"{metric}, traded vs openings", t, o)
+    # and far more political space than easing with nothing asked in return.
+    t, e = arm(traded, "political_space"), arm(ease, "political_space")
+    assert clearly_above(t, e, min_gap=5), describe("political space, traded vs eased", t, e)
 
 
 def test_claim_9_coordination_multiplies_pressure_and_calms_rivalry() -> None:
@@ -233,8 +254,8 @@ def test_claim_10_no_rescue_and_pushy_allies_bring_both_sides_to_the_table() -> 
     assert clearly_above(talks_no, talks_yes), describe("opposition talks", talks_no, talks_yes)
     assert talks_no.mean >= 1.5 * talks_yes.mean, describe("not 1.5x", talks_no, talks_yes)
 
-    pressed = series({"maduro": "ai", "allies": [["allies.press_negotiation"]]}, MATCHES, 1011)
-    free = series({"maduro": "ai"}, MATCHES, 1011)
+    pressed = series({"allies": [["allies.press_negotiation"]]}, MATCHES, 1011)
+    free = series({"allies": []}, MATCHES, 1011)
     m_pressed, m_free = (sample(s, times_ordered("maduro.join_talks")) for s in (pressed, free))
     assert clearly_above(m_pressed, m_free), describe("Maduro talks", m_pressed, m_free)
     assert m_pressed.mean >= 1.5 * m_free.mean, describe(
