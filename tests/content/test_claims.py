@@ -3,8 +3,9 @@
 Every test plays the same seeded matches under two (or more) lines that differ only in the lever
 the claim is about, and compares the distributions of outcomes with ``clearly_above``: the gap of
 the means must clear ``SIGMAS`` standard errors computed from the samples, plus a minimum size.
-Seats a test does not name hold (play no moves) unless it says otherwise, so that the effect
-measured is the lever's own; tests about how a seat *reacts* put that seat on the AI.
+Baseline: the AI plays every seat a test does not script (issue 12: the world answers), and the
+arms of a test differ only in the seat or move under test; each docstring quotes the claim and
+names its baseline. The figures and the commands that produce them are in docs/balance.md.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def test_claim_1_threats_and_indictments_unite_the_regime() -> None:
     threat_script = [["us.military_threat"]] * 2 + [[]]
     threats = series({"us": both_script}, MATCHES, 101)
     threat_only = series({"us": threat_script}, MATCHES, 101)
-    hold = series({}, MATCHES, 101)
+    hold = series({"us": []}, MATCHES, 101)
     # Two quarters of threats (Q1-Q2 2021), measured at mid-2021, before the ceiling of 100.
     measure = after_round("regime_cohesion", 2)
     both, alone, none = (sample(s, measure) for s in (threats, threat_only, hold))
@@ -54,7 +55,7 @@ def test_claim_2_broad_sanctions_hit_people_more_than_the_regime() -> None:
     than regime cohesion."
     """
     sanctions = series({"us": [["us.oil_sanctions"]]}, MATCHES, 202)
-    hold = series({}, MATCHES, 202)
+    hold = series({"us": []}, MATCHES, 202)
     # Measured at mid-2021 (after round 2): with the sanctions already in force, humanitarian
     # conditions in a world where nobody acts head for the floor of 0 by the end of the year.
     humanitarian, cohesion = after_round("humanitarian", 2), after_round("regime_cohesion", 2)
@@ -85,6 +86,11 @@ def test_claim_4_undercutting_talks_on_the_defensive_backfires() -> None:
     """Claim 4: "Undercutting negotiations while the opposition's team has Maduro's on the
     defensive collapses negotiation momentum and weakens the opposition."
 
+    "On the defensive" is momentum the opposition has built (rule ``rug_pulled``): exploratory
+    talks under way (``talks_stage`` 1 or more), momentum of 30 or more, and the coalition at
+    the table this quarter or the last. Undercutting then also sets the talks back a stage.
+    Baseline: the AI in the other seats (civil society, the allies).
+
     Both sides and the facilitators are at the table every round; from round 3 (Mexico) the US
     either lets the talks run or undercuts them.
     """
@@ -94,7 +100,7 @@ def test_claim_4_undercutting_talks_on_the_defensive_backfires() -> None:
         "eu_lima": [["eu_lima.facilitate_talks"]],
     }
     undercut = series({**talks, "us": [[], [], ["us.undercut_talks"]]}, MATCHES, 404)
-    let_run = series(talks, MATCHES, 404)
+    let_run = series({**talks, "us": []}, MATCHES, 404)
     for metric, min_gap in (
         ("negotiation", 15.0),
         ("opposition_unity", 5.0),
@@ -213,7 +219,7 @@ def test_claim_9_coordination_multiplies_pressure_and_calms_rivalry() -> None:
         return {seat: [[m for part in parts for m in part[seat]]] for seat in ("us", "eu_lima")}
 
     arms = {
-        "none": series({}, MATCHES, 909),
+        "none": series({"us": [], "eu_lima": []}, MATCHES, 909),
         "pressure": series(line(pressure), MATCHES, 909),
         "coord": series(line(coord), MATCHES, 909),
         "both": series(line(pressure, coord), MATCHES, 909),
@@ -269,9 +275,16 @@ def test_claim_11_changing_course_costs_in_florida_then_pays() -> None:
     """Claim 11: "Changing course carries a short-term domestic cost in Florida that visible
     progress repays."
 
-    The US either changes course (the article's recommendations) or stays it (the levers of
-    the Trump years); every other seat is played by the AI, so progress has to be earned.
+    Baseline: the AI in every other seat, so progress has to be earned. The US either changes
+    course (the article's recommendations) or stays it (the levers of the Trump years). The
+    verdict is judged at whichever ending comes (the midterms, or an electoral agreement
+    within reach), and the claim also holds for a version of the new course that spends no
+    move on Florida at all (no outreach, no TPS).
     """
+    quiet = [[m for m in moves if m != "us.latino_outreach"] for moves in RECOMMENDED_US]
+    quiet_change = series({"us": [[*m, "us.back_talks"] for m in quiet]}, MATCHES, 1111)
+    quiet_end = sample(quiet_change, final("us_standing"))
+    assert clearly_above_value(quiet_end, scenario().metric("us_standing").start), str(quiet_end)
     change = series({"us": RECOMMENDED_US}, MATCHES, 1111, default="ai")
     stay = series({"us": MAX_PRESSURE_US}, MATCHES, 1111, default="ai")
     start = scenario().metric("us_standing").start

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from bot.game.match import MatchLog, final_scores
+from bot.game.scoring import outcome_score
 from tests.content.lines import (
     ARTICLE_GUAIDO_VERSIONS,
     CLING_GUAIDO_VERSIONS,
@@ -110,4 +111,24 @@ def test_guaido_scores_better_running_talking_and_uniting() -> None:
             cling = score("guaido", guaido_line(cling_name))
             assert clearly_above(article, cling, min_gap=5), describe(
                 f"Guaido's score, {article_name} vs {cling_name}", article, cling
+            )
+
+
+def outcome(logs: Sequence[MatchLog]) -> Sample:
+    """Venezuela's outcome (the scenario's shared ``outcome``) at the end of every match."""
+    scn = scenario()
+    values = (outcome_score(scn, log.final.metrics) for log in logs)
+    return Sample(tuple(v for v in values if v is not None))
+
+
+def test_the_article_line_beats_maximum_pressure_on_venezuelas_outcome() -> None:
+    """The shared outcome (political space, humanitarian conditions, negotiation) ends at least
+    20 points higher under every version of the article's line than under every version of
+    maximum pressure. Baseline: the AI in the five other seats; only the US line differs.
+    """
+    for soft_name in RECOMMENDED_US_VERSIONS:
+        for hard_name in MAX_PRESSURE_US_VERSIONS:
+            soft, hard = outcome(us_line(soft_name)), outcome(us_line(hard_name))
+            assert clearly_above(soft, hard, min_gap=20), describe(
+                f"outcome, {soft_name} vs {hard_name}", soft, hard
             )
