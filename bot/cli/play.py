@@ -39,6 +39,7 @@ from bot.cli.terminal import (
     round_label,
 )
 from bot.game.scenario import Scenario
+from bot.game.scoring import visible_outcome
 from bot.game.state import MatchState, SeatOrders
 from bot.game.validate import ScenarioInvalid
 from bot.game.view import hide_covert, seat_view, secret_moves
@@ -239,7 +240,9 @@ async def _show(
         records = hide_covert(outcome.records_of(item.round), secret)
         print_story(scenario, records)
         print_causes(scenario, records, viewer, verbose)
-        print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)")
+        seed = (await services.matches.get(item.match_id or 0)).seed
+        shared = visible_outcome(scenario, seat_view(scenario, outcome.state, viewer, seed))
+        print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)", shared)
     elif item.kind == "match_ended":
         # The ending's sentence was in the last reveal; the scores, broken down, are in the
         # debrief printed after the final state.

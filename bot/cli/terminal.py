@@ -68,9 +68,13 @@ def print_story(scenario: Scenario, records: Sequence[Record]) -> None:
 
 
 def print_scores(
-    scenario: Scenario, scores: Mapping[str, float], winners: Sequence[str], title: str
+    scenario: Scenario,
+    scores: Mapping[str, float],
+    winners: Sequence[str],
+    title: str,
+    outcome: float | None = None,
 ) -> None:
-    """The scoreboard, best first."""
+    """The scoreboard, best first, then the shared outcome when there is one to show."""
     table = Table(title=title, title_justify="left")
     table.add_column("Seat")
     table.add_column("Score", justify="right")
@@ -79,6 +83,11 @@ def print_scores(
         mark = " 🏆" if seat_id in winners else ""
         table.add_row(f"[{seat.colour}]{escape(seat.name)}[/]{mark}", f"{value:.1f}")
     console.print(table)
+    if outcome is not None and scenario.outcome is not None:
+        console.print(
+            f"[bold]{escape(scenario.outcome.name)}[/]: {outcome:.1f} / 100 "
+            "[dim](shared by every seat; not part of any score)[/]"
+        )
 
 
 def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:

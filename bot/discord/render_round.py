@@ -15,6 +15,7 @@ from bot.discord import pages
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
 from bot.game.scenario import Scenario
+from bot.game.scoring import outcome_score, visible_outcome
 from bot.game.state import MatchState
 from bot.game.view import hide_covert, seat_view, secret_moves
 from bot.render.narrative import causes, state_rows, story
@@ -71,6 +72,9 @@ def reveal(
     old = seat_view(scenario, before, None, match.seed)
     made += pages.embeds("The situation now", state_table(state_rows(scenario, now, old)), 0xF1C40F)
     scores = score_lines(scenario, result.scores, result.winners)
+    shared = visible_outcome(scenario, now)
+    if shared is not None and scenario.outcome is not None:
+        scores += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
     made += pages.embeds("Scoreboard", scores, 0x2ECC71)
     return pages.messages(made)
 
@@ -88,5 +92,8 @@ def final(
     names = ", ".join(esc(scenario.seat(s).name) for s in won) or "nobody"
     lines = [headline, "", f"🏆 **Winner{'s' if len(won) > 1 else ''}: {names}**", ""]
     lines += score_lines(scenario, table, won)
+    shared = outcome_score(scenario, state.metrics)
+    if shared is not None and scenario.outcome is not None:
+        lines += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
     made = pages.embeds(f"{scenario.meta.title}: final scores", lines, 0x2ECC71)
     return pages.messages(made)

@@ -56,6 +56,18 @@ def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> 
     return scenario.scoring.goal_points * goals_met(scenario, seat.goals, metrics)
 
 
+def visible_outcome(scenario: Scenario, view: Mapping[str, float | None]) -> float | None:
+    """The shared outcome as a viewer can work it out from what they see: None when the
+    scenario has none or when one of its goals reads a metric hidden from the viewer (it is
+    shown at the end, as hidden metrics are). Noisy metrics give a noisy outcome."""
+    if scenario.outcome is None:
+        return None
+    seen = {g.metric: view.get(g.metric) for g in scenario.outcome.goals}
+    if any(v is None for v in seen.values()):
+        return None
+    return outcome_score(scenario, {k: v for k, v in seen.items() if v is not None})
+
+
 def outcome_score(scenario: Scenario, metrics: Mapping[str, float]) -> float | None:
     """The shared outcome from 0 to 100 (None when the scenario defines none); no seat's score."""
     if scenario.outcome is None:

@@ -20,6 +20,8 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
     h = harness
     scenario, _raw, _path = read_scenario(default_id())
     assert len(scenario.seats) >= 4, "the default scenario has seats for humans and the AI"
+    assert scenario.outcome is not None, "and a shared outcome"
+    shared = scenario.outcome.name
     ana, ben, cleo = h.user("Ana"), h.user("Ben"), h.user("Cleo")
     players = [ana, ben, cleo]
 
@@ -52,8 +54,10 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
             assert f"{player.name} argues for round {round_number}" in reveal
         assert reveal.count("🤖 AI") >= len(scenario.seats) - 3, "AI seats are marked"
         assert "Scoreboard" in reveal
+        assert f"{shared}: " in reveal, "the shared outcome is on the scoreboard"
 
     final = "\n".join(m.text() for m in h.channel_messages(thread))
     assert "final scores" in final and "Winner" in final and "Debrief" in final
+    assert final.count(shared) >= 3, "scoreboards, final scores, debrief"
     match = await h.runtime.services.matches.get(1)
     assert match.phase == "finished"

@@ -9,7 +9,7 @@ import pytest
 from bot.game.match import play_match
 from bot.game.policies import ScriptPolicy
 from bot.game.report import simulate
-from bot.game.scoring import outcome_score, scores
+from bot.game.scoring import outcome_score, scores, visible_outcome
 from bot.game.validate import ScenarioInvalid
 from bot.review.build import record_from_log
 from bot.review.debrief import build_debrief, turning_points
@@ -85,3 +85,12 @@ def test_the_debrief_shows_the_outcome_and_skips_bookkeeping_metrics() -> None:
     assert debrief.outcome is not None
     assert debrief.outcome.score == outcome_score(sc, log.final.metrics)
     assert any("The country's outcome" in line for line in debrief_lines(debrief))
+
+
+def test_a_viewer_sees_the_outcome_only_when_they_see_every_metric_it_reads() -> None:
+    """The scoreboard must not leak a hidden metric through the outcome."""
+    sc = build(outcome=OUTCOME)
+    seen = {"a": 50.0, "b": 50.0, "share": 20.0, "rest": 80.0}
+    assert visible_outcome(sc, seen) == outcome_score(sc, seen)
+    assert visible_outcome(sc, {**seen, "b": None}) is None
+    assert visible_outcome(build(), seen) is None
