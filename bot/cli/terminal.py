@@ -69,7 +69,7 @@ def print_story(scenario: Scenario, records: Sequence[Record]) -> None:
 
 def print_scores(
     scenario: Scenario,
-    scores: Mapping[str, float],
+    scores: Mapping[str, float | None],
     winners: Sequence[str],
     title: str,
     outcome: float | None = None,
@@ -78,10 +78,11 @@ def print_scores(
     table = Table(title=title, title_justify="left")
     table.add_column("Seat")
     table.add_column("Score", justify="right")
-    for seat_id, value in sorted(scores.items(), key=lambda kv: -kv[1]):
+    for seat_id, value in sorted(scores.items(), key=lambda kv: -1.0 if kv[1] is None else -kv[1]):
         seat = scenario.seat(seat_id)
         mark = " 🏆" if seat_id in winners else ""
-        table.add_row(f"[{seat.colour}]{escape(seat.name)}[/]{mark}", f"{value:.1f}")
+        shown = "[dim]hidden until the end[/]" if value is None else f"{value:.1f}"
+        table.add_row(f"[{seat.colour}]{escape(seat.name)}[/]{mark}", shown)
     console.print(table)
     if outcome is not None and scenario.outcome is not None:
         console.print(

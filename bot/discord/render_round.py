@@ -15,7 +15,7 @@ from bot.discord import pages
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
 from bot.game.scenario import Scenario
-from bot.game.scoring import outcome_score, visible_outcome
+from bot.game.scoring import outcome_score, scores_seen, visible_outcome
 from bot.game.state import MatchState
 from bot.game.view import hide_covert, seat_view, secret_moves
 from bot.render.narrative import causes, state_rows, story
@@ -45,11 +45,16 @@ def order_lines(
     return lines
 
 
-def score_lines(scenario: Scenario, table: Mapping[str, float], won: Sequence[str]) -> list[str]:
-    """The scoreboard, best first (🏆 for the winners once the match is over)."""
-    ranked = sorted(table.items(), key=lambda kv: -kv[1])
+def score_lines(
+    scenario: Scenario, table: Mapping[str, float | None], won: Sequence[str]
+) -> list[str]:
+    """The scoreboard, best first (🏆 for the winners once the match is over); a score that
+    would give away a hidden metric reads "hidden until the end" (``scores_seen``)."""
+    ranked = sorted(table.items(), key=lambda kv: -1.0 if kv[1] is None else -kv[1])
     return [
-        f"{esc(scenario.seat(seat).name)}: **{value:.1f}**{' 🏆' if seat in won else ''}"
+        f"{esc(scenario.seat(seat).name)}: "
+        + ("*hidden until the end*" if value is None else f"**{value:.1f}**")
+        + (" 🏆" if seat in won else "")
         for seat, value in ranked
     ]
 
@@ -71,7 +76,8 @@ def reveal(
     now = seat_view(scenario, result.state, None, match.seed)
     old = seat_view(scenario, before, None, match.seed)
     made += pages.embeds("The situation now", state_table(state_rows(scenario, now, old)), 0xF1C40F)
-    scores = score_lines(scenario, result.scores, result.winners)
+    seen = scores_seen(scenario, result.scores, now, None)
+    scores = score_lines(scenario, seen, result.winners)
     shared = visible_outcome(scenario, now)
     if shared is not None and scenario.outcome is not None:
         scores += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]

@@ -56,6 +56,34 @@ def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> 
     return scenario.scoring.goal_points * goals_met(scenario, seat.goals, metrics)
 
 
+def scores_seen(
+    scenario: Scenario,
+    table: Mapping[str, float],
+    view: Mapping[str, float | None],
+    viewer: str | None,
+) -> dict[str, float | None]:
+    """The running scores as a viewer may see them, so a scoreboard leaks no hidden metric.
+
+    The viewer's own score is exact. Another seat's score whose goals read only public metrics
+    is exact too; if its goals read a metric the viewer sees with noise, it is worked out from
+    the viewer's noisy view (the same uncertainty); if they read a metric hidden from the
+    viewer, it is None (hidden until the end, when the full table is shown).
+    """
+    public = {m.id for m in scenario.metrics if m.see == "all"}
+    seen: dict[str, float | None] = {}
+    for seat_id, value in table.items():
+        seat = scenario.seat(seat_id)
+        metrics = {g.metric for g in seat.goals}
+        if seat_id == viewer or metrics <= public:
+            seen[seat_id] = value
+        elif any(view.get(m) is None for m in metrics):
+            seen[seat_id] = None
+        else:
+            values = {m: float(view[m] or 0.0) for m in metrics}
+            seen[seat_id] = round(goal_score(scenario, seat, values), 3)
+    return seen
+
+
 def visible_outcome(scenario: Scenario, view: Mapping[str, float | None]) -> float | None:
     """The shared outcome as a viewer can work it out from what they see: None when the
     scenario has none or when one of its goals reads a metric hidden from the viewer (it is

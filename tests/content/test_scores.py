@@ -34,10 +34,18 @@ SEED = 1212
 COLLAPSE_CAP = 0.10  # no US line may end in regime collapse more often than this
 
 
+# Other US lines that claim 9's review tried: coordinated pressure (sanctions with multilateral
+# diplomacy every quarter) and diplomacy with no sanctions at all.
+OTHER_US_LINES = {
+    "coordinated pressure": [["us.oil_sanctions", "us.multilateral_diplomacy"]],
+    "diplomacy, no sanctions": [["us.multilateral_diplomacy", "us.engage_government"]],
+}
+
+
 @cache
 def us_line(name: str) -> list[MatchLog]:
     """The US follows the named version of a line; the AI plays the other five seats."""
-    script = {**MAX_PRESSURE_US_VERSIONS, **RECOMMENDED_US_VERSIONS}[name]
+    script = {**MAX_PRESSURE_US_VERSIONS, **RECOMMENDED_US_VERSIONS, **OTHER_US_LINES}[name]
     return series({"us": script}, MATCHES, SEED)
 
 
@@ -83,9 +91,10 @@ def test_maximum_pressure_leaves_maduro_at_least_as_well_off() -> None:
 
 def test_no_us_line_topples_maduro() -> None:
     """Claim 9 does not say coordinated sanctions topple Maduro: no US line (either version of
-    either line) ends in regime collapse in more than 10% of matches with the AI elsewhere.
+    either line, coordinated pressure, diplomacy without sanctions) ends in regime collapse in
+    more than 10% of matches with the AI elsewhere.
     """
-    for name in (*MAX_PRESSURE_US_VERSIONS, *RECOMMENDED_US_VERSIONS):
+    for name in (*MAX_PRESSURE_US_VERSIONS, *RECOMMENDED_US_VERSIONS, *OTHER_US_LINES):
         collapsed = share(us_line(name), "regime_collapse")
         assert collapsed <= COLLAPSE_CAP, (name, collapsed)
 

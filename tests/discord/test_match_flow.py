@@ -55,6 +55,7 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
         assert reveal.count("🤖 AI") >= len(scenario.seats) - 3, "AI seats are marked"
         assert "Scoreboard" in reveal
         assert f"{shared}: " in reveal, "the shared outcome is on the scoreboard"
+        assert "hidden until the end" in reveal, "scores reading hidden metrics are hidden"
 
     final = "\n".join(m.text() for m in h.channel_messages(thread))
     assert "final scores" in final and "Winner" in final and "Debrief" in final

@@ -9,7 +9,7 @@ import pytest
 from bot.game.match import play_match
 from bot.game.policies import ScriptPolicy
 from bot.game.report import simulate
-from bot.game.scoring import outcome_score, scores, visible_outcome
+from bot.game.scoring import outcome_score, scores, scores_seen, visible_outcome
 from bot.game.validate import ScenarioInvalid
 from bot.review.build import record_from_log
 from bot.review.debrief import build_debrief, turning_points
@@ -94,3 +94,21 @@ def test_a_viewer_sees_the_outcome_only_when_they_see_every_metric_it_reads() ->
     assert visible_outcome(sc, seen) == outcome_score(sc, seen)
     assert visible_outcome(sc, {**seen, "b": None}) is None
     assert visible_outcome(build(), seen) is None
+
+
+def test_the_scoreboard_leaks_no_hidden_metric() -> None:
+    """Blue's goal reads b, which Red sees with noise and the public not at all: Red sees Blue's
+    score worked out from its own noisy view, the public sees it hidden; Blue sees its own."""
+    metrics = [
+        {"id": "a", "name": "A", "start": 50},
+        {"id": "b", "name": "B", "start": 50, "see": {"exact": ["blue"], "noisy": ["red"]}},
+        *BASE["metrics"][2:],
+    ]
+    sc = build(metrics=metrics)
+    table = {"red": 62.5, "blue": 62.5}
+    red_view = {"a": 50.0, "b": 56.0, "share": 20.0, "rest": 80.0}
+    public = {**red_view, "b": None}
+    seen = scores_seen(sc, table, red_view, "red")
+    assert seen["red"] == 62.5 and seen["blue"] == pytest.approx(100 * 56 / 80)
+    assert scores_seen(sc, table, public, None) == {"red": 62.5, "blue": None}
+    assert scores_seen(sc, table, public, "blue")["blue"] == 62.5
