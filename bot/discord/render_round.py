@@ -18,7 +18,7 @@ from bot.game.scenario import Scenario
 from bot.game.scoring import outcome_score, scores_seen, visible_outcome
 from bot.game.state import MatchState
 from bot.game.view import hide_covert, seat_view, secret_moves
-from bot.render.narrative import causes, state_rows, story
+from bot.render.narrative import cause_summaries, causes, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
 
 SOURCE = {"players": "", "ai": " (🤖 AI)", "hold": " (held)"}
@@ -69,7 +69,12 @@ def reveal(
     lines = order_lines(scenario, result.orders, secret)
     made = pages.embeds(f"{label}: the orders", lines, 0x5865F2)
     told = [f"• {esc(line)}" for line in story(scenario, records)] or ["Nothing happened."]
-    moved = [f"• {esc(c.line())}" for c in causes(scenario, records, None)]
+    # One line per metric, net change first, its biggest causes after: about 25 lines at most
+    # (the full list of causes is in the match record: /match export).
+    moved = [
+        f"• **{esc(metric)}** {net:+.1f}: {esc(why)}"
+        for metric, net, why in cause_summaries(causes(scenario, records, None))
+    ]
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
     if moved:
         made += pages.embeds(f"{label}: why the numbers moved", moved, 0x95A5A6)

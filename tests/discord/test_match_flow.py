@@ -56,6 +56,15 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
         assert "Scoreboard" in reveal
         assert f"{shared}: " in reveal, "the shared outcome is on the scoreboard"
         assert "hidden until the end" in reveal, "scores reading hidden metrics are hidden"
+        why = [
+            line
+            for m in h.channel_messages(thread)
+            for e in m.embeds
+            if f"Round {round_number}" in (e.get("title") or "")
+            and "why the numbers moved" in (e.get("title") or "")
+            for line in (e.get("description") or "").splitlines()
+        ]
+        assert 0 < len(why) <= 25, f"the causes, one line per metric: {len(why)} lines"
 
     final = "\n".join(m.text() for m in h.channel_messages(thread))
     assert "final scores" in final and "Winner" in final and "Debrief" in final
