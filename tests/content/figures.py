@@ -183,6 +183,27 @@ def lines() -> None:
         show(f"Guaido {name}", ("Guaido score", ts.score("guaido", logs)))
 
 
+def idle() -> None:
+    """How much playing each seat matters: its score with the AI in it against the same seat
+    holding (no moves), the AI everywhere else, 40 matches, seed 31, match by match."""
+    scn = scenario()
+    ai = series({}, 40, 31)
+    for seat in scn.seat_ids:
+        held = series({seat: []}, 40, 31)
+        gain = Sample(
+            tuple(
+                final_scores(scn, a)[0][seat] - final_scores(scn, h)[0][seat]
+                for a, h in zip(ai, held, strict=True)
+            )
+        )
+        show(f"{seat} AI vs idle", ("points gained", gain))
+
+
 if __name__ == "__main__":
-    claims()
-    lines()
+    import sys
+
+    if sys.argv[1:] == ["idle"]:
+        idle()
+    else:
+        claims()
+        lines()
