@@ -229,6 +229,12 @@ def _run(commands: Any) -> None:
         help="sync slash commands to this server only (instant); globally otherwise",
     )
     p.add_argument("--no-sync", action="store_true", help="do not sync slash commands at start")
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="the database file, or a postgresql:// URL shared by several bot processes "
+        "(default: $LEVERS_DB or ./data/levers.db)",
+    )
 
 
 def _completion(commands: Any) -> None:

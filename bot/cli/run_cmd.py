@@ -26,6 +26,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         overrides["sync_guild"] = args.sync_guild
     if args.no_sync:
         overrides["sync_commands"] = False
+    if args.db:
+        overrides["database"] = args.db
     try:
         settings = load_settings(**overrides)
     except ValidationError as err:

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.paths import DEFAULT_DB
+from db.store import is_url
 
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create an application at "
@@ -36,7 +37,8 @@ class Settings(BaseSettings):
     token: SecretStr = Field(validation_alias="DISCORD_TOKEN")
     api: str | None = Field(default=None, validation_alias="LEVERS_DISCORD_API")
     gateway: str | None = Field(default=None, validation_alias="LEVERS_DISCORD_GATEWAY")
-    database: Path = Field(default=DEFAULT_DB, validation_alias="LEVERS_DB")
+    database: Path | str = Field(default=DEFAULT_DB, validation_alias="LEVERS_DB")
+    """An SQLite file, or a ``postgresql://`` URL for a server shared by several processes."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias="LEVERS_LOG_LEVEL"
     )
@@ -54,6 +56,13 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        if isinstance(value, str) and not is_url(value):
+            return Path(value)
+        return value
 
     @field_validator("api", "gateway")
     @classmethod
