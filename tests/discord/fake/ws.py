@@ -1,7 +1,9 @@
 """The fake Discord's gateway: HELLO, IDENTIFY, READY, GUILD_CREATE, heartbeats, dispatches.
 
 It speaks plain-text JSON frames (discord.py decompresses only binary frames), so a real client
-started with ``LEVERS_DISCORD_GATEWAY`` pointing here connects as it would to Discord.
+started with ``LEVERS_DISCORD_GATEWAY`` pointing here connects as it would to Discord. A
+connection that identifies with ``shard: [id, count]`` gets only its shard's servers, by
+Discord's formula ``(guild_id >> 22) % count``: in READY, as GUILD_CREATE, and in dispatches.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class FakeGateway:
         self.identifies: list[Json] = []
         self.closed = asyncio.Event()
         self._sequence = 0
+        self._shards: dict[web.WebSocketResponse, tuple[int, int]] = {}
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """One client connection, until it closes."""
@@ -43,6 +46,7 @@ class FakeGateway:
         finally:
             if ws in self.sockets:
                 self.sockets.remove(ws)
+            self._shards.pop(ws, None)
             self.closed.set()
         return ws
 
@@ -57,9 +61,24 @@ class FakeGateway:
                 return
             self.identifies.append(data)
             self.sockets.append(ws)
-            await self._send(ws, "READY", self._ready())
-            await self._send(ws, "GUILD_CREATE", self._guild())
+            shard = data.get("shard")
+            if shard:
+                self._shards[ws] = (int(shard[0]), int(shard[1]))
+            guild = self._guild()
+            ready = self._ready()
+            if self._holds(ws, guild["id"]):
+                await self._send(ws, "READY", ready)
+                await self._send(ws, "GUILD_CREATE", guild)
+            else:
+                await self._send(ws, "READY", {**ready, "guilds": []})
             self.identified.set()
+
+    def _holds(self, ws: web.WebSocketResponse, guild_id: object) -> bool:
+        """Whether this connection's shard receives that server's events."""
+        shard = self._shards.get(ws)
+        if shard is None or guild_id is None:
+            return shard is None or shard[0] == 0  # no server: shard 0, as Discord does
+        return (int(str(guild_id)) >> 22) % shard[1] == shard[0]
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: Json) -> None:
         self._sequence += 1
@@ -67,6 +86,7 @@ class FakeGateway:
         await ws.send_str(json.dumps(frame))
 
     async def dispatch(self, event: str, data: Json) -> None:
-        """Send a dispatch to every identified connection."""
+        """Send a dispatch to every identified connection that holds its server's shard."""
         for ws in list(self.sockets):
-            await self._send(ws, event, data)
+            if self._holds(ws, data.get("guild_id")):
+                await self._send(ws, event, data)
