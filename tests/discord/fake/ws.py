@@ -62,10 +62,11 @@ class FakeGateway:
             self.identifies.append(data)
             self.sockets.append(ws)
             shard = data.get("shard")
-            if shard:
-                self._shards[ws] = (int(shard[0]), int(shard[1]))
             guild = self._guild()
             ready = self._ready()
+            if shard:
+                self._shards[ws] = (int(shard[0]), int(shard[1]))
+                ready["shard"] = [int(shard[0]), int(shard[1])]  # as Discord echoes it
             if self._holds(ws, guild["id"]):
                 await self._send(ws, "READY", ready)
                 await self._send(ws, "GUILD_CREATE", guild)
