@@ -24,13 +24,12 @@ from asyncpg.pool import PoolConnectionProxy
 from db.codec import time_text
 from db.errors import (
     ConstraintBroken,
-    MigrationError,
     StoreBusy,
     StoreError,
     StoreFull,
     StoreUnavailable,
 )
-from db.migrate import MIGRATIONS, Migration, load_migrations, too_new
+from db.migrate import MIGRATIONS, Migration, check_hashes, load_migrations, too_new
 from db.store import Hook, Row, Store, Tx
 
 MIGRATIONS_PG = MIGRATIONS / "postgresql"
@@ -274,14 +273,7 @@ async def migrate(
             raise too_new(where, current, len(known))
         if current:
             rows = await conn.fetch("SELECT version, sha256 FROM schema_migrations")
-            stored = {int(r[0]): str(r[1]) for r in rows}
-            for migration in known[:current]:
-                if stored.get(migration.version) != migration.sha256:
-                    raise MigrationError(
-                        f"migration {migration.name} differs from the one applied to this "
-                        "database; applied migrations are never edited: restore it and add a "
-                        "new migration"
-                    )
+            check_hashes({int(r[0]): str(r[1]) for r in rows}, known[:current])
         for migration in target[current:]:
             await conn.execute(migration.sql)
             await conn.execute(
