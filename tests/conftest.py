@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from tests.pg_cluster import Cluster, cluster, under_ci
+from tests.pg_cluster import Cluster, cluster, unavailable, under_ci
 
 # Under CI, property tests draw the same examples every run: a red CI then always means a
 # change broke something, never that a new random example turned up an old bug. Locally they
 # stay random, which is where new counterexamples should be found (and then pinned as tests).
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+if under_ci():
     settings.load_profile("ci")
 
 
@@ -25,9 +24,7 @@ def pg_cluster() -> Iterator[Cluster]:
     try:
         yield from cluster()
     except RuntimeError as err:
-        if under_ci():
-            pytest.fail(f"PostgreSQL is required under CI and did not start: {err}")
-        pytest.skip(f"no PostgreSQL here ({err}); CI runs these cases")
+        unavailable(err)
 
 
 @pytest.fixture

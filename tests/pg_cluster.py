@@ -19,9 +19,10 @@ import threading
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import asyncpg
+import pytest
 
 from db.postgres import numbered
 
@@ -32,6 +33,14 @@ ENV_URL = "LEVERS_TEST_POSTGRES"
 def under_ci() -> bool:
     """Whether the suite runs in CI (where nothing may be skipped for want of a server)."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(err: Exception) -> NoReturn:
+    """No server: a failure under CI (never a silent skip there), a skip with the reason
+    locally."""
+    if under_ci():
+        pytest.fail(f"PostgreSQL is required under CI and did not start: {err}")
+    pytest.skip(f"no PostgreSQL here ({err}); CI runs these cases")
 
 
 def _binary(name: str) -> str | None:
