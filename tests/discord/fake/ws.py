@@ -38,6 +38,8 @@ class FakeGateway:
         self.token = token
         self._ready = ready
         self._guild = guild
+        self.more_guilds: list[Json] = []
+        """Servers besides ``guild`` (GUILD_CREATE to the connections of their shard)."""
         self.heartbeat_ms = heartbeat_ms
         self.sockets: list[web.WebSocketResponse] = []
         self.identified = asyncio.Event()
@@ -89,15 +91,14 @@ class FakeGateway:
             self._invalidate = False
             self.sockets.append(ws)
             ready = {**self._ready(), "session_id": self.session, "resume_gateway_url": self._url}
-            guild = self._guild()
             shard = data.get("shard")
             if shard:
                 self._shards[ws] = (int(shard[0]), int(shard[1]))
                 ready["shard"] = [int(shard[0]), int(shard[1])]  # as Discord echoes it
-            if not self._holds(ws, guild["id"]):
-                await self._send(ws, self._frame("READY", {**ready, "guilds": []}))
-            else:
-                await self._send(ws, self._frame("READY", ready))
+            held = [g for g in [self._guild(), *self.more_guilds] if self._holds(ws, g["id"])]
+            listed = [{"id": g["id"], "unavailable": True} for g in held]
+            await self._send(ws, self._frame("READY", {**ready, "guilds": listed}))
+            for guild in held:
                 await self._send(ws, self._frame("GUILD_CREATE", guild))
             self.identified.set()
         elif op == 6:
