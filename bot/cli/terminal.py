@@ -68,16 +68,25 @@ def print_story(scenario: Scenario, records: Sequence[Record]) -> None:
 
 
 def print_scores(
-    scenario: Scenario, scores: Mapping[str, float], winners: Sequence[str], title: str
+    scenario: Scenario,
+    scores: Mapping[str, float],
+    winners: Sequence[str],
+    title: str,
+    debate: Mapping[str, float] | None = None,
 ) -> None:
-    """The scoreboard, best first."""
+    """The scoreboard, best first; ``debate`` points beside the scores, never summed."""
     table = Table(title=title, title_justify="left")
     table.add_column("Seat")
     table.add_column("Score", justify="right")
+    if debate is not None:
+        table.add_column("Debate points", justify="right")
     for seat_id, value in sorted(scores.items(), key=lambda kv: -kv[1]):
         seat = scenario.seat(seat_id)
         mark = " 🏆" if seat_id in winners else ""
-        table.add_row(f"[{seat.colour}]{escape(seat.name)}[/]{mark}", f"{value:.1f}")
+        row = [f"[{seat.colour}]{escape(seat.name)}[/]{mark}", f"{value:.1f}"]
+        if debate is not None:
+            row.append(f"{debate.get(seat_id, 0.0):+.1f}")
+        table.add_row(*row)
     console.print(table)
 
 
@@ -118,6 +127,21 @@ def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
     for move_id, count in sorted(report["moves"].items(), key=lambda kv: -kv[1]):
         moves.add_row(move_id, str(count))
     console.print(moves)
+    if report.get("debate"):
+        debate = Table(title="Debate points (apart from the scores)", title_justify="left")
+        for col in ("Seat", "Mean", "p10", "p90", "Forecasts", "Came true"):
+            debate.add_column(col, justify="left" if col == "Seat" else "right")
+        for seat_id, row in report["debate"].items():
+            p, f = row["points"], row["forecasts"]
+            debate.add_row(
+                seat_id,
+                f"{p['mean']:.1f}",
+                f"{p['p10']:.1f}",
+                f"{p['p90']:.1f}",
+                str(f["made"]),
+                str(f["hit"]),
+            )
+        console.print(debate)
     console.print(
         "[bold]Endings[/]: " + ", ".join(f"{k} {v}" for k, v in report["endings"].items())
     )

@@ -14,9 +14,11 @@ import discord
 from bot.discord import pages
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
+from bot.game.debate import forecast_hit
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState
-from bot.game.view import hide_covert, seat_view, secret_moves
+from bot.game.view import hide_covert, seat_view, secret_moves, sight
+from bot.render.debate import forecast_text, rating_text
 from bot.render.narrative import causes, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
 
@@ -41,6 +43,38 @@ def order_lines(
             lines.append(f"• {esc(move.name)} ({move.cost} AP)")
             if order.argument:
                 lines.append(quote(order.argument))
+            debated = [forecast_text(scenario, order.forecast)] if order.forecast else []
+            debated += [t for t in [rating_text(scenario, order, seat.id)] if t]
+            if debated:
+                lines.append(f"-# {esc(' · '.join(debated))}")
+    return lines
+
+
+def forecast_lines(
+    scenario: Scenario,
+    orders: Mapping[str, LockedSeat],
+    before: MatchState,
+    after: MatchState,
+    secret: frozenset[str] = frozenset(),
+) -> list[str]:
+    """This round's forecasts for this round, each checked (next-round ones wait)."""
+    lines = []
+    for seat in scenario.seats:
+        locked = orders.get(seat.id)
+        for order in locked.orders.moves if locked else ():
+            forecast = order.forecast
+            if forecast is None or order.move in secret:
+                continue
+            move = scenario.move(order.move).name
+            if sight(scenario.metric(forecast.metric), None) == "hidden":
+                mark = "🔒 checked in the debrief"  # the public may not learn a hidden metric
+            elif forecast.horizon == 0:
+                was, now = before.metrics[forecast.metric], after.metrics[forecast.metric]
+                mark = "✅ came true" if forecast_hit(forecast, was, now) else "❌ missed"
+            else:
+                mark = "⏳ checked next round"
+            text = forecast_text(scenario, forecast)
+            lines.append(f"• {esc(seat.name)}, {esc(move)}: {esc(text)}: {mark}")
     return lines
 
 
@@ -67,6 +101,9 @@ def reveal(
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
     if moved:
         made += pages.embeds(f"{label}: why the numbers moved", moved, 0x95A5A6)
+    checked = forecast_lines(scenario, result.orders, before, result.state, secret)
+    if checked:
+        made += pages.embeds(f"{label}: forecasts", checked, 0x9B59B6)
     now = seat_view(scenario, result.state, None, match.seed)
     old = seat_view(scenario, before, None, match.seed)
     made += pages.embeds("The situation now", state_table(state_rows(scenario, now, old)), 0xF1C40F)

@@ -16,6 +16,7 @@ from bot.game.legal import legal_moves
 from bot.game.refs import LineOf, UnknownRefs, did_you_mean, path_text
 from bot.game.scenario import Effect, Move, Scenario
 from bot.game.state import MatchState
+from bot.game.view import sight
 
 Path = tuple[str | int, ...]
 Found = tuple[Path, str, Literal["error", "warning"]]
@@ -333,9 +334,23 @@ def _check_moves(c: _Checker) -> None:
                     ("moves", i, "exposed_when"), "only a covert move (covert: true) is exposed"
                 )
             c.condition(("moves", i, "exposed_when"), move.exposed_when)
+        _check_forecasts(c, i, move)
         c.effects(("moves", i, "effects"), move.effects)
         if not move.effects:
             c.warn(("moves", i), "this move has no effects")
+
+
+def _check_forecasts(c: _Checker, i: int, move: Move) -> None:
+    """An argument's forecast names a metric the move's seat may see."""
+    for j, argument in enumerate(move.arguments):
+        if argument.forecast is None:
+            continue
+        path = ("moves", i, "arguments", j, "forecast", "metric")
+        metric_id = argument.forecast.metric
+        if metric_id not in c.metrics:
+            c.unknown(path, "metric", metric_id)
+        elif sight(c.s.metric(metric_id), move.seat) == "hidden":
+            c.error(path, f"seat '{move.seat}' cannot see '{metric_id}', so cannot forecast it")
 
 
 def _check_move_links(c: _Checker, i: int, move: Move) -> None:

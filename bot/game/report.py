@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.game.match import final_scores, match_seed, play_match
+from bot.game.match import debate_tally, final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
 
@@ -42,6 +42,9 @@ class MatchFigures:
     moves: dict[str, int]
     ending: str
     skipped: dict[str, int]
+    debate_points: dict[str, float]  # per seat, apart from the scores
+    forecasts_made: dict[str, int]
+    forecasts_hit: dict[str, int]
 
 
 def play_one(
@@ -50,10 +53,12 @@ def play_one(
     index: int,
     policies: Mapping[str, Policy],
     rounds: int | None = None,
+    rate: Mapping[str, float] | None = None,
 ) -> MatchFigures:
     """Play match ``index`` of a series seeded with ``seed`` (fresh ``policies``) and keep its
-    figures."""
-    log = play_match(scenario, match_seed(seed, index), policies, rounds)
+    figures; ``rate`` gives every argument of a seat the rating R (-1 .. 1)."""
+    log = play_match(scenario, match_seed(seed, index), policies, rounds, rate=rate)
+    debate = debate_tally(scenario, log)
     table, top = final_scores(scenario, log)
     moves: dict[str, int] = {}
     for played in log.rounds:
@@ -66,7 +71,15 @@ def play_one(
             for move, count in policy.missed().items():
                 skipped[move] = skipped.get(move, 0) + count
     return MatchFigures(
-        table, top, dict(log.final.metrics), moves, log.final.ending or "none", skipped
+        table,
+        top,
+        dict(log.final.metrics),
+        moves,
+        log.final.ending or "none",
+        skipped,
+        dict(debate.seat_points),
+        dict(debate.made),
+        dict(debate.hit),
     )
 
 
@@ -78,9 +91,16 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
     moves = {m.id: 0 for m in scenario.moves}
     endings: dict[str, int] = {}
     skipped: dict[str, int] = {}
+    points: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
+    made = dict.fromkeys(scenario.seat_ids, 0)
+    hit = dict.fromkeys(scenario.seat_ids, 0)
     count = 0
     for match in figures:
         count += 1
+        for seat in scenario.seat_ids:
+            points[seat].append(match.debate_points.get(seat, 0.0))
+            made[seat] += match.forecasts_made.get(seat, 0)
+            hit[seat] += match.forecasts_hit.get(seat, 0)
         for seat, value in match.scores.items():
             seat_scores[seat].append(value)
         for seat in match.winners:
@@ -101,6 +121,10 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
         "moves": moves,
         "endings": dict(sorted(endings.items())),
         "skipped": dict(sorted(skipped.items())),
+        "debate": {
+            s: {"points": spread(points[s]), "forecasts": {"made": made[s], "hit": hit[s]}}
+            for s in scenario.seat_ids
+        },
     }
 
 
@@ -110,17 +134,19 @@ def simulate(
     seed: int,
     policies: Callable[[], Mapping[str, Policy]] | None = None,
     rounds: int | None = None,
+    rate: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Play ``matches`` matches (match i seeded from ``seed`` and i) and report on them.
 
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
-    The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
-    ``endings`` and ``skipped``; the same arguments give the same report.
+    ``rate`` gives every argument of a seat the rating R (-1 .. 1), as if a room were convinced
+    or not. The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
+    ``endings``, ``skipped`` and ``debate``; the same arguments give the same report.
     """
     return tally(
         scenario,
         (
-            play_one(scenario, seed, index, dict(policies()) if policies else {}, rounds)
+            play_one(scenario, seed, index, dict(policies()) if policies else {}, rounds, rate)
             for index in range(matches)
         ),
     )

@@ -171,6 +171,22 @@ class Effect(Model):
 Effects = Annotated[list[Effect], Field(max_length=12)]
 
 
+class ForecastText(Model):
+    """A forecast a scenario argument makes: ``metric`` goes ``direction`` by the end of this
+    round (``horizon`` 0) or the next (1)."""
+
+    metric: Id
+    direction: Literal["up", "down"]
+    horizon: Literal[0, 1] = 0
+
+
+class ArgumentText(Model):
+    """One case the AI may make for a move, with an optional forecast."""
+
+    text: Line
+    forecast: ForecastText | None = None
+
+
 class Move(Model):
     """A lever a seat can pull; its id is ``seat.move``."""
 
@@ -189,6 +205,8 @@ class Move(Model):
     condition: Condition | None = None
     prompt: Line = "Why will this work?"
     argument: Line | None = None  # the case the AI makes when it plays this move
+    # Several cases the AI draws from (``argument`` is the fallback when none is listed).
+    arguments: Annotated[list[ArgumentText], Field(max_length=8)] = []
     effects: Effects = []
     text: Text
     text_miss: Text | None = None
@@ -327,9 +345,17 @@ class Scoring(Model):
 
 
 class Rules(Model):
-    """Match-wide rule switches, reserved for argument ratings and deals."""
+    """Match-wide rule switches: the debate, argument ratings and deals.
 
+    ``debate`` open: the intentions are posted and rated before resolution and the ratings act
+    on the numbers; sealed: arguments stay secret until the outcome and ratings count only as
+    debate points. ``rating_bound`` caps what a rating does to a move's own effects;
+    ``spectator_weight`` is how many seats the spectators' bloc weighs.
+    """
+
+    debate: Literal["open", "sealed"] = "open"
     rating_bound: Annotated[float, Field(ge=0, le=0.5, allow_inf_nan=False)] = 0.0
+    spectator_weight: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
     deal_breach_cost: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
 
 

@@ -17,6 +17,7 @@ from bot.game.env import StateEnv
 from bot.game.scenario import Scenario
 from bot.game.scoring import counts_from_start, goal_fraction, goal_score
 from bot.render.narrative import source_name
+from bot.review.debate_summary import DebateSummary, debate_summary
 from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry, WhatIfInfo
 from bot.review.timeline import all_entries
 from bot.review.what_if import DEBRIEF_SEEDS, what_if
@@ -127,6 +128,8 @@ class Debrief:
     turning_points: list[TurningPoint]
     notes: list[Note]
     questions: list[str]
+    debate: DebateSummary = field(default_factory=DebateSummary)
+
     what_if: list[WhatIfInfo] = field(default_factory=list)
 
     @property
@@ -353,5 +356,6 @@ def build_debrief(
         turning_points=points,
         notes=notes,
         questions=pick_questions(scenario, happened),
+        debate=debate_summary(record),
         what_if=what_if(scenario, record, points, what_if_seeds),
     )

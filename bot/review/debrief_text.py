@@ -6,6 +6,7 @@ with ``bot.discord.pages.embeds`` (it breaks only between lines).
 
 from __future__ import annotations
 
+from bot.review.debate_summary import DebateSummary
 from bot.review.debrief import Debrief, Note, SeatResult
 from bot.review.text import md, round_title, signed
 from bot.review.what_if import what_if_text
@@ -57,6 +58,41 @@ def note_line(note: Note) -> str:
     return f"- **{md(note.name)}** ({note.when}): {md(note.text)}"
 
 
+def debate_lines(debate: DebateSummary, short: bool = False) -> list[str]:
+    """The debate, apart from the scores: points, best-rated arguments, forecasts that came
+    true and counter-arguments ("" lines when nobody argued)."""
+    if debate.empty:
+        return []
+    lines = ["", "**The debate** (debate points, apart from the scores)"]
+    points = sorted(debate.seat_points.items(), key=lambda kv: -kv[1])
+    lines.append("- Seats: " + " · ".join(f"{md(name)} {value:+.1f}" for name, value in points))
+    players = [(p, v) for p, v in debate.player_points.items() if not p.startswith("ai:")]
+    if players:
+        shown = sorted(players, key=lambda kv: -kv[1])
+        lines.append("- Players: " + " · ".join(f"{md(p)} {v:+.1f}" for p, v in shown))
+    if debate.best:
+        lines.append("- Best-rated arguments:")
+        for a in debate.best:
+            rating = a.order.rating or 0.0
+            lines.append(
+                f"  - Round {a.round}, {md(a.seat_name)}, {md(a.move_name)} "
+                f"(rated {rating:+.2f}): “{_quote(a.order.argument, ARGUMENT_QUOTE)}”"
+            )
+    if debate.came_true:
+        limit = 3 if short else 8
+        lines.append(f"- Forecasts that came true: {len(debate.came_true)}")
+        for a in debate.came_true[:limit]:
+            lines.append(
+                f"  - Round {a.round}, {md(a.seat_name)}, {md(a.move_name)}: {md(a.forecast)}"
+            )
+    for a in debate.answered[: 3 if short else None]:
+        final = "" if a.order.rating is None else f" (final rating {a.order.rating:+.2f})"
+        lines.append(f"- Answered: round {a.round}, {md(a.seat_name)}, {md(a.move_name)}{final}")
+        for c in a.order.counter_arguments:
+            lines.append(f"  - {md(c.by)}: “{_quote(c.text, ARGUMENT_QUOTE)}”")
+    return lines
+
+
 def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
     """The debrief as Markdown lines; ``short`` keeps the key notes only (for Discord)."""
     lines = [f"**{md(debrief.title)}**"]
@@ -71,6 +107,7 @@ def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
     if debrief.what_if:
         lines += ["", "**What if**"]
         lines += [f"- {md(what_if_text(w))}" for w in debrief.what_if]
+    lines += debate_lines(debrief.debate, short)
     notes = debrief.key_notes if short else debrief.notes
     if notes:
         lines += ["", "**What the scenario's notes say about this match**"]

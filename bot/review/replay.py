@@ -17,7 +17,10 @@ def orders_of(played: RoundInfo) -> dict[str, SeatOrders]:
     """The orders the engine got in a round, rebuilt from the record."""
     return {
         turn.seat: SeatOrders(
-            moves=tuple(Order(o.move, o.argument, o.rating) for o in turn.orders),
+            moves=tuple(
+                Order(o.move, o.argument, o.rating if o.applied is not False else None)
+                for o in turn.orders
+            ),
             decisions=dict(turn.decisions),
         )
         for turn in played.turns
