@@ -45,6 +45,7 @@ from bot.cli.terminal import (
     round_label,
 )
 from bot.game.scenario import Scenario
+from bot.game.scoring import scores_seen, visible_outcome
 from bot.game.state import MatchState, SeatOrders
 from bot.game.validate import ScenarioInvalid
 from bot.game.view import hide_covert, seat_view, secret_moves
@@ -279,7 +280,11 @@ async def _show(
             scenario, item.round, played[: item.round], metrics[: item.round + 1], secret, viewer
         )
         points = debate_points(scenario, played[: item.round], metrics[: item.round + 1], viewer)
-        print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)", points)
+        seed = (await services.matches.get(item.match_id or 0, HOST)).seed
+        view = seat_view(scenario, outcome.state, viewer, seed)
+        seen = scores_seen(scenario, outcome.scores, view, viewer)
+        shared = visible_outcome(scenario, view)
+        print_scores(scenario, seen, [], "Scoreboard (goals so far)", points, shared)
     elif item.kind == "match_ended":
         # The ending's sentence was in the last reveal; the scores, broken down, are in the
         # debrief printed after the final state.

@@ -9,6 +9,7 @@ from typing import Any
 from bot.game.match import debate_tally, final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
+from bot.game.scoring import outcome_score
 
 
 def _quantile(values: Sequence[float], q: float) -> float:
@@ -45,6 +46,7 @@ class MatchFigures:
     debate_points: dict[str, float]  # per seat, apart from the scores
     forecasts_made: dict[str, int]
     forecasts_hit: dict[str, int]
+    outcome: float | None  # the scenario's shared outcome at the end (None: it has none)
 
 
 def play_one(
@@ -80,6 +82,7 @@ def play_one(
         dict(debate.seat_points),
         dict(debate.made),
         dict(debate.hit),
+        outcome_score(scenario, log.final.metrics),
     )
 
 
@@ -94,6 +97,7 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
     points: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
     made = dict.fromkeys(scenario.seat_ids, 0)
     hit = dict.fromkeys(scenario.seat_ids, 0)
+    outcomes: list[float] = []
     count = 0
     for match in figures:
         count += 1
@@ -112,7 +116,9 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
         endings[match.ending] = endings.get(match.ending, 0) + 1
         for move, times in match.skipped.items():
             skipped[move] = skipped.get(move, 0) + times
-    return {
+        if match.outcome is not None:
+            outcomes.append(match.outcome)
+    report: dict[str, Any] = {
         "matches": count,
         "seats": {s: {"score": spread(v), "wins": wins[s]} for s, v in seat_scores.items()},
         "metrics": {
@@ -126,6 +132,9 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
             for s in scenario.seat_ids
         },
     }
+    if scenario.outcome is not None:
+        report["outcome"] = spread(outcomes)
+    return report
 
 
 def simulate(
@@ -141,7 +150,8 @@ def simulate(
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
     ``rate`` gives every argument of a seat the rating R (-1 .. 1), as if a room were convinced
     or not. The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
-    ``endings``, ``skipped`` and ``debate``; the same arguments give the same report.
+    ``endings``, ``skipped`` and ``debate``, and ``outcome`` (the shared outcome's mean, p10
+    and p90) when the scenario defines one; the same arguments give the same report.
     """
     return tally(
         scenario,

@@ -80,6 +80,9 @@ class Metric(Model):
     start: Amount
     unit: Annotated[str, StringConstraints(max_length=12)] = ""
     see: Literal["all"] | Sight = "all"
+    # A switch or internal counter (a sanction in force, a stage reached): state the rules need,
+    # not part of the story, so the debrief never picks it as a turning point.
+    bookkeeping: bool = False
     # A metric that absorbs this one's changes so that both keep a fixed sum (support shares).
     balance: Id | None = None
 
@@ -336,6 +339,17 @@ class Ending(Model):
     debrief: Text | None = None
 
 
+class Outcome(Model):
+    """The shared outcome (TABLE.md's scoreboard): how the country fares, whoever wins.
+
+    Scored like a seat's goals, from 0 to 100, and never added to any seat's score.
+    """
+
+    name: Name
+    description: Text | None = None
+    goals: Annotated[list[Goal], Field(min_length=1, max_length=10)]
+
+
 class Scoring(Model):
     """How goals turn into points."""
 
@@ -385,6 +399,7 @@ class Scenario(Model):
     endings: Annotated[list[Ending], Field(max_length=10)] = []
     scoring: Scoring = Scoring()
     rules: Rules = Rules()
+    outcome: Outcome | None = None
     debrief: Debrief = Debrief()
 
     _exprs: dict[str, Expr] = PrivateAttr(default_factory=dict)

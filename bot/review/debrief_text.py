@@ -7,7 +7,7 @@ with ``bot.discord.pages.embeds`` (it breaks only between lines).
 from __future__ import annotations
 
 from bot.review.debate_summary import DebateSummary
-from bot.review.debrief import Debrief, Note, SeatResult
+from bot.review.debrief import Debrief, Note, OutcomeResult, SeatResult
 from bot.review.text import md, round_title, signed
 from bot.review.what_if import what_if_text
 
@@ -49,6 +49,12 @@ def turning_point_lines(debrief: Debrief, arguments: bool = True) -> list[str]:
             if arguments and cause.argument:
                 lines.append(f"     “{_quote(cause.argument, ARGUMENT_QUOTE)}”")
     return lines
+
+
+def outcome_lines(outcome: OutcomeResult) -> list[str]:
+    """The shared outcome: its score out of 100 (no seat's score), then each goal."""
+    lines = [f"**{md(outcome.name)}: {outcome.score:.1f} / 100** (shared; no seat's score)"]
+    return lines + [f"- {md(g.line())}" for g in outcome.goals]
 
 
 def note_line(note: Note) -> str:
@@ -102,6 +108,8 @@ def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
     lines += ["", "**Final scores against each seat's goals**"]
     for seat in sorted(debrief.seats, key=lambda s: -s.score):
         lines += score_lines(seat)
+    if debrief.outcome is not None:
+        lines += ["", *outcome_lines(debrief.outcome)]
     lines += ["", "**Turning points**"]
     lines += turning_point_lines(debrief, arguments=True) or ["Nothing moved."]
     if debrief.what_if:

@@ -204,6 +204,13 @@ def _debrief(record: MatchRecord, debrief: Debrief) -> str:
             f'<div class="seat"><strong>{_seat_name(record, seat.seat)}</strong>{trophy}: '
             f"{seat.score:.1f}{_ul(items)}</div>"
         )
+    if debrief.outcome is not None:
+        outcome = debrief.outcome
+        parts.append(
+            f"<h3>{escape(outcome.name)}: {outcome.score:.1f} / 100</h3>"
+            "<p>Shared by every seat; not part of any score.</p>"
+            + _ul(escape(g.line()) for g in outcome.goals)
+        )
     parts.append("<h3>Turning points</h3><ol>")
     for point in debrief.turning_points:
         causes = []

@@ -68,7 +68,7 @@ def _round_one(t: Terminal) -> None:
     t.expect(r"United States: where you stand")
     t.expect(PROMPT)
     t.type("x")  # a wrong key: told so, nothing else changes
-    t.expect(r"Not a choice: 'x'\. Type a move's number \(1-17\), 0 to submit, or \? for help\.")
+    t.expect(r"Not a choice: 'x'\. Type a move's number \(1-23\), 0 to submit, or \? for help\.")
     t.expect(PROMPT)
     before_enter = t.seen
     t.type("")  # an empty Enter: nothing but the prompt again
