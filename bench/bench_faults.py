@@ -232,7 +232,7 @@ def stage(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-def verify(db: Path, match_id: int) -> int:
+def verify(db: Path | str, match_id: int) -> int:
     """``levers replay --match ID --verify`` (the real command), its exit code."""
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         return levers(["replay", "--match", str(match_id), "--db", str(db), "--verify"])

@@ -89,8 +89,13 @@ async def _check_applied(
     if current == 0:
         return
     rows = await conn.execute_fetchall("SELECT version, sha256 FROM schema_migrations")
-    stored = {int(r[0]): str(r[1]) for r in rows}
-    for migration in migrations[:current]:
+    check_hashes({int(r[0]): str(r[1]) for r in rows}, migrations[:current])
+
+
+def check_hashes(stored: dict[int, str], applied: list[Migration]) -> None:
+    """MigrationError when an applied migration's file no longer has the hash it had (both
+    drivers: ``stored`` is the ``schema_migrations`` table's version -> sha256)."""
+    for migration in applied:
         if stored.get(migration.version) != migration.sha256:
             raise MigrationError(
                 f"migration {migration.name} differs from the one applied to this database; "

@@ -242,6 +242,23 @@ def _run(commands: Any) -> None:
         help="sync slash commands to this server only (instant); globally otherwise",
     )
     p.add_argument("--no-sync", action="store_true", help="do not sync slash commands at start")
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="the database file, or a postgresql:// URL shared by several bot processes "
+        "(default: $LEVERS_DB or ./data/levers.db)",
+    )
+    p.add_argument(
+        "--shards",
+        type=int,
+        metavar="N",
+        help="how many shards the bot has in all (default: $LEVERS_SHARDS; unsharded)",
+    )
+    p.add_argument(
+        "--shard-ids",
+        metavar="A,B",
+        help="the shards this process holds (default: $LEVERS_SHARD_IDS; all of them)",
+    )
 
 
 def _completion(commands: Any) -> None:

@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from db.paths import db_path
+from db.paths import db_target
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -54,10 +54,14 @@ def foreign_database(path: Path) -> str | None:
     return None
 
 
-def existing_database(prog: str, given: str | None) -> Path | None:
+def existing_database(prog: str, given: str | None) -> Path | str | None:
     """The database a command reads (``--db``, ``$LEVERS_DB`` or the default) when it exists and
-    is Levers'; otherwise None, after saying why in one line."""
-    path = db_path(given)
+    is Levers'; otherwise None, after saying why in one line. A ``postgresql://`` URL is
+    returned as is (opening it says what is wrong with it)."""
+    target = db_target(given)
+    if not isinstance(target, Path):
+        return target
+    path = target
     if not path.is_file():
         print(f"{prog}: no database at {path} (give --db PATH or set $LEVERS_DB)", file=sys.stderr)
         return None

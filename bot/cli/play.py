@@ -149,7 +149,7 @@ async def _play(path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _resume(path: Path, args: argparse.Namespace) -> int:
+async def _resume(path: Path | str, args: argparse.Namespace) -> int:
     services = await Services.open(path)
     try:
         match_id = args.match

@@ -12,7 +12,7 @@ import aiohttp
 import discord
 from pydantic import ValidationError
 
-from bot.discord.client import LeversBot, configure_endpoints
+from bot.discord.client import configure_endpoints, make_bot
 from bot.discord.runtime import open_runtime
 from bot.discord.settings import Settings, describe_problem, load_settings
 
@@ -26,6 +26,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         overrides["sync_guild"] = args.sync_guild
     if args.no_sync:
         overrides["sync_commands"] = False
+    if args.db:
+        overrides["database"] = args.db
+    if args.shards is not None:
+        overrides["shard_count"] = args.shards
+    if args.shard_ids is not None:
+        overrides["shard_ids"] = args.shard_ids
     try:
         settings = load_settings(**overrides)
     except ValidationError as err:
@@ -59,7 +65,7 @@ async def serve(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with LeversBot(settings, open_runtime) as bot:
+    async with make_bot(settings, open_runtime) as bot:
         running = asyncio.create_task(bot.start(settings.token.get_secret_value()))
         stopping = asyncio.create_task(stop.wait())
         done, _pending = await asyncio.wait(

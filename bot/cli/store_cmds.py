@@ -84,7 +84,7 @@ def print_matches(found: Sequence[Match]) -> None:
     console.print(table)
 
 
-async def _list(path: Path, limit: int) -> list[Match]:
+async def _list(path: Path | str, limit: int) -> list[Match]:
     services = await Services.open(path)
     try:
         return await services.matches.list_matches(SYSTEM, limit=limit)
@@ -109,7 +109,7 @@ def cmd_matches(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _verify(path: Path, match_id: int) -> ReplayReport:
+async def _verify(path: Path | str, match_id: int) -> ReplayReport:
     services = await Services.open(path)
     try:
         return await services.verify_replay(match_id, SYSTEM)

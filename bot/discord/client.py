@@ -114,3 +114,20 @@ class LeversBot(commands.Bot):
                 await stopper()
         finally:
             await super().close()
+
+
+class ShardedLeversBot(LeversBot, commands.AutoShardedBot):
+    """The bot holding some of Discord's shards (``shard_count``, ``shard_ids``): discord.py's
+    ``AutoShardedBot`` opens one gateway connection per shard, and Discord sends each only its
+    servers' events (``(guild_id >> 22) % shard_count``). Its services fire only those servers'
+    timers and post only their announcements (``Settings.shards``)."""
+
+
+def make_bot(settings: Settings, starter: Starter | None = None, **options: Any) -> LeversBot:
+    """The bot for these settings: sharded when ``LEVERS_SHARDS`` (``--shards``) is set."""
+    shards = settings.shards()
+    if shards is None:
+        return LeversBot(settings, starter, **options)
+    return ShardedLeversBot(
+        settings, starter, shard_count=shards.count, shard_ids=list(shards.ids), **options
+    )

@@ -139,7 +139,9 @@ def starter(
     """A starter for ``LeversBot``: open the store at the configured path, start the workers."""
 
     async def start(bot: LeversBot) -> Callable[[], Awaitable[None]]:
-        services = await Services.open(bot.settings.database, clock=clock)
+        services = await Services.open(
+            bot.settings.database, clock=clock, shards=bot.settings.shards()
+        )
         threads = services.threads
         announcer = Announcer(bot, services, threads)
         runtime = Runtime(

@@ -9,10 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.paths import DEFAULT_DB
+from db.shards import Shards
+from db.store import is_url
 
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create an application at "
@@ -36,12 +38,37 @@ class Settings(BaseSettings):
     token: SecretStr = Field(validation_alias="DISCORD_TOKEN")
     api: str | None = Field(default=None, validation_alias="LEVERS_DISCORD_API")
     gateway: str | None = Field(default=None, validation_alias="LEVERS_DISCORD_GATEWAY")
-    database: Path = Field(default=DEFAULT_DB, validation_alias="LEVERS_DB")
+    database: Path | str = Field(default=DEFAULT_DB, validation_alias="LEVERS_DB")
+    """An SQLite file, or a ``postgresql://`` URL for a server shared by several processes."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias="LEVERS_LOG_LEVEL"
     )
     sync_guild: int | None = Field(default=None, validation_alias="LEVERS_SYNC_GUILD")
     sync_commands: bool = Field(default=True, validation_alias="LEVERS_SYNC_COMMANDS")
+    shard_count: int | None = Field(default=None, ge=1, validation_alias="LEVERS_SHARDS")
+    """How many shards the bot has in all (None: one process holds every shard)."""
+    shard_ids: tuple[int, ...] | None = Field(default=None, validation_alias="LEVERS_SHARD_IDS")
+    """The shards this process holds (None: all ``shard_count`` of them)."""
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None and self.shard_count is None:
+            raise ValueError("LEVERS_SHARD_IDS (--shard-ids) needs LEVERS_SHARDS (--shards)")
+        self.shards()  # ValueError when an id is out of range
+        return self
+
+    def shards(self) -> Shards | None:
+        """The shards this process holds, or None when it holds them all unsharded."""
+        if self.shard_count is None:
+            return None
+        return Shards.of(self.shard_count, self.shard_ids)
 
     @field_validator("token")
     @classmethod
@@ -54,6 +81,13 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        if isinstance(value, str) and not is_url(value):
+            return Path(value)
+        return value
 
     @field_validator("api", "gateway")
     @classmethod

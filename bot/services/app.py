@@ -32,7 +32,8 @@ from bot.services.team_threads import TeamThreadService
 from bot.services.threads import ThreadService
 from bot.services.timers import TimerService
 from db.errors import StoreError
-from db.paths import db_path
+from db.paths import db_target
+from db.shards import Shards
 from db.store import Hook, Store
 
 
@@ -41,9 +42,11 @@ class Services:
     ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
     ``library``, ``catalog`` (built-in plus library). The one place services are built."""
 
-    def __init__(self, store: Store, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, store: Store, clock: Clock = system_clock, shards: Shards | None = None
+    ) -> None:
         self.store = store
-        self.ctx = Context(store, clock)
+        self.ctx = Context(store, clock, shards)
         self.scenarios = ScenarioService(self.ctx)
         self.matches = MatchService(self.ctx)
         self.orders = OrderService(self.ctx)
@@ -67,6 +70,7 @@ class Services:
         busy_timeout_ms: int = 5000,
         max_page_count: int | None = None,
         hook: Hook | None = None,
+        shards: Shards | None = None,
     ) -> Services:
         """Open the store (``--db``/``$LEVERS_DB``/``./data/levers.db``) and the services.
 
@@ -75,7 +79,7 @@ class Services:
         """
         try:
             store = await Store.open(
-                db_path(path),
+                db_target(path),
                 clock=clock,
                 busy_timeout_ms=busy_timeout_ms,
                 max_page_count=max_page_count,
@@ -83,7 +87,7 @@ class Services:
             )
         except StoreError as err:
             raise storage_error(err) from err
-        return cls(store, clock)
+        return cls(store, clock, shards)
 
     async def close(self) -> None:
         """Close the store."""

@@ -31,6 +31,7 @@ from db.models import Match
 from db.repos import matches as matches_repo
 from db.repos import scenarios as scenarios_repo
 from db.repos import servers as servers_repo
+from db.shards import Shards
 from db.store import Store, Tx
 
 SCENARIO_CACHE = 32
@@ -67,9 +68,12 @@ def storage_error(err: StoreError) -> StorageError:
 class Context:
     """Shared by the services of one ``Services``: never used by front ends directly."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, shards: Shards | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.shards = shards
+        """The shards this process holds (None: all): it fires only their servers' timers
+        and posts only their announcements (another process holds the others)."""
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._match_sha: dict[int, tuple[str, str | None]] = {}
         self.throttle = Throttle()
@@ -89,13 +93,21 @@ class Context:
         """The current time from the injected clock."""
         return self.clock()
 
-    def lock(self, match_id: int) -> asyncio.Lock:
-        """The lock of one match (use cases on a match run one at a time in this process)."""
+    @asynccontextmanager
+    async def lock(self, match_id: int) -> AsyncIterator[None]:
+        """The lock of one match: use cases on a match run one at a time in this process
+        (an ``asyncio.Lock``) and across the processes sharing the store (the store's match
+        lock: a PostgreSQL advisory lock; nothing more with SQLite's single process)."""
         found = self._locks.get(match_id)
         if found is None:
             found = asyncio.Lock()
             self._locks[match_id] = found
-        return found
+        async with found:
+            try:
+                async with self.store.match_lock(match_id):
+                    yield
+            except StoreError as err:
+                raise storage_error(err) from err
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:

@@ -34,7 +34,9 @@ class OutboxService:
     ) -> list[Announcement]:
         """Unsent announcements, oldest first (``discord``: with a channel; ``local``: without)."""
         async with self._ctx.read() as tx:
-            return await repo.pending(tx, scope=scope, match_id=match_id, limit=limit)
+            return await repo.pending(
+                tx, scope=scope, match_id=match_id, limit=limit, shards=self._ctx.shards
+            )
 
     async def mark_sent(self, announcement_id: int) -> bool:
         """Record that an announcement went out; False when it already was marked."""

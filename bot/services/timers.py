@@ -31,7 +31,7 @@ class TimerService:
     async def next_due(self, limit: int = 10) -> list[Timer]:
         """The pending timers, soonest first."""
         async with self._ctx.read() as tx:
-            return await repo.upcoming(tx, limit=limit)
+            return await repo.upcoming(tx, limit=limit, shards=self._ctx.shards)
 
     async def next_due_at(self) -> datetime | None:
         """When the next timer is due (None when there is none)."""
@@ -49,7 +49,7 @@ class TimerService:
         handled once, even across restarts and several processes."""
         now = now or self._ctx.now()
         async with self._ctx.read() as tx:
-            due = await repo.upcoming(tx, before=now, limit=limit)
+            due = await repo.upcoming(tx, before=now, limit=limit, shards=self._ctx.shards)
         fired = []
         for timer in due:
             if timer.kind == "deadline":
@@ -72,7 +72,7 @@ class TimerService:
     async def _reminder(self, timer: Timer) -> FiredTimer:
         now = self._ctx.now()
         async with self._ctx.lock(timer.match_id), self._ctx.write() as tx:
-            if not await repo.finish(tx, timer.id, now):
+            if not await repo.claim(tx, timer.id) or not await repo.finish(tx, timer.id, now):
                 return FiredTimer(timer, "stale")
             match = await load_match(tx, timer.match_id, SYSTEM, with_state=False)
             if match.phase != "orders" or match.round != timer.round or match.paused:

@@ -59,7 +59,8 @@ async def insert_submission(
     ]
     rows = await tx.all(
         "INSERT INTO submissions (match_id, round, seat, player, status, moves, decisions, cost, "
-        "submitted_at) SELECT m.id, m.round, ?, ?, 'current', ?, ?, ?, ? FROM matches m "
+        "submitted_at) SELECT m.id, m.round, CAST(? AS TEXT), CAST(? AS TEXT), 'current', "
+        "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT) FROM matches m "
         "WHERE m.id = ? AND m.round = ? AND m.phase = 'orders' AND EXISTS (SELECT 1 FROM "
         "seat_holders h WHERE h.match_id = m.id AND h.player = ? AND h.seat = ?) AND "
         "(m.team_size = 1 OR EXISTS (SELECT 1 FROM seats s WHERE s.match_id = m.id "

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from db.codec import dumps, loads, maybe_time, parse_time, time_text
 from db.models import Announcement
+from db.shards import Shards
 from db.store import Row, Tx
 
 Scope = Literal["all", "discord", "local"]
@@ -72,11 +73,21 @@ _SELECT = (
 
 
 async def pending(
-    tx: Tx, *, scope: Scope = "all", match_id: int | None = None, limit: int = 100
+    tx: Tx,
+    *,
+    scope: Scope = "all",
+    match_id: int | None = None,
+    limit: int = 100,
+    shards: Shards | None = None,
 ) -> list[Announcement]:
-    """Unsent announcements, oldest first: all, Discord ones (with a channel), or local ones."""
+    """Unsent announcements, oldest first: all, Discord ones (with a channel), or local ones;
+    with ``shards``, only those of the servers these shards hold."""
     sql = _SELECT + "WHERE sent_at IS NULL"
     params: list[Any] = []
+    if shards is not None and not shards.all:
+        clause, values = shards.where("guild_id")
+        sql += f" AND {clause}"
+        params.extend(values)
     if scope == "discord":
         sql += " AND channel_id IS NOT NULL"
     elif scope == "local":

@@ -33,7 +33,8 @@ async def add_source(
     if origin != "upload":
         found = await tx.value(
             "SELECT id FROM scenario_sources WHERE sha256 = ? AND origin = ? "
-            "AND location IS ? AND guild_id IS ? ORDER BY id LIMIT 1",
+            "AND location IS NOT DISTINCT FROM ? AND guild_id IS NOT DISTINCT FROM ? "
+            "ORDER BY id LIMIT 1",
             (sha256, origin, location, guild_id),
         )
         if found is not None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from db.codec import dumps, loads, maybe_time, parse_time, time_text
-from db.errors import ConstraintBroken
 from db.models import AuditEntry, GuildSettings, LibraryEntry
 from db.store import Row, Tx
 
@@ -73,7 +71,7 @@ async def audit_entries(tx: Tx, guild_id: str | None, limit: int = 50) -> list[A
     """A server's audit log, newest first."""
     rows = await tx.all(
         "SELECT id, guild_id, actor, action, target, detail, at FROM audit_log "
-        "WHERE guild_id IS ? ORDER BY id DESC LIMIT ?",
+        "WHERE guild_id IS NOT DISTINCT FROM ? ORDER BY id DESC LIMIT ?",
         (guild_id, limit),
     )
     return [
@@ -126,14 +124,11 @@ async def library_add(
 
     ConstraintBroken when the server has that version already under other text.
     """
-    try:
-        return await tx.insert(
-            "INSERT INTO guild_scenarios (guild_id, sha256, scenario_id, version, source_id, "
-            "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, sha256, scenario_id, version, source_id, uploaded_by, time_text(at)),
-        )
-    except sqlite3.IntegrityError as err:
-        raise ConstraintBroken(str(err)) from None
+    return await tx.insert(
+        "INSERT INTO guild_scenarios (guild_id, sha256, scenario_id, version, source_id, "
+        "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (guild_id, sha256, scenario_id, version, source_id, uploaded_by, time_text(at)),
+    )
 
 
 async def library_find(

@@ -7,6 +7,7 @@ from typing import cast
 
 from db.codec import parse_time, time_text
 from db.models import Timer, TimerKind
+from db.shards import Shards
 from db.store import Row, Tx
 
 _PENDING = "done_at IS NULL AND cancelled_at IS NULL"
@@ -33,10 +34,17 @@ def _timer(row: Row) -> Timer:
     )
 
 
-async def upcoming(tx: Tx, *, before: datetime | None = None, limit: int = 10) -> list[Timer]:
-    """Pending timers, soonest first (only those due by ``before`` when given)."""
+async def upcoming(
+    tx: Tx, *, before: datetime | None = None, limit: int = 10, shards: Shards | None = None
+) -> list[Timer]:
+    """Pending timers, soonest first (only those due by ``before`` when given; with
+    ``shards``, only those of matches in the servers these shards hold)."""
     sql = f"SELECT id, match_id, round, kind, due_at FROM timers WHERE {_PENDING}"
     params: list[object] = []
+    if shards is not None and not shards.all:
+        clause, values = shards.where("guild_id")
+        sql += f" AND match_id IN (SELECT id FROM matches WHERE {clause})"
+        params.extend(values)
     if before is not None:
         sql += " AND due_at <= ?"
         params.append(time_text(before))
@@ -52,6 +60,13 @@ async def pending_for(tx: Tx, match_id: int) -> list[Timer]:
         (match_id,),
     )
     return [_timer(r) for r in rows]
+
+
+async def claim(tx: Tx, timer_id: int) -> bool:
+    """Take a pending timer for this transaction; False when it is done, cancelled, or being
+    handled by another process right now (``FOR UPDATE SKIP LOCKED``: nobody waits for it)."""
+    rows = await tx.skip_locked(f"SELECT id FROM timers WHERE id = ? AND {_PENDING}", (timer_id,))
+    return bool(rows)
 
 
 async def finish(tx: Tx, timer_id: int, at: datetime) -> bool:

@@ -14,7 +14,9 @@ import pytest
 from bot.cli.main import main
 from db.errors import MigrationError, SchemaTooNew
 from db.migrate import MIGRATIONS, Migration, load_migrations, migrate, statements
+from db.postgres import MIGRATIONS_PG
 from db.store import Store
+from tests.pg_cluster import query
 
 # An applied migration is never edited. If this fails, restore the file and add a new one.
 APPLIED = {
@@ -22,6 +24,13 @@ APPLIED = {
     "0002_servers": "9a1127e409c7646a9c7c9355baa96d38cf86824457e501b69084f103605e9e37",
     "0003_submission_lookup": "e9e8ea01d8fd0dcf9a92849ac4e4f81b0a62ecd39d06476dccc92bdb78264e7e",
     "0004_match_places": "d41cb2c5fb54434e372640153e5faa815209f8ef83cc7480dd6407da7ff6d165",
+}
+# The same for PostgreSQL's dialect (db/migrations/postgresql/, versioned with the above).
+APPLIED_PG = {
+    "0001_matches": "7f760590f7ab3f0d8315b66d1a4d5366d618bf82cc262d9a9794f491d3e58354",
+    "0002_servers": "e39e9a152ef060b23099390ab8734596afa162a3eef0817bcfb7835e3afc3551",
+    "0003_submission_lookup": "7584342a6243147eb8395210162b5bf0f75f863649fa799a132e9afac765faa7",
+    "0004_match_places": "03b0d8a9b797292b423f220c3d7fdf606240b5d1d6d19315184152b6a7a1cd90",
 }
 
 
@@ -42,14 +51,47 @@ def _tables(path: Path) -> set[str]:
         conn.close()
 
 
-def test_migration_files_are_numbered_without_gaps_and_never_edited() -> None:
-    found = load_migrations()
+@pytest.mark.parametrize(
+    ("directory", "applied"), [(MIGRATIONS, APPLIED), (MIGRATIONS_PG, APPLIED_PG)]
+)
+def test_migration_files_are_numbered_without_gaps_and_never_edited(
+    directory: Path, applied: dict[str, str]
+) -> None:
+    found = load_migrations(directory)
     assert [m.version for m in found] == list(range(1, len(found) + 1))
     for migration in found:
-        if migration.name in APPLIED:
-            assert migration.sha256 == APPLIED[migration.name], (
+        if migration.name in applied:
+            assert migration.sha256 == applied[migration.name], (
                 f"{migration.name} was edited after it was applied; add a new migration instead"
             )
+    assert set(applied) <= {m.name for m in found}
+
+
+def test_both_drivers_have_the_same_migrations() -> None:
+    """A schema change is one migration number for both drivers: same versions, same names."""
+    sqlite = [(m.version, m.name) for m in load_migrations(MIGRATIONS)]
+    assert sqlite == [(m.version, m.name) for m in load_migrations(MIGRATIONS_PG)]
+    assert set(APPLIED) == set(APPLIED_PG)
+
+
+async def test_a_postgresql_database_migrates_once_and_refuses_a_newer_one(pg_url: str) -> None:
+    store = await Store.open(pg_url, upto=1)
+    await store.close()
+    for _ in range(2):  # the second open finds nothing to do
+        store = await Store.open(pg_url)
+        async with store.read() as tx:
+            applied = await tx.all("SELECT version, sha256 FROM schema_migrations ORDER BY 1")
+        await store.close()
+        assert [(r[0], r[1]) for r in applied] == [
+            (m.version, m.sha256) for m in load_migrations(MIGRATIONS_PG)
+        ]
+    query(pg_url, "INSERT INTO schema_migrations VALUES (99, 'future', '', '')")
+    with pytest.raises(SchemaTooNew, match="newer than this Levers"):
+        await Store.open(pg_url)
+    query(pg_url, "DELETE FROM schema_migrations WHERE version = 99")
+    query(pg_url, "UPDATE schema_migrations SET sha256 = 'edited' WHERE version = 2")
+    with pytest.raises(MigrationError, match="differs"):
+        await Store.open(pg_url)
 
 
 def test_badly_named_or_gapped_migrations_are_refused(tmp_path: Path) -> None:
@@ -83,7 +125,7 @@ async def test_a_new_database_gets_every_migration_and_the_pragmas(tmp_path: Pat
     finally:
         await store.close()
     assert _version(path) == len(load_migrations())
-    assert [(v, s) for v, s in applied] == [(m.version, m.sha256) for m in load_migrations()]
+    assert [(r[0], r[1]) for r in applied] == [(m.version, m.sha256) for m in load_migrations()]
 
 
 async def test_a_database_made_by_migration_0001_upgrades_to_the_latest(tmp_path: Path) -> None:

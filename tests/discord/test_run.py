@@ -18,7 +18,9 @@ import pytest
 from pydantic import ValidationError
 
 from bot.cli.main import main
+from bot.discord.client import ShardedLeversBot, make_bot
 from bot.discord.settings import TOKEN_HELP, describe_problem, load_settings
+from db.shards import Shards
 from tests.discord.conftest import make_settings
 from tests.discord.fake import gateway, payloads
 from tests.discord.fake.ws import FakeGateway
@@ -64,6 +66,36 @@ def test_a_blank_token_or_a_bad_url_is_refused(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(ValidationError) as bad:
         load_settings(_env_file=None)
     assert "full URL" in describe_problem(bad.value)
+
+
+def test_shards_and_a_postgresql_url_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = "postgresql://levers@db.example:5432/levers"
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("LEVERS_DB", url)
+    monkeypatch.setenv("LEVERS_SHARDS", "4")
+    monkeypatch.setenv("LEVERS_SHARD_IDS", "3,1")
+    settings = load_settings(_env_file=None)
+    assert settings.database == url  # a URL, not a path mangled into "postgresql:/levers@..."
+    assert settings.shards() == Shards(4, (1, 3))
+    bot = make_bot(settings)
+    assert isinstance(bot, ShardedLeversBot)
+    assert (bot.shard_count, bot.shard_ids) == (4, [1, 3])
+    monkeypatch.setenv("LEVERS_DB", "data/x.db")
+    monkeypatch.delenv("LEVERS_SHARDS")
+    monkeypatch.delenv("LEVERS_SHARD_IDS")
+    plain = load_settings(_env_file=None)
+    assert plain.database == Path("data/x.db") and plain.shards() is None
+    assert not isinstance(make_bot(plain), ShardedLeversBot)
+    for count, ids in (("2", "2"), (None, "0")):
+        if count is None:
+            monkeypatch.delenv("LEVERS_SHARDS", raising=False)
+        else:
+            monkeypatch.setenv("LEVERS_SHARDS", count)
+        monkeypatch.setenv("LEVERS_SHARD_IDS", ids)
+        with pytest.raises(ValidationError, match=r"LEVERS_SHARD|between 0 and 1"):
+            load_settings(_env_file=None)
 
 
 async def test_levers_run_connects_to_a_discord_compatible_server(tmp_path: Path) -> None:

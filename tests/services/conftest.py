@@ -18,14 +18,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """The database file of the test."""
-    return tmp_path / "levers.db"
+def db(store_target: Path | str) -> Path | str:
+    """The test's store: an SQLite file, then a PostgreSQL database (every test runs on both)."""
+    return store_target
 
 
 @pytest.fixture
-async def services(db: Path, clock: ManualClock) -> AsyncIterator[Services]:
-    """Services on the test's database file."""
+async def services(db: Path | str, clock: ManualClock) -> AsyncIterator[Services]:
+    """Services on the test's store."""
     opened = await open_services(db, clock)
     try:
         yield opened

@@ -6,10 +6,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from bot.game.policies import AiPolicy
 from bot.game.scenario import Scenario
 from bot.services import Actor, ManualClock, Services
 from bot.services.models import Match
+from db.store import is_url
+from tests.pg_cluster import query
 
 ANA = Actor("100", "Ana")
 BEN = Actor("200", "Ben")
@@ -17,7 +21,7 @@ CAT = Actor("300", "Cat")
 MOD = Actor("900", "Mo", moderator=True)
 
 
-async def open_services(path: Path, clock: ManualClock | None = None, **kw: Any) -> Services:
+async def open_services(path: Path | str, clock: ManualClock | None = None, **kw: Any) -> Services:
     """Services on a file, with a manual clock."""
     return await Services.open(path, clock=clock or ManualClock(), **kw)
 
@@ -61,10 +65,44 @@ def ai_moves(scenario: Scenario, match: Match, seat: str, seed: int = 5) -> list
     return [(o.move, f"argument for {o.move}") for o in orders.moves]
 
 
-def rows(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Query the database file directly (a separate connection: what is really on disk)."""
+def rows(path: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Query the store directly (a separate connection: what is really on disk)."""
+    if is_url(path):
+        return query(str(path), sql, params)
     conn = sqlite3.connect(path)
     try:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def tamper(path: Path | str, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """Change stored rows behind the store's back, with its guard triggers off."""
+    if is_url(path):
+        query(str(path), sql, params, no_triggers=True)
+        return
+    conn = sqlite3.connect(path)
+    try:
+        for name in ("locked_orders_no_update", "rounds_no_update"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        conn.execute(sql, params)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def refused(path: Path | str, sql: str) -> bool:
+    """Whether the store's own rules (triggers, constraints) refuse a statement."""
+    try:
+        if is_url(path):
+            query(str(path), sql)
+        else:
+            conn = sqlite3.connect(path)
+            try:
+                conn.execute(sql)
+                conn.commit()
+            finally:
+                conn.close()
+    except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError):
+        return True
+    return False

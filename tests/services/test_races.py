@@ -1,7 +1,8 @@
 """Races: many submissions for one seat, many resolve triggers for one round, at once.
 
 Each race runs in one process (the per-match lock) and across two ``Services`` on the same
-file (two writer connections, like two processes: ``BEGIN IMMEDIATE`` and compare-and-set).
+store (like two processes: SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's advisory lock, and the
+compare-and-set on round and phase), once per driver.
 """
 
 from __future__ import annotations

@@ -298,8 +298,9 @@ class FakeDiscordHttp:
             raise DiscordError(400, 50035, "Invalid Form Body", {"name": "1 to 100 characters"})
         thread_id = int(p["message"]) if "message" in p else snowflake()
         kind = int(body.get("type") or 11)
+        guild_id = int(parent.get("guild_id") or self.guild_id)  # the parent's server
         thread = payloads.thread_channel(
-            thread_id, self.guild_id, int(parent["id"]), name, self.bot_user.id, kind
+            thread_id, guild_id, int(parent["id"]), name, self.bot_user.id, kind
         )
         self.channels[thread_id] = thread
         dispatch = self.dispatch

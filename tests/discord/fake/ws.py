@@ -1,7 +1,9 @@
 """The fake Discord's gateway: HELLO, IDENTIFY, READY, GUILD_CREATE, heartbeats, dispatches.
 
 It speaks plain-text JSON frames (discord.py decompresses only binary frames), so a real client
-started with ``LEVERS_DISCORD_GATEWAY`` pointing here connects as it would to Discord.
+started with ``LEVERS_DISCORD_GATEWAY`` pointing here connects as it would to Discord. A
+connection that identifies with ``shard: [id, count]`` gets only its shard's servers, by
+Discord's formula ``(guild_id >> 22) % count``: in READY, as GUILD_CREATE, and in dispatches.
 
 Like Discord it keeps the session's dispatches, so a client that RESUMEs gets what it missed
 (``overlap`` replays that many events it already had too: delivery is at least once). Faults:
@@ -36,6 +38,8 @@ class FakeGateway:
         self.token = token
         self._ready = ready
         self._guild = guild
+        self.more_guilds: list[Json] = []
+        """Servers besides ``guild`` (GUILD_CREATE to the connections of their shard)."""
         self.heartbeat_ms = heartbeat_ms
         self.sockets: list[web.WebSocketResponse] = []
         self.identified = asyncio.Event()
@@ -50,6 +54,7 @@ class FakeGateway:
         self._sessions = 0
         self._sequence = 0
         self._log: list[Json] = []  # the session's dispatches, for RESUME
+        self._shards: dict[web.WebSocketResponse, tuple[int, int]] = {}
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """One client connection, until it closes."""
@@ -66,6 +71,7 @@ class FakeGateway:
             if ws in self.sockets:
                 self.sockets.remove(ws)
             self.zombie = False  # the client gave up on it; the next connection is healthy
+            self._shards.pop(ws, None)
             self.closed.set()
         return ws
 
@@ -85,8 +91,15 @@ class FakeGateway:
             self._invalidate = False
             self.sockets.append(ws)
             ready = {**self._ready(), "session_id": self.session, "resume_gateway_url": self._url}
-            await self._send(ws, self._frame("READY", ready))
-            await self._send(ws, self._frame("GUILD_CREATE", self._guild()))
+            shard = data.get("shard")
+            if shard:
+                self._shards[ws] = (int(shard[0]), int(shard[1]))
+                ready["shard"] = [int(shard[0]), int(shard[1])]  # as Discord echoes it
+            held = [g for g in [self._guild(), *self.more_guilds] if self._holds(ws, g["id"])]
+            listed = [{"id": g["id"], "unavailable": True} for g in held]
+            await self._send(ws, self._frame("READY", {**ready, "guilds": listed}))
+            for guild in held:
+                await self._send(ws, self._frame("GUILD_CREATE", guild))
             self.identified.set()
         elif op == 6:
             await self._resume(ws, data)
@@ -105,6 +118,13 @@ class FakeGateway:
         await self._send(ws, self._frame("RESUMED", {}))
         self.resumed.set()
 
+    def _holds(self, ws: web.WebSocketResponse, guild_id: object) -> bool:
+        """Whether this connection's shard receives that server's events."""
+        shard = self._shards.get(ws)
+        if shard is None or guild_id is None:
+            return shard is None or shard[0] == 0  # no server: shard 0, as Discord does
+        return (int(str(guild_id)) >> 22) % shard[1] == shard[0]
+
     def _frame(self, event: str, data: Json) -> Json:
         self._sequence += 1
         frame = {"op": 0, "t": event, "s": self._sequence, "d": data}
@@ -116,10 +136,12 @@ class FakeGateway:
             await ws.send_str(json.dumps(frame))
 
     async def dispatch(self, event: str, data: Json) -> None:
-        """Send a dispatch to every identified connection (kept for a RESUME if none is up)."""
+        """Send a dispatch to every identified connection that holds its server's shard (kept
+        for a RESUME if none is up)."""
         frame = self._frame(event, data)
         for ws in list(self.sockets):
-            await self._send(ws, frame)
+            if self._holds(ws, data.get("guild_id")):
+                await self._send(ws, frame)
 
     async def drop(self, code: int = 4000, *, invalidate: bool = False) -> None:
         """Close every connection with ``code``; ``invalidate``: refuse the next RESUME."""
