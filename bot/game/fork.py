@@ -31,13 +31,13 @@ from bot.game.engine import resolve_round, round_rng
 from bot.game.errors import IllegalOrder
 from bot.game.legal import legal_moves
 from bot.game.match import MatchLog, match_seed
-from bot.game.policies import AiPolicy, HoldPolicy, Policy, ScriptPolicy
+from bot.game.policies import AiPolicy, Entry, HoldPolicy, Policy, ScriptPolicy, entry_move
 from bot.game.report import spread
 from bot.game.scenario import Scenario
 from bot.game.scoring import scores
 from bot.game.state import MatchState, Order, SeatOrders
 
-SeatPolicy = Literal["ai", "hold"] | tuple[tuple[str, ...], ...]
+SeatPolicy = Literal["ai", "hold"] | tuple[tuple[Entry, ...], ...]
 """Who plays a seat in the what-if arm: the AI, nobody, or a script (move ids for the fork's
 first round, its second, ...; the last list repeats)."""
 
@@ -133,7 +133,7 @@ def check_fork(scenario: Scenario, stored: StoredMatch, from_round: int, changes
             )
         if isinstance(policy, tuple):
             own = {m.id for m in scenario.moves_of(seat)}
-            for move in (m for moves in policy for m in moves):
+            for move in (entry_move(m) for moves in policy for m in moves):
                 if move not in own:
                     raise ForkError(f"'{move}' is not a move of seat '{seat}'")
         elif policy not in ("ai", "hold"):
@@ -150,7 +150,7 @@ def _policy(policy: SeatPolicy, from_round: int) -> Policy:
     if policy == "hold":
         return HoldPolicy()
     # Scripts count from the fork's first round; ScriptPolicy counts from the match's first.
-    padding: list[Sequence[str]] = [()] * (from_round - 1)
+    padding: list[Sequence[Entry]] = [()] * (from_round - 1)
     return ScriptPolicy([*padding, *policy])
 
 

@@ -56,10 +56,10 @@ def play_one(
     log = play_match(scenario, match_seed(seed, index), policies, rounds)
     table, top = final_scores(scenario, log)
     moves: dict[str, int] = {}
-    for played in log.rounds:
-        for seat_orders in played.orders.values():
-            for order in seat_orders.moves:
-                moves[order.move] = moves.get(order.move, 0) + 1
+    for played in log.rounds:  # the moves that ran (a conditional order may not have)
+        for ran in played.state.history[played.round - 1].values():
+            for move in ran:
+                moves[move] = moves.get(move, 0) + 1
     skipped: dict[str, int] = {}
     for policy in policies.values():
         if isinstance(policy, ScriptPolicy):

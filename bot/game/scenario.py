@@ -122,6 +122,7 @@ class Seat(Model):
     goals: Annotated[list[Goal], Field(min_length=1, max_length=10)]
     objectives: Annotated[list[Objective], Field(max_length=5)] = []
     ai: Leanings = Leanings()
+    credibility: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 50.0
 
 
 class Effect(Model):
@@ -327,7 +328,7 @@ class Scoring(Model):
 
 
 class Rules(Model):
-    """Match-wide rule switches, reserved for argument ratings and deals."""
+    """Match-wide rule switches: argument ratings, and the points a broken promise costs."""
 
     rating_bound: Annotated[float, Field(ge=0, le=0.5, allow_inf_nan=False)] = 0.0
     deal_breach_cost: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0

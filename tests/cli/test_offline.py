@@ -164,3 +164,27 @@ def test_worker_chunks_cover_every_match_once_in_order(matches: int, workers: in
     parts = chunks(matches, workers)
     assert [i for part in parts for i in part] == list(range(matches))
     assert all(len(part) > 0 for part in parts)
+
+
+def test_a_script_entry_may_be_conditional_on_another_seats_move(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "talks.yaml"
+    script.write_text("rounds:\n  - [{move: upstream.talks, if: council.mediate}]\n")
+    held = _simulate(capsys, "--policy", f"upstream={script}", "--policy", "council=hold")
+    assert isinstance(held["moves"], dict) and held["moves"]["upstream.talks"] == 0
+    mediate = tmp_path / "mediate.yaml"
+    mediate.write_text("rounds:\n  - [council.mediate]\n")
+    both = _simulate(capsys, "--policy", f"upstream={script}", "--policy", f"council={mediate}")
+    assert isinstance(both["moves"], dict)
+    assert both["moves"]["upstream.talks"] == both["moves"]["council.mediate"] > 0
+
+
+def test_a_conditional_script_entry_must_name_a_move(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "bad.yaml"
+    script.write_text("rounds:\n  - [{move: upstream.talks, if: council.nothing}]\n")
+    args = ["simulate", "--scenario", "tutorial", "--matches", "1", "--seed", "1", "--policy"]
+    assert main([*args, f"upstream={script}"]) == 2
+    assert "council.nothing" in capsys.readouterr().err
