@@ -53,6 +53,7 @@ def orders_to_dict(orders: SeatOrders) -> dict[str, Any]:
         "moves": [
             {"move": o.move, "argument": o.argument}
             | ({} if o.rating is None else {"rating": o.rating})
+            | ({"if": list(o.conditions)} if o.conditions else {})
             for o in orders.moves
         ],
         "decisions": dict(sorted(orders.decisions.items())),
@@ -62,7 +63,8 @@ def orders_to_dict(orders: SeatOrders) -> dict[str, Any]:
 def orders_from_dict(data: Mapping[str, Any]) -> SeatOrders:
     """Rebuild a seat's orders stored with ``orders_to_dict``."""
     moves = tuple(
-        Order(m["move"], m.get("argument", ""), m.get("rating")) for m in data.get("moves", [])
+        Order(m["move"], m.get("argument", ""), m.get("rating"), tuple(m.get("if", ())))
+        for m in data.get("moves", [])
     )
     return SeatOrders(moves=moves, decisions=dict(data.get("decisions", {})))
 

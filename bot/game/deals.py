@@ -280,19 +280,42 @@ def _settle_active(
     return deal
 
 
+def reapply(scenario: Scenario, state: MatchState, deals: Sequence[Deal]) -> MatchState:
+    """The state with the talks held before its round in a recorded match: each deal proposed
+    then is proposed again, and answered in the round its last answer was given (a deal takes
+    effect only once every party has accepted, so earlier answers change nothing). Replays use
+    it to rebuild deals from a record's ``deals``."""
+    rnd = state.round
+    for deal in deals:
+        if deal.events and deal.events[0].round == rnd:
+            first = Deal(deal.id, deal.proposer, deal.parties, deal.terms, deal.kind, deal.deadline)
+            state = propose(scenario, state, replace(first, text=deal.text))
+    for deal in deals:
+        for event in deal.events:
+            if event.round == rnd and event.status == "rejected" and event.seat is not None:
+                state = answer(state, deal.id, event.seat, accept=False)
+            elif event.round == rnd and event.status == "accepted":
+                for seat in deal.accepted_by:
+                    if seat != deal.proposer:
+                        state = answer(state, deal.id, seat, accept=True)
+    return state
+
+
 def penalty(state: MatchState, seat_id: str) -> float:
     """Points the seat has lost to broken promises."""
     return state.penalties.get(seat_id, 0.0)
 
 
 def deal_counts(deals: Sequence[Deal]) -> dict[str, int]:
-    """How many of the deals were proposed, accepted, rejected, expired, kept and broken."""
-    counts = dict.fromkeys(("proposed", "accepted", "rejected", "expired", "kept", "broken"), 0)
+    """How many of the deals were proposed, accepted, rejected, expired, kept, broken and
+    lapsed (an escrow whose exchange did not run in every round it covered)."""
+    statuses = ("proposed", "accepted", "rejected", "expired", "kept", "broken", "lapsed")
+    counts = dict.fromkeys(statuses, 0)
     for deal in deals:
         counts["proposed"] += 1
         reached = {e.status for e in deal.events if e.detail is None or e.status == "proposed"}
         for status in ("accepted", "rejected", "expired"):
             counts[status] += status in reached
-        if deal.status in ("kept", "broken"):
+        if deal.status in ("kept", "broken", "lapsed"):
             counts[deal.status] += 1
     return counts

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.game.ai_deals import negotiate
+from bot.game.deal_state import Deal
+from bot.game.deals import reapply
 from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.policies import AiPolicy, Policy
 from bot.game.scenario import Scenario
@@ -54,7 +57,10 @@ def play_match(
     opening = new_match(scenario, round_rng(seed, 0), rounds)
     log = MatchLog(seed, opening.state, opening.records)
     state = opening.state
+    ai_seats = [s for s in scenario.seat_ids if isinstance(policies.get(s, default), AiPolicy)]
     while not state.finished:
+        if scenario.rules.ai_talks:
+            state = negotiate(scenario, state, seed, ai_seats)
         orders = {
             seat: policies.get(seat, default).orders(scenario, state, seat, seed)
             for seat in scenario.seat_ids
@@ -76,12 +82,15 @@ def replay(
     seed: int,
     rounds: int | None,
     orders: Iterable[Mapping[str, SeatOrders]],
+    deals: Sequence[Deal] = (),
 ) -> Iterator[RoundResult]:
     """The opening, then each round resolved with the orders given for it, in turn: the one
     replay loop (the store's check and the record's check both use it). The engine's
-    GameError, when it refuses a round's orders, comes out of the ``next`` for that round."""
+    GameError, when it refuses a round's orders, comes out of the ``next`` for that round.
+    ``deals`` (a record's) are proposed and answered again before the rounds they were."""
     result = new_match(scenario, round_rng(seed, 0), rounds)
     yield result
     for given in orders:
-        result = resolve_round(scenario, result.state, given, round_rng(seed, result.state.round))
+        state = reapply(scenario, result.state, deals) if deals else result.state
+        result = resolve_round(scenario, state, given, round_rng(seed, state.round))
         yield result

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.game.ai import ai_rng, choose_orders
+from bot.game.ai_deals import honour
 from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
@@ -42,7 +43,8 @@ class AiPolicy:
     def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
         """The AI's orders this round."""
         index = scenario.seat_ids.index(seat_id)
-        return choose_orders(scenario, state, seat_id, seed, ai_rng(seed, state.round, index))
+        chosen = choose_orders(scenario, state, seat_id, seed, ai_rng(seed, state.round, index))
+        return honour(scenario, state, seat_id, seed, chosen) if state.deals else chosen
 
 
 class HoldPolicy:

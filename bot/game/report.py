@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.game.deals import credibility, deal_counts
 from bot.game.match import final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
@@ -42,6 +43,8 @@ class MatchFigures:
     moves: dict[str, int]
     ending: str
     skipped: dict[str, int]
+    deals: dict[str, int]
+    credibility: dict[str, float]
 
 
 def play_one(
@@ -65,8 +68,16 @@ def play_one(
         if isinstance(policy, ScriptPolicy):
             for move, count in policy.missed().items():
                 skipped[move] = skipped.get(move, 0) + count
+    final = log.final
     return MatchFigures(
-        table, top, dict(log.final.metrics), moves, log.final.ending or "none", skipped
+        table,
+        top,
+        dict(final.metrics),
+        moves,
+        final.ending or "none",
+        skipped,
+        deal_counts(final.deals),
+        {s: credibility(scenario, final, s) for s in scenario.seat_ids},
     )
 
 
@@ -78,6 +89,8 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
     moves = {m.id: 0 for m in scenario.moves}
     endings: dict[str, int] = {}
     skipped: dict[str, int] = {}
+    deals = deal_counts([])
+    trust: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
     count = 0
     for match in figures:
         count += 1
@@ -92,15 +105,23 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
         endings[match.ending] = endings.get(match.ending, 0) + 1
         for move, times in match.skipped.items():
             skipped[move] = skipped.get(move, 0) + times
+        for status, times in match.deals.items():
+            deals[status] += times
+        for seat, value in match.credibility.items():
+            trust[seat].append(value)
     return {
         "matches": count,
-        "seats": {s: {"score": spread(v), "wins": wins[s]} for s, v in seat_scores.items()},
+        "seats": {
+            s: {"score": spread(v), "wins": wins[s], "credibility": spread(trust[s])}
+            for s, v in seat_scores.items()
+        },
         "metrics": {
             m.id: {"start": m.start, "final": spread(finals[m.id])} for m in scenario.metrics
         },
         "moves": moves,
         "endings": dict(sorted(endings.items())),
         "skipped": dict(sorted(skipped.items())),
+        "deals": deals,
     }
 
 
@@ -114,8 +135,9 @@ def simulate(
     """Play ``matches`` matches (match i seeded from ``seed`` and i) and report on them.
 
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
-    The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
-    ``endings`` and ``skipped``; the same arguments give the same report.
+    The report has exactly the keys ``matches``, ``seats`` (score, wins, credibility),
+    ``metrics``, ``moves``, ``endings``, ``skipped`` and ``deals``; the same arguments give
+    the same report.
     """
     return tally(
         scenario,

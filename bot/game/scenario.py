@@ -332,6 +332,7 @@ class Rules(Model):
 
     rating_bound: Annotated[float, Field(ge=0, le=0.5, allow_inf_nan=False)] = 0.0
     deal_breach_cost: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
+    ai_talks: Probability = 0.0  # the chance a round opens with the AI seats' talks (deals)
 
 
 class Note(Model):

@@ -17,6 +17,7 @@ from bot.game.scenario import Scenario
 from bot.game.scoring import objectives_met, scores, winners
 from bot.game.state import MatchState, Record, SeatOrders
 from bot.review.record import (
+    DealInfo,
     GoalInfo,
     HolderInfo,
     MatchInfo,
@@ -150,7 +151,12 @@ def _seats(scenario: Scenario, facts: MatchFacts, final: MatchState | None) -> l
 
 
 def _turn(
-    scenario: Scenario, seat: str, orders: SeatOrders, meta: TurnMeta | None, held: bool
+    scenario: Scenario,
+    seat: str,
+    orders: SeatOrders,
+    meta: TurnMeta | None,
+    held: bool,
+    ran: frozenset[str] = frozenset(),
 ) -> SeatTurn:
     if meta is None:
         meta = TurnMeta(source="players" if held else "ai")
@@ -171,6 +177,8 @@ def _turn(
                 cost=scenario.move(o.move).cost,
                 argument=o.argument,
                 rating=o.rating,
+                conditions=list(o.conditions),
+                ran=(o.move in ran) if o.conditions else None,
             )
             for o in orders.moves
         ],
@@ -179,6 +187,7 @@ def _turn(
 
 
 def _round(scenario: Scenario, played: PlayedRound, facts: MatchFacts) -> RoundInfo:
+    ran = frozenset(r.source[5:] for r in played.records if r.kind == "order")
     turns = [
         _turn(
             scenario,
@@ -186,6 +195,7 @@ def _round(scenario: Scenario, played: PlayedRound, facts: MatchFacts) -> RoundI
             played.orders.get(seat, SeatOrders()),
             played.turns.get(seat),
             bool(facts.holders.get(seat)),
+            ran,
         )
         for seat in scenario.seat_ids
     ]
@@ -270,6 +280,7 @@ def build_record(
         rounds=[_round(scenario, r, facts) for r in rounds],
         moderation=[m for m in facts.moderation if m.round not in played],
         result=result,
+        deals=[DealInfo.of(d) for d in final.deals],
     )
 
 

@@ -99,5 +99,6 @@ def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> Mat
             "opening": opening,
             "rounds": [_round(r, hidden, blind, secret) for r in record.rounds],
             "result": None,
+            "deals": [d for d in record.deals if viewer in d.parties],  # talks stay private
         }
     )

@@ -17,7 +17,9 @@ def orders_of(played: RoundInfo) -> dict[str, SeatOrders]:
     """The orders the engine got in a round, rebuilt from the record."""
     return {
         turn.seat: SeatOrders(
-            moves=tuple(Order(o.move, o.argument, o.rating) for o in turn.orders),
+            moves=tuple(
+                Order(o.move, o.argument, o.rating, tuple(o.conditions)) for o in turn.orders
+            ),
             decisions=dict(turn.decisions),
         )
         for turn in played.turns
@@ -32,7 +34,8 @@ def replay_problems(scenario: Scenario, record: MatchRecord) -> list[str]:
     seed = record.match.seed
     if seed is None:
         return ["the record has no seed (a redacted copy cannot be replayed)"]
-    results = replay(scenario, seed, record.match.last_round, map(orders_of, record.rounds))
+    deals = [d.to_engine() for d in record.deals]
+    results = replay(scenario, seed, record.match.last_round, map(orders_of, record.rounds), deals)
     if [RecordEntry.of(r) for r in next(results).records] != record.opening.records:
         return ["the opening's records differ"]
     for played in record.rounds:

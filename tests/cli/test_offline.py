@@ -53,10 +53,11 @@ def _simulate(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, obje
 
 def test_simulate_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     report = _simulate(capsys)
-    assert set(report) == {"matches", "seats", "metrics", "moves", "endings", "skipped"}
+    keys = {"matches", "seats", "metrics", "moves", "endings", "skipped", "deals"}
+    assert set(report) == keys
     seats = report["seats"]
     assert isinstance(seats, dict)
-    assert set(seats["upstream"]) == {"score", "wins"}
+    assert set(seats["upstream"]) == {"score", "wins", "credibility"}
     assert set(seats["upstream"]["score"]) == {"mean", "p10", "p90"}
     endings = report["endings"]
     assert isinstance(endings, dict) and sum(endings.values()) == 20
