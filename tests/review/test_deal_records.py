@@ -86,3 +86,18 @@ def test_the_debrief_quotes_kept_and_broken_deals() -> None:
     assert ended[0].text in text
     short = "\n".join(debrief_lines(debrief, short=True))
     assert short.count("“") <= text.count("“")
+
+
+def test_the_exports_show_the_deals_timeline() -> None:
+    from bot.review.export_html import to_html
+    from bot.review.export_markdown import to_markdown
+
+    record = _record()
+    deal = record.deals[0]
+    markdown = to_markdown(_default(), record)
+    assert "## Deals" in markdown
+    assert f"Round {deal.events[0].round}: proposed by" in markdown
+    page = to_html(_default(), record, made=[])
+    assert '<section id="deals">' in page and "proposed by" in page
+    bare = record.model_copy(update={"deals": []})
+    assert "## Deals" not in to_markdown(_default(), bare)
