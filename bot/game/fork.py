@@ -27,6 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.game.deal_state import Deal
+from bot.game.deals import reapply
 from bot.game.engine import resolve_round, round_rng
 from bot.game.errors import IllegalOrder
 from bot.game.legal import legal_moves
@@ -99,15 +101,17 @@ def replayed(
     seed: int,
     opening: MatchState,
     orders: Sequence[Mapping[str, SeatOrders]],
+    deals: Sequence[Deal] = (),
 ) -> StoredMatch:
     """A ``StoredMatch`` rebuilt by resolving its orders again from the opening.
 
-    For sources that keep only the orders and the metrics (a match record): the engine is
-    deterministic, so the states come out as they were stored.
+    For sources that keep only the orders, the deals and the metrics (a match record): the
+    engine is deterministic, so the states come out as they were stored.
     """
     states = [opening]
     for number, locked in enumerate(orders, start=1):
-        states.append(resolve_round(scenario, states[-1], locked, round_rng(seed, number)).state)
+        before = reapply(scenario, states[-1], deals) if deals else states[-1]
+        states.append(resolve_round(scenario, before, locked, round_rng(seed, number)).state)
     return StoredMatch(seed, tuple(states), tuple(orders))
 
 

@@ -101,3 +101,11 @@ def test_the_exports_show_the_deals_timeline() -> None:
     assert '<section id="deals">' in page and "proposed by" in page
     bare = record.model_copy(update={"deals": []})
     assert "## Deals" not in to_markdown(_default(), bare)
+
+
+def test_a_record_with_deals_can_be_forked_for_the_debriefs_what_if() -> None:
+    from bot.review.what_if import stored_from_record
+
+    stored = stored_from_record(_default(), _record())
+    assert stored is not None
+    assert stored.states[-1].deals == _log().final.deals  # the deals are made again
