@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.game.ai_deals import negotiate
 from bot.game.deal_state import Deal
-from bot.game.deals import reapply
+from bot.game.deals import DealRefused, reapply
 from bot.game.engine import resolve_round, round_rng
 from bot.game.errors import IllegalOrder
 from bot.game.legal import legal_moves
@@ -209,9 +211,16 @@ def play_arm(
     policies = {seat: _policy(p, from_round) for seat, p in changes.policies.items()}
     ai = AiPolicy()
     state = stored.before(from_round)
+    made = stored.states[-1].deals  # the talks as they went, made again in their rounds
+    ai_seats = [s for s in scenario.seat_ids if isinstance(policies.get(s, ai), AiPolicy)]
     skipped = rounds = 0
     while not state.finished:
         rounds += 1
+        if state.round <= stored.rounds_played:
+            with suppress(DealRefused):  # a changed arm may have ended or moved on differently
+                state = reapply(scenario, state, made) if made else state
+        elif scenario.rules.ai_talks:
+            state = negotiate(scenario, state, seed, ai_seats)
         number = state.round
         locked = stored.orders[number - 1] if number <= stored.rounds_played else None
         orders: dict[str, SeatOrders] = {}
