@@ -73,10 +73,10 @@ async def load_view(interaction: Interaction, match_id: int | None, missing: str
         scenario, full = await load_record(services.ctx, match_id, scenario)
     except (NotFound, RecordNotFound):
         raise NotFound(missing.format(id=match_id)) from None
-    seat = None
+    seat, umpire = None, False
     if not full.over:
-        seat = await services.matches.seat_of(match_id, who)
-    return Loaded(scenario, view_for(full, scenario, seat))
+        seat, umpire = await services.matches.sight_of(match_id, who)
+    return Loaded(scenario, view_for(full, scenario, seat, umpire=umpire))
 
 
 def seat_named(scenario: Scenario, text: str) -> str:

@@ -1,8 +1,13 @@
 """Sending the outbox: after a change is committed, post what it announces, then mark it sent.
 
-Each announcement is rendered from the store (never from memory), posted with its nonce (so a
-retry after a crash does not post twice), and only then marked sent. The match's thread is
-created by its ``match_started`` announcement.
+Each announcement is rendered from the store (never from memory), posted, and only then marked
+sent. The match's thread is created by its ``match_started`` announcement.
+
+Exactly once: each post carries a nonce (Discord drops a resend within a few minutes) and a
+marker (``markers``). When an attempt's outcome is unknown (the connection dropped, a 5xx, or the
+announcement was already pending when this process started, so a previous one may have posted
+it before dying), the announcer reads the channel back and skips the posts whose marker is
+there. Posts confirmed in this process are never sent again.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 import discord
 
-from bot.discord import limits, render_match, render_review, render_round
+from bot.discord import limits, markers, render_match, render_review, render_round
 from bot.discord.text import esc
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart
@@ -27,6 +33,9 @@ from bot.services.models import SYSTEM, Announcement, Match
 from bot.services.threads import ThreadService
 
 log = logging.getLogger("levers.discord")
+PAGE = 100  # pending announcements read per flush (the outbox's default)
+# Failures Discord or the network cause; they pass (retried soon), unlike a bug in rendering.
+TRANSIENT = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError, TimeoutError)
 
 
 @dataclass
@@ -44,6 +53,17 @@ def _time(text: Any) -> datetime | None:
     return parse_time(str(text)) if text else None
 
 
+def uncertain(error: BaseException) -> bool:
+    """Whether a failed post may still have been applied by Discord.
+
+    A 4xx is a refusal (nothing stored); a 5xx, a dropped connection or a timeout may come
+    after Discord stored the message.
+    """
+    if isinstance(error, discord.HTTPException):
+        return error.status >= 500
+    return True
+
+
 class Announcer:
     """Delivers pending announcements in order, one delivery at a time."""
 
@@ -52,23 +72,39 @@ class Announcer:
         self._services = services
         self._threads = threads
         self._lock = asyncio.Lock()
+        self._inherited: set[int] | None = None  # pending when this process first looked
+        self._unsure: set[int] = set()  # an attempt here may have posted without confirmation
+        self._confirmed: dict[int, int] = {}  # posts Discord confirmed, per announcement
+        self.backlog = False  # the last flush left something pending after a failure
 
     async def flush(self) -> int:
         """Send everything pending, match by match (in order within a match).
 
-        A failure is logged and retried on the next flush; it holds back only its own match's
-        later announcements, never another match's.
+        A failure is logged and retried on the next flush (``backlog`` tells the timer worker
+        to flush again soon); it holds back only its own match's later announcements, never
+        another match's.
         """
         async with self._lock:
-            pending = await self._services.outbox.pending(scope="discord")
-            sent = 0
+            outbox = self._services.outbox
+            if self._inherited is None:
+                everything = await outbox.pending(scope="discord", limit=1_000_000)
+                self._inherited = {a.id for a in everything}
+            pending = await outbox.pending(scope="discord")
+            sent, failed = 0, False
             for match_id in sorted({a.match_id for a in pending if a.match_id is not None}):
                 try:
-                    sent += await self._services.outbox.deliver(
-                        self._send, scope="discord", match_id=match_id
-                    )
+                    sent += await outbox.deliver(self._send, scope="discord", match_id=match_id)
+                except TRANSIENT as err:
+                    failed = True
+                    log.warning("could not announce for match %s (%r); retrying", match_id, err)
                 except Exception:
+                    failed = True
                     log.exception("could not announce for match %s; it stays pending", match_id)
+            if len(pending) < PAGE:  # forget the bookkeeping of what is sent
+                live = {a.id for a in pending}
+                self._unsure &= live
+                self._confirmed = {k: v for k, v in self._confirmed.items() if k in live}
+            self.backlog = failed
             return sent
 
     async def _send(self, item: Announcement) -> None:
@@ -81,16 +117,31 @@ class Announcer:
             target = int(thread or item.channel_id)
         posts = await self._render(item, match)
         channel = self._client.get_partial_messageable(target)
-        for index, post in enumerate(posts):
-            limits.check_message(post.content, post.embeds, post.view)
-            await channel.send(
-                content=post.content,
-                embeds=post.embeds,
-                view=post.view or discord.utils.MISSING,
-                files=render_review.chart_files(post.charts) or discord.utils.MISSING,
-                allowed_mentions=post.mentions,
-                nonce=f"{item.nonce}{index}",
-            )
+        done = self._confirmed.get(item.id, 0)
+        there: set[str] = set()
+        if item.id in self._unsure or item.id in (self._inherited or ()) or item.attempts:
+            wanted = [markers.marker(item.nonce, i) for i in range(done, len(posts))]
+            assert self._client.user is not None
+            there = await markers.present(channel, self._client.user.id, wanted)
+        for index in range(done, len(posts)):
+            post, mark = posts[index], markers.marker(item.nonce, index)
+            if mark not in there:
+                content, embeds = markers.stamp(post.content, post.embeds, mark)
+                limits.check_message(content, embeds, post.view)
+                try:
+                    await channel.send(
+                        content=content,
+                        embeds=embeds,
+                        view=post.view or discord.utils.MISSING,
+                        files=render_review.chart_files(post.charts) or discord.utils.MISSING,
+                        allowed_mentions=post.mentions,
+                        nonce=f"{item.nonce}{index}",  # discord.py adds enforce_nonce
+                    )
+                except BaseException as err:
+                    if uncertain(err):
+                        self._unsure.add(item.id)
+                    raise
+            self._confirmed[item.id] = index + 1
 
     async def _thread(self, match: Match, channel_id: int) -> int:
         """The match's thread, created (and remembered) the first time."""
@@ -103,10 +154,16 @@ class Announcer:
         if not isinstance(channel, discord.TextChannel):
             return channel_id  # a thread or forum post already: play there
         title = (await self._services.scenarios.of_match(match.id, SYSTEM)).meta.title
-        thread = await channel.create_thread(
-            name=limits.fit(f"Match {match.id}: {title}", limits.THREAD_NAME),
-            type=discord.ChannelType.public_thread,
-            auto_archive_duration=10080,
+        name = limits.fit(f"Match {match.id}: {title}", limits.THREAD_NAME)
+        me = self._client.user.id if self._client.user else None
+        # A creation whose answer was lost: Discord announced the thread (THREAD_CREATE).
+        made = [t for t in channel.threads if t.owner_id == me and t.name == name]
+        thread = (
+            made[0]
+            if made
+            else await channel.create_thread(
+                name=name, type=discord.ChannelType.public_thread, auto_archive_duration=10080
+            )
         )
         await self._threads.set(match.id, str(thread.id))
         return thread.id

@@ -18,6 +18,7 @@ import yarl
 from discord.ext import commands
 
 from bot.discord.components import Routed, Router, on_interaction
+from bot.discord.once import SeenOnce
 from bot.discord.replies import on_error
 from bot.discord.settings import Settings
 
@@ -78,6 +79,9 @@ class LeversBot(commands.Bot):
         self._starter = starter
         self._stopper: Callable[[], Awaitable[None]] | None = None
         self.tree.error(on_error)
+        self.interactions = SeenOnce()  # a replayed INTERACTION_CREATE is dropped
+        parsers = self._connection.parsers
+        parsers["INTERACTION_CREATE"] = self.interactions.wrap(parsers["INTERACTION_CREATE"])
 
     async def setup_hook(self) -> None:
         """Open the services, load the cogs, and sync the slash commands when asked to."""

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -19,6 +20,7 @@ from bot.services.errors import USER_ERRORS
 
 log = logging.getLogger("levers.discord")
 
+ALREADY_ACKNOWLEDGED = 40060  # Discord's code for a second initial response
 ERROR_TEXT = (
     "Sorry, something went wrong on our side (reference `{ref}`). A moderator can look it up."
 )
@@ -42,8 +44,23 @@ async def respond(
         kwargs["files"] = list(files)
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
-    else:
+        return
+    try:
         await interaction.response.send_message(**kwargs)
+    except discord.HTTPException as err:
+        if err.code != ALREADY_ACKNOWLEDGED:
+            raise
+        # An earlier acknowledgment reached Discord though its answer was lost (the cog saw an
+        # error): the interaction is answered, so this reply goes out as a followup.
+        await interaction.followup.send(**kwargs)
+    except (aiohttp.ClientError, OSError, TimeoutError):
+        # The answer was lost on the way back: ask again. "Already acknowledged" means the first
+        # one arrived (the player has it); anything else means it did not and this one counts.
+        try:
+            await interaction.response.send_message(**kwargs)
+        except discord.HTTPException as err:
+            if err.code != ALREADY_ACKNOWLEDGED:
+                raise
 
 
 async def refuse(interaction: discord.Interaction[Any], text: str) -> None:

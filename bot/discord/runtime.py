@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("levers.discord")
 MAX_NAP = 300.0  # re-read the next deadline at least this often
+RETRY_NAPS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # after a failed announcement
 
 
 class TimerWorker:
@@ -63,6 +64,7 @@ class TimerWorker:
             self._task = None
 
     async def _run(self) -> None:
+        failures = 0
         while True:
             try:
                 await self.tick()
@@ -71,6 +73,10 @@ class TimerWorker:
                 log.exception("the timer worker failed; retrying in a minute")
                 due = None
             nap = MAX_NAP if due is None else (due - self._clock()).total_seconds()
+            # Announcements held back by Discord (a 429 storm, 5xx) are retried, never dropped.
+            failures = failures + 1 if self._announcer.backlog else 0
+            if failures:
+                nap = min(nap, RETRY_NAPS[min(failures, len(RETRY_NAPS)) - 1])
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=min(max(nap, 0.0), MAX_NAP))
             self._wake.clear()
@@ -115,8 +121,8 @@ class Runtime:
     async def stop(self) -> None:
         """Let a flush in progress finish, then stop the timer worker."""
         if self._flusher is not None:
-            with contextlib.suppress(Exception):
-                await self._flusher
+            # Finished, or cut off by a crash: either way the stop goes on (_flush logs failures).
+            await asyncio.wait([self._flusher])
         await self.timers.stop()
 
 

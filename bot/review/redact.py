@@ -7,7 +7,8 @@ While a match runs (or waits in the lobby):
   effects, threshold levels) are left out;
 - a seat's score is hidden when one of its goals is on such a metric (it would reveal it);
 - another seat's covert moves that have not been exposed are left out of the orders, and their
-  effects are shown as the work of "a covert move";
+  effects are shown as the work of "a covert move" (a moderator with no seat, the umpire, sees
+  them);
 - the seed and the engine's full state are left out (with them anyone could recompute every
   hidden value, since the rules are deterministic).
 Once the match has finished or was ended, everything is shown to everyone.
@@ -71,8 +72,11 @@ def _round(
     )
 
 
-def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> MatchRecord:
-    """The record as ``viewer`` (a seat id, or None for the public) may see it now.
+def view_for(
+    record: MatchRecord, scenario: Scenario, viewer: str | None, *, umpire: bool = False
+) -> MatchRecord:
+    """The record as ``viewer`` (a seat id, or None for the public) may see it now; the
+    ``umpire`` (a moderator with no seat) also sees every covert move.
 
     A finished or ended match is returned whole; a running one is cut as the module says.
     """
@@ -80,7 +84,7 @@ def view_for(record: MatchRecord, scenario: Scenario, viewer: str | None) -> Mat
         return record.model_copy(update={"viewer": viewer})
     hidden = hidden_metrics(scenario, viewer)
     exposed = [r.source[5:] for p in record.rounds for r in p.records if r.kind == "exposed"]
-    secret = secret_moves(scenario, exposed, viewer)
+    secret = frozenset() if umpire else secret_moves(scenario, exposed, viewer)
     blind = frozenset(s.id for s in scenario.seats if any(g.metric in hidden for g in s.goals))
     opening = record.opening.model_copy(
         update={

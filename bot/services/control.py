@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.services.common import announce, audit_match, iso, schedule_round
-from bot.services.context import Context, load_match, require_host, require_live
+from bot.services.context import Context, is_moderator, load_match, require_host, require_live
 from bot.services.errors import Conflict, InvalidInput, UnknownSeat, WrongPhase
 from bot.services.models import MAX_NAME, Actor
 from db.codec import dumps, time_text
@@ -188,6 +188,6 @@ class ControlService:
         seat: str | None = None,
     ) -> None:
         now = self._ctx.now()
-        data = {**detail, "moderator": by.moderator, "name": by.name}
+        data = {**detail, "moderator": await is_moderator(tx, by), "name": by.name}
         await log_repo.append(tx, match.id, now, [Entry(kind, match.round, by.player, seat, data)])
         await audit_match(tx, match, by.player, kind, detail, now)

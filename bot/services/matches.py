@@ -15,7 +15,14 @@ from bot.services.common import (
     iso,
     schedule_round,
 )
-from bot.services.context import Context, load_match, require_host, require_live, scope
+from bot.services.context import (
+    Context,
+    is_moderator,
+    load_match,
+    require_host,
+    require_live,
+    scope,
+)
 from bot.services.errors import (
     Conflict,
     InvalidInput,
@@ -164,6 +171,15 @@ class MatchService:
         async with self._ctx.read() as tx:
             match = await load_match(tx, match_id, actor, with_state=False)
         return match.seat_of(actor.player)
+
+    async def sight_of(self, match_id: int, actor: Actor) -> tuple[str | None, bool]:
+        """How the actor may see the running match: the seat they hold (its secrets), and
+        whether they see it as its umpire, a moderator with no seat, who sees every covert move
+        (metrics stay as the public sees them)."""
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, actor, with_state=False)
+            seat = match.seat_of(actor.player)
+            return seat, seat is None and await is_moderator(tx, actor)
 
     async def log(
         self, match_id: int, actor: Actor, *, after_id: int = 0, kinds: Sequence[str] | None = None

@@ -38,5 +38,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     finally:
         await h.stop()
     assert not h.http.failures, f"the bot broke Discord's rules: {h.http.failures}"
+    violations = h.http.faults.violations
+    assert not violations, f"the bot ignored a rate limit: {violations}"
     logged = [f"{r.name}: {r.getMessage()}" for r in h.errors.records]
     assert not logged, f"errors were logged: {logged}"

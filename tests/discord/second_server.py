@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tests.discord.fake import payloads
+from tests.discord.fake import gateway, payloads
 from tests.discord.fake.payloads import FakeUser, snowflake
 from tests.discord.fake.state import Sent
 from tests.discord.harness import Harness
+from tests.discord.result import Result
 
 Json = dict[str, Any]
 
@@ -67,3 +68,28 @@ def select(custom_id: str, values: list[str]) -> Json:
     """A string select offering these values."""
     options = [{"label": v[:100], "value": v} for v in values]
     return {"type": 3, "custom_id": custom_id, "options": options, "min_values": 1}
+
+
+async def in_direct_message(h: Harness, user: FakeUser, kind: int, data: Json) -> Result:
+    """``user`` sends an interaction from a direct message with the bot (no server): the
+    payload Discord sends then has a ``user`` instead of a ``member`` and no guild."""
+    channel_id = snowflake()
+    channel: Json = {"id": str(channel_id), "type": 1, "recipients": [user.user()]}
+    h.http.channels[channel_id] = channel
+    record = h.new_record(user, kind, data, channel_id)
+    payload = gateway.interaction(
+        kind=kind,
+        iid=record.id,
+        token=record.token,
+        application_id=h.application_id,
+        guild_id=0,
+        channel=channel,
+        user=user,
+        data=data,
+    )
+    for key in ("guild_id", "guild", "member", "guild_locale"):
+        payload.pop(key, None)
+    payload.update(user=user.user(), context=1, authorizing_integration_owners={"1": str(user.id)})
+    h.feed("INTERACTION_CREATE", payload)
+    await h.settle()
+    return Result(record, h.http)

@@ -25,7 +25,14 @@ from bot.services.models import SYSTEM
 from tests.discord import transcript as t
 from tests.discord.harness import Harness
 from tests.discord.result import Result
-from tests.discord.second_server import Server, add_server, button, plant, select
+from tests.discord.second_server import (
+    Server,
+    add_server,
+    button,
+    in_direct_message,
+    plant,
+    select,
+)
 from tests.discord.test_library import CUBA
 
 Values = Callable[[Server], dict[str, Any]]
@@ -239,3 +246,22 @@ async def test_autocomplete_offers_only_this_servers_scenarios(harness: Harness)
         assert await h.autocomplete(b.moderator, "match new", "scenario", "cuba") == []
     finally:
         h.channel_id = home
+
+
+async def test_a_direct_message_is_refused_and_changes_nothing(harness: Harness) -> None:
+    h = harness
+    await _server_a(h)
+    rows, messages = _a_rows(h), _a_messages(h)
+    zed = h.user("Zed")
+    status = await in_direct_message(h, zed, 2, h.slash_data("match status", {"match": 1}))
+    end = await in_direct_message(
+        h, zed, 2, h.slash_data("match end", {"match": 1, "reason": "from a DM"})
+    )
+    click = await in_direct_message(
+        h, zed, 3, {"custom_id": "lv:m:1:r:1:submit", "component_type": 2}
+    )
+    for result in (status, end):
+        assert result.messages, "the bot did not answer"
+        assert result.ephemeral and "use this command in a server" in result.text.lower()
+    assert click.ephemeral, "a click from a direct message is refused too"
+    assert _a_rows(h) == rows and _a_messages(h) == messages

@@ -51,3 +51,12 @@ def test_after_exposure_and_at_the_end_everyone_sees_it() -> None:
     assert _mentions_bribe(view_for(exposed, SCENARIO, "blue"))
     whole = record_from_log(SCENARIO, _log())
     assert whole.over and _mentions_bribe(view_for(whole, SCENARIO, None))
+
+
+def test_the_umpire_sees_covert_moves_but_not_hidden_metrics() -> None:
+    record = _running(2)
+    cut = view_for(record, SCENARIO, None, umpire=True)
+    assert _mentions_bribe(cut)
+    public = view_for(record, SCENARIO, None)
+    assert [m.hidden for m in cut.metrics] == [m.hidden for m in public.metrics]
+    assert cut.match.seed is None and cut.redacted

@@ -138,3 +138,16 @@ async def test_matches_are_listed_by_server_and_activity(services: Services) -> 
         local.id
     ]
     assert len(await services.matches.list_matches(SYSTEM, active_only=True)) == 3
+
+
+async def test_a_moderator_without_a_seat_sees_a_running_match_as_its_umpire(
+    services: Services,
+) -> None:
+    sha = await tutorial_sha(services)
+    match = await services.matches.create(ANA, sha)
+    await services.matches.take_seat(match.id, ANA, "upstream")
+    assert await services.matches.sight_of(match.id, ANA) == ("upstream", False)
+    assert await services.matches.sight_of(match.id, BEN) == (None, False)
+    assert await services.matches.sight_of(match.id, MOD) == (None, True)
+    await services.matches.take_seat(match.id, MOD, "council")
+    assert await services.matches.sight_of(match.id, MOD) == ("council", False)

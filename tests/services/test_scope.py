@@ -31,6 +31,7 @@ Call = Callable[[Services, DraftService, int, Actor], Awaitable[Any]]
 CALLS: dict[str, Call] = {
     "matches.get": lambda s, d, m, a: s.matches.get(m, a),
     "matches.seat_of": lambda s, d, m, a: s.matches.seat_of(m, a),
+    "matches.sight_of": lambda s, d, m, a: s.matches.sight_of(m, a),
     "matches.log": lambda s, d, m, a: s.matches.log(m, a),
     "matches.take_seat": lambda s, d, m, a: s.matches.take_seat(m, a, "downstream"),
     "matches.leave": lambda s, d, m, a: s.matches.leave(m, a),

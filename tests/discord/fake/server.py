@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.discord.fake import limits, payloads
+from tests.discord.fake.faults import Faults, inject
 from tests.discord.fake.files import UPLOADS, attach
 from tests.discord.fake.payloads import FakeUser, snowflake
 from tests.discord.fake.state import EPHEMERAL, LOADING, InteractionRecord, Sent
@@ -55,7 +56,11 @@ class FakeDiscordHttp:
         self.dispatch: Dispatch | None = None
         self.tokens: dict[str, InteractionRecord] = {}
         self.gateway: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
-        self.clock: Callable[[], float] = lambda: asyncio.get_running_loop().time()
+        self.faults = Faults()  # misbehaviour on command (tests/discord/fake/faults.py)
+        self.posted = asyncio.Event()  # set at every new message (tests wait on it)
+        self.clock: Callable[[], float] = lambda: (
+            asyncio.get_running_loop().time() + self.faults.skew
+        )
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._build_routes()
 
@@ -76,6 +81,7 @@ class FakeDiscordHttp:
         r("PUT", r"/applications/(?P<app>\d+)/guilds/(?P<guild>\d+)/commands", self._sync)
         r("GET", r"/channels/(?P<channel>\d+)", self._get_channel)
         r("POST", r"/channels/(?P<channel>\d+)/messages", self._create_message)
+        r("GET", r"/channels/(?P<channel>\d+)/messages", self._history)
         r("GET", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", self._get_message)
         r("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", self._edit_message)
         r("DELETE", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", self._delete)
@@ -104,6 +110,9 @@ class FakeDiscordHttp:
         names = [u.filename for u in uploads]
         self.requests.append(Request(request.method, request.path, body, names))
         UPLOADS.set(tuple(uploads))  # this request's task only: see ``files.attach``
+        return await inject(self.faults, request, self.clock(), lambda: self._answer(request, body))
+
+    async def _answer(self, request: web.Request, body: Any) -> web.Response:
         for method, pattern, handler in self.routes:
             found = pattern.match(request.path)
             if found and method == request.method:
@@ -190,6 +199,7 @@ class FakeDiscordHttp:
         sent = Sent(message_id, channel_id, data, ephemeral, owner, iid, [dict(body)])
         attach(sent, body)
         self.messages[message_id] = sent
+        self.posted.set()
         return sent
 
     def edit(self, sent: Sent, body: Json) -> Sent:
@@ -211,13 +221,31 @@ class FakeDiscordHttp:
     ) -> web.Response:
         channel = self._channel(p["channel"])
         nonce = body.get("nonce")
-        if nonce is not None and body.get("enforce_nonce"):
+        if nonce is not None and body.get("enforce_nonce") and not self.faults.forget_nonces:
             for old in self.messages.values():
                 if old.channel_id == int(channel["id"]) and old.nonce == nonce:
                     return reply(old.data)  # Discord drops the duplicate, returns the original
         sent = self.store(int(channel["id"]), body, ephemeral=False, owner=None, iid=None)
         sent.nonce = nonce
         return reply(sent.data)
+
+    async def _history(self, request: web.Request, body: Json, p: dict[str, str]) -> web.Response:
+        """A channel's messages, newest first (``limit`` up to 100, ``before``/``after`` ids)."""
+        channel_id = int(self._channel(p["channel"])["id"])
+        limit = int(request.query.get("limit", "50"))
+        if not 1 <= limit <= 100:
+            raise DiscordError(400, 50035, "Invalid Form Body", {"limit": "1 to 100"})
+        before = int(request.query.get("before", str(1 << 63)))
+        after = int(request.query.get("after", "0"))
+        found = [
+            m.data
+            for m in sorted(self.messages.values(), key=lambda m: m.id, reverse=True)
+            if m.channel_id == channel_id
+            and not m.ephemeral
+            and not m.deleted
+            and after < m.id < before
+        ]
+        return reply(found[:limit] if "after" not in request.query else found[-limit:])
 
     def _message(self, channel: str, message: str) -> Sent:
         found = self.messages.get(int(message))

@@ -2,6 +2,12 @@
 
 It speaks plain-text JSON frames (discord.py decompresses only binary frames), so a real client
 started with ``LEVERS_DISCORD_GATEWAY`` pointing here connects as it would to Discord.
+
+Like Discord it keeps the session's dispatches, so a client that RESUMEs gets what it missed
+(``overlap`` replays that many events it already had too: delivery is at least once). Faults:
+``drop(code)`` closes the connection (4000: resumable; ``invalidate=True`` answers the next
+RESUME with an invalid session, forcing a new IDENTIFY), ``zombie`` stops acknowledging
+heartbeats and sending anything until the client gives up on the connection.
 """
 
 from __future__ import annotations
@@ -20,21 +26,37 @@ HEARTBEAT_MS = 41_250
 class FakeGateway:
     """Accepts gateway connections and sends them dispatches."""
 
-    def __init__(self, token: str, ready: Callable[[], Json], guild: Callable[[], Json]) -> None:
+    def __init__(
+        self,
+        token: str,
+        ready: Callable[[], Json],
+        guild: Callable[[], Json],
+        heartbeat_ms: int = HEARTBEAT_MS,
+    ) -> None:
         self.token = token
         self._ready = ready
         self._guild = guild
+        self.heartbeat_ms = heartbeat_ms
         self.sockets: list[web.WebSocketResponse] = []
         self.identified = asyncio.Event()
         self.identifies: list[Json] = []
+        self.resumes: list[Json] = []
+        self.resumed = asyncio.Event()
         self.closed = asyncio.Event()
+        self.session = ""
+        self.zombie = False  # no heartbeat ACK, nothing sent: a half-dead connection
+        self.overlap = 0  # events a RESUME replays that the client already had
+        self._invalidate = False
+        self._sessions = 0
         self._sequence = 0
+        self._log: list[Json] = []  # the session's dispatches, for RESUME
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """One client connection, until it closes."""
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_MS}}))
+        self._url = f"ws://{request.host}{request.path}"
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}}))
         try:
             async for frame in ws:
                 if frame.type != WSMsgType.TEXT:
@@ -43,30 +65,66 @@ class FakeGateway:
         finally:
             if ws in self.sockets:
                 self.sockets.remove(ws)
+            self.zombie = False  # the client gave up on it; the next connection is healthy
             self.closed.set()
         return ws
 
     async def _receive(self, ws: web.WebSocketResponse, message: Json) -> None:
         op = message.get("op")
+        data = message.get("d") or {}
         if op == 1:
-            await ws.send_str(json.dumps({"op": 11}))
+            if not self.zombie:
+                await ws.send_str(json.dumps({"op": 11}))
         elif op == 2:
-            data = message.get("d") or {}
             if data.get("token") != self.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return
             self.identifies.append(data)
+            self._sessions += 1
+            self.session, self._sequence, self._log = f"fake-session-{self._sessions}", 0, []
+            self._invalidate = False
             self.sockets.append(ws)
-            await self._send(ws, "READY", self._ready())
-            await self._send(ws, "GUILD_CREATE", self._guild())
+            ready = {**self._ready(), "session_id": self.session, "resume_gateway_url": self._url}
+            await self._send(ws, self._frame("READY", ready))
+            await self._send(ws, self._frame("GUILD_CREATE", self._guild()))
             self.identified.set()
+        elif op == 6:
+            await self._resume(ws, data)
 
-    async def _send(self, ws: web.WebSocketResponse, event: str, data: Json) -> None:
+    async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
+        """Replay what the client missed, then RESUMED; or an invalid session (op 9)."""
+        self.resumes.append(data)
+        if self._invalidate or data.get("session_id") != self.session:
+            await ws.send_str(json.dumps({"op": 9, "d": False}))
+            return
+        seen = int(data.get("seq") or 0)
+        self.sockets.append(ws)
+        for frame in self._log:
+            if frame["s"] > seen - self.overlap:
+                await self._send(ws, frame)
+        await self._send(ws, self._frame("RESUMED", {}))
+        self.resumed.set()
+
+    def _frame(self, event: str, data: Json) -> Json:
         self._sequence += 1
         frame = {"op": 0, "t": event, "s": self._sequence, "d": data}
-        await ws.send_str(json.dumps(frame))
+        self._log.append(frame)
+        return frame
+
+    async def _send(self, ws: web.WebSocketResponse, frame: Json) -> None:
+        if not self.zombie and not ws.closed:
+            await ws.send_str(json.dumps(frame))
 
     async def dispatch(self, event: str, data: Json) -> None:
-        """Send a dispatch to every identified connection."""
+        """Send a dispatch to every identified connection (kept for a RESUME if none is up)."""
+        frame = self._frame(event, data)
         for ws in list(self.sockets):
-            await self._send(ws, event, data)
+            await self._send(ws, frame)
+
+    async def drop(self, code: int = 4000, *, invalidate: bool = False) -> None:
+        """Close every connection with ``code``; ``invalidate``: refuse the next RESUME."""
+        self._invalidate = invalidate
+        self.resumed.clear()
+        for ws in list(self.sockets):
+            self.sockets.remove(ws)
+            await ws.close(code=code, message=b"fake gateway fault")
