@@ -7,8 +7,10 @@ their orders (``ai.py``), seeded and deterministic.
   goals, undiscounted) and the pair is worth at least ``PROPOSE_MIN`` points to the proposer.
   The deal covers this round only: a promise to a seat whose credibility is at least
   ``TRUSTED``, an escrow otherwise.
-- **Answer**: a seat accepts when its own term's value plus the other terms' value, discounted
-  by the proposer's credibility (an escrow is not discounted: it cannot be broken), is positive.
+- **Answer**: a seat accepts a promise when its own term's value plus the other terms' value,
+  discounted by the proposer's credibility, is positive; an escrow (it cannot be broken) when
+  its moves are worth something to the seat played together, as they will be: each with the
+  others played, and the interactions that fire when they meet.
 - **Keep**: a promise is kept unless what breaking it saves is worth more than the breach cost
   plus the credibility it would lose (``CREDIBILITY_WORTH`` points per credibility point); an
   escrow term is ordered when the other parties' moves are worth more than what it displaces.
@@ -120,11 +122,33 @@ def _accepts(values: _Values, deal: Deal, seat_id: str) -> bool:
     trust = 1.0
     if deal.kind == "promise":
         trust = credibility(scenario, values.state, deal.proposer) / 100
+    if deal.kind == "escrow":
+        return _together(values, deal, seat_id) > 0
     gain = 0.0
     for term in deal.terms:
         worth = values.of(seat_id, scenario.move(term.move)) * (-1 if term.avoid else 1)
         gain += worth if term.seat == seat_id else trust * worth
     return gain > 0
+
+
+def _together(values: _Values, deal: Deal, seat_id: str) -> float:
+    """What an escrow's moves are worth to the seat played together, as they will be: each
+    move's effects with all of them played, and the rules that fire when they meet."""
+    scenario, planner = values.scenario, values.planners[seat_id]
+    moves = frozenset(t.move for t in deal.terms if t.due(values.state.round))
+    env = planner.env(moves)
+    total: dict[str, float] = {}
+    effects = [scenario.move(m).effects for m in sorted(moves)]
+    for rule in scenario.interactions:
+        if rule.when is None:
+            continue
+        expr = scenario.expr(rule.when)
+        if expr.needs_played and expr.needs_played <= moves and expr.evaluate(env):
+            effects.append(rule.effects)
+    for group in effects:
+        for metric, amount in expected_deltas(scenario, group, env).items():
+            total[metric] = total.get(metric, 0.0) + amount
+    return planner.gain(total)
 
 
 def negotiate(
