@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.game.deal_state import STAGE, Deal, Term
-from bot.game.deals import DealRefused, answer, credibility, propose
+from bot.game.deals import DealRefused, answer, credibility, propose, running_moves
 from bot.game.engine import resolve_round, round_rng
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
@@ -85,3 +85,29 @@ def test_deals_only_move_forward_escrows_run_whole_and_credibility_stays_in_rang
             assert 0 <= credibility(sc, result.state, seat) <= 100
         state = result.state
     assert all(STAGE[d.status] in (1, 3) for d in state.deals)  # nothing is left open
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from("abcdef"),
+        st.frozensets(st.sampled_from("abcdefx"), max_size=3),
+        max_size=6,
+    )
+)
+def test_the_moves_that_run_are_the_largest_consistent_set(
+    conditions: dict[str, frozenset[str]],
+) -> None:
+    """Checked against every subset: the answer is consistent and no consistent set is larger
+    (or differs at the same size: the largest is unique)."""
+    moves = sorted(conditions)
+    consistent = []
+    for mask in range(2 ** len(moves)):
+        subset = {m for i, m in enumerate(moves) if mask >> i & 1}
+        if all(conditions[m] <= subset for m in subset):
+            consistent.append(frozenset(subset))
+    largest = max(consistent, key=len)
+    live, held = running_moves(conditions)
+    assert live == largest
+    assert all(s <= live for s in consistent)
+    assert set(held) == set(moves) - live
