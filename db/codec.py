@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.game.state import MatchState, Order, Record, SeatOrders, canonical_json
+from bot.game.state import (
+    Forecast,
+    MatchState,
+    Order,
+    Rating,
+    Record,
+    SeatOrders,
+    canonical_json,
+)
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -47,25 +55,51 @@ def loads(text: str) -> Any:
     return json.loads(text)
 
 
+def order_to_dict(o: Order) -> dict[str, Any]:
+    """One order as a JSON-ready dict; the debate's fields only when set, so that orders
+    stored before the debate serialise to the same bytes."""
+    data: dict[str, Any] = {"move": o.move, "argument": o.argument}
+    if o.rating is not None:
+        data["rating"] = o.rating
+    if o.forecast is not None:
+        data["forecast"] = o.forecast.to_dict()
+    if o.author is not None:
+        data["author"] = o.author
+    if o.ratings:
+        data["ratings"] = [r.to_dict() for r in o.ratings]
+    if o.umpire is not None:
+        data["umpire"] = o.umpire
+    if o.counter_arguments:
+        data["counter_arguments"] = [{"by": by, "text": t} for by, t in o.counter_arguments]
+    return data
+
+
+def order_from_dict(m: Mapping[str, Any]) -> Order:
+    """Rebuild an order stored with ``order_to_dict`` (older orders lack the debate's fields)."""
+    forecast = m.get("forecast")
+    return Order(
+        m["move"],
+        m.get("argument", ""),
+        m.get("rating"),
+        Forecast.from_dict(forecast) if forecast else None,
+        m.get("author"),
+        tuple(Rating.from_dict(r) for r in m.get("ratings", [])),
+        m.get("umpire"),
+        tuple((str(c["by"]), str(c["text"])) for c in m.get("counter_arguments", [])),
+    )
+
+
 def orders_to_dict(orders: SeatOrders) -> dict[str, Any]:
     """A seat's orders as a JSON-ready dict."""
     return {
-        "moves": [
-            {"move": o.move, "argument": o.argument}
-            | ({} if o.rating is None else {"rating": o.rating})
-            | ({"if": list(o.conditions)} if o.conditions else {})
-            for o in orders.moves
-        ],
+        "moves": [order_to_dict(o) for o in orders.moves],
         "decisions": dict(sorted(orders.decisions.items())),
     }
 
 
 def orders_from_dict(data: Mapping[str, Any]) -> SeatOrders:
     """Rebuild a seat's orders stored with ``orders_to_dict``."""
-    moves = tuple(
-        Order(m["move"], m.get("argument", ""), m.get("rating"), tuple(m.get("if", ())))
-        for m in data.get("moves", [])
-    )
+    moves = tuple(order_from_dict(m) for m in data.get("moves", []))
     return SeatOrders(moves=moves, decisions=dict(data.get("decisions", {})))
 
 

@@ -17,7 +17,7 @@ SCENARIO_HELP = "a built-in scenario id or a scenario file (default: the default
 ROUNDS_HELP = "play this many rounds instead of the scenario's (1-20)"
 # Kept equal to bot.review.exports.FORMATS and bot.library.lint.DEFAULT_MATCHES by a test, so
 # that building the parser needs neither matplotlib nor the lint.
-EXPORT_FORMATS = ("json", "markdown", "html", "csv")
+EXPORT_FORMATS = ("json", "markdown", "html", "csv", "gradebook")
 LINT_MATCHES = 200
 SHELLS = ("bash", "zsh")
 
@@ -94,6 +94,13 @@ def _offline(commands: Any) -> None:
     )
     p.add_argument("--rounds", type=int, metavar="N", help=ROUNDS_HELP)
     p.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="SEAT=R",
+        help="every argument of SEAT is rated R (-1..1), as if a room were convinced (repeatable)",
+    )
+    p.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -151,6 +158,12 @@ def _play(commands: Any) -> None:
     p.add_argument("--seed", type=int, metavar="N", help="the match seed (random when omitted)")
     p.add_argument("--rounds", type=int, metavar="N", help=ROUNDS_HELP)
     p.add_argument("--verbose", action="store_true", help="list every cause of every change")
+    p.add_argument(
+        "--debate",
+        choices=("open", "sealed"),
+        help="open: rate the intentions before they resolve; sealed: as the first version "
+        "(the scenario's rules.debate when omitted)",
+    )
     p.add_argument("--db", metavar="PATH", help=DB_HELP)
 
     r = _command(

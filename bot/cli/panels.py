@@ -18,7 +18,7 @@ from rich.table import Table
 from bot.cli.terminal import console, print_state
 from bot.game.scenario import Goal, Scenario
 from bot.game.state import Record
-from bot.render.narrative import Cause, causes, state_rows
+from bot.render.narrative import Cause, causes, grouped_causes, state_rows
 from bot.review.debrief import build_debrief
 from bot.review.debrief_text import debrief_lines
 from bot.review.record import MatchRecord
@@ -127,17 +127,6 @@ def print_goal_panel(rows: Sequence[GoalRow], seat_name: str, score: float | Non
             f"Score now: [bold]{score:.1f}[/] from your goals; secret objectives and the"
             " ending's bonus are added at the end"
         )
-
-
-def grouped_causes(found: Sequence[Cause]) -> list[tuple[str, float, list[Cause]]]:
-    """Causes grouped by metric, in first-seen order: (metric, net change, biggest first)."""
-    groups: dict[str, list[Cause]] = {}
-    for cause in found:
-        groups.setdefault(cause.metric, []).append(cause)
-    return [
-        (metric, round(sum(c.delta for c in items), 4), sorted(items, key=lambda c: -abs(c.delta)))
-        for metric, items in groups.items()
-    ]
 
 
 def _short(cause: Cause) -> str:

@@ -20,6 +20,12 @@ from typing import Any
 from rich.markup import escape
 
 from bot.cli.database import existing_database, foreign_database
+from bot.cli.debate_cli import (
+    ask_ratings,
+    debate_points,
+    print_debate_outcome,
+    print_intentions,
+)
 from bot.cli.keyboard import Interrupted, ask
 from bot.cli.menu import Edit, take_orders
 from bot.cli.panels import (
@@ -39,6 +45,7 @@ from bot.cli.terminal import (
     round_label,
 )
 from bot.game.scenario import Scenario
+from bot.game.scoring import scores_seen, visible_outcome
 from bot.game.state import MatchState, SeatOrders
 from bot.game.validate import ScenarioInvalid
 from bot.game.view import hide_covert, seat_view, secret_moves
@@ -47,6 +54,7 @@ from bot.review.from_store import load_record
 from bot.scenarios import ScenarioNotFound, read_scenario
 from bot.services import USER_ERRORS, Actor, Services
 from bot.services.models import Announcement, Match
+from bot.services.rounds import Debate
 from db.paths import db_path
 
 LOCAL = "local:"
@@ -116,8 +124,14 @@ async def _play(path: Path, args: argparse.Namespace) -> int:
     services = await Services.open(path)
     try:
         stored = await services.scenarios.add_builtin(args.scenario)
+        settings = {"debate": args.debate} if args.debate else None
         match = await services.matches.create(
-            HOST, stored.sha256, source_id=stored.source_id, seed=args.seed, rounds=args.rounds
+            HOST,
+            stored.sha256,
+            source_id=stored.source_id,
+            seed=args.seed,
+            rounds=args.rounds,
+            settings=settings,
         )
         console.print(f"Match {match.id}")
         console.print(
@@ -176,10 +190,14 @@ def local_seats(match: Match) -> list[tuple[str, str]]:
 async def play_stored(services: Services, match_id: int, *, verbose: bool = False) -> Match:
     """Play a stored terminal match to its end (its ``local:`` seats at the keyboard).
 
-    Raises Interrupted when the player leaves at a prompt; what they ordered so far is kept.
+    In open debate (the match's ``debate`` setting, else the scenario's ``rules.debate``) the
+    intentions are printed after the orders and each seat at the keyboard rates the others'
+    arguments. Raises Interrupted when the player leaves at a prompt; what they ordered so far
+    is kept.
     """
     scenario = await services.scenarios.of_match(match_id, HOST)
     match = await services.matches.get(match_id, HOST)
+    open_debate = match.settings.get("debate", scenario.rules.debate) == "open"
     seats = local_seats(match)
     # One player at the keyboard reads the reveal as their seat sees it; in hot-seat play the
     # shared screen shows only what the public may see.
@@ -209,7 +227,22 @@ async def play_stored(services: Services, match_id: int, *, verbose: bool = Fals
             await _give_orders(services, scenario, match, seat, Actor(player, seat))
             if hot_seat:
                 console.clear()  # the next player must not read this seat's panel
-        await services.rounds.resolve(match_id, match.round, HOST, trigger="terminal")
+        rated = Debate()
+        if open_debate and seats:
+            rated = await _debate(services, scenario, match, [seat for seat, _p in seats])
+        await services.rounds.resolve(match_id, match.round, HOST, trigger="terminal", debate=rated)
+
+
+async def _debate(
+    services: Services, scenario: Scenario, match: Match, raters: list[str]
+) -> Debate:
+    """The intentions, then each seat at the keyboard rates the other seats' arguments."""
+    assert match.state is not None
+    orders = await services.rounds.intentions(match.id, HOST)
+    secret = secret_moves(scenario, match.state.exposed, None)
+    print_intentions(scenario, orders, secret)
+    ratings = {seat: ask_ratings(scenario, orders, seat, secret) for seat in raters}
+    return Debate(open=True, ratings=ratings)
 
 
 async def show_announcements(
@@ -240,7 +273,18 @@ async def _show(
         records = hide_covert(outcome.records_of(item.round), secret)
         print_story(scenario, records)
         print_causes(scenario, records, viewer, verbose)
-        print_scores(scenario, outcome.scores, [], "Scoreboard (goals so far)")
+        history = await services.rounds.history(item.match_id or 0, HOST)
+        played = [{s: locked.orders for s, locked in h.orders.items()} for h in history[1:]]
+        metrics = [h.state.metrics for h in history]
+        print_debate_outcome(
+            scenario, item.round, played[: item.round], metrics[: item.round + 1], secret, viewer
+        )
+        points = debate_points(scenario, played[: item.round], metrics[: item.round + 1], viewer)
+        seed = (await services.matches.get(item.match_id or 0, HOST)).seed
+        view = seat_view(scenario, outcome.state, viewer, seed)
+        seen = scores_seen(scenario, outcome.scores, view, viewer)
+        shared = visible_outcome(scenario, view)
+        print_scores(scenario, seen, [], "Scoreboard (goals so far)", points, shared)
     elif item.kind == "match_ended":
         # The ending's sentence was in the last reveal; the scores, broken down, are in the
         # debrief printed after the final state.

@@ -76,6 +76,25 @@ def policy_specs(
     return chosen
 
 
+def parse_rates(scenario: Scenario, specs: list[str]) -> dict[str, float]:
+    """``SEAT=R`` pairs (R from -1 to 1): the rating every argument of that seat receives."""
+    rates: dict[str, float] = {}
+    for spec in specs:
+        seat, sep, value = spec.partition("=")
+        if not sep or seat not in scenario.seat_ids:
+            raise ValueError(
+                f"--rate {spec}: give SEAT=R with a seat of {', '.join(scenario.seat_ids)}"
+            )
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not -1 <= number <= 1:
+            raise ValueError(f"--rate {spec}: R is a number from -1 to 1")
+        rates[seat] = number
+    return rates
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run N seeded matches and print the report (a table, or JSON with --json)."""
     if args.matches < 1 or args.matches > 1_000_000:
@@ -90,11 +109,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         scenario, raw, _path = read_scenario(args.scenario)
         specs = policy_specs(scenario, args.policy)
+        rate = parse_rates(scenario, args.rate)
     except (ScenarioNotFound, ScenarioInvalid, ValueError, YamlError, OSError) as err:
         print(f"levers simulate: {err}", file=sys.stderr)
         return 2
     report = simulate_parallel(
-        scenario, raw, args.matches, args.seed, specs, args.rounds, args.workers
+        scenario, raw, args.matches, args.seed, specs, args.rounds, args.workers, rate
     )
     if args.json:
         print(json.dumps(report, indent=2))

@@ -68,17 +68,34 @@ def print_story(scenario: Scenario, records: Sequence[Record]) -> None:
 
 
 def print_scores(
-    scenario: Scenario, scores: Mapping[str, float], winners: Sequence[str], title: str
+    scenario: Scenario,
+    scores: Mapping[str, float | None],
+    winners: Sequence[str],
+    title: str,
+    debate: Mapping[str, float] | None = None,
+    outcome: float | None = None,
 ) -> None:
-    """The scoreboard, best first."""
+    """The scoreboard, best first; ``debate`` points beside the scores, never summed; then the
+    shared outcome when there is one to show."""
     table = Table(title=title, title_justify="left")
     table.add_column("Seat")
     table.add_column("Score", justify="right")
-    for seat_id, value in sorted(scores.items(), key=lambda kv: -kv[1]):
+    if debate is not None:
+        table.add_column("Debate points", justify="right")
+    for seat_id, value in sorted(scores.items(), key=lambda kv: -1.0 if kv[1] is None else -kv[1]):
         seat = scenario.seat(seat_id)
         mark = " 🏆" if seat_id in winners else ""
-        table.add_row(f"[{seat.colour}]{escape(seat.name)}[/]{mark}", f"{value:.1f}")
+        shown = "[dim]hidden until the end[/]" if value is None else f"{value:.1f}"
+        row = [f"[{seat.colour}]{escape(seat.name)}[/]{mark}", shown]
+        if debate is not None:
+            row.append(f"{debate.get(seat_id, 0.0):+.1f}")
+        table.add_row(*row)
     console.print(table)
+    if outcome is not None and scenario.outcome is not None:
+        console.print(
+            f"[bold]{escape(scenario.outcome.name)}[/]: {outcome:.1f} / 100 "
+            "[dim](shared by every seat; not part of any score)[/]"
+        )
 
 
 def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
@@ -99,6 +116,12 @@ def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
             share,
         )
     console.print(seats)
+    if "outcome" in report and scenario.outcome is not None:
+        o = report["outcome"]
+        console.print(
+            f"[bold]{escape(scenario.outcome.name)}[/] (shared, not part of any score): "
+            f"mean {o['mean']:.1f}, p10 {o['p10']:.1f}, p90 {o['p90']:.1f}"
+        )
     metrics = Table(title="Metrics", title_justify="left")
     for col in ("Metric", "Start", "Final mean", "p10", "p90"):
         metrics.add_column(col, justify="left" if col == "Metric" else "right")
@@ -118,6 +141,21 @@ def print_report(scenario: Scenario, report: Mapping[str, Any]) -> None:
     for move_id, count in sorted(report["moves"].items(), key=lambda kv: -kv[1]):
         moves.add_row(move_id, str(count))
     console.print(moves)
+    if report.get("debate"):
+        debate = Table(title="Debate points (apart from the scores)", title_justify="left")
+        for col in ("Seat", "Mean", "p10", "p90", "Forecasts", "Came true"):
+            debate.add_column(col, justify="left" if col == "Seat" else "right")
+        for seat_id, row in report["debate"].items():
+            p, f = row["points"], row["forecasts"]
+            debate.add_row(
+                seat_id,
+                f"{p['mean']:.1f}",
+                f"{p['p10']:.1f}",
+                f"{p['p90']:.1f}",
+                str(f["made"]),
+                str(f["hit"]),
+            )
+        console.print(debate)
     console.print(
         "[bold]Endings[/]: " + ", ".join(f"{k} {v}" for k, v in report["endings"].items())
     )

@@ -14,10 +14,13 @@ import discord
 from bot.discord import pages
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
+from bot.game.debate import forecast_hit
 from bot.game.scenario import Scenario
+from bot.game.scoring import outcome_score, scores_seen, visible_outcome
 from bot.game.state import MatchState
-from bot.game.view import hide_covert, seat_view, secret_moves
-from bot.render.narrative import causes, state_rows, story
+from bot.game.view import hide_covert, seat_view, secret_moves, sight
+from bot.render.debate import forecast_text, rating_text
+from bot.render.narrative import cause_summaries, causes, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
 
 SOURCE = {"players": "", "ai": " (🤖 AI)", "hold": " (held)"}
@@ -41,14 +44,51 @@ def order_lines(
             lines.append(f"• {esc(move.name)} ({move.cost} AP)")
             if order.argument:
                 lines.append(quote(order.argument))
+            debated = [forecast_text(scenario, order.forecast)] if order.forecast else []
+            debated += [t for t in [rating_text(scenario, order, seat.id)] if t]
+            if debated:
+                lines.append(f"-# {esc(' · '.join(debated))}")
     return lines
 
 
-def score_lines(scenario: Scenario, table: Mapping[str, float], won: Sequence[str]) -> list[str]:
-    """The scoreboard, best first (🏆 for the winners once the match is over)."""
-    ranked = sorted(table.items(), key=lambda kv: -kv[1])
+def forecast_lines(
+    scenario: Scenario,
+    orders: Mapping[str, LockedSeat],
+    before: MatchState,
+    after: MatchState,
+    secret: frozenset[str] = frozenset(),
+) -> list[str]:
+    """This round's forecasts for this round, each checked (next-round ones wait)."""
+    lines = []
+    for seat in scenario.seats:
+        locked = orders.get(seat.id)
+        for order in locked.orders.moves if locked else ():
+            forecast = order.forecast
+            if forecast is None or order.move in secret:
+                continue
+            move = scenario.move(order.move).name
+            if sight(scenario.metric(forecast.metric), None) == "hidden":
+                mark = "🔒 checked in the debrief"  # the public may not learn a hidden metric
+            elif forecast.horizon == 0:
+                was, now = before.metrics[forecast.metric], after.metrics[forecast.metric]
+                mark = "✅ came true" if forecast_hit(forecast, was, now) else "❌ missed"
+            else:
+                mark = "⏳ checked next round"
+            text = forecast_text(scenario, forecast)
+            lines.append(f"• {esc(seat.name)}, {esc(move)}: {esc(text)}: {mark}")
+    return lines
+
+
+def score_lines(
+    scenario: Scenario, table: Mapping[str, float | None], won: Sequence[str]
+) -> list[str]:
+    """The scoreboard, best first (🏆 for the winners once the match is over); a score that
+    would give away a hidden metric reads "hidden until the end" (``scores_seen``)."""
+    ranked = sorted(table.items(), key=lambda kv: -1.0 if kv[1] is None else -kv[1])
     return [
-        f"{esc(scenario.seat(seat).name)}: **{value:.1f}**{' 🏆' if seat in won else ''}"
+        f"{esc(scenario.seat(seat).name)}: "
+        + ("*hidden until the end*" if value is None else f"**{value:.1f}**")
+        + (" 🏆" if seat in won else "")
         for seat, value in ranked
     ]
 
@@ -63,14 +103,26 @@ def reveal(
     lines = order_lines(scenario, result.orders, secret)
     made = pages.embeds(f"{label}: the orders", lines, 0x5865F2)
     told = [f"• {esc(line)}" for line in story(scenario, records)] or ["Nothing happened."]
-    moved = [f"• {esc(c.line())}" for c in causes(scenario, records, None)]
+    # One line per metric, net change first, its biggest causes after: about 25 lines at most
+    # (the full list of causes is in the match record: /match export).
+    moved = [
+        f"• **{esc(metric)}** {net:+.1f}: {esc(why)}"
+        for metric, net, why in cause_summaries(causes(scenario, records, None))
+    ]
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
     if moved:
         made += pages.embeds(f"{label}: why the numbers moved", moved, 0x95A5A6)
+    checked = forecast_lines(scenario, result.orders, before, result.state, secret)
+    if checked:
+        made += pages.embeds(f"{label}: forecasts", checked, 0x9B59B6)
     now = seat_view(scenario, result.state, None, match.seed)
     old = seat_view(scenario, before, None, match.seed)
     made += pages.embeds("The situation now", state_table(state_rows(scenario, now, old)), 0xF1C40F)
-    scores = score_lines(scenario, result.scores, result.winners)
+    seen = scores_seen(scenario, result.scores, now, None)
+    scores = score_lines(scenario, seen, result.winners)
+    shared = visible_outcome(scenario, now)
+    if shared is not None and scenario.outcome is not None:
+        scores += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
     made += pages.embeds("Scoreboard", scores, 0x2ECC71)
     return pages.messages(made)
 
@@ -88,5 +140,8 @@ def final(
     names = ", ".join(esc(scenario.seat(s).name) for s in won) or "nobody"
     lines = [headline, "", f"🏆 **Winner{'s' if len(won) > 1 else ''}: {names}**", ""]
     lines += score_lines(scenario, table, won)
+    shared = outcome_score(scenario, state.metrics)
+    if shared is not None and scenario.outcome is not None:
+        lines += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
     made = pages.embeds(f"{scenario.meta.title}: final scores", lines, 0x2ECC71)
     return pages.messages(made)

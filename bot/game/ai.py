@@ -4,9 +4,11 @@ It looks one round ahead with expected values: for every legal move it works out
 effects would do on average (their size times their chance, later rounds discounted), through
 the same conditions the engine evaluates, and what that does to its seat's goal score. It then
 adds its seat's leanings and seeded noise, and builds the best affordable set of moves, counting
-the interactions its own moves would set off, and what the moves a move unlocks (``requires``)
-would be worth a round later. It sees only what its seat may see: hidden metrics
-are taken at their publicly known starting value and noisy ones at the seat's estimate.
+the interactions its own moves would set off, what the moves a move unlocks (``requires``)
+would be worth a round later, and what a move's effects tied to a scheduled event (``event("x")``
+in their condition) will do when that event comes, discounted by the rounds until then. It sees
+only what its seat may see: hidden metrics are taken at their publicly known starting value and
+noisy ones at the seat's estimate.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 from bot.game.env import StateEnv
+from bot.game.expr import Value
 from bot.game.legal import last_played, legal_moves
 from bot.game.scenario import Effect, Goal, Interaction, Metric, Move, Scenario, Seat
 from bot.game.scoring import counts_from_start, goal_fraction
@@ -61,6 +64,57 @@ def _expected(scenario: Scenario, effects: Sequence[Effect], env: StateEnv) -> d
         balance = effect.source or scenario.metric(effect.metric).balance
         if balance is not None:
             deltas[balance] = deltas.get(balance, 0.0) - amount
+    return deltas
+
+
+class _ForesightEnv(StateEnv):
+    """The state as it is, except that a scheduled event of a later round is happening now."""
+
+    __slots__ = ("coming",)
+
+    def __init__(self, base: StateEnv, coming: str) -> None:
+        super().__init__(base.state, metrics=base.metrics, played=base.played)
+        self.coming = coming
+
+    def call(
+        self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]
+    ) -> Value:
+        if name == "event":
+            return str(args[0]) == self.coming
+        return super().call(name, args, kwargs)
+
+
+def _event_effects(scenario: Scenario, move: Move) -> list[tuple[Effect, str, int]]:
+    """The move's effects whose condition names a scheduled event, with the event and its round."""
+    memo = scenario.memo("event_effects")
+    found = memo.get(move.id)
+    if found is None:
+        rounds = {e.id: e.round for e in scenario.events if e.kind == "scheduled" and e.round}
+        found = memo[move.id] = [
+            (effect, str(call.args[0]), rounds[str(call.args[0])])
+            for effect in move.effects
+            if effect.condition is not None
+            for call in scenario.expr(effect.condition).calls()
+            if call.name == "event" and str(call.args[0]) in rounds
+        ]
+    return found
+
+
+def foresight_deltas(
+    scenario: Scenario, move: Move, env: StateEnv, now: int, last: int
+) -> dict[str, float]:
+    """What the move's effects tied to a coming scheduled event will do then, discounted.
+
+    A stance taken now (a boycott, a campaign) is what the player will carry into the vote, so
+    the AI counts the vote's consequences of the stance at ``DISCOUNT`` per round still to go.
+    """
+    deltas: dict[str, float] = {}
+    for effect, event_id, when in _event_effects(scenario, move):
+        if not now < when <= last:
+            continue
+        later = _expected(scenario, [effect], _ForesightEnv(env, event_id))
+        for metric, amount in later.items():
+            deltas[metric] = deltas.get(metric, 0.0) + amount * DISCOUNT ** (when - now)
     return deltas
 
 
@@ -145,7 +199,10 @@ class _Planner:
         return self._env
 
     def utility(self, move: Move) -> float:
-        deltas = expected_deltas(self.scenario, move.effects, self.env(frozenset((move.id,))))
+        env = self.env(frozenset((move.id,)))
+        deltas = expected_deltas(self.scenario, move.effects, env)
+        state = self.state
+        later = foresight_deltas(self.scenario, move, env, state.round, state.last_round)
         lean = self.seat.ai.prefer.get(move.id, 0.0)
         noise = self.rng.gauss(0.0, self.seat.ai.noise) if self.seat.ai.noise else 0.0
         ahead = (
@@ -153,7 +210,8 @@ class _Planner:
             if _unlocks(self.scenario, move.id)
             else 0.0
         )
-        return self.gain(deltas) + ahead + lean + noise
+        value = self.gain(deltas) + (self.gain(later) if later else 0.0)
+        return value + ahead + lean + noise
 
     def unlock_value(self, move: Move, assumed: frozenset[str], depth: int) -> float:
         """What the best of the seat's moves this one unlocks is worth, a round later.

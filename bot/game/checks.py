@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
 from bot.game.expr import FUNCTIONS, Call, Expr, ExprError, Value, parse
 from bot.game.legal import legal_moves
 from bot.game.refs import LineOf, UnknownRefs, did_you_mean, path_text
-from bot.game.scenario import Effect, Move, Scenario
+from bot.game.scenario import Effect, Goal, Move, Scenario
 from bot.game.state import MatchState
+from bot.game.view import sight
 
 Path = tuple[str | int, ...]
 Found = tuple[Path, str, Literal["error", "warning"]]
@@ -232,6 +233,7 @@ def cross_check(scenario: Scenario, line_of: LineOf | None = None) -> list[Found
     _check_ids(c)
     _check_metrics(c)
     _check_seats(c)
+    _check_outcome(c)
     _check_moves(c)
     _check_rules(c)
     _check_events(c)
@@ -281,18 +283,24 @@ def _check_metrics(c: _Checker) -> None:
                     c.unknown(("metrics", i, "see"), "seat", seat)
 
 
+def _check_goals(c: _Checker, where: Path, goals: Sequence[Goal]) -> None:
+    for j, goal in enumerate(goals):
+        if goal.metric not in c.metrics:
+            c.unknown((*where, j, "metric"), "metric", goal.metric)
+            continue
+        m = c.s.metric(goal.metric)
+        if not m.min <= goal.target <= m.max:
+            c.error((*where, j, "target"), f"target {goal.target} is outside {m.min}..{m.max}")
+
+
+def _check_outcome(c: _Checker) -> None:
+    if c.s.outcome is not None:
+        _check_goals(c, ("outcome", "goals"), c.s.outcome.goals)
+
+
 def _check_seats(c: _Checker) -> None:
     for i, seat in enumerate(c.s.seats):
-        for j, goal in enumerate(seat.goals):
-            if goal.metric not in c.metrics:
-                c.unknown(("seats", i, "goals", j, "metric"), "metric", goal.metric)
-                continue
-            m = c.s.metric(goal.metric)
-            if not m.min <= goal.target <= m.max:
-                c.error(
-                    ("seats", i, "goals", j, "target"),
-                    f"target {goal.target} is outside {m.min}..{m.max}",
-                )
+        _check_goals(c, ("seats", i, "goals"), seat.goals)
         for dup in _duplicates(o.id for o in seat.objectives):
             c.error(("seats", i, "objectives"), f"duplicate objective id '{dup}'")
         for j, objective in enumerate(seat.objectives):
@@ -333,9 +341,23 @@ def _check_moves(c: _Checker) -> None:
                     ("moves", i, "exposed_when"), "only a covert move (covert: true) is exposed"
                 )
             c.condition(("moves", i, "exposed_when"), move.exposed_when)
+        _check_forecasts(c, i, move)
         c.effects(("moves", i, "effects"), move.effects)
         if not move.effects:
             c.warn(("moves", i), "this move has no effects")
+
+
+def _check_forecasts(c: _Checker, i: int, move: Move) -> None:
+    """An argument's forecast names a metric the move's seat may see."""
+    for j, argument in enumerate(move.arguments):
+        if argument.forecast is None:
+            continue
+        path = ("moves", i, "arguments", j, "forecast", "metric")
+        metric_id = argument.forecast.metric
+        if metric_id not in c.metrics:
+            c.unknown(path, "metric", metric_id)
+        elif sight(c.s.metric(metric_id), move.seat) == "hidden":
+            c.error(path, f"seat '{move.seat}' cannot see '{metric_id}', so cannot forecast it")
 
 
 def _check_move_links(c: _Checker, i: int, move: Move) -> None:

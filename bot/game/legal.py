@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from bot.game.env import StateEnv
 from bot.game.errors import IllegalOrder
 from bot.game.scenario import Move, Scenario
-from bot.game.state import MatchState, SeatOrders
+from bot.game.state import MatchState, Order, SeatOrders
+from bot.game.view import sight
 
 
 def last_played(state: MatchState) -> dict[str, int]:
@@ -95,6 +96,8 @@ def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, Sea
                 raise IllegalOrder(
                     seat_id, "an argument rating must be between -1 and 1", order.move
                 )
+            if order.forecast is not None:
+                _check_forecast(scenario, seat_id, order)
             spent += move.cost
         if spent > seat.budget:
             raise IllegalOrder(seat_id, f"these moves cost {spent}; the budget is {seat.budget}")
@@ -129,6 +132,26 @@ def _check_decisions(
         assert event.decision is not None  # awaiting only holds events with a decision
         if option_id not in {o.id for o in event.decision.options}:
             raise IllegalOrder(seat_id, f"'{option_id}' is not an option of {event.name}")
+
+
+def _check_forecast(scenario: Scenario, seat_id: str, order: Order) -> None:
+    """A forecast names a metric the seat may see, a direction and a horizon of 0 or 1."""
+    forecast = order.forecast
+    assert forecast is not None
+    try:
+        metric = scenario.metric(forecast.metric)
+    except KeyError:
+        raise IllegalOrder(
+            seat_id, f"a forecast names no metric '{forecast.metric}'", order.move
+        ) from None
+    if sight(metric, seat_id) == "hidden":
+        raise IllegalOrder(
+            seat_id, f"a forecast on {metric.name}, which this seat cannot see", order.move
+        )
+    if forecast.direction not in ("up", "down") or forecast.horizon not in (0, 1):
+        raise IllegalOrder(
+            seat_id, "a forecast goes up or down, this round (0) or the next (1)", order.move
+        )
 
 
 def spent(scenario: Scenario, orders: SeatOrders) -> int:

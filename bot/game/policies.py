@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.game.ai import ai_rng, choose_orders
 from bot.game.ai_deals import honour
+from bot.game.ai_debate import ai_arguments
 from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
@@ -44,7 +45,9 @@ class AiPolicy:
         """The AI's orders this round."""
         index = scenario.seat_ids.index(seat_id)
         chosen = choose_orders(scenario, state, seat_id, seed, ai_rng(seed, state.round, index))
-        return honour(scenario, state, seat_id, seed, chosen) if state.deals else chosen
+        if state.deals:
+            chosen = honour(scenario, state, seat_id, seed, chosen)
+        return ai_arguments(scenario, state, seat_id, chosen, seed)
 
 
 class HoldPolicy:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.game.deals import credibility, deal_counts
-from bot.game.match import final_scores, match_seed, play_match
+from bot.game.match import debate_tally, final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
+from bot.game.scoring import outcome_score
 
 
 def _quantile(values: Sequence[float], q: float) -> float:
@@ -43,6 +44,10 @@ class MatchFigures:
     moves: dict[str, int]
     ending: str
     skipped: dict[str, int]
+    debate_points: dict[str, float]  # per seat, apart from the scores
+    forecasts_made: dict[str, int]
+    forecasts_hit: dict[str, int]
+    outcome: float | None  # the scenario's shared outcome at the end (None: it has none)
     deals: dict[str, int]
     credibility: dict[str, float]
 
@@ -53,10 +58,12 @@ def play_one(
     index: int,
     policies: Mapping[str, Policy],
     rounds: int | None = None,
+    rate: Mapping[str, float] | None = None,
 ) -> MatchFigures:
     """Play match ``index`` of a series seeded with ``seed`` (fresh ``policies``) and keep its
-    figures."""
-    log = play_match(scenario, match_seed(seed, index), policies, rounds)
+    figures; ``rate`` gives every argument of a seat the rating R (-1 .. 1)."""
+    log = play_match(scenario, match_seed(seed, index), policies, rounds, rate=rate)
+    debate = debate_tally(scenario, log)
     table, top = final_scores(scenario, log)
     moves: dict[str, int] = {}
     for played in log.rounds:  # the moves that ran (a conditional order may not have)
@@ -68,16 +75,19 @@ def play_one(
         if isinstance(policy, ScriptPolicy):
             for move, count in policy.missed().items():
                 skipped[move] = skipped.get(move, 0) + count
-    final = log.final
     return MatchFigures(
         table,
         top,
-        dict(final.metrics),
+        dict(log.final.metrics),
         moves,
-        final.ending or "none",
+        log.final.ending or "none",
         skipped,
-        deal_counts(final.deals),
-        {s: credibility(scenario, final, s) for s in scenario.seat_ids},
+        dict(debate.seat_points),
+        dict(debate.made),
+        dict(debate.hit),
+        outcome_score(scenario, log.final.metrics),
+        deal_counts(log.final.deals),
+        {s: credibility(scenario, log.final, s) for s in scenario.seat_ids},
     )
 
 
@@ -89,11 +99,19 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
     moves = {m.id: 0 for m in scenario.moves}
     endings: dict[str, int] = {}
     skipped: dict[str, int] = {}
+    points: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
+    made = dict.fromkeys(scenario.seat_ids, 0)
+    hit = dict.fromkeys(scenario.seat_ids, 0)
+    outcomes: list[float] = []
     deals = deal_counts([])
     trust: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
     count = 0
     for match in figures:
         count += 1
+        for seat in scenario.seat_ids:
+            points[seat].append(match.debate_points.get(seat, 0.0))
+            made[seat] += match.forecasts_made.get(seat, 0)
+            hit[seat] += match.forecasts_hit.get(seat, 0)
         for seat, value in match.scores.items():
             seat_scores[seat].append(value)
         for seat in match.winners:
@@ -109,7 +127,9 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
             deals[status] += times
         for seat, value in match.credibility.items():
             trust[seat].append(value)
-    return {
+        if match.outcome is not None:
+            outcomes.append(match.outcome)
+    report: dict[str, Any] = {
         "matches": count,
         "seats": {
             s: {"score": spread(v), "wins": wins[s], "credibility": spread(trust[s])}
@@ -121,8 +141,15 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
         "moves": moves,
         "endings": dict(sorted(endings.items())),
         "skipped": dict(sorted(skipped.items())),
+        "debate": {
+            s: {"points": spread(points[s]), "forecasts": {"made": made[s], "hit": hit[s]}}
+            for s in scenario.seat_ids
+        },
         "deals": deals,
     }
+    if scenario.outcome is not None:
+        report["outcome"] = spread(outcomes)
+    return report
 
 
 def simulate(
@@ -131,18 +158,21 @@ def simulate(
     seed: int,
     policies: Callable[[], Mapping[str, Policy]] | None = None,
     rounds: int | None = None,
+    rate: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Play ``matches`` matches (match i seeded from ``seed`` and i) and report on them.
 
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
-    The report has exactly the keys ``matches``, ``seats`` (score, wins, credibility),
-    ``metrics``, ``moves``, ``endings``, ``skipped`` and ``deals``; the same arguments give
-    the same report.
+    ``rate`` gives every argument of a seat the rating R (-1 .. 1), as if a room were convinced
+    or not. The report has exactly the keys ``matches``, ``seats`` (score, wins, credibility),
+    ``metrics``, ``moves``, ``endings``, ``skipped``, ``debate`` and ``deals``, and ``outcome``
+    (the shared outcome's mean, p10 and p90) when the scenario defines one; the same arguments
+    give the same report.
     """
     return tally(
         scenario,
         (
-            play_one(scenario, seed, index, dict(policies()) if policies else {}, rounds)
+            play_one(scenario, seed, index, dict(policies()) if policies else {}, rounds, rate)
             for index in range(matches)
         ),
     )

@@ -80,6 +80,9 @@ class Metric(Model):
     start: Amount
     unit: Annotated[str, StringConstraints(max_length=12)] = ""
     see: Literal["all"] | Sight = "all"
+    # A switch or internal counter (a sanction in force, a stage reached): state the rules need,
+    # not part of the story, so the debrief never picks it as a turning point.
+    bookkeeping: bool = False
     # A metric that absorbs this one's changes so that both keep a fixed sum (support shares).
     balance: Id | None = None
 
@@ -172,6 +175,22 @@ class Effect(Model):
 Effects = Annotated[list[Effect], Field(max_length=12)]
 
 
+class ForecastText(Model):
+    """A forecast a scenario argument makes: ``metric`` goes ``direction`` by the end of this
+    round (``horizon`` 0) or the next (1)."""
+
+    metric: Id
+    direction: Literal["up", "down"]
+    horizon: Literal[0, 1] = 0
+
+
+class ArgumentText(Model):
+    """One case the AI may make for a move, with an optional forecast."""
+
+    text: Line
+    forecast: ForecastText | None = None
+
+
 class Move(Model):
     """A lever a seat can pull; its id is ``seat.move``."""
 
@@ -190,6 +209,8 @@ class Move(Model):
     condition: Condition | None = None
     prompt: Line = "Why will this work?"
     argument: Line | None = None  # the case the AI makes when it plays this move
+    # Several cases the AI draws from (``argument`` is the fallback when none is listed).
+    arguments: Annotated[list[ArgumentText], Field(max_length=8)] = []
     effects: Effects = []
     text: Text
     text_miss: Text | None = None
@@ -319,6 +340,17 @@ class Ending(Model):
     debrief: Text | None = None
 
 
+class Outcome(Model):
+    """The shared outcome (TABLE.md's scoreboard): how the country fares, whoever wins.
+
+    Scored like a seat's goals, from 0 to 100, and never added to any seat's score.
+    """
+
+    name: Name
+    description: Text | None = None
+    goals: Annotated[list[Goal], Field(min_length=1, max_length=10)]
+
+
 class Scoring(Model):
     """How goals turn into points."""
 
@@ -328,9 +360,17 @@ class Scoring(Model):
 
 
 class Rules(Model):
-    """Match-wide rule switches: argument ratings, and the points a broken promise costs."""
+    """Match-wide rule switches: the debate, argument ratings and deals.
 
+    ``debate`` open: the intentions are posted and rated before resolution and the ratings act
+    on the numbers; sealed: arguments stay secret until the outcome and ratings count only as
+    debate points. ``rating_bound`` caps what a rating does to a move's own effects;
+    ``spectator_weight`` is how many seats the spectators' bloc weighs.
+    """
+
+    debate: Literal["open", "sealed"] = "open"
     rating_bound: Annotated[float, Field(ge=0, le=0.5, allow_inf_nan=False)] = 0.0
+    spectator_weight: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
     deal_breach_cost: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
     ai_talks: Probability = 0.0  # the chance a round opens with the AI seats' talks (deals)
 
@@ -361,6 +401,7 @@ class Scenario(Model):
     endings: Annotated[list[Ending], Field(max_length=10)] = []
     scoring: Scoring = Scoring()
     rules: Rules = Rules()
+    outcome: Outcome | None = None
     debrief: Debrief = Debrief()
 
     _exprs: dict[str, Expr] = PrivateAttr(default_factory=dict)

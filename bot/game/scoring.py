@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.game.env import StateEnv
 from bot.game.scenario import Goal, Metric, Scenario, Seat
@@ -40,15 +40,67 @@ def counts_from_start(scenario: Scenario) -> bool:
     return scenario.scoring.partial_from == "start"
 
 
-def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> float:
-    """The seat's points from its goals alone, given metric values."""
-    total = sum(g.weight for g in seat.goals)
+def goals_met(scenario: Scenario, goals: Sequence[Goal], metrics: Mapping[str, float]) -> float:
+    """The weighted share of the goals met, from 0 to 1, given metric values."""
+    total = sum(g.weight for g in goals)
     from_start = counts_from_start(scenario)
     met = sum(
         g.weight * goal_fraction(scenario.metric(g.metric), g, metrics[g.metric], from_start)
-        for g in seat.goals
+        for g in goals
     )
-    return scenario.scoring.goal_points * met / total
+    return met / total
+
+
+def goal_score(scenario: Scenario, seat: Seat, metrics: Mapping[str, float]) -> float:
+    """The seat's points from its goals alone, given metric values."""
+    return scenario.scoring.goal_points * goals_met(scenario, seat.goals, metrics)
+
+
+def scores_seen(
+    scenario: Scenario,
+    table: Mapping[str, float],
+    view: Mapping[str, float | None],
+    viewer: str | None,
+) -> dict[str, float | None]:
+    """The running scores as a viewer may see them, so a scoreboard leaks no hidden metric.
+
+    The viewer's own score is exact. Another seat's score whose goals read only public metrics
+    is exact too; if its goals read a metric the viewer sees with noise, it is worked out from
+    the viewer's noisy view (the same uncertainty); if they read a metric hidden from the
+    viewer, it is None (hidden until the end, when the full table is shown).
+    """
+    public = {m.id for m in scenario.metrics if m.see == "all"}
+    seen: dict[str, float | None] = {}
+    for seat_id, value in table.items():
+        seat = scenario.seat(seat_id)
+        metrics = {g.metric for g in seat.goals}
+        if seat_id == viewer or metrics <= public:
+            seen[seat_id] = value
+        elif any(view.get(m) is None for m in metrics):
+            seen[seat_id] = None
+        else:
+            values = {m: float(view[m] or 0.0) for m in metrics}
+            seen[seat_id] = round(goal_score(scenario, seat, values), 3)
+    return seen
+
+
+def visible_outcome(scenario: Scenario, view: Mapping[str, float | None]) -> float | None:
+    """The shared outcome as a viewer can work it out from what they see: None when the
+    scenario has none or when one of its goals reads a metric hidden from the viewer (it is
+    shown at the end, as hidden metrics are). Noisy metrics give a noisy outcome."""
+    if scenario.outcome is None:
+        return None
+    seen = {g.metric: view.get(g.metric) for g in scenario.outcome.goals}
+    if any(v is None for v in seen.values()):
+        return None
+    return outcome_score(scenario, {k: v for k, v in seen.items() if v is not None})
+
+
+def outcome_score(scenario: Scenario, metrics: Mapping[str, float]) -> float | None:
+    """The shared outcome from 0 to 100 (None when the scenario defines none); no seat's score."""
+    if scenario.outcome is None:
+        return None
+    return round(100 * goals_met(scenario, scenario.outcome.goals, metrics), 3)
 
 
 def objectives_met(scenario: Scenario, state: MatchState, seat: Seat) -> list[str]:

@@ -32,17 +32,75 @@ RecordKind = Literal[
 ]
 
 
+Direction = Literal["up", "down"]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What an argument predicts: a metric moves ``direction`` by the end of this round
+    (``horizon`` 0) or of the next one (1)."""
+
+    metric: str
+    direction: Direction
+    horizon: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The forecast as a JSON-ready dict."""
+        return {"metric": self.metric, "direction": self.direction, "horizon": self.horizon}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Forecast:
+        """Rebuild a forecast stored with ``to_dict``."""
+        return cls(str(data["metric"]), data["direction"], int(data.get("horizon", 0)))
+
+
+SPECTATORS = "spectators"  # the rater name of the spectators' bloc
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One rater's plausibility rating of an argument, -2 .. +2.
+
+    ``by`` is a seat id, ``spectators`` (the bloc: ``value`` its mean, ``count`` how many), or
+    another name for a rater outside the seats (``room``: a simulated audience).
+    """
+
+    by: str
+    value: float
+    count: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rating as a JSON-ready dict."""
+        data: dict[str, Any] = {"by": self.by, "value": self.value}
+        if self.count is not None:
+            data["count"] = self.count
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rating:
+        """Rebuild a rating stored with ``to_dict``."""
+        return cls(str(data["by"]), float(data["value"]), data.get("count"))
+
+
 @dataclass(frozen=True)
 class Order:
     """One move a seat orders this round, with its public argument.
 
-    ``rating`` (-1..1) is the players' rating of the argument when the match rates arguments;
-    it scales the move's effects within the scenario's ``rules.rating_bound``.
+    ``rating`` (-1..1) is the move's rating r as it acts on the numbers (open debate, an
+    umpire, or a simulated room); it scales the move's own effects within
+    ``rules.rating_bound``. ``ratings`` are the raters' values (-2..2) behind it, which count
+    as debate points even when they do not act (sealed debate). ``author`` is the player who
+    wrote the argument; ``umpire`` who ruled on its rating, if anyone did.
     """
 
     move: str
     argument: str = ""
     rating: float | None = None
+    forecast: Forecast | None = None
+    author: str | None = None
+    ratings: tuple[Rating, ...] = ()
+    umpire: str | None = None
+    counter_arguments: tuple[tuple[str, str], ...] = ()  # (player, text)
     conditions: tuple[str, ...] = ()  # ``if: SEAT.MOVE``: runs only when all of these run
 
 

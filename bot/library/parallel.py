@@ -59,10 +59,14 @@ def _start(raw: bytes, name: str) -> None:
 
 
 def _chunk(
-    seed: int, indices: range, specs: Mapping[str, PolicySpec], rounds: int | None
+    seed: int,
+    indices: range,
+    specs: Mapping[str, PolicySpec],
+    rounds: int | None,
+    rate: Mapping[str, float] | None = None,
 ) -> list[MatchFigures]:
     assert _scenario is not None, "the worker was started without its scenario"
-    return [play_one(_scenario, seed, i, build_policies(specs), rounds) for i in indices]
+    return [play_one(_scenario, seed, i, build_policies(specs), rounds, rate) for i in indices]
 
 
 def chunks(matches: int, workers: int) -> list[range]:
@@ -85,19 +89,20 @@ def simulate_parallel(
     specs: Mapping[str, PolicySpec],
     rounds: int | None = None,
     workers: int = 2,
+    rate: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """``report.simulate`` over ``workers`` processes; ``raw`` is the scenario's file."""
     if not 1 <= workers <= MAX_WORKERS:
         raise ValueError(f"workers must be between 1 and {MAX_WORKERS}")
     if workers == 1:
-        return simulate(scenario, matches, seed, lambda: build_policies(specs), rounds)
+        return simulate(scenario, matches, seed, lambda: build_policies(specs), rounds, rate)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start, initargs=(raw, scenario.meta.id)
     ) as pool:
         parts = [
-            pool.submit(_chunk, seed, indices, dict(specs), rounds)
+            pool.submit(_chunk, seed, indices, dict(specs), rounds, dict(rate or {}))
             for indices in chunks(matches, workers)
         ]
         return tally(scenario, (figure for part in parts for figure in part.result()))

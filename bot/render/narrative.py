@@ -6,7 +6,7 @@ Metrics a viewer may not see exactly are left out of what that viewer is shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.game.scenario import Scenario
@@ -110,6 +110,32 @@ def causes(
             Cause(metric.name, rec.delta, source_name(scenario, rec.source), rec.delayed_from)
         )
     return found
+
+
+def grouped_causes(found: Sequence[Cause]) -> list[tuple[str, float, list[Cause]]]:
+    """Causes grouped by metric, in first-seen order: (metric, net change, biggest first)."""
+    groups: dict[str, list[Cause]] = {}
+    for cause in found:
+        groups.setdefault(cause.metric, []).append(cause)
+    return [
+        (metric, round(sum(c.delta for c in items), 4), sorted(items, key=lambda c: -abs(c.delta)))
+        for metric, items in groups.items()
+    ]
+
+
+def cause_summaries(found: Sequence[Cause], shown: int = 3) -> list[tuple[str, float, str]]:
+    """One line per metric for a short reveal: (metric, net change, its ``shown`` biggest causes
+    and how many more), the grouping of ``grouped_causes``."""
+    lines = []
+    for metric, net, items in grouped_causes(found):
+        parts = [
+            f"{c.cause} {c.delta:+.1f}"
+            + (f" (from round {c.delayed_from})" if c.delayed_from else "")
+            for c in items[:shown]
+        ]
+        more = len(items) - shown
+        lines.append((metric, net, ", ".join(parts) + (f", and {more} more" if more > 0 else "")))
+    return lines
 
 
 @dataclass(frozen=True)

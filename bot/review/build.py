@@ -11,13 +11,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.game.debate import argument_points, check_forecast, final_rating
 from bot.game.engine import LAST_ROUND
 from bot.game.match import MatchLog
 from bot.game.scenario import Scenario
 from bot.game.scoring import objectives_met, scores, winners
-from bot.game.state import MatchState, Record, SeatOrders
+from bot.game.state import MatchState, Order, Record, SeatOrders
 from bot.review.record import (
+    CounterArgument,
     DealInfo,
+    ForecastInfo,
     GoalInfo,
     HolderInfo,
     MatchInfo,
@@ -28,6 +31,7 @@ from bot.review.record import (
     Opening,
     OrderInfo,
     OrderSource,
+    RatingInfo,
     RecordEntry,
     Result,
     RoundInfo,
@@ -150,12 +154,47 @@ def _seats(scenario: Scenario, facts: MatchFacts, final: MatchState | None) -> l
     return made
 
 
+def _order(
+    scenario: Scenario,
+    seat: str,
+    order: Order,
+    hit: bool | None,
+    weight: float,
+    ran: frozenset[str] = frozenset(),
+) -> OrderInfo:
+    move = scenario.move(order.move)
+    forecast = order.forecast
+    return OrderInfo(
+        move=order.move,
+        name=move.name,
+        cost=move.cost,
+        argument=order.argument,
+        author=order.author,
+        forecast=None
+        if forecast is None
+        else ForecastInfo(
+            metric=forecast.metric, direction=forecast.direction, horizon=forecast.horizon, hit=hit
+        ),
+        ratings=[RatingInfo(by=r.by, value=r.value, count=r.count) for r in order.ratings],
+        rating=(r := final_rating(order, seat, weight)),
+        applied=None if r is None else order.rating is not None,
+        umpire=order.umpire,
+        counter_arguments=[CounterArgument(by=b, text=t) for b, t in order.counter_arguments],
+        points=round(argument_points(order, seat, hit, weight), 4)
+        if order.ratings or hit is not None
+        else None,
+        conditions=list(order.conditions),
+        ran=(order.move in ran) if order.conditions else None,
+    )
+
+
 def _turn(
     scenario: Scenario,
     seat: str,
     orders: SeatOrders,
     meta: TurnMeta | None,
     held: bool,
+    hits: Mapping[str, bool | None],
     ran: frozenset[str] = frozenset(),
 ) -> SeatTurn:
     if meta is None:
@@ -171,22 +210,32 @@ def _turn(
         locked_at=meta.locked_at,
         on_time=on_time,
         orders=[
-            OrderInfo(
-                move=o.move,
-                name=scenario.move(o.move).name,
-                cost=scenario.move(o.move).cost,
-                argument=o.argument,
-                rating=o.rating,
-                conditions=list(o.conditions),
-                ran=(o.move in ran) if o.conditions else None,
-            )
+            _order(scenario, seat, o, hits.get(o.move), scenario.rules.spectator_weight, ran)
             for o in orders.moves
         ],
         decisions=dict(sorted(orders.decisions.items())),
     )
 
 
-def _round(scenario: Scenario, played: PlayedRound, facts: MatchFacts) -> RoundInfo:
+def _hits(
+    played: PlayedRound, metrics_after: Sequence[Mapping[str, float]]
+) -> dict[str, bool | None]:
+    """Each forecast of the round checked (None while its horizon has not resolved)."""
+    return {
+        o.move: check_forecast(o.forecast, played.round, metrics_after)
+        for seat_orders in played.orders.values()
+        for o in seat_orders.moves
+        if o.forecast is not None
+    }
+
+
+def _round(
+    scenario: Scenario,
+    played: PlayedRound,
+    facts: MatchFacts,
+    metrics_after: Sequence[Mapping[str, float]],
+) -> RoundInfo:
+    hits = _hits(played, metrics_after)
     ran = frozenset(r.source[5:] for r in played.records if r.kind == "order")
     turns = [
         _turn(
@@ -195,6 +244,7 @@ def _round(scenario: Scenario, played: PlayedRound, facts: MatchFacts) -> RoundI
             played.orders.get(seat, SeatOrders()),
             played.turns.get(seat),
             bool(facts.holders.get(seat)),
+            hits,
             ran,
         )
         for seat in scenario.seat_ids
@@ -267,6 +317,7 @@ def build_record(
         ended_by=facts.ended_by,
     )
     played = {r.round for r in rounds}
+    metrics_after = [start.metrics, *(r.state.metrics for r in rounds)]
     return MatchRecord(
         match=info,
         scenario=scenario_ref(scenario, facts.scenario_sha256),
@@ -277,7 +328,7 @@ def build_record(
             metrics=dict(start.metrics),
             scores=dict(scores(scenario, start)),
         ),
-        rounds=[_round(scenario, r, facts) for r in rounds],
+        rounds=[_round(scenario, r, facts, metrics_after) for r in rounds],
         moderation=[m for m in facts.moderation if m.round not in played],
         result=result,
         deals=[DealInfo.of(d) for d in final.deals],

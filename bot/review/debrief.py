@@ -8,15 +8,16 @@ everything, secrets included).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from bot.game.engine import LAST_ROUND
 from bot.game.env import StateEnv
-from bot.game.scenario import Scenario
-from bot.game.scoring import counts_from_start, goal_fraction, goal_score
+from bot.game.scenario import Goal, Scenario
+from bot.game.scoring import counts_from_start, goal_fraction, goal_score, outcome_score
 from bot.render.narrative import source_name
+from bot.review.debate_summary import DebateSummary, debate_summary
 from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry, WhatIfInfo
 from bot.review.timeline import all_entries
 from bot.review.what_if import DEBRIEF_SEEDS, what_if
@@ -40,6 +41,16 @@ class GoalResult:
         """``Power supply at least 70: 62.0 (89%)``."""
         kind = self.kind.replace("_", " ")
         return f"{self.name} {kind} {self.target:g}: {self.value:.1f} ({self.fraction:.0%})"
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    """The shared outcome at the end: its score from 0 to 100 and how far each goal was met."""
+
+    name: str
+    description: str | None
+    score: float
+    goals: list[GoalResult]
 
 
 @dataclass(frozen=True)
@@ -145,8 +156,10 @@ class Debrief:
     turning_points: list[TurningPoint]
     notes: list[Note]
     questions: list[str]
+    debate: DebateSummary = field(default_factory=DebateSummary)
     what_if: list[WhatIfInfo] = field(default_factory=list)
     deals: list[DealMoment] = field(default_factory=list)
+    outcome: OutcomeResult | None = None
 
     @property
     def key_notes(self) -> list[Note]:
@@ -156,26 +169,46 @@ class Debrief:
         return [n for n in self.notes if n.kind in ("scenario", "ending") or n.source in causes]
 
 
+def _final_values(record: MatchRecord) -> dict[str, float]:
+    final = record.rounds[-1].metrics if record.rounds else record.opening.metrics
+    return {k: float(v) for k, v in final.items() if v is not None}
+
+
+def _goal_results(
+    scenario: Scenario, goals: Sequence[Goal], values: Mapping[str, float]
+) -> list[GoalResult]:
+    from_start = counts_from_start(scenario)
+    return [
+        GoalResult(
+            g.metric,
+            scenario.metric(g.metric).name,
+            g.kind,
+            g.target,
+            values[g.metric],
+            goal_fraction(scenario.metric(g.metric), g, values[g.metric], from_start),
+        )
+        for g in goals
+    ]
+
+
+def outcome_result(scenario: Scenario, record: MatchRecord) -> OutcomeResult | None:
+    """The shared outcome of a match that is over (None when the scenario defines none)."""
+    if scenario.outcome is None:
+        return None
+    values = _final_values(record)
+    score = outcome_score(scenario, values)
+    assert score is not None
+    goals = _goal_results(scenario, scenario.outcome.goals, values)
+    return OutcomeResult(scenario.outcome.name, scenario.outcome.description, score, goals)
+
+
 def _seat_results(scenario: Scenario, record: MatchRecord) -> list[SeatResult]:
     assert record.result is not None
-    final = record.rounds[-1].metrics if record.rounds else record.opening.metrics
-    values = {k: float(v) for k, v in final.items() if v is not None}
+    values = _final_values(record)
     ending = next((e for e in scenario.endings if e.id == record.result.ending), None)
     made = []
     for seat in scenario.seats:
-        goals = [
-            GoalResult(
-                g.metric,
-                scenario.metric(g.metric).name,
-                g.kind,
-                g.target,
-                values[g.metric],
-                goal_fraction(
-                    scenario.metric(g.metric), g, values[g.metric], counts_from_start(scenario)
-                ),
-            )
-            for g in seat.goals
-        ]
+        goals = _goal_results(scenario, seat.goals, values)
         info = record.seat(seat.id)
         finished = record.match.status == "finished"
         objectives = list(info.objectives or [])
@@ -250,6 +283,8 @@ def turning_points(
             if all((r.detail or "").startswith("balances ") for r in effects):
                 continue
             metric = scenario.metric(metric_id)
+            if metric.bookkeeping:
+                continue  # a switch or counter: the rule it serves tells the story
             before, after = effects[0].before, effects[-1].after
             assert before is not None and after is not None
             share = abs(after - before) / ((metric.max - metric.min) or 1.0)
@@ -394,6 +429,8 @@ def build_debrief(
         turning_points=points,
         notes=notes,
         questions=pick_questions(scenario, happened),
+        debate=debate_summary(record),
         what_if=what_if(scenario, record, points, what_if_seeds),
         deals=deal_moments(scenario, record),
+        outcome=outcome_result(scenario, record),
     )

@@ -6,7 +6,8 @@ with ``bot.discord.pages.embeds`` (it breaks only between lines).
 
 from __future__ import annotations
 
-from bot.review.debrief import Debrief, Note, SeatResult
+from bot.review.debate_summary import DebateSummary
+from bot.review.debrief import Debrief, Note, OutcomeResult, SeatResult
 from bot.review.text import md, round_title, signed
 from bot.review.what_if import what_if_text
 
@@ -64,11 +65,52 @@ def deal_lines(debrief: Debrief, limit: int) -> list[str]:
     return lines
 
 
+def outcome_lines(outcome: OutcomeResult) -> list[str]:
+    """The shared outcome: its score out of 100 (no seat's score), then each goal."""
+    lines = [f"**{md(outcome.name)}: {outcome.score:.1f} / 100** (shared; no seat's score)"]
+    return lines + [f"- {md(g.line())}" for g in outcome.goals]
+
+
 def note_line(note: Note) -> str:
     """A note, with what it is about and when."""
     if note.kind == "scenario" or not note.name:
         return f"- {md(note.text)}"
     return f"- **{md(note.name)}** ({note.when}): {md(note.text)}"
+
+
+def debate_lines(debate: DebateSummary, short: bool = False) -> list[str]:
+    """The debate, apart from the scores: points, best-rated arguments, forecasts that came
+    true and counter-arguments ("" lines when nobody argued)."""
+    if debate.empty:
+        return []
+    lines = ["", "**The debate** (debate points, apart from the scores)"]
+    points = sorted(debate.seat_points.items(), key=lambda kv: -kv[1])
+    lines.append("- Seats: " + " · ".join(f"{md(name)} {value:+.1f}" for name, value in points))
+    players = [(p, v) for p, v in debate.player_points.items() if not p.startswith("ai:")]
+    if players:
+        shown = sorted(players, key=lambda kv: -kv[1])
+        lines.append("- Players: " + " · ".join(f"{md(p)} {v:+.1f}" for p, v in shown))
+    if debate.best:
+        lines.append("- Best-rated arguments:")
+        for a in debate.best:
+            rating = a.order.rating or 0.0
+            lines.append(
+                f"  - Round {a.round}, {md(a.seat_name)}, {md(a.move_name)} "
+                f"(rated {rating:+.2f}): “{_quote(a.order.argument, ARGUMENT_QUOTE)}”"
+            )
+    if debate.came_true:
+        limit = 3 if short else 8
+        lines.append(f"- Forecasts that came true: {len(debate.came_true)}")
+        for a in debate.came_true[:limit]:
+            lines.append(
+                f"  - Round {a.round}, {md(a.seat_name)}, {md(a.move_name)}: {md(a.forecast)}"
+            )
+    for a in debate.answered[: 3 if short else None]:
+        final = "" if a.order.rating is None else f" (final rating {a.order.rating:+.2f})"
+        lines.append(f"- Answered: round {a.round}, {md(a.seat_name)}, {md(a.move_name)}{final}")
+        for c in a.order.counter_arguments:
+            lines.append(f"  - {md(c.by)}: “{_quote(c.text, ARGUMENT_QUOTE)}”")
+    return lines
 
 
 def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
@@ -80,6 +122,8 @@ def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
     lines += ["", "**Final scores against each seat's goals**"]
     for seat in sorted(debrief.seats, key=lambda s: -s.score):
         lines += score_lines(seat)
+    if debrief.outcome is not None:
+        lines += ["", *outcome_lines(debrief.outcome)]
     lines += ["", "**Turning points**"]
     lines += turning_point_lines(debrief, arguments=True) or ["Nothing moved."]
     if debrief.deals:  # kept and broken deals: turning points of trust
@@ -88,6 +132,7 @@ def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
     if debrief.what_if:
         lines += ["", "**What if**"]
         lines += [f"- {md(what_if_text(w))}" for w in debrief.what_if]
+    lines += debate_lines(debrief.debate, short)
     notes = debrief.key_notes if short else debrief.notes
     if notes:
         lines += ["", "**What the scenario's notes say about this match**"]

@@ -112,7 +112,7 @@ def player_rows(record: MatchRecord) -> Iterator[PlayerRow]:
             yield _row(record, seat, None)
 
 
-def _safe(value: object) -> object:
+def safe_cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
@@ -124,5 +124,5 @@ def to_csv(record: MatchRecord) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in player_rows(record):
-        writer.writerow([_safe(v) for v in astuple(row)])
+        writer.writerow([safe_cell(v) for v in astuple(row)])
     return out.getvalue()

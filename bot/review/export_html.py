@@ -16,6 +16,7 @@ from html import escape
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart, charts
 from bot.review.deal_timeline import deal_timelines
+from bot.review.debate_summary import DebateSummary, debate_notes
 from bot.review.debrief import Debrief, Note, build_debrief
 from bot.review.facts import holders_text, match_facts, moderation_text, title, turn_note
 from bot.review.record import MatchRecord
@@ -155,6 +156,36 @@ def _note(note: Note) -> str:
     return f"<strong>{escape(note.name)}</strong> ({escape(note.when)}): {escape(note.text)}"
 
 
+def _debate(debate: DebateSummary) -> str:
+    """The debate in the debrief: points apart from the scores, best arguments, forecasts."""
+    if debate.empty:
+        return ""
+    points = sorted(debate.seat_points.items(), key=lambda kv: -kv[1])
+    parts = ["<h3>The debate</h3><p>Debate points, apart from the scores: "]
+    parts.append(" · ".join(f"{escape(n)} {v:+.1f}" for n, v in points) + "</p>")
+    best = [
+        f"Round {a.round}, {escape(a.seat_name)}, {escape(a.move_name)} "
+        f"(rated {(a.order.rating or 0.0):+.2f}): <q>{escape(a.order.argument)}</q>"
+        for a in debate.best
+    ]
+    if best:
+        parts.append("<h4>Best-rated arguments</h4>" + _ul(best))
+    true = [
+        f"Round {a.round}, {escape(a.seat_name)}, {escape(a.move_name)}: {escape(a.forecast)}"
+        for a in debate.came_true[:8]
+    ]
+    if true:
+        parts.append(f"<h4>Forecasts that came true ({len(debate.came_true)})</h4>" + _ul(true))
+    answered = [
+        f"Round {a.round}, {escape(a.seat_name)}, {escape(a.move_name)}: "
+        + "; ".join(f"{escape(c.by)}: <q>{escape(c.text)}</q>" for c in a.order.counter_arguments)
+        for a in debate.answered
+    ]
+    if answered:
+        parts.append("<h4>Counter-arguments</h4>" + _ul(answered))
+    return "".join(parts)
+
+
 def _debrief(record: MatchRecord, debrief: Debrief) -> str:
     parts = ['<section id="debrief"><h2>Debrief</h2>']
     if debrief.ending:
@@ -173,6 +204,13 @@ def _debrief(record: MatchRecord, debrief: Debrief) -> str:
         parts.append(
             f'<div class="seat"><strong>{_seat_name(record, seat.seat)}</strong>{trophy}: '
             f"{seat.score:.1f}{_ul(items)}</div>"
+        )
+    if debrief.outcome is not None:
+        outcome = debrief.outcome
+        parts.append(
+            f"<h3>{escape(outcome.name)}: {outcome.score:.1f} / 100</h3>"
+            "<p>Shared by every seat; not part of any score.</p>"
+            + _ul(escape(g.line()) for g in outcome.goals)
         )
     parts.append("<h3>Turning points</h3><ol>")
     for point in debrief.turning_points:
@@ -199,6 +237,7 @@ def _debrief(record: MatchRecord, debrief: Debrief) -> str:
                 f"<details><summary>Notes on everything else that happened ({len(rest)})"
                 f"</summary>{_ul(_note(n) for n in rest)}</details>"
             )
+    parts.append(_debate(debrief.debate))
     if debrief.questions:
         asked = "".join(f"<li>{escape(q)}</li>" for q in debrief.questions)
         parts.append(f"<h3>Questions for discussion</h3><ol>{asked}</ol>")
@@ -208,6 +247,7 @@ def _debrief(record: MatchRecord, debrief: Debrief) -> str:
 
 def _orders(record: MatchRecord, entry: TimelineRound) -> str:
     items = []
+    debated = debate_notes(record, entry.number)
     for turn in entry.turns:
         note = turn_note(turn)
         extra = f' <span class="muted">({escape(note)})</span>' if note else ""
@@ -216,6 +256,9 @@ def _orders(record: MatchRecord, entry: TimelineRound) -> str:
             items.append(f"{_seat_name(record, turn.seat)}: holds{extra}")
         for order in mine:
             quote = f"<blockquote>{escape(order.argument)}</blockquote>" if order.argument else ""
+            debate = debated.get((turn.seat, order.move))
+            if debate:
+                quote += f'<div class="muted">{escape(debate)}</div>'
             items.append(
                 f"{_seat_name(record, turn.seat)}: <strong>{escape(order.name)}</strong> "
                 f"({order.cost} AP){extra}{quote}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.game.scenario import Scenario
 from bot.review.deal_timeline import deal_timelines
+from bot.review.debate_summary import debate_notes
 from bot.review.debrief import build_debrief
 from bot.review.debrief_text import debrief_lines
 from bot.review.facts import holders_text, match_facts, moderation_text, title, turn_note
@@ -36,6 +37,7 @@ def _seats(record: MatchRecord) -> list[str]:
 
 def _orders(entry: TimelineRound, record: MatchRecord) -> list[str]:
     lines = ["**Orders**", ""]
+    debated_notes = debate_notes(record, entry.number)
     for turn in entry.turns:
         note = turn_note(turn)
         seat_name = md(record.seat(turn.seat).name)
@@ -47,6 +49,9 @@ def _orders(entry: TimelineRound, record: MatchRecord) -> list[str]:
             lines.append(f"- **{seat_name}**: {md(order.name)} ({order.cost} AP){suffix}")
             if order.argument.strip():
                 lines.append(f"  > {md(order.argument)}")
+            debated = debated_notes.get((turn.seat, order.move))
+            if debated:
+                lines.append(f"  _{md(debated)}_")
     return lines
 
 

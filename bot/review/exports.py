@@ -15,17 +15,25 @@ from bot.review.debrief import turning_points
 from bot.review.export_csv import to_csv
 from bot.review.export_html import to_html
 from bot.review.export_markdown import to_markdown
+from bot.review.gradebook import to_gradebook
 from bot.review.record import MatchRecord
 from bot.review.what_if import what_if
 
-Format = Literal["json", "markdown", "html", "csv"]
+Format = Literal["json", "markdown", "html", "csv", "gradebook"]
 FORMATS: tuple[str, ...] = get_args(Format)
-EXTENSIONS = {"json": "json", "markdown": "md", "html": "html", "csv": "csv"}
+EXTENSIONS = {
+    "json": "json",
+    "markdown": "md",
+    "html": "html",
+    "csv": "csv",
+    "gradebook": "gradebook.csv",
+}
 MEDIA_TYPES = {
     "json": "application/json",
     "markdown": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
+    "gradebook": "text/csv; charset=utf-8",
 }
 
 
@@ -67,6 +75,8 @@ def render(scenario: Scenario, record: MatchRecord, fmt: Format) -> str:
         return to_html(scenario, record)
     if fmt == "csv":
         return to_csv(record)
+    if fmt == "gradebook":
+        return to_gradebook(record, scenario.rules.spectator_weight)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

@@ -20,7 +20,7 @@ from bot.game.deal_state import Deal
 from bot.game.state import MatchState, Record
 
 RECORD_FORMAT: Literal["levers-match-record"] = "levers-match-record"
-RECORD_VERSION: Literal[1] = 1
+RECORD_VERSION: Literal[2] = 2  # 2: the debate (orders' ratings, forecasts, authors)
 
 Status = Literal["lobby", "running", "finished", "ended"]
 """``running`` (rounds being played), ``finished`` (the rules ended it: last round or an ending),
@@ -143,14 +143,52 @@ class RecordEntry(Model):
         return Record(**data)
 
 
+class ForecastInfo(Model):
+    """An argument's forecast and its check (``hit`` None until its horizon has resolved)."""
+
+    metric: str
+    direction: Literal["up", "down"]
+    horizon: int = 0
+    hit: bool | None = None
+
+
+class RatingInfo(Model):
+    """One rating of an argument, -2 .. +2: by a seat, or by the spectators as one bloc (with
+    ``count``), or by ``room`` (a simulated audience)."""
+
+    by: str
+    value: float
+    count: int | None = None
+
+
+class CounterArgument(Model):
+    """A player's answer to an argument in the debate window."""
+
+    by: str
+    text: str
+
+
 class OrderInfo(Model):
-    """One move a seat ordered, with its public argument."""
+    """One move a seat ordered, with its argument and the debate about it.
+
+    ``rating`` is the final r (-1 .. 1): the umpire's, else the trimmed mean of ``ratings``
+    divided by 2; it acted on the numbers only in open debate (see docs/match-record.md).
+    """
 
     move: str
     name: str
     cost: int
     argument: str = ""
+    author: str | None = None
+    forecast: ForecastInfo | None = None
+    ratings: list[RatingInfo] = []
     rating: float | None = None
+    # Whether ``rating`` acted on the numbers (open debate, an umpire, a simulated room); a
+    # version 1 record leaves it out, and its rating always acted.
+    applied: bool | None = None
+    umpire: str | None = None
+    counter_arguments: list[CounterArgument] = []
+    points: float | None = None  # debate points: mean rating from others + 1 per forecast hit
     conditions: list[str] = []  # ``if: SEAT.MOVE``: the moves it ran on
     ran: bool | None = None  # for a conditional order: whether it ran
 
@@ -290,7 +328,7 @@ class MatchRecord(Model):
     """A whole match as reviewers get it (see docs/match-record.md)."""
 
     format: Literal["levers-match-record"] = RECORD_FORMAT
-    version: Literal[1] = RECORD_VERSION
+    version: Literal[1, 2] = RECORD_VERSION  # version 1 records (no debate) still read
     viewer: str | None = Field(
         default=None, description="the seat this copy was cut for; None: the public or everyone"
     )

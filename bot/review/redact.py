@@ -18,7 +18,14 @@ from __future__ import annotations
 
 from bot.game.scenario import Scenario
 from bot.game.view import COVERT, secret_moves, sight
-from bot.review.record import MatchRecord, RecordEntry, RoundInfo, SeatInfo, SeatTurn
+from bot.review.record import (
+    MatchRecord,
+    OrderInfo,
+    RecordEntry,
+    RoundInfo,
+    SeatInfo,
+    SeatTurn,
+)
 
 _METRIC_KINDS = ("effect", "miss", "scheduled")
 _LEVEL_KINDS = ("threshold_on", "threshold_off")
@@ -54,9 +61,19 @@ def _seat(seat: SeatInfo, viewer: str | None) -> SeatInfo:
     return seat if seat.id == viewer else seat.model_copy(update={"objectives": None})
 
 
-def _turn(turn: SeatTurn, secret: frozenset[str]) -> SeatTurn:
-    kept = [o for o in turn.orders if o.move not in secret]
-    return turn if len(kept) == len(turn.orders) else turn.model_copy(update={"orders": kept})
+def _unchecked(order: OrderInfo, hidden: frozenset[str]) -> OrderInfo:
+    """The order without its forecast's check when the forecast is on a metric the viewer does
+    not see exactly: a hit would tell which way the metric went (points go with it)."""
+    forecast = order.forecast
+    if forecast is None or forecast.metric not in hidden or forecast.hit is None:
+        return order
+    update = {"forecast": forecast.model_copy(update={"hit": None}), "points": None}
+    return order.model_copy(update=update)
+
+
+def _turn(turn: SeatTurn, secret: frozenset[str], hidden: frozenset[str]) -> SeatTurn:
+    kept = [_unchecked(o, hidden) for o in turn.orders if o.move not in secret]
+    return turn if kept == turn.orders else turn.model_copy(update={"orders": kept})
 
 
 def _round(
@@ -64,7 +81,7 @@ def _round(
 ) -> RoundInfo:
     return played.model_copy(
         update={
-            "turns": [_turn(t, secret) for t in played.turns],
+            "turns": [_turn(t, secret, hidden) for t in played.turns],
             "records": _records(played.records, hidden, secret),
             "metrics": _values(played.metrics, hidden),
             "scores": {k: (None if k in blind else v) for k, v in played.scores.items()},

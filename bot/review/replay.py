@@ -18,7 +18,13 @@ def orders_of(played: RoundInfo) -> dict[str, SeatOrders]:
     return {
         turn.seat: SeatOrders(
             moves=tuple(
-                Order(o.move, o.argument, o.rating, tuple(o.conditions)) for o in turn.orders
+                Order(
+                    o.move,
+                    o.argument,
+                    o.rating if o.applied is not False else None,
+                    conditions=tuple(o.conditions),
+                )
+                for o in turn.orders
             ),
             decisions=dict(turn.decisions),
         )

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.game.ai_debate import ai_ratings
+from bot.game.debate import rate, settle, umpire_ruling
 from bot.game.engine import resolve_round, round_rng
 from bot.game.errors import IllegalOrder
 from bot.game.policies import AiPolicy
@@ -74,15 +77,52 @@ def _fallback(scenario: Scenario, match: Match, seat: str, at: datetime) -> Lock
 def lock_orders(
     scenario: Scenario, match: Match, live: Mapping[str, Submission], at: datetime
 ) -> dict[str, LockedSeat]:
-    """Every seat's orders for the engine: submitted, else the AI's or none (hold)."""
+    """Every seat's orders for the engine: submitted (each argument credited to the player who
+    submitted it), else the AI's or none (hold)."""
     locked = {}
     for seat in scenario.seat_ids:
         sub = live.get(seat)
         if sub is not None:
-            locked[seat] = LockedSeat(seat, "players", sub.orders, sub.id, at)
+            moves = tuple(replace(o, author=o.author or sub.player) for o in sub.orders.moves)
+            orders = replace(sub.orders, moves=moves)
+            locked[seat] = LockedSeat(seat, "players", orders, sub.id, at)
         else:
             locked[seat] = _fallback(scenario, match, seat, at)
     return locked
+
+
+@dataclass(frozen=True)
+class Debate:
+    """What a debate window gathered before resolution: ``ratings`` rater seat -> move -> -2..2
+    (``spectators`` for the bloc), umpire rulings move -> (umpire, -2..2), and whether the
+    ratings act on the numbers (open debate) or count only as points (sealed)."""
+
+    open: bool = False
+    ratings: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    rulings: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def debate_locked(
+    scenario: Scenario, match: Match, locked: dict[str, LockedSeat], debate: Debate
+) -> dict[str, LockedSeat]:
+    """The locked orders rated: by every AI seat (always), by the debate's raters and umpire,
+    and settled (r set) when the debate is open."""
+    assert match.state is not None
+    orders = {seat: item.orders for seat, item in locked.items()}
+    ai_seats = [seat for seat, item in locked.items() if item.source == "ai"]
+    orders = ai_ratings(scenario, match.state, orders, ai_seats)
+    for rater, values in debate.ratings.items():
+        for seat, seat_orders in orders.items():
+            if seat != rater:
+                orders[seat] = rate(seat_orders, rater, values)
+    for seat, seat_orders in orders.items():
+        moves = tuple(
+            umpire_ruling(o, *debate.rulings[o.move]) if o.move in debate.rulings else o
+            for o in seat_orders.moves
+        )
+        orders[seat] = replace(seat_orders, moves=moves)
+    orders = settle(orders, scenario.rules.spectator_weight, open_debate=debate.open)
+    return {seat: replace(item, orders=orders[seat]) for seat, item in locked.items()}
 
 
 def run_engine(
@@ -106,9 +146,13 @@ def run_engine(
 
 
 def _lock_and_run(
-    scenario: Scenario, match: Match, live: Mapping[str, Submission], at: datetime
+    scenario: Scenario,
+    match: Match,
+    live: Mapping[str, Submission],
+    at: datetime,
+    debate: Debate,
 ) -> tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]]]:
-    locked = lock_orders(scenario, match, live, at)
+    locked = debate_locked(scenario, match, lock_orders(scenario, match, live, at), debate)
     return locked, run_engine(scenario, match, locked, at)
 
 
@@ -126,17 +170,22 @@ class RoundService:
         *,
         trigger: str = "manual",
         timer_id: int | None = None,
+        debate: Debate | None = None,
     ) -> RoundOutcome:
         """Lock the round's orders and resolve it; idempotent.
 
         ``trigger`` is recorded (``all_submitted``, ``deadline``, ``host``...). Only the host or
-        a moderator (or the bot itself, ``SYSTEM``) may force a round closed.
+        a moderator (or the bot itself, ``SYSTEM``) may force a round closed. ``debate``
+        carries the ratings of a debate window; without one the AI seats' ratings count as
+        points only (sealed).
         If the round was already resolved, the stored result is returned
         (``already_resolved`` True) and nothing changes. Announces ``round_resolved`` (and
         ``match_ended`` after the last round) through the outbox.
         """
         self._ctx.throttle.admit(actor, match_id)
-        return await self._resolve(match_id, round, actor, trigger, timer_id, host_only=True)
+        return await self._resolve(
+            match_id, round, actor, trigger, timer_id, host_only=True, debate=debate
+        )
 
     async def _resolve(
         self,
@@ -147,6 +196,7 @@ class RoundService:
         timer_id: int | None,
         *,
         host_only: bool,
+        debate: Debate | None = None,
     ) -> RoundOutcome:
         scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.lock(match_id):
@@ -167,7 +217,7 @@ class RoundService:
                 # event loop keeps acknowledging other interactions meanwhile (outside any
                 # transaction; the write below compares-and-sets, so nothing else changes).
                 locked, (result, rejected) = await asyncio.to_thread(
-                    _lock_and_run, scenario, match, live, now
+                    _lock_and_run, scenario, match, live, now, debate or Debate()
                 )
                 async with self._ctx.write() as tx:
                     done = await self._store(
@@ -263,6 +313,18 @@ class RoundService:
         return await self._resolve(
             match_id, match.round, actor, "all_submitted", None, host_only=False
         )
+
+    async def intentions(self, match_id: int, actor: Actor) -> dict[str, SeatOrders]:
+        """The current round's orders as they would lock now (submitted, else the AI's or a
+        hold), for the debate's intentions; nothing is stored. The host (or a moderator)
+        opens the debate, so only they may read them before the orders lock."""
+        scenario = await self._ctx.scenario_of(match_id, actor)
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, actor)
+            await require_host(tx, match, actor, "post the intentions")
+            live = await orders_repo.live_submissions(tx, match_id, match.round)
+        locked = lock_orders(scenario, match, live, self._ctx.now())
+        return {seat: item.orders for seat, item in locked.items()}
 
     async def get(self, match_id: int, round: int, actor: Actor) -> RoundOutcome:
         """A resolved round (0: the opening); NotFound when it has not been resolved."""

@@ -49,6 +49,7 @@ def test_bash_completes_commands_options_and_values(bash_script: str, tmp_path: 
         "markdown",
         "html",
         "csv",
+        "gradebook",
     ]
     assert _complete(bash_script, "levers completion ", tmp_path) == ["bash", "zsh"]
     assert _complete(bash_script, "levers validate no", tmp_path) == ["notes.yaml"]

@@ -10,11 +10,11 @@ import pytest
 
 from bot.cli import menu
 from bot.cli.menu import Edit, menu_entries, summary, take_orders
-from bot.cli.panels import distance, grouped_causes
+from bot.cli.panels import distance
 from bot.game.engine import new_match
 from bot.game.scenario import Goal, Scenario
 from bot.game.state import MatchState, Order, SeatOrders
-from bot.render.narrative import Cause
+from bot.render.narrative import Cause, cause_summaries, grouped_causes
 from bot.scenarios import read_scenario
 from bot.services.models import MAX_ARGUMENT
 
@@ -126,6 +126,15 @@ def test_causes_are_grouped_by_metric_net_change_first() -> None:
     assert grouped_causes(found) == [
         ("Tension", 9.0, [found[0], found[2]]),
         ("Harvest", 6.0, [found[1]]),
+    ]
+
+
+def test_a_short_reveal_has_one_line_per_metric_with_its_biggest_causes() -> None:
+    found = [Cause("Tension", float(d), f"Cause {d}", 2 if d == 4 else None) for d in (1, -5, 4, 2)]
+    found.append(Cause("Harvest", 6.0, "Irrigation"))
+    assert cause_summaries(found) == [
+        ("Tension", 2.0, "Cause -5 -5.0, Cause 4 +4.0 (from round 2), Cause 2 +2.0, and 1 more"),
+        ("Harvest", 6.0, "Irrigation +6.0"),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,12 +54,18 @@ def _simulate(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, obje
 
 def test_simulate_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     report = _simulate(capsys)
-    keys = {"matches", "seats", "metrics", "moves", "endings", "skipped", "deals"}
+    keys = {"matches", "seats", "metrics", "moves", "endings", "skipped", "debate", "deals"}
     assert set(report) == keys
     seats = report["seats"]
     assert isinstance(seats, dict)
     assert set(seats["upstream"]) == {"score", "wins", "credibility"}
     assert set(seats["upstream"]["score"]) == {"mean", "p10", "p90"}
+    debate = report["debate"]
+    assert isinstance(debate, dict)
+    assert set(debate["upstream"]) == {"points", "forecasts"}
+    assert set(debate["upstream"]["points"]) == {"mean", "p10", "p90"}
+    assert set(debate["upstream"]["forecasts"]) == {"made", "hit"}
+    assert debate["upstream"]["forecasts"]["made"] > 0  # AI-only matches argue and forecast
     endings = report["endings"]
     assert isinstance(endings, dict) and sum(endings.values()) == 20
 
@@ -138,6 +145,25 @@ def test_simulate_script_with_wait_plays_a_move_when_it_becomes_legal(
     assert plain == 20 and wait > 30  # round 1, then (waiting) round 3 unless the match ended
     assert reports["plain"]["skipped"] == {"council.fund_both": 20}
     assert reports["wait"]["skipped"] == {}
+
+
+def test_simulate_rate_moves_a_seats_own_effects_within_the_bound(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    venezuela = ("--scenario", "venezuela-2021")
+    convinced: Any = _simulate(capsys, *venezuela, "--rate", "us=1")
+    unconvinced: Any = _simulate(capsys, *venezuela, "--rate", "us=-1")
+    neutral: Any = _simulate(capsys, *venezuela)
+    standing = [r["metrics"]["us_standing"]["final"]["mean"] for r in (convinced, unconvinced)]
+    assert standing[0] > standing[1]
+    points = [r["debate"]["us"]["points"]["mean"] for r in (convinced, neutral, unconvinced)]
+    assert points[0] > points[1] > points[2]
+
+
+def test_simulate_rate_refuses_a_rating_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--matches", "2", "--seed", "1", "--rate", "us=2"]) == 2
+    assert "from -1 to 1" in capsys.readouterr().err
+    assert main(["simulate", "--matches", "2", "--seed", "1", "--rate", "nobody=1"]) == 2
 
 
 def test_simulate_with_workers_prints_the_same_report_as_one_process(

@@ -127,6 +127,7 @@ def test_resume_continues_an_unfinished_terminal_match(
     assert main(["replay", "--match", str(match_id), "--db", str(db), "--verify"]) == 0
     assert "1 resolved round(s)" in capsys.readouterr().out
     monkeypatch.setattr("bot.cli.menu.ask", Keyboard([]))  # submit no moves in each round
+    monkeypatch.setattr("bot.cli.debate_cli.ask", Keyboard([]))  # rate every argument 0
     assert main(["resume", "--match", str(match_id), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith(f"Match {match_id}")
@@ -142,6 +143,7 @@ def test_play_with_a_seat_reads_orders_from_the_keyboard(
 ) -> None:
     db = tmp_path / "levers.db"
     monkeypatch.setattr("bot.cli.menu.ask", Keyboard(["3", "because talking helps"]))
+    monkeypatch.setattr("bot.cli.debate_cli.ask", Keyboard([]))  # rate every argument 0
     assert _play(db, "--seed", "9", "--seat", "upstream") == 0
     conn = sqlite3.connect(db)
     first = conn.execute(
@@ -159,6 +161,7 @@ def test_hot_seat_play_passes_the_keyboard_before_each_private_panel(
     keyboard = Keyboard([])
     monkeypatch.setattr("bot.cli.menu.ask", keyboard)
     monkeypatch.setattr("bot.cli.play.ask", keyboard)
+    monkeypatch.setattr("bot.cli.debate_cli.ask", keyboard)
     seats = ["--seat", "upstream", "--seat", "downstream"]
     assert _play(tmp_path / "levers.db", "--seed", "4", "--rounds", "2", *seats) == 0
     out = capsys.readouterr().out

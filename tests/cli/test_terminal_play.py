@@ -68,7 +68,7 @@ def _round_one(t: Terminal) -> None:
     t.expect(r"United States: where you stand")
     t.expect(PROMPT)
     t.type("x")  # a wrong key: told so, nothing else changes
-    t.expect(r"Not a choice: 'x'\. Type a move's number \(1-17\), 0 to submit, or \? for help\.")
+    t.expect(r"Not a choice: 'x'\. Type a move's number \(1-23\), 0 to submit, or \? for help\.")
     t.expect(PROMPT)
     before_enter = t.seen
     t.type("")  # an empty Enter: nothing but the prompt again
@@ -92,15 +92,40 @@ def _round_one(t: Terminal) -> None:
     t.expect(r"Orders in for United States\.")
 
 
+RATING = r"      Your rating: "
+
+
+def _rate_round_one(t: Terminal) -> None:
+    """Open debate: the intentions, then the United States rates every other seat's moves."""
+    t.expect(r"The intentions: rate each argument's plausibility")
+    t.expect(r"United States: Multilateral diplomacy")
+    t.expect(r"United States rates \(-2 implausible … \+2 convincing, Enter for 0\)")
+    t.expect(r"Maduro government: ")
+    t.expect(r"forecast: ")  # the AI argues with a forecast
+    t.expect(RATING)
+    t.type("5")
+    t.expect(r"A whole number from -2 to 2, or Enter for 0\.")
+    t.expect(RATING)
+    t.type("+2")
+    while t.expect_any(RATING, r"Round 1 \(Q1 2021\): the reveal")[0] == 0:
+        t.type("")  # Enter: 0
+
+
 def _finish(t: Terminal) -> int:
     """Submit whatever is in each round, answering any decision with its first option."""
     decisions = 0
     while True:
         index, _found = t.expect_any(
-            PROMPT, r"Submit anyway\? \(y/n\): ", r"Your answer \(1-2, \? for help\): ", "Debrief"
+            PROMPT,
+            r"Submit anyway\? \(y/n\): ",
+            r"Your answer \(1-2, \? for help\): ",
+            "Debrief",
+            RATING,
         )
         if index == 0:
             t.type("0")
+        elif index == 4:
+            t.type("")
         elif index == 1:
             t.type("y")
         elif index == 2:
@@ -116,10 +141,18 @@ def test_a_whole_match_at_the_keyboard_with_ctrl_d_and_resume(
     db = tmp_path / "levers.db"
     t = _start(terminals, "play", "--seat", "us", "--seed", "7", "--db", str(db))
     _round_one(t)
+    _rate_round_one(t)
 
-    t.expect(r"Round 1 \(Q1 2021\): the reveal")
     t.expect(r"United States: Multilateral diplomacy \(1 AP\)")
     t.expect(r"Why the numbers moved")
+    t.expect(r"Ratings")
+    # The AI seats rate an argument without a forecast 0: the US move keeps its size.
+    t.expect(r"United States, Multilateral diplomacy: rated \+0\.00: its effects x1\.00")
+    t.expect(r"Maduro government, [^:]+: rated \+0\.50: its effects x1\.15")
+    t.expect(r"Forecasts")
+    t.expect(r"forecast: .* (came true|missed)")
+    t.expect(r"Scoreboard \(goals so far\)")
+    t.expect(r"Debate points")  # beside the scores, never summed
     t.expect(r"Round 2 \(Q2 2021\)")
     t.expect(PROMPT)
     t.type(OUTREACH)

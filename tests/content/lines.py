@@ -77,3 +77,59 @@ STRONG_LINES: dict[str, list[list[str]]] = {
     # Push Maduro to a deal, keep the UN from meddling, and cut exposure.
     "allies": [["allies.press_negotiation", "allies.un_shield", "allies.scale_back"]],
 }
+
+# Several versions of each line, so that what the scores say does not hang on one script.
+# Maximum pressure, sanctions first: the economic levers every quarter, recognition renewed.
+MAX_PRESSURE_US_SANCTIONS = [
+    ["us.oil_sanctions", "us.fuel_sanctions", "us.recognize_guaido"],
+    ["us.oil_sanctions", "us.push_boycott", "us.bluster"],
+]
+# Maximum pressure, threats first: force, indictments and undercutting the talks.
+MAX_PRESSURE_US_THREATS = [
+    ["us.military_threat", "us.drug_indictments", "us.bluster"],
+    ["us.military_threat", "us.undercut_talks", "us.drug_indictments"],
+]
+# The article's line with the new levers: fuel relief at once, TPS, an end to the mirage,
+# delistings and a revocable licence as chips, relief traded for openings.
+RECOMMENDED_US_LEVERS = [
+    ["us.lift_fuel_sanctions", "us.tps_venezuelans", "us.multilateral_diplomacy"],
+    ["us.withdraw_recognition", "us.engage_government", "us.relief_for_openings"],
+    ["us.renounce_force", "us.delist_officials", "us.relief_for_openings"],
+    ["us.back_talks", "us.relief_for_openings", "us.chevron_licence"],
+    ["us.multilateral_diplomacy", "us.relief_for_openings", "us.engage_civil_society"],
+]
+# The article's line, diplomacy first: coordinate, engage everyone, back the talks.
+RECOMMENDED_US_DIPLOMACY = [
+    ["us.multilateral_diplomacy", "us.engage_civil_society", "us.lift_fuel_sanctions"],
+    ["us.renounce_force", "us.engage_allies", "us.back_talks"],
+    ["us.multilateral_diplomacy", "us.relief_for_openings", "us.back_talks"],
+]
+MAX_PRESSURE_US_VERSIONS = {
+    "trump years": MAX_PRESSURE_US,
+    "sanctions first": MAX_PRESSURE_US_SANCTIONS,
+    "threats first": MAX_PRESSURE_US_THREATS,
+}
+RECOMMENDED_US_VERSIONS = {
+    "article": RECOMMENDED_US,
+    "new levers": RECOMMENDED_US_LEVERS,
+    "diplomacy first": RECOMMENDED_US_DIPLOMACY,
+}
+
+# The coalition: cling to the assets and wait for a rescue, or run, talk and unite.
+CLING_GUAIDO_VERSIONS = {
+    "boycott years": MAX_PRESSURE_GUAIDO,
+    "assets first": [
+        ["guaido.assembly_continuity", "guaido.fund_exile_government", "guaido.appeal_intervention"]
+    ],
+    "boycott and wait": [
+        ["guaido.boycott_elections", "guaido.appeal_intervention", "guaido.assembly_continuity"]
+    ],
+}
+ARTICLE_GUAIDO_VERSIONS = {
+    "article": RECOMMENDED_GUAIDO,
+    "talk and unite": [["guaido.join_talks", "guaido.unity_platform", "guaido.run_in_elections"]],
+    "run and march": [
+        ["guaido.run_in_elections", "guaido.unity_platform", "guaido.call_protests"],
+        ["guaido.run_in_elections", "guaido.join_talks", "guaido.call_protests"],
+    ],
+}

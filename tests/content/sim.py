@@ -74,10 +74,10 @@ def series(
     line: Line,
     matches: int,
     seed: int,
-    default: str = "hold",
+    default: str = "ai",
     scn: Scenario | None = None,
 ) -> list[MatchLog]:
-    """Play ``matches`` seeded matches of one line."""
+    """Play ``matches`` seeded matches of one line; seats it leaves out are the AI."""
     scn = scn or scenario()
     return [
         play_match(scn, match_seed(seed, index), policies_for(scn, line, default))

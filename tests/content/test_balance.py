@@ -87,13 +87,14 @@ def _wins(log: MatchLog, seat: str) -> float:
     return float(seat in final_scores(scenario(), log)[1])
 
 
-@pytest.mark.parametrize("seat", sorted(STRONG_LINES))
-def test_a_strong_line_beats_the_ai_in_every_seat(seat: str) -> None:
-    """A player who plays well beats the AI in any seat. With the AI in the other five seats and
-    on the same seeds, the seat's strong line (``lines.STRONG_LINES``) wins more often than the
-    AI does in that seat, finishes higher and scores more on average, and at least one of place
-    and score is ahead by ``SIGMAS`` standard errors of the match-by-match difference.
-    """
+SMALL_MARGIN = 8.0  # points: what issue 12 allows a fixed line over the adaptive AI
+# Seats where version 2 already gives the AI a real choice every round: their old strong line
+# no longer beats the AI clearly (issue 12 wants this of every seat; the others are not done).
+REAL_CHOICE = {"allies"}
+
+
+def _gain(seat: str) -> tuple[Sample, Sample, Sample, Sample]:
+    """Places and points the seat's fixed line gains over the AI, match by match, and wins."""
     scn = scenario()
     human = series({seat: STRONG_LINES[seat]}, HUMAN_MATCHES, SEED, default="ai")
     ai = ai_matches()[:HUMAN_MATCHES]
@@ -104,6 +105,28 @@ def test_a_strong_line_beats_the_ai_in_every_seat(seat: str) -> None:
     )
     won = Sample(tuple(_wins(h, seat) for h, _a in pairs))
     ai_won = Sample(tuple(_wins(a, seat) for _h, a in pairs))
+    return places, points, won, ai_won
+
+
+@pytest.mark.parametrize("seat", sorted(REAL_CHOICE))
+def test_no_fixed_line_beats_the_ai_by_much_where_the_seat_has_a_real_choice(seat: str) -> None:
+    """Issue 12: "no fixed line repeated every round may beat the adaptive AI in a seat by more
+    than a small margin". Checked for the seats in ``REAL_CHOICE`` with their old strong line:
+    it gains fewer than ``SMALL_MARGIN`` points on average over the AI in the same seat.
+    """
+    places, points, won, ai_won = _gain(seat)
+    report = f"{seat}: places gained {places}; points gained {points}; wins {won} vs {ai_won}"
+    assert points.mean < SMALL_MARGIN and places.mean < 1.0, report
+
+
+@pytest.mark.parametrize("seat", sorted(set(STRONG_LINES) - REAL_CHOICE))
+def test_a_strong_line_beats_the_ai_in_every_seat(seat: str) -> None:
+    """A player who plays well beats the AI in any seat. With the AI in the other five seats and
+    on the same seeds, the seat's strong line (``lines.STRONG_LINES``) wins more often than the
+    AI does in that seat, finishes higher and scores more on average, and at least one of place
+    and score is ahead by ``SIGMAS`` standard errors of the match-by-match difference.
+    """
+    places, points, won, ai_won = _gain(seat)
     report = f"{seat}: places gained {places}; points gained {points}; wins {won} vs {ai_won}"
     assert won.mean > ai_won.mean, report
     assert places.mean > 0 and points.mean > 0, report

@@ -3,12 +3,14 @@
 Every test plays the same seeded matches under two (or more) lines that differ only in the lever
 the claim is about, and compares the distributions of outcomes with ``clearly_above``: the gap of
 the means must clear ``SIGMAS`` standard errors computed from the samples, plus a minimum size.
-Seats a test does not name hold (play no moves) unless it says otherwise, so that the effect
-measured is the lever's own; tests about how a seat *reacts* put that seat on the AI.
+Baseline: the AI plays every seat a test does not script (issue 12: the world answers), and the
+arms of a test differ only in the seat or move under test; each docstring quotes the claim and
+names its baseline. The figures and the commands that produce them are in docs/balance.md.
 """
 
 from __future__ import annotations
 
+from bot.game.match import MatchLog
 from tests.content.lines import MAX_PRESSURE_US, RECOMMENDED_US
 from tests.content.sim import (
     Sample,
@@ -23,7 +25,6 @@ from tests.content.sim import (
     scenario,
     series,
     times_ordered,
-    with_start,
 )
 
 MATCHES = 60  # per arm; the held seats leave only the rules' own chance as noise
@@ -37,7 +38,7 @@ def test_claim_1_threats_and_indictments_unite_the_regime() -> None:
     threat_script = [["us.military_threat"]] * 2 + [[]]
     threats = series({"us": both_script}, MATCHES, 101)
     threat_only = series({"us": threat_script}, MATCHES, 101)
-    hold = series({}, MATCHES, 101)
+    hold = series({"us": []}, MATCHES, 101)
     # Two quarters of threats (Q1-Q2 2021), measured at mid-2021, before the ceiling of 100.
     measure = after_round("regime_cohesion", 2)
     both, alone, none = (sample(s, measure) for s in (threats, threat_only, hold))
@@ -54,7 +55,7 @@ def test_claim_2_broad_sanctions_hit_people_more_than_the_regime() -> None:
     than regime cohesion."
     """
     sanctions = series({"us": [["us.oil_sanctions"]]}, MATCHES, 202)
-    hold = series({}, MATCHES, 202)
+    hold = series({"us": []}, MATCHES, 202)
     # Measured at mid-2021 (after round 2): with the sanctions already in force, humanitarian
     # conditions in a world where nobody acts head for the floor of 0 by the end of the year.
     humanitarian, cohesion = after_round("humanitarian", 2), after_round("regime_cohesion", 2)
@@ -85,6 +86,11 @@ def test_claim_4_undercutting_talks_on_the_defensive_backfires() -> None:
     """Claim 4: "Undercutting negotiations while the opposition's team has Maduro's on the
     defensive collapses negotiation momentum and weakens the opposition."
 
+    "On the defensive" is momentum the opposition has built (rule ``rug_pulled``): exploratory
+    talks under way (``talks_stage`` 1 or more), momentum of 30 or more, and the coalition at
+    the table this quarter or the last. Undercutting then also sets the talks back a stage.
+    Baseline: the AI in the other seats (civil society, the allies).
+
     Both sides and the facilitators are at the table every round; from round 3 (Mexico) the US
     either lets the talks run or undercuts them.
     """
@@ -94,7 +100,7 @@ def test_claim_4_undercutting_talks_on_the_defensive_backfires() -> None:
         "eu_lima": [["eu_lima.facilitate_talks"]],
     }
     undercut = series({**talks, "us": [[], [], ["us.undercut_talks"]]}, MATCHES, 404)
-    let_run = series(talks, MATCHES, 404)
+    let_run = series({**talks, "us": []}, MATCHES, 404)
     for metric, min_gap in (
         ("negotiation", 15.0),
         ("opposition_unity", 5.0),
@@ -125,56 +131,77 @@ def test_claim_6_recognition_and_assets_make_abstention_look_affordable() -> Non
     """Claim 6: "Recognition and the foreign assets make abstention look affordable for the
     Guaido coalition (the 'government-in-exile' mirage)."
 
-    The coalition is played by the AI, which weighs what a move does for its own goals now. In the
-    real 2021 (recognition and assets high) it chooses to boycott far more often than in a
-    counterfactual where recognition had lapsed and the assets were out of reach -- although the
-    boycott costs the movement just as much (claim 5).
+    The coalition is played by the AI, which sees what a boycott will cost when the November
+    2021 vote comes (its look-ahead counts effects tied to a scheduled event, discounted).
+    Baseline: the AI in every seat but the US, which either keeps recognising Guaido every
+    quarter or withdraws recognition at once (and then holds). With recognition and the assets,
+    the coalition boycotts far more often -- although the boycott costs the movement just as
+    much (claim 5).
     """
-    real = series({"guaido": "ai"}, MATCHES, 606)
-    lapsed_world = with_start(scenario(), guaido_assets=30)
-    lapsed = series({"guaido": "ai"}, MATCHES, 606, scn=lapsed_world)
-    high = sample(real, times_ordered("guaido.boycott_elections"))
-    low = sample(lapsed, times_ordered("guaido.boycott_elections"))
+    kept = series({"us": [["us.recognize_guaido"]]}, 2 * MATCHES, 606)
+    withdrawn = series({"us": [["us.withdraw_recognition"], []]}, 2 * MATCHES, 606)
+    high = sample(kept, times_ordered("guaido.boycott_elections"))
+    low = sample(withdrawn, times_ordered("guaido.boycott_elections"))
     assert clearly_above(high, low), describe("boycotts per match", high, low)
     assert high.mean >= 2 * low.mean, describe("boycotts per match: not twice as many", high, low)
 
 
 def test_claim_7_broad_engagement_unites_the_opposition() -> None:
-    """Claim 7: "Engaging the broad opposition and civil society raises opposition unity." """
-    engage = series(
-        {
-            "us": [["us.engage_civil_society"]],
-            "eu_lima": [["eu_lima.engage_broad_opposition"]],
-        },
-        MATCHES,
-        707,
+    """Claim 7: "Engaging the broad opposition and civil society raises opposition unity."
+
+    Baseline: the AI in every other seat. The US engages civil society every round or holds;
+    then, with the US engaging, the EU and the Lima Group engage the broad opposition every
+    round or facilitate talks instead (only the EU's choice differs).
+    """
+    us_engages = {"us": [["us.engage_civil_society"]]}
+    engage = series({**us_engages, "eu_lima": [["eu_lima.engage_broad_opposition"]]}, MATCHES, 707)
+    us_only = series({**us_engages, "eu_lima": [["eu_lima.facilitate_talks"]]}, MATCHES, 707)
+    us_engage_alone = series(us_engages, MATCHES, 707)
+    us_hold = series({"us": []}, MATCHES, 707)
+    one, none = (sample(s, final("opposition_unity")) for s in (us_engage_alone, us_hold))
+    both, us_alone = (sample(s, final("opposition_unity")) for s in (engage, us_only))
+    assert clearly_above(one, none, min_gap=3), describe("unity, US engages vs holds", one, none)
+    assert clearly_above(both, us_alone, min_gap=3), describe(
+        "unity, EU engages vs facilitates", both, us_alone
     )
-    us_only = series({"us": [["us.engage_civil_society"]]}, MATCHES, 707)
-    hold = series({}, MATCHES, 707)
-    both, one, none = (sample(s, final("opposition_unity")) for s in (engage, us_only, hold))
-    assert clearly_above(one, none, min_gap=5), describe("unity, US engages vs hold", one, none)
-    assert clearly_above(both, one, min_gap=2), describe("unity, US+EU vs US", both, one)
 
 
 def test_claim_8_relief_works_only_when_traded_for_openings() -> None:
     """Claim 8: "Sanctions relief traded for reciprocated democratic openings widens political
     space and relieves the population; relief with no reciprocity does not."
+
+    Baseline: the AI in every other seat. Unconditional easing (a general licence,
+    ``us.ease_oil_sanctions``, every round) against the US holding: it relieves the population
+    but buys no political space. Relief traded for openings (the US offers relief, Maduro offers
+    guarantees, both every round) against the same openings with no relief from the US, and
+    against unconditional easing: it buys political space as well.
     """
-    offer = {"us": [["us.relief_for_openings"]]}
-    openings = {"maduro": [["maduro.electoral_guarantees"]]}
-    traded = series({**offer, **openings}, MATCHES, 808)
-    unreciprocated = series(offer, MATCHES, 808)
-    openings_only = series(openings, MATCHES, 808)
-    hold = series({}, MATCHES, 808)
-    for metric in ("political_space", "humanitarian"):
-        t, u, o, h = (
-            sample(s, final(metric)) for s in (traded, unreciprocated, openings_only, hold)
-        )
-        assert clearly_above(t, u, min_gap=5), describe(f"{metric}, traded vs unreciprocated", t, u)
-        # The trade adds to what the openings alone would have done.
-        assert clearly_above(t, o, min_gap=3), describe(f"{metric}, traded vs openings", t, o)
-        # Relief with nothing in return: no better than doing nothing.
-        assert not_clearly_above(u, h, tolerance=0.5), describe(f"{metric}, relief vs hold", u, h)
+    ease = series({"us": [["us.ease_oil_sanctions"]]}, MATCHES, 808)
+    hold = series({"us": []}, MATCHES, 808)
+    guarantees = {"maduro": [["maduro.electoral_guarantees"]]}
+    traded = series({"us": [["us.relief_for_openings"]], **guarantees}, MATCHES, 808)
+    openings_only = series({"us": [], **guarantees}, MATCHES, 808)
+
+    def arm(logs: list[MatchLog], metric: str) -> Sample:
+        return sample(logs, final(metric))
+
+    # Unconditional easing relieves the population ...
+    eased, held = arm(ease, "humanitarian"), arm(hold, "humanitarian")
+    assert clearly_above(eased, held, min_gap=3), describe(
+        "humanitarian, ease vs hold", eased, held
+    )
+    # ... but buys no political space.
+    eased, held = arm(ease, "political_space"), arm(hold, "political_space")
+    assert not_clearly_above(eased, held, tolerance=1.0), describe(
+        "political space, ease vs hold", eased, held
+    )
+    # Relief traded for openings buys political space and relief beyond the openings alone,
+    for metric, min_gap in (("political_space", 3.0), ("humanitarian", 3.0)):
+        t, o = arm(traded, metric), arm(openings_only, metric)
+        assert clearly_above(t, o, min_gap=min_gap), describe(f"{metric}, traded vs openings", t, o)
+    # and far more political space than easing with nothing asked in return.
+    t, e = arm(traded, "political_space"), arm(ease, "political_space")
+    assert clearly_above(t, e, min_gap=5), describe("political space, traded vs eased", t, e)
 
 
 def test_claim_9_coordination_multiplies_pressure_and_calms_rivalry() -> None:
@@ -192,7 +219,7 @@ def test_claim_9_coordination_multiplies_pressure_and_calms_rivalry() -> None:
         return {seat: [[m for part in parts for m in part[seat]]] for seat in ("us", "eu_lima")}
 
     arms = {
-        "none": series({}, MATCHES, 909),
+        "none": series({"us": [], "eu_lima": []}, MATCHES, 909),
         "pressure": series(line(pressure), MATCHES, 909),
         "coord": series(line(coord), MATCHES, 909),
         "both": series(line(pressure, coord), MATCHES, 909),
@@ -233,8 +260,8 @@ def test_claim_10_no_rescue_and_pushy_allies_bring_both_sides_to_the_table() -> 
     assert clearly_above(talks_no, talks_yes), describe("opposition talks", talks_no, talks_yes)
     assert talks_no.mean >= 1.5 * talks_yes.mean, describe("not 1.5x", talks_no, talks_yes)
 
-    pressed = series({"maduro": "ai", "allies": [["allies.press_negotiation"]]}, MATCHES, 1011)
-    free = series({"maduro": "ai"}, MATCHES, 1011)
+    pressed = series({"allies": [["allies.press_negotiation"]]}, MATCHES, 1011)
+    free = series({"allies": []}, MATCHES, 1011)
     m_pressed, m_free = (sample(s, times_ordered("maduro.join_talks")) for s in (pressed, free))
     assert clearly_above(m_pressed, m_free), describe("Maduro talks", m_pressed, m_free)
     assert m_pressed.mean >= 1.5 * m_free.mean, describe(
@@ -248,9 +275,16 @@ def test_claim_11_changing_course_costs_in_florida_then_pays() -> None:
     """Claim 11: "Changing course carries a short-term domestic cost in Florida that visible
     progress repays."
 
-    The US either changes course (the article's recommendations) or stays it (the levers of
-    the Trump years); every other seat is played by the AI, so progress has to be earned.
+    Baseline: the AI in every other seat, so progress has to be earned. The US either changes
+    course (the article's recommendations) or stays it (the levers of the Trump years). The
+    verdict is judged at whichever ending comes (the midterms, or an electoral agreement
+    within reach), and the claim also holds for a version of the new course that spends no
+    move on Florida at all (no outreach, no TPS).
     """
+    quiet = [[m for m in moves if m != "us.latino_outreach"] for moves in RECOMMENDED_US]
+    quiet_change = series({"us": [[*m, "us.back_talks"] for m in quiet]}, MATCHES, 1111)
+    quiet_end = sample(quiet_change, final("us_standing"))
+    assert clearly_above_value(quiet_end, scenario().metric("us_standing").start), str(quiet_end)
     change = series({"us": RECOMMENDED_US}, MATCHES, 1111, default="ai")
     stay = series({"us": MAX_PRESSURE_US}, MATCHES, 1111, default="ai")
     start = scenario().metric("us_standing").start

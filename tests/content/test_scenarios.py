@@ -49,6 +49,11 @@ MOVES = {
         "renounce_force",
         "bluster",
         "latino_outreach",
+        "ease_oil_sanctions",
+        "chevron_licence",
+        "tps_venezuelans",
+        "withdraw_recognition",
+        "delist_officials",
     ],
     "maduro": [
         "coopt_opposition",
@@ -60,6 +65,7 @@ MOVES = {
         "rally_military",
         "seek_lifeline",
         "blame_sanctions",
+        "partial_agreement",
     ],
     "guaido": [
         "boycott_elections",
@@ -78,6 +84,7 @@ MOVES = {
         "local_elections",
         "document_abuses",
         "refuse_cooptation",
+        "join_talks",
     ],
     "eu_lima": [
         "engage_broad_opposition",
@@ -86,6 +93,8 @@ MOVES = {
         "fund_relief",
         "election_observers",
         "coordinate_with_us",
+        "icc_referral",
+        "un_humanitarian_fund",
     ],
     "allies": [
         "economic_lifeline",
@@ -98,8 +107,10 @@ MOVES = {
 }
 CONTRACT_MOVES = [f"{seat}.{move}" for seat, moves in MOVES.items() for move in moves]
 # Moves the real situation of early 2021 forbids in round 1 (each must say so in its
-# description). None: every contract move is open at the start.
-FORBIDDEN_IN_ROUND_1: dict[str, str] = {}
+# description). A partial agreement needs exploratory talks first (talks in stages).
+FORBIDDEN_IN_ROUND_1: dict[str, str] = {
+    "maduro.partial_agreement": "Possible once exploratory talks have begun",
+}
 
 
 def scenario_files() -> list[Path]:
@@ -130,12 +141,13 @@ def test_default_scenario_metadata() -> None:
 
 
 def test_contract_seats_and_metrics_exist() -> None:
-    """The contract seats and metrics exist; every metric runs 0..100."""
+    """The contract seats and metrics exist; every contract metric runs 0..100."""
     scn = scenario()
     assert [s for s in SEATS if s not in scn.seat_ids] == []
     ids = {m.id for m in scn.metrics}
     assert [m for m in METRICS if m not in ids] == []
-    for metric in scn.metrics:
+    for metric_id in METRICS:
+        metric = scn.metric(metric_id)
         assert (metric.min, metric.max) == (0.0, 100.0), metric.id
 
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.discord import limits, pages
+from bot.scenarios import default_id, read_scenario
 from tests.discord import transcript as t
 from tests.discord.harness import Harness
 
@@ -49,14 +50,23 @@ async def test_a_reveal_of_long_arguments_is_split_and_complete(harness: Harness
         await h.click(player, lobby, custom_id=button["custom_id"])
     await h.click(players[0], lobby, label="Start")
     written: list[str] = []
+    scenario, _raw, _path = read_scenario(default_id())
     for number, player in enumerate(players):
         panel = await t.open_panel(h, player)
+        chosen: set[str] = set()
         for slot in range(3):
             options = t.pick_select(panel)["options"]
             assert isinstance(options, list)
+            # The first move that the moves already chosen do not exclude (boycott and run).
+            value = next(
+                str(o["value"])
+                for o in options
+                if not scenario.exclusions(str(o["value"])) & chosen
+            )
+            chosen.add(value)
             text = f"<{number}.{slot}>" + ("word " * 200)[: 1000 - 10]
             written.append(text)
-            await t.add_move(h, player, panel, str(options[0]["value"]), text)
+            await t.add_move(h, player, panel, value, text)
         await h.click(player, panel, label="Submit")
     thread = h.channel_messages(t.thread_id(h))
     reveal = "\n".join(e.get("description") or "" for m in thread for e in m.embeds)

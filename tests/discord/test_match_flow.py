@@ -21,6 +21,8 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
     h = harness
     scenario, _raw, _path = read_scenario(default_id())
     assert len(scenario.seats) >= 4, "the default scenario has seats for humans and the AI"
+    assert scenario.outcome is not None, "and a shared outcome"
+    shared = scenario.outcome.name
     ana, ben, cleo = h.user("Ana"), h.user("Ben"), h.user("Cleo")
     players = [ana, ben, cleo]
 
@@ -53,8 +55,20 @@ async def test_three_players_and_three_ai_seats_play_a_match_to_the_debrief(
             assert f"{player.name} argues for round {round_number}" in reveal
         assert reveal.count("🤖 AI") >= len(scenario.seats) - 3, "AI seats are marked"
         assert "Scoreboard" in reveal
+        assert f"{shared}: " in reveal, "the shared outcome is on the scoreboard"
+        assert "hidden until the end" in reveal, "scores reading hidden metrics are hidden"
+        why = [
+            line
+            for m in h.channel_messages(thread)
+            for e in m.embeds
+            if f"Round {round_number}" in (e.get("title") or "")
+            and "why the numbers moved" in (e.get("title") or "")
+            for line in (e.get("description") or "").splitlines()
+        ]
+        assert 0 < len(why) <= 25, f"the causes, one line per metric: {len(why)} lines"
 
     final = "\n".join(m.text() for m in h.channel_messages(thread))
     assert "final scores" in final and "Winner" in final and "Debrief" in final
+    assert final.count(shared) >= 3, "scoreboards, final scores, debrief"
     match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.phase == "finished"

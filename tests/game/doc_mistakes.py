@@ -59,8 +59,8 @@ MISTAKES: dict[str, tuple[str, str]] = {
     ),
     "bad_default": ("      default: loyalist\n", "      default: loyalists\n"),
     "wrong_seat_move": (
-        "      prefer: {maduro.electoral_guarantees: 1.0}\n",
-        "      prefer: {us.electoral_guarantees: 1.0}\n",
+        "      prefer: {maduro.electoral_guarantees: 1.0, maduro.partial_agreement: 1.5}\n",
+        "      prefer: {us.electoral_guarantees: 1.0, maduro.partial_agreement: 1.5}\n",
     ),
     "never_fires": ("    when: coordination >= 60\n", "    when: coordination >= 160\n"),
     "ending_unreachable": (

@@ -100,7 +100,9 @@ def test_the_ai_breaks_a_promise_when_breaking_it_gains_more_than_the_cost() -> 
 
 
 def _default() -> Scenario:
-    return read_scenario(None)[0]
+    """The default scenario with a quarter of the rounds opening with the AI's talks."""
+    sc = read_scenario(None)[0]
+    return sc.model_copy(update={"rules": sc.rules.model_copy(update={"ai_talks": 0.25})})
 
 
 def test_ai_seats_make_deals_in_the_default_scenario_and_the_same_seed_makes_the_same() -> None:

@@ -17,7 +17,9 @@ from bot.scenarios import read_scenario
 
 @cache
 def _default() -> Scenario:
-    return read_scenario(None)[0]
+    """The default scenario with a quarter of the rounds opening with the AI's talks."""
+    sc = read_scenario(None)[0]
+    return sc.model_copy(update={"rules": sc.rules.model_copy(update={"ai_talks": 0.25})})
 
 
 @cache

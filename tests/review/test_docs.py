@@ -9,6 +9,7 @@ import pytest
 
 from bot.review import record
 from bot.review.export_csv import COLUMNS
+from bot.review.gradebook import GRADEBOOK_COLUMNS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "match-record.md").read_text()
 MODELS = [
@@ -27,6 +28,7 @@ def test_every_field_is_documented(model: type[record.Model]) -> None:
 
 def test_every_csv_column_is_documented() -> None:
     assert [c for c in COLUMNS if f"`{c}`" not in DOC] == []
+    assert [c for c in GRADEBOOK_COLUMNS if f"`{c}`" not in DOC] == []
 
 
 def test_the_doc_names_the_current_version() -> None:

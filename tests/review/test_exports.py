@@ -140,6 +140,7 @@ def test_csv_defuses_spreadsheet_formulas() -> None:
         ("markdown", "levers-tutorial-seed-7.md"),
         ("html", "levers-tutorial-seed-7.html"),
         ("csv", "levers-tutorial-seed-7.csv"),
+        ("gradebook", "levers-tutorial-seed-7.gradebook.csv"),
     ],
 )
 def test_every_format_exports_with_a_fitting_name(fmt: Format, name: str) -> None:
@@ -147,4 +148,4 @@ def test_every_format_exports_with_a_fitting_name(fmt: Format, name: str) -> Non
     made = export(scenario(), record, fmt)
     assert made.filename == filename(record, fmt) == name
     assert made.data.decode("utf-8").strip()
-    assert set(FORMATS) == {"json", "markdown", "html", "csv"}
+    assert set(FORMATS) == {"json", "markdown", "html", "csv", "gradebook"}

@@ -55,13 +55,13 @@ def test_json_round_trip_is_exact_and_versioned() -> None:
     record = players_record()
     text = record.to_json()
     data = json.loads(text)
-    assert data["format"] == "levers-match-record" and data["version"] == RECORD_VERSION == 1
+    assert data["format"] == "levers-match-record" and data["version"] == RECORD_VERSION == 2
     assert MatchRecord.from_json(text) == record
 
 
 def test_a_record_of_another_version_is_refused() -> None:
     data = json.loads(tutorial_record().to_json())
-    data["version"] = 2
+    data["version"] = 3
     with pytest.raises(ValidationError):
         MatchRecord.model_validate(data)
 

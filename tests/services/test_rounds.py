@@ -12,7 +12,7 @@ from bot.game.state import SeatOrders, canonical_json
 from bot.services import Actor, Services
 from bot.services.errors import NotAllowed, RoundClosed
 from bot.services.models import SYSTEM
-from db.codec import orders_to_dict
+from bot.services.rounds import Debate
 from tests.services.helpers import ANA, BEN, CAT, ai_moves, rows, started
 
 
@@ -36,7 +36,16 @@ async def test_a_round_resolves_exactly_as_the_engine_with_the_locked_orders(
     )
     assert canonical_json(outcome.state.to_dict()) == canonical_json(expected.state.to_dict())
     ai = AiPolicy().orders(scenario, opening.state, "council", match.seed)
-    assert orders_to_dict(outcome.orders["council"].orders) == orders_to_dict(ai)
+    council = outcome.orders["council"].orders
+    assert [(o.move, o.argument, o.forecast) for o in council.moves] == [
+        (o.move, o.argument, o.forecast) for o in ai.moves
+    ]
+    # The AI seat that stood in for "downstream" rated the council's arguments (points only:
+    # no debate window ran, so no rating acts on the numbers).
+    assert all([r.by for r in o.ratings] == ["downstream"] for o in council.moves)
+    assert all(o.rating is None for o in council.moves)
+    upstream = outcome.orders["upstream"].orders.moves
+    assert all(o.author == BEN.player for o in upstream)
     now = await services.matches.get(match.id, SYSTEM)
     assert (now.round, now.phase) == (2, "orders")
     assert rows(db, "SELECT status FROM submissions") == [("locked",)]
@@ -138,3 +147,19 @@ async def test_engine_records_and_locked_orders_are_in_the_log(services: Service
     assert {"match_started", "orders_locked", "round_resolved", "engine:order"} <= kinds
     effects = [e for e in log if e.kind == "engine:effect"]
     assert effects and all("metric" in e.data and "after" in e.data for e in effects)
+
+
+async def test_the_intentions_are_the_host_s_to_post_and_a_debate_acts_when_open(
+    services: Services,
+) -> None:
+    match = await started(services, {"upstream": BEN, "downstream": CAT})
+    with pytest.raises(NotAllowed):
+        await services.rounds.intentions(match.id, BEN)
+    intentions = await services.rounds.intentions(match.id, ANA)
+    assert intentions["council"].moves  # the AI's orders, as they would lock now
+    council = intentions["council"].moves[0].move
+    debate = Debate(open=True, ratings={"upstream": {council: 2}, "downstream": {council: 2}})
+    outcome = await services.rounds.resolve(match.id, 1, ANA, trigger="test", debate=debate)
+    rated = next(o for o in outcome.orders["council"].orders.moves if o.move == council)
+    assert {r.by for r in rated.ratings} == {"upstream", "downstream"}
+    assert rated.rating == 1.0  # open: r acted (the tutorial's bound decides by how much)
