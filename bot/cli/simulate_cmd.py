@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.terminal import print_report
+from bot.game.policies import Conditional, Entry
 from bot.game.scenario import Scenario
 from bot.game.validate import ScenarioInvalid
 from bot.game.yaml_safe import YamlError, load_yaml
@@ -15,9 +16,32 @@ from bot.library.parallel import MAX_WORKERS, PolicySpec, ScriptSpec, simulate_p
 from bot.scenarios import ScenarioNotFound, read_scenario
 
 
+def _entry(scenario: Scenario, path: str, seat: str, item: object) -> Entry:
+    """One script entry: a move id, or ``{move: ID, if: SEAT.MOVE}`` (``if`` may be a list)."""
+    known = {m.id for m in scenario.moves}
+    if isinstance(item, dict) and set(item) == {"move", "if"}:
+        move, given = item["move"], item["if"]
+        conditions = [given] if isinstance(given, str) else given
+        if not isinstance(move, str) or not isinstance(conditions, list):
+            raise ValueError(f"{path}: expected {{move: ID, if: SEAT.MOVE}}")
+        for condition in conditions:
+            if not isinstance(condition, str) or condition not in known:
+                raise ValueError(f"{path}: the condition {condition!r} is not a move")
+        entry: Entry = Conditional(move, tuple(conditions))
+    elif isinstance(item, str):
+        move = entry = item
+    else:
+        raise ValueError(f"{path}: a round lists move ids or {{move: ID, if: SEAT.MOVE}}")
+    if move not in known:
+        raise ValueError(f"{path}: there is no move '{move}' in {scenario.meta.id}")
+    if not move.startswith(seat + "."):
+        raise ValueError(f"{path}: '{move}' is not a move of seat '{seat}'")
+    return entry
+
+
 def _script(scenario: Scenario, path: str, seat: str) -> ScriptSpec:
     """Read a script file: ``rounds: [[move, ...], ...]`` and optionally ``wait: true``;
-    every move must be the seat's."""
+    every move must be the seat's; an entry may be ``{move: ID, if: SEAT.MOVE}``."""
     try:
         raw = Path(path).read_bytes()
     except OSError as err:
@@ -27,20 +51,13 @@ def _script(scenario: Scenario, path: str, seat: str) -> ScriptSpec:
     except YamlError as err:
         raise ValueError(f"{path}: {err}") from None
     rounds = data.get("rounds") if isinstance(data, dict) else None
-    if not isinstance(rounds, list) or not all(
-        isinstance(r, list) and all(isinstance(m, str) for m in r) for r in rounds
-    ):
+    if not isinstance(rounds, list) or not all(isinstance(r, list) for r in rounds):
         raise ValueError(f"{path}: expected 'rounds: [[move ids for round 1], [round 2], ...]'")
     wait = data.get("wait", False)
     if not isinstance(wait, bool) or set(data) - {"rounds", "wait"}:
         raise ValueError(f"{path}: a script has 'rounds' and optionally 'wait: true', nothing else")
-    for moves in rounds:
-        for move in moves:
-            if move not in {m.id for m in scenario.moves}:
-                raise ValueError(f"{path}: there is no move '{move}' in {scenario.meta.id}")
-            if not move.startswith(seat + "."):
-                raise ValueError(f"{path}: '{move}' is not a move of seat '{seat}'")
-    return ScriptSpec(tuple(tuple(r) for r in rounds), wait)
+    entries = tuple(tuple(_entry(scenario, path, seat, item) for item in r) for r in rounds)
+    return ScriptSpec(entries, wait)
 
 
 def policy_specs(

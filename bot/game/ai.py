@@ -268,6 +268,9 @@ class _Planner:
         return chosen
 
 
+Planner = _Planner  # the look-ahead, for the AI's deals (``ai_deals.py``)
+
+
 def choose_orders(
     scenario: Scenario, state: MatchState, seat_id: str, seed: int, rng: random.Random
 ) -> SeatOrders:

@@ -1,10 +1,11 @@
 """The rules engine: pure functions from (scenario, state, orders, rng) to (state, records).
 
 A round resolves in a fixed order so that the same inputs always give the same bytes:
-event decisions, then every seat's moves (in seat order, then file order), then interactions,
-then effects delayed from earlier rounds, then thresholds, then end conditions; finally the next
-round's events are drawn. Moves are simultaneous: their conditions all read the state as it was
-when resolution began.
+which conditional orders run (``deals.py``), event decisions, then every seat's moves (in seat
+order, then file order), then interactions, then effects delayed from earlier rounds, then
+thresholds, then end conditions, then deals are settled; finally the next round's events are
+drawn. Moves are simultaneous: their conditions all read the state as it was when resolution
+began.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 
+from bot.game.deals import plan_round, settle
 from bot.game.env import StateEnv
 from bot.game.errors import MatchOver
 from bot.game.legal import check_orders
@@ -379,7 +381,9 @@ def resolve_round(
         raise MatchOver("the match is over")
     check_orders(scenario, state, orders)
     work = _Round(scenario, state.copy(), rng)
-    played = frozenset(o.move for seat_orders in orders.values() for o in seat_orders.moves)
+    plan = plan_round(work.state, orders)  # conditional orders and escrows: which moves run
+    orders, played = plan.orders, plan.ran
+    work.records.extend(plan.records)
     counts = {seat: len(o.moves) for seat, o in orders.items()}
     snapshot = dict(work.state.metrics)
     env = StateEnv(work.state, metrics=snapshot, played=played, seat_counts=counts)
@@ -396,6 +400,8 @@ def resolve_round(
         {s: sorted(o.move for o in so.moves) for s, so in sorted(orders.items()) if so.moves}
     )
     _check_endings(work)
+    if new.deals:
+        work.records.extend(settle(scenario, new, plan))
     new.events_now = []
     new.round += 1
     if not new.finished:

@@ -24,20 +24,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.game.ai_deals import negotiate
+from bot.game.deal_state import Deal
+from bot.game.deals import DealRefused, reapply
 from bot.game.engine import resolve_round, round_rng
 from bot.game.errors import IllegalOrder
 from bot.game.legal import legal_moves
 from bot.game.match import MatchLog, match_seed
-from bot.game.policies import AiPolicy, HoldPolicy, Policy, ScriptPolicy
+from bot.game.policies import AiPolicy, Entry, HoldPolicy, Policy, ScriptPolicy, entry_move
 from bot.game.report import spread
 from bot.game.scenario import Scenario
 from bot.game.scoring import scores
 from bot.game.state import MatchState, Order, SeatOrders
 
-SeatPolicy = Literal["ai", "hold"] | tuple[tuple[str, ...], ...]
+SeatPolicy = Literal["ai", "hold"] | tuple[tuple[Entry, ...], ...]
 """Who plays a seat in the what-if arm: the AI, nobody, or a script (move ids for the fork's
 first round, its second, ...; the last list repeats)."""
 
@@ -99,15 +103,17 @@ def replayed(
     seed: int,
     opening: MatchState,
     orders: Sequence[Mapping[str, SeatOrders]],
+    deals: Sequence[Deal] = (),
 ) -> StoredMatch:
     """A ``StoredMatch`` rebuilt by resolving its orders again from the opening.
 
-    For sources that keep only the orders and the metrics (a match record): the engine is
-    deterministic, so the states come out as they were stored.
+    For sources that keep only the orders, the deals and the metrics (a match record): the
+    engine is deterministic, so the states come out as they were stored.
     """
     states = [opening]
     for number, locked in enumerate(orders, start=1):
-        states.append(resolve_round(scenario, states[-1], locked, round_rng(seed, number)).state)
+        before = reapply(scenario, states[-1], deals) if deals else states[-1]
+        states.append(resolve_round(scenario, before, locked, round_rng(seed, number)).state)
     return StoredMatch(seed, tuple(states), tuple(orders))
 
 
@@ -133,7 +139,7 @@ def check_fork(scenario: Scenario, stored: StoredMatch, from_round: int, changes
             )
         if isinstance(policy, tuple):
             own = {m.id for m in scenario.moves_of(seat)}
-            for move in (m for moves in policy for m in moves):
+            for move in (entry_move(m) for moves in policy for m in moves):
                 if move not in own:
                     raise ForkError(f"'{move}' is not a move of seat '{seat}'")
         elif policy not in ("ai", "hold"):
@@ -150,7 +156,7 @@ def _policy(policy: SeatPolicy, from_round: int) -> Policy:
     if policy == "hold":
         return HoldPolicy()
     # Scripts count from the fork's first round; ScriptPolicy counts from the match's first.
-    padding: list[Sequence[str]] = [()] * (from_round - 1)
+    padding: list[Sequence[Entry]] = [()] * (from_round - 1)
     return ScriptPolicy([*padding, *policy])
 
 
@@ -205,9 +211,16 @@ def play_arm(
     policies = {seat: _policy(p, from_round) for seat, p in changes.policies.items()}
     ai = AiPolicy()
     state = stored.before(from_round)
+    made = stored.states[-1].deals  # the talks as they went, made again in their rounds
+    ai_seats = [s for s in scenario.seat_ids if isinstance(policies.get(s, ai), AiPolicy)]
     skipped = rounds = 0
     while not state.finished:
         rounds += 1
+        if state.round <= stored.rounds_played:
+            with suppress(DealRefused):  # a changed arm may have ended or moved on differently
+                state = reapply(scenario, state, made) if made else state
+        elif scenario.rules.ai_talks:
+            state = negotiate(scenario, state, seed, ai_seats)
         number = state.round
         locked = stored.orders[number - 1] if number <= stored.rounds_played else None
         orders: dict[str, SeatOrders] = {}

@@ -91,6 +91,7 @@ def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, Sea
             reason = why_illegal(scenario, state, move, env, rounds)
             if reason is not None:
                 raise IllegalOrder(seat_id, f"{move.name} {reason}", order.move)
+            _check_conditions(scenario, seat_id, order.move, order.conditions)
             if order.rating is not None and not -1 <= order.rating <= 1:
                 raise IllegalOrder(
                     seat_id, "an argument rating must be between -1 and 1", order.move
@@ -101,6 +102,24 @@ def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, Sea
         if spent > seat.budget:
             raise IllegalOrder(seat_id, f"these moves cost {spent}; the budget is {seat.budget}")
         _check_decisions(scenario, state, seat_id, seat_orders)
+
+
+MAX_CONDITIONS = 5
+
+
+def _check_conditions(
+    scenario: Scenario, seat_id: str, move_id: str, conditions: tuple[str, ...]
+) -> None:
+    """A conditional order names up to five other moves of the scenario, each once."""
+    if len(conditions) > MAX_CONDITIONS or len(set(conditions)) != len(conditions):
+        raise IllegalOrder(seat_id, f"an order has at most {MAX_CONDITIONS} different conditions")
+    for condition in conditions:
+        if condition == move_id:
+            raise IllegalOrder(seat_id, f"{move_id} cannot be conditional on itself", move_id)
+        try:
+            scenario.move(condition)
+        except KeyError:
+            raise IllegalOrder(seat_id, f"there is no move '{condition}'", move_id) from None
 
 
 def _check_decisions(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from bot.game.ai_deals import negotiate
 from bot.game.ai_debate import ai_ratings
+from bot.game.deal_state import Deal
+from bot.game.deals import reapply
 from bot.game.debate import Tally, settle, tally
 from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.policies import AiPolicy, Policy
@@ -97,6 +100,8 @@ def play_match(
     log = MatchLog(seed, opening.state, opening.records)
     state = opening.state
     while not state.finished:
+        if scenario.rules.ai_talks:
+            state = negotiate(scenario, state, seed, ai_seats)
         chosen = {
             seat: policies.get(seat, default).orders(scenario, state, seat, seed)
             for seat in scenario.seat_ids
@@ -132,12 +137,15 @@ def replay(
     seed: int,
     rounds: int | None,
     orders: Iterable[Mapping[str, SeatOrders]],
+    deals: Sequence[Deal] = (),
 ) -> Iterator[RoundResult]:
     """The opening, then each round resolved with the orders given for it, in turn: the one
     replay loop (the store's check and the record's check both use it). The engine's
-    GameError, when it refuses a round's orders, comes out of the ``next`` for that round."""
+    GameError, when it refuses a round's orders, comes out of the ``next`` for that round.
+    ``deals`` (a record's) are proposed and answered again before the rounds they were."""
     result = new_match(scenario, round_rng(seed, 0), rounds)
     yield result
     for given in orders:
-        result = resolve_round(scenario, result.state, given, round_rng(seed, result.state.round))
+        state = reapply(scenario, result.state, deals) if deals else result.state
+        result = resolve_round(scenario, state, given, round_rng(seed, state.round))
         yield result

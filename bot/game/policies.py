@@ -7,10 +7,27 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.game.ai import ai_rng, choose_orders
+from bot.game.ai_deals import honour
 from bot.game.ai_debate import ai_arguments
 from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """A scripted move that runs only when every move in ``conditions`` runs this round."""
+
+    move: str
+    conditions: tuple[str, ...]
+
+
+Entry = str | Conditional  # a script's entry: a move id, or a conditional move
+
+
+def entry_move(entry: Entry) -> str:
+    """The move an entry orders."""
+    return entry if isinstance(entry, str) else entry.move
 
 
 class Policy(Protocol):
@@ -28,6 +45,8 @@ class AiPolicy:
         """The AI's orders this round."""
         index = scenario.seat_ids.index(seat_id)
         chosen = choose_orders(scenario, state, seat_id, seed, ai_rng(seed, state.round, index))
+        if state.deals:
+            chosen = honour(scenario, state, seat_id, seed, chosen)
         return ai_arguments(scenario, state, seat_id, chosen, seed)
 
 
@@ -41,7 +60,8 @@ class HoldPolicy:
 
 @dataclass
 class ScriptPolicy:
-    """Plays listed moves per round; the last round's list repeats.
+    """Plays listed moves per round (a move id, or a ``Conditional``); the last round's list
+    repeats.
 
     A move that is illegal (or unaffordable) when its turn comes is skipped and counted in
     ``skipped``, so a report can say how often a scripted line could not be followed. With
@@ -49,10 +69,10 @@ class ScriptPolicy:
     played, and only a move still waiting when the match ends counts as skipped (``missed``).
     """
 
-    rounds: Sequence[Sequence[str]]
+    rounds: Sequence[Sequence[Entry]]
     skipped: dict[str, int] = field(default_factory=dict)
     wait: bool = False
-    waiting: list[str] = field(default_factory=list)
+    waiting: list[Entry] = field(default_factory=list)
 
     def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
         """The scripted moves for this round that are legal now."""
@@ -65,7 +85,8 @@ class ScriptPolicy:
         legal = {m.id: m for m in legal_moves(scenario, state, seat_id)}
         budget = scenario.seat(seat_id).budget
         chosen: list[Order] = []
-        for move_id in wanted:
+        for entry in wanted:
+            move_id = entry_move(entry)
             move = legal.get(move_id)
             clash = scenario.exclusions(move_id) & {o.move for o in chosen}
             if (
@@ -75,17 +96,19 @@ class ScriptPolicy:
                 or any(o.move == move_id for o in chosen)
             ):
                 if self.wait:
-                    self.waiting.append(move_id)
+                    self.waiting.append(entry)
                 else:
                     self.skipped[move_id] = self.skipped.get(move_id, 0) + 1
                 continue
             budget -= move.cost
-            chosen.append(Order(move_id, move.argument or ""))
+            conditions = () if isinstance(entry, str) else entry.conditions
+            chosen.append(Order(move_id, move.argument or "", conditions=conditions))
         return SeatOrders(moves=tuple(chosen))
 
     def missed(self) -> dict[str, int]:
         """Moves that could not be played: skipped ones, and those still waiting at the end."""
         missed = dict(self.skipped)
-        for move_id in self.waiting:
+        for entry in self.waiting:
+            move_id = entry_move(entry)
             missed[move_id] = missed.get(move_id, 0) + 1
         return missed

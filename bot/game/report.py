@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.game.deals import credibility, deal_counts
 from bot.game.match import debate_tally, final_scores, match_seed, play_match
 from bot.game.policies import Policy, ScriptPolicy
 from bot.game.scenario import Scenario
@@ -47,6 +48,8 @@ class MatchFigures:
     forecasts_made: dict[str, int]
     forecasts_hit: dict[str, int]
     outcome: float | None  # the scenario's shared outcome at the end (None: it has none)
+    deals: dict[str, int]
+    credibility: dict[str, float]
 
 
 def play_one(
@@ -63,10 +66,10 @@ def play_one(
     debate = debate_tally(scenario, log)
     table, top = final_scores(scenario, log)
     moves: dict[str, int] = {}
-    for played in log.rounds:
-        for seat_orders in played.orders.values():
-            for order in seat_orders.moves:
-                moves[order.move] = moves.get(order.move, 0) + 1
+    for played in log.rounds:  # the moves that ran (a conditional order may not have)
+        for ran in played.state.history[played.round - 1].values():
+            for move in ran:
+                moves[move] = moves.get(move, 0) + 1
     skipped: dict[str, int] = {}
     for policy in policies.values():
         if isinstance(policy, ScriptPolicy):
@@ -83,6 +86,8 @@ def play_one(
         dict(debate.made),
         dict(debate.hit),
         outcome_score(scenario, log.final.metrics),
+        deal_counts(log.final.deals),
+        {s: credibility(scenario, log.final, s) for s in scenario.seat_ids},
     )
 
 
@@ -98,6 +103,8 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
     made = dict.fromkeys(scenario.seat_ids, 0)
     hit = dict.fromkeys(scenario.seat_ids, 0)
     outcomes: list[float] = []
+    deals = deal_counts([])
+    trust: dict[str, list[float]] = {s: [] for s in scenario.seat_ids}
     count = 0
     for match in figures:
         count += 1
@@ -116,11 +123,18 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
         endings[match.ending] = endings.get(match.ending, 0) + 1
         for move, times in match.skipped.items():
             skipped[move] = skipped.get(move, 0) + times
+        for status, times in match.deals.items():
+            deals[status] += times
+        for seat, value in match.credibility.items():
+            trust[seat].append(value)
         if match.outcome is not None:
             outcomes.append(match.outcome)
     report: dict[str, Any] = {
         "matches": count,
-        "seats": {s: {"score": spread(v), "wins": wins[s]} for s, v in seat_scores.items()},
+        "seats": {
+            s: {"score": spread(v), "wins": wins[s], "credibility": spread(trust[s])}
+            for s, v in seat_scores.items()
+        },
         "metrics": {
             m.id: {"start": m.start, "final": spread(finals[m.id])} for m in scenario.metrics
         },
@@ -131,6 +145,7 @@ def tally(scenario: Scenario, figures: Iterable[MatchFigures]) -> dict[str, Any]
             s: {"points": spread(points[s]), "forecasts": {"made": made[s], "hit": hit[s]}}
             for s in scenario.seat_ids
         },
+        "deals": deals,
     }
     if scenario.outcome is not None:
         report["outcome"] = spread(outcomes)
@@ -149,9 +164,10 @@ def simulate(
 
     ``policies`` builds fresh policies for each match (scripts count their skipped moves).
     ``rate`` gives every argument of a seat the rating R (-1 .. 1), as if a room were convinced
-    or not. The report has exactly the keys ``matches``, ``seats``, ``metrics``, ``moves``,
-    ``endings``, ``skipped`` and ``debate``, and ``outcome`` (the shared outcome's mean, p10
-    and p90) when the scenario defines one; the same arguments give the same report.
+    or not. The report has exactly the keys ``matches``, ``seats`` (score, wins, credibility),
+    ``metrics``, ``moves``, ``endings``, ``skipped``, ``debate`` and ``deals``, and ``outcome``
+    (the shared outcome's mean, p10 and p90) when the scenario defines one; the same arguments
+    give the same report.
     """
     return tally(
         scenario,

@@ -125,6 +125,7 @@ class Seat(Model):
     goals: Annotated[list[Goal], Field(min_length=1, max_length=10)]
     objectives: Annotated[list[Objective], Field(max_length=5)] = []
     ai: Leanings = Leanings()
+    credibility: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 50.0
 
 
 class Effect(Model):
@@ -371,6 +372,7 @@ class Rules(Model):
     rating_bound: Annotated[float, Field(ge=0, le=0.5, allow_inf_nan=False)] = 0.0
     spectator_weight: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
     deal_breach_cost: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
+    ai_talks: Probability = 0.0  # the chance a round opens with the AI seats' talks (deals)
 
 
 class Note(Model):

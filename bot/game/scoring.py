@@ -110,9 +110,10 @@ def objectives_met(scenario: Scenario, state: MatchState, seat: Seat) -> list[st
 
 
 def seat_score(scenario: Scenario, state: MatchState, seat_id: str) -> float:
-    """The seat's score: goals, plus objectives and the ending's bonus once the match is over."""
+    """The seat's score: goals, less broken promises' costs, plus objectives and the ending's
+    bonus once the match is over."""
     seat = scenario.seat(seat_id)
-    score = goal_score(scenario, seat, state.metrics)
+    score = goal_score(scenario, seat, state.metrics) - state.penalties.get(seat_id, 0.0)
     if state.finished:
         points = {o.id: o.points for o in seat.objectives}
         score += sum(points[o] for o in objectives_met(scenario, state, seat))

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from bot.game.deal_state import Deal
+
 RecordKind = Literal[
     "order",  # a seat ordered a move
     "effect",  # a metric changed
@@ -22,6 +24,11 @@ RecordKind = Literal[
     "decision",
     "exposed",  # a covert move was found out: from now on everyone sees it
     "ending",
+    "held",  # a conditional order did not run: a condition failed or an escrow lapsed
+    "deal",  # a deal changed state (expired, kept, broken, lapsed)
+    "kept",  # a promise's term was kept, or an escrow's exchange ran
+    "breach",  # a promise's term was broken
+    "lapse",  # an escrow's exchange did not happen this round
 ]
 
 
@@ -94,6 +101,7 @@ class Order:
     ratings: tuple[Rating, ...] = ()
     umpire: str | None = None
     counter_arguments: tuple[tuple[str, str], ...] = ()  # (player, text)
+    conditions: tuple[str, ...] = ()  # ``if: SEAT.MOVE``: runs only when all of these run
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,9 @@ class MatchState:
     finished: bool = False
     event_last: dict[str, int] = field(default_factory=dict)  # event id -> last round it fired
     exposed: list[str] = field(default_factory=list)  # covert moves found out
+    deals: list[Deal] = field(default_factory=list)
+    credibility: dict[str, float] = field(default_factory=dict)  # seats deals have moved
+    penalties: dict[str, float] = field(default_factory=dict)  # points lost to breaches
 
     def copy(self) -> MatchState:
         """A deep copy the engine may change without touching this one."""
@@ -187,12 +198,17 @@ class MatchState:
             finished=self.finished,
             event_last=dict(self.event_last),
             exposed=list(self.exposed),
+            deals=list(self.deals),
+            credibility=dict(self.credibility),
+            penalties=dict(self.penalties),
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-ready dict."""
         data = asdict(self)
-        for name in ("event_last", "exposed"):  # used by opt-in features only: older states
+        data["deals"] = [d.to_dict() for d in self.deals]
+        opt_in = ("event_last", "exposed", "deals", "credibility", "penalties")
+        for name in opt_in:  # used by opt-in features only: older states
             if not data[name]:  # read (and serialise) the same
                 del data[name]
         for item in data["pending"]:
@@ -205,6 +221,7 @@ class MatchState:
         """Rebuild a state stored with ``to_dict``."""
         values = dict(data)
         values["pending"] = [Pending(**p) for p in data.get("pending", [])]
+        values["deals"] = [Deal.from_dict(d) for d in data.get("deals", [])]
         return cls(**values)
 
     def played_in(self, round_number: int) -> set[str]:

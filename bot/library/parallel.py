@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from bot.game.policies import AiPolicy, HoldPolicy, Policy, ScriptPolicy
+from bot.game.policies import AiPolicy, Entry, HoldPolicy, Policy, ScriptPolicy
 from bot.game.report import MatchFigures, play_one, simulate, tally
 from bot.game.scenario import Scenario
 from bot.game.validate import load_scenario
@@ -28,7 +28,7 @@ from bot.game.validate import load_scenario
 class ScriptSpec:
     """A script file's content: the moves per round, and whether an illegal move waits."""
 
-    rounds: tuple[tuple[str, ...], ...]
+    rounds: tuple[tuple[Entry, ...], ...]
     wait: bool = False
 
 

@@ -19,6 +19,7 @@ from bot.game.scoring import objectives_met, scores, winners
 from bot.game.state import MatchState, Order, Record, SeatOrders
 from bot.review.record import (
     CounterArgument,
+    DealInfo,
     ForecastInfo,
     GoalInfo,
     HolderInfo,
@@ -155,7 +156,12 @@ def _seats(scenario: Scenario, facts: MatchFacts, final: MatchState | None) -> l
 
 
 def _order(
-    scenario: Scenario, seat: str, order: Order, hit: bool | None, weight: float
+    scenario: Scenario,
+    seat: str,
+    order: Order,
+    hit: bool | None,
+    weight: float,
+    ran: frozenset[str] = frozenset(),
 ) -> OrderInfo:
     move = scenario.move(order.move)
     forecast = order.forecast
@@ -178,6 +184,8 @@ def _order(
         points=round(argument_points(order, seat, hit, weight), 4)
         if order.ratings or hit is not None
         else None,
+        conditions=list(order.conditions),
+        ran=(order.move in ran) if order.conditions else None,
     )
 
 
@@ -196,6 +204,7 @@ def _turn(
     meta: TurnMeta | None,
     held: bool,
     hits: Mapping[str, bool | None],
+    ran: frozenset[str] = frozenset(),
 ) -> SeatTurn:
     if meta is None:
         meta = TurnMeta(source="players" if held else "ai")
@@ -211,7 +220,7 @@ def _turn(
         on_time=on_time,
         orders=[
             _authored(
-                _order(scenario, seat, o, hits.get(o.move), scenario.rules.spectator_weight),
+                _order(scenario, seat, o, hits.get(o.move), scenario.rules.spectator_weight, ran),
                 meta.authors.get(o.move),
             )
             for o in orders.moves
@@ -239,6 +248,7 @@ def _round(
     metrics_after: Sequence[Mapping[str, float]],
 ) -> RoundInfo:
     hits = _hits(played, metrics_after)
+    ran = frozenset(r.source[5:] for r in played.records if r.kind == "order")
     turns = [
         _turn(
             scenario,
@@ -247,6 +257,7 @@ def _round(
             played.turns.get(seat),
             bool(facts.holders.get(seat)),
             hits,
+            ran,
         )
         for seat in scenario.seat_ids
     ]
@@ -332,6 +343,7 @@ def build_record(
         rounds=[_round(scenario, r, facts, metrics_after) for r in rounds],
         moderation=[m for m in facts.moderation if m.round not in played],
         result=result,
+        deals=[DealInfo.of(d) for d in final.deals],
     )
 
 

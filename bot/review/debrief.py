@@ -105,6 +105,24 @@ class TurningPoint:
         return round(self.after - self.before, 4)
 
 
+@dataclass(frozen=True)
+class DealMoment:
+    """A deal that was kept or broken: a possible turning point, quoted in the debrief."""
+
+    round: int
+    label: str
+    status: str  # kept, broken or lapsed
+    kind: str
+    parties: list[str]  # seat names
+    text: str
+    breakers: list[str]  # the names of the seats that broke a term
+
+    def line(self) -> str:
+        """``Round 3: promise between US and Maduro broken by Maduro``."""
+        who = f" by {', '.join(self.breakers)}" if self.breakers else ""
+        return f"{self.kind} between {' and '.join(self.parties)} {self.status}{who}"
+
+
 NoteKind = Literal["scenario", "move", "interaction", "event", "ending"]
 
 
@@ -140,6 +158,7 @@ class Debrief:
     questions: list[str]
     debate: DebateSummary = field(default_factory=DebateSummary)
     what_if: list[WhatIfInfo] = field(default_factory=list)
+    deals: list[DealMoment] = field(default_factory=list)
     outcome: OutcomeResult | None = None
 
     @property
@@ -365,6 +384,28 @@ def pick_questions(
     return [questions[i] for i in sorted(ranked[:count])]
 
 
+def deal_moments(scenario: Scenario, record: MatchRecord) -> list[DealMoment]:
+    """The deals that ended kept, broken or lapsed, in the round they ended, with their text."""
+    moments = []
+    for deal in record.deals:
+        if deal.status not in ("kept", "broken", "lapsed") or not deal.events:
+            continue
+        rnd = deal.events[-1].round
+        breakers = [e.seat for e in deal.events if e.status == "broken" and e.seat is not None]
+        moments.append(
+            DealMoment(
+                round=rnd,
+                label=record.round(rnd).label if 1 <= rnd <= len(record.rounds) else "",
+                status=deal.status,
+                kind=deal.kind,
+                parties=[scenario.seat(s).name for s in deal.parties],
+                text=deal.text,
+                breakers=[scenario.seat(s).name for s in dict.fromkeys(breakers)],
+            )
+        )
+    return sorted(moments, key=lambda m: m.round)
+
+
 def build_debrief(
     scenario: Scenario, record: MatchRecord, what_if_seeds: int = DEBRIEF_SEEDS
 ) -> Debrief:
@@ -390,5 +431,6 @@ def build_debrief(
         questions=pick_questions(scenario, happened),
         debate=debate_summary(record),
         what_if=what_if(scenario, record, points, what_if_seeds),
+        deals=deal_moments(scenario, record),
         outcome=outcome_result(scenario, record),
     )

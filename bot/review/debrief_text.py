@@ -51,6 +51,20 @@ def turning_point_lines(debrief: Debrief, arguments: bool = True) -> list[str]:
     return lines
 
 
+def deal_lines(debrief: Debrief, limit: int) -> list[str]:
+    """Deals kept, broken or lapsed, broken ones first when cut short, each with its text."""
+    chosen = sorted(debrief.deals, key=lambda d: (d.status != "broken", d.round))[:limit]
+    lines = []
+    for moment in sorted(chosen, key=lambda d: d.round):
+        lines.append(f"- **{md(round_title(moment.round, moment.label))}**: {md(moment.line())}")
+        if moment.text:
+            lines.append(f"  “{_quote(moment.text, ARGUMENT_QUOTE)}”")
+    extra = len(debrief.deals) - len(chosen)
+    if extra > 0:
+        lines.append(f"- … and {extra} more in the export")
+    return lines
+
+
 def outcome_lines(outcome: OutcomeResult) -> list[str]:
     """The shared outcome: its score out of 100 (no seat's score), then each goal."""
     lines = [f"**{md(outcome.name)}: {outcome.score:.1f} / 100** (shared; no seat's score)"]
@@ -112,6 +126,9 @@ def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
         lines += ["", *outcome_lines(debrief.outcome)]
     lines += ["", "**Turning points**"]
     lines += turning_point_lines(debrief, arguments=True) or ["Nothing moved."]
+    if debrief.deals:  # kept and broken deals: turning points of trust
+        lines += ["", "**Deals kept and broken**"]
+        lines += deal_lines(debrief, 3 if short else len(debrief.deals))
     if debrief.what_if:
         lines += ["", "**What if**"]
         lines += [f"- {md(what_if_text(w))}" for w in debrief.what_if]

@@ -15,6 +15,7 @@ from html import escape
 
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart, charts
+from bot.review.deal_timeline import deal_timelines
 from bot.review.debate_summary import DebateSummary, debate_notes
 from bot.review.debrief import Debrief, Note, build_debrief
 from bot.review.facts import holders_text, match_facts, moderation_text, title, turn_note
@@ -305,6 +306,16 @@ def _round(record: MatchRecord, entry: TimelineRound) -> str:
     return "".join(parts)
 
 
+def _deals(record: MatchRecord) -> str:
+    if not record.deals:
+        return ""
+    items = [
+        f"<strong>{escape(heading)}</strong>" + _ul(escape(e) for e in events)
+        for heading, events in deal_timelines(record)
+    ]
+    return f'<section id="deals"><h2>Deals</h2>{_ul(items)}</section>'
+
+
 def _arguments(record: MatchRecord) -> str:
     parts = ['<section id="arguments"><h2>Arguments</h2>']
     for seat in record.seats:
@@ -330,7 +341,8 @@ def to_html(scenario: Scenario, record: MatchRecord, made: Sequence[Chart] | Non
     """
     made = charts(record) if made is None else made
     debrief = build_debrief(scenario, record) if record.over else None
-    sections = ["scores", "charts"] + (["debrief"] if debrief else []) + ["timeline", "arguments"]
+    sections = ["scores", "charts"] + (["debrief"] if debrief else []) + ["timeline"]
+    sections += (["deals"] if record.deals else []) + ["arguments"]
     nav = "".join(f'<a href="#{s}">{s.capitalize()}</a>' for s in sections)
     rounds = "".join(_round(record, e) for e in timeline(scenario, record))
     page_title = escape(title(record))
@@ -345,6 +357,7 @@ def to_html(scenario: Scenario, record: MatchRecord, made: Sequence[Chart] | Non
         + _charts(record, made)
         + (_debrief(record, debrief) if debrief else "")
         + f'<section id="timeline"><h2>Timeline</h2>{rounds}</section>'
+        + _deals(record)
         + _arguments(record)
         + "</main></body></html>\n"
     )

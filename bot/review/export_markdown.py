@@ -7,6 +7,7 @@ user or scenario text goes through ``text.md`` so nobody's argument can break th
 from __future__ import annotations
 
 from bot.game.scenario import Scenario
+from bot.review.deal_timeline import deal_timelines
 from bot.review.debate_summary import debate_notes
 from bot.review.debrief import build_debrief
 from bot.review.debrief_text import debrief_lines
@@ -113,6 +114,11 @@ def to_markdown(scenario: Scenario, record: MatchRecord) -> str:
     lines += ["## Timeline", ""]
     for entry in timeline(scenario, record):
         lines += _entry(entry, record)
+    if record.deals:
+        lines += ["## Deals", ""]
+        for heading, events in deal_timelines(record):
+            lines += [f"- **{md(heading)}**", *(f"  - {md(e)}" for e in events)]
+        lines.append("")
     if record.moderation:
         lines += ["## Other moderation", ""]
         lines += [f"- {md(moderation_text(m))}" for m in record.moderation] + [""]

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.game.deal_state import Deal
 from bot.game.state import MatchState, Record
 
 RECORD_FORMAT: Literal["levers-match-record"] = "levers-match-record"
@@ -192,6 +193,52 @@ class OrderInfo(Model):
     umpire: str | None = None
     counter_arguments: list[CounterArgument] = []
     points: float | None = None  # debate points: mean rating from others + 1 per forecast hit
+    conditions: list[str] = []  # ``if: SEAT.MOVE``: the moves it ran on
+    ran: bool | None = None  # for a conditional order: whether it ran
+
+
+class TermInfo(Model):
+    """One term of a deal: ``seat`` plays ``move`` (or, with ``avoid``, does not) in rounds
+    ``first`` to ``last``."""
+
+    seat: str
+    move: str
+    first: int
+    last: int
+    avoid: bool = False
+
+
+class DealEventInfo(Model):
+    """A line of a deal's timeline: a state change, or a term kept, broken, ran or lapsed."""
+
+    round: int
+    status: str
+    seat: str | None = None
+    detail: str | None = None
+
+
+class DealInfo(Model):
+    """A deal between seats and its lifecycle (see ``bot.game.deals``)."""
+
+    id: str
+    proposer: str
+    parties: list[str]
+    kind: Literal["promise", "escrow"]
+    text: str = ""
+    deadline: int
+    status: str
+    terms: list[TermInfo]
+    accepted_by: list[str] = []
+    events: list[DealEventInfo] = []
+
+    @classmethod
+    def of(cls, deal: Deal) -> DealInfo:
+        """The record's copy of an engine deal."""
+        return cls.model_validate(deal.to_dict())
+
+    def to_engine(self) -> Deal:
+        """The engine's deal again (for replays)."""
+        return Deal.from_dict(self.model_dump())
 
 
 class SeatTurn(Model):
@@ -298,6 +345,7 @@ class MatchRecord(Model):
     rounds: list[RoundInfo] = []
     moderation: list[ModAction] = []
     result: Result | None = None
+    deals: list[DealInfo] = []
     what_if: list[WhatIfInfo] | None = Field(
         default=None, description="the debrief's forks, in exports of a finished match"
     )

@@ -120,5 +120,6 @@ def view_for(
             "opening": opening,
             "rounds": [_round(r, hidden, blind, secret) for r in record.rounds],
             "result": None,
+            "deals": [d for d in record.deals if viewer in d.parties],  # talks stay private
         }
     )

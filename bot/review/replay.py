@@ -18,7 +18,12 @@ def orders_of(played: RoundInfo) -> dict[str, SeatOrders]:
     return {
         turn.seat: SeatOrders(
             moves=tuple(
-                Order(o.move, o.argument, o.rating if o.applied is not False else None)
+                Order(
+                    o.move,
+                    o.argument,
+                    o.rating if o.applied is not False else None,
+                    conditions=tuple(o.conditions),
+                )
                 for o in turn.orders
             ),
             decisions=dict(turn.decisions),
@@ -35,7 +40,8 @@ def replay_problems(scenario: Scenario, record: MatchRecord) -> list[str]:
     seed = record.match.seed
     if seed is None:
         return ["the record has no seed (a redacted copy cannot be replayed)"]
-    results = replay(scenario, seed, record.match.last_round, map(orders_of, record.rounds))
+    deals = [d.to_engine() for d in record.deals]
+    results = replay(scenario, seed, record.match.last_round, map(orders_of, record.rounds), deals)
     if [RecordEntry.of(r) for r in next(results).records] != record.opening.records:
         return ["the opening's records differ"]
     for played in record.rounds:

@@ -56,7 +56,8 @@ def stored_from_record(scenario: Scenario, record: MatchRecord) -> StoredMatch |
         return None
     opening = new_match(scenario, round_rng(seed, 0), record.match.last_round).state
     try:
-        stored = replayed(scenario, seed, opening, [orders_of(r) for r in record.rounds])
+        deals = [d.to_engine() for d in record.deals]
+        stored = replayed(scenario, seed, opening, [orders_of(r) for r in record.rounds], deals)
     except GameError:
         return None
     for state, played in zip(stored.states[1:], record.rounds, strict=True):

@@ -54,10 +54,11 @@ def _simulate(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, obje
 
 def test_simulate_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     report = _simulate(capsys)
-    assert set(report) == {"matches", "seats", "metrics", "moves", "endings", "skipped", "debate"}
+    keys = {"matches", "seats", "metrics", "moves", "endings", "skipped", "debate", "deals"}
+    assert set(report) == keys
     seats = report["seats"]
     assert isinstance(seats, dict)
-    assert set(seats["upstream"]) == {"score", "wins"}
+    assert set(seats["upstream"]) == {"score", "wins", "credibility"}
     assert set(seats["upstream"]["score"]) == {"mean", "p10", "p90"}
     debate = report["debate"]
     assert isinstance(debate, dict)
@@ -190,3 +191,27 @@ def test_worker_chunks_cover_every_match_once_in_order(matches: int, workers: in
     parts = chunks(matches, workers)
     assert [i for part in parts for i in part] == list(range(matches))
     assert all(len(part) > 0 for part in parts)
+
+
+def test_a_script_entry_may_be_conditional_on_another_seats_move(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "talks.yaml"
+    script.write_text("rounds:\n  - [{move: upstream.talks, if: council.mediate}]\n")
+    held = _simulate(capsys, "--policy", f"upstream={script}", "--policy", "council=hold")
+    assert isinstance(held["moves"], dict) and held["moves"]["upstream.talks"] == 0
+    mediate = tmp_path / "mediate.yaml"
+    mediate.write_text("rounds:\n  - [council.mediate]\n")
+    both = _simulate(capsys, "--policy", f"upstream={script}", "--policy", f"council={mediate}")
+    assert isinstance(both["moves"], dict)
+    assert both["moves"]["upstream.talks"] == both["moves"]["council.mediate"] > 0
+
+
+def test_a_conditional_script_entry_must_name_a_move(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "bad.yaml"
+    script.write_text("rounds:\n  - [{move: upstream.talks, if: council.nothing}]\n")
+    args = ["simulate", "--scenario", "tutorial", "--matches", "1", "--seed", "1", "--policy"]
+    assert main([*args, f"upstream={script}"]) == 2
+    assert "council.nothing" in capsys.readouterr().err

@@ -186,7 +186,7 @@ def test_bad_forks_are_refused_with_a_reason(
 def test_replaying_the_orders_rebuilds_the_stored_states() -> None:
     sc, log = scenario("venezuela-2021"), played("venezuela-2021", 11)
     stored = stored_from_log(log)
-    again = replayed(sc, log.seed, log.start, [r.orders for r in log.rounds])
+    again = replayed(sc, log.seed, log.start, [r.orders for r in log.rounds], log.final.deals)
     assert _same([s.to_dict() for s in again.states], [s.to_dict() for s in stored.states])
 
 
