@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-DB_HELP = "the database file (default: $LEVERS_DB or ./data/levers.db)"
+DB_HELP = "the database: a file, or a postgresql:// URL (default: $LEVERS_DB or ./data/levers.db)"
 SCENARIO_HELP = "a built-in scenario id or a scenario file (default: the default scenario)"
 ROUNDS_HELP = "play this many rounds instead of the scenario's (1-20)"
 # Kept equal to bot.review.exports.FORMATS and bot.library.lint.DEFAULT_MATCHES by a test, so

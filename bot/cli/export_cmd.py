@@ -28,7 +28,7 @@ from bot.review.record import MatchRecord
 from bot.review.redact import view_for
 from bot.scenarios import ScenarioNotFound, read_scenario
 from db.errors import StoreError
-from db.paths import db_path
+from db.paths import db_target
 from db.store import Store
 
 PROG = "levers export"
@@ -44,7 +44,7 @@ def _offline(args: argparse.Namespace) -> tuple[Scenario, MatchRecord]:
     return scenario, record_from_log(scenario, log, MatchFacts(scenario_sha256=sha256_of(raw)))
 
 
-async def _stored(path: Path, match_id: int) -> tuple[Scenario, MatchRecord]:
+async def _stored(path: Path | str, match_id: int) -> tuple[Scenario, MatchRecord]:
     store = await Store.open(path)
     try:
         return await load_record(store, match_id)
@@ -55,10 +55,10 @@ async def _stored(path: Path, match_id: int) -> tuple[Scenario, MatchRecord]:
 def _load(args: argparse.Namespace) -> tuple[Scenario, MatchRecord]:
     if args.offline:
         return _offline(args)
-    path = db_path(args.db)
-    if not path.is_file():
+    path = db_target(args.db)  # a file, or a postgresql:// URL
+    if isinstance(path, Path) and not path.is_file():
         raise ValueError(f"no database at {path} (give --db PATH or set $LEVERS_DB)")
-    problem = foreign_database(path)
+    problem = foreign_database(path) if isinstance(path, Path) else None
     if problem is not None:
         raise ValueError(problem)
     return asyncio.run(_stored(path, args.match))

@@ -55,7 +55,7 @@ from bot.scenarios import ScenarioNotFound, read_scenario
 from bot.services import USER_ERRORS, Actor, Services
 from bot.services.models import Announcement, Match
 from bot.services.rounds import Debate
-from db.paths import db_path
+from db.paths import db_target
 
 LOCAL = "local:"
 HOST = Actor(f"{LOCAL}host", "you", moderator=True)  # the terminal holds the database
@@ -79,8 +79,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.rounds is not None and not 1 <= args.rounds <= 20:
         print("levers play: --rounds must be between 1 and 20", file=sys.stderr)
         return 2
-    path = db_path(args.db)
-    problem = foreign_database(path)
+    path = db_target(args.db)
+    problem = foreign_database(path) if isinstance(path, Path) else None
     if problem is not None:
         print(f"levers play: {problem}", file=sys.stderr)
         return 2
@@ -120,7 +120,7 @@ def _how_to_go_on(prog: str, match_id: int, given_db: str | None, left: Interrup
     return left.exit_code
 
 
-async def _play(path: Path, args: argparse.Namespace) -> int:
+async def _play(path: Path | str, args: argparse.Namespace) -> int:
     services = await Services.open(path)
     try:
         stored = await services.scenarios.add_builtin(args.scenario)

@@ -29,14 +29,14 @@ from bot.library.parallel import PolicySpec, ScriptSpec
 from bot.review.forks import ForkSource, load_fork_source
 from bot.review.from_store import RecordNotFound
 from db.errors import StoreError
-from db.paths import db_path
+from db.paths import db_target
 from db.store import Store
 
 PROG = "levers whatif"
 DEFAULT_SEEDS = 100
 
 
-async def _read(path: Path, match_id: int) -> ForkSource:
+async def _read(path: Path | str, match_id: int) -> ForkSource:
     store = await Store.open(path)
     try:
         return await load_fork_source(store, match_id)
@@ -64,8 +64,8 @@ def _changes(scenario: Scenario, args: argparse.Namespace) -> Changes:
 def _prepare(args: argparse.Namespace) -> tuple[ForkSource, Changes]:
     if not 1 <= args.seeds <= MAX_SEEDS:
         raise ForkError(f"--seeds must be between 1 and {MAX_SEEDS}")
-    path = db_path(args.db)
-    if not path.is_file():
+    path = db_target(args.db)  # a file, or a postgresql:// URL
+    if isinstance(path, Path) and not path.is_file():
         raise ForkError(f"no database at {path} (give --db PATH or set $LEVERS_DB)")
     source = asyncio.run(_read(path, args.match))
     if source.running and not args.full:
