@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from bot.cli.keyboard import ask
 from bot.cli.terminal import console
-from bot.game.legal import why_illegal
+from bot.game.legal import spent, why_illegal
 from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.services.drafts import with_decision, with_move, without_move
@@ -50,11 +50,6 @@ class Entry:
     reason: str | None  # why it cannot be ordered now (None: it can, or it is chosen)
 
 
-def spent(scenario: Scenario, draft: SeatOrders) -> int:
-    """The action points the draft's moves cost."""
-    return sum(scenario.move(o.move).cost for o in draft.moves)
-
-
 def menu_entries(
     scenario: Scenario, state: MatchState, seat_id: str, draft: SeatOrders
 ) -> list[Entry]:
@@ -66,6 +61,9 @@ def menu_entries(
         reason = None if chosen else why_illegal(scenario, state, move)
         if chosen is None and reason is None and move.cost > left:
             reason = f"costs {move.cost} AP, more than the {left} AP left"
+        clash = sorted(scenario.exclusions(move.id) & {o.move for o in draft.moves})
+        if chosen is None and reason is None and clash:
+            reason = f"cannot be ordered with {scenario.move(clash[0]).name} in one round"
         entries.append(Entry(number, move, chosen, reason))
     return entries
 

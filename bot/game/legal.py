@@ -162,7 +162,9 @@ def spent(scenario: Scenario, orders: SeatOrders) -> int:
 def affordable(
     scenario: Scenario, legal: Iterable[Move], budget: int, orders: SeatOrders
 ) -> list[Move]:
-    """Legal moves not yet in the orders that what is left of the budget pays for."""
+    """Legal moves not yet in the orders, not excluded by one that is (``excludes``), that
+    what is left of the budget pays for."""
     left = budget - spent(scenario, orders)
     chosen = {o.move for o in orders.moves}
-    return [m for m in legal if m.id not in chosen and m.cost <= left]
+    barred = chosen.union(*(scenario.exclusions(move) for move in chosen))
+    return [m for m in legal if m.id not in barred and m.cost <= left]

@@ -47,6 +47,18 @@ def test_numbers_stay_put_and_blocked_moves_say_why(tutorial: Scenario) -> None:
     assert dam.reason == "can be played only once per match"
 
 
+def test_a_move_excluded_by_a_chosen_one_is_greyed_with_the_reason() -> None:
+    venezuela = read_scenario("venezuela-2021")[0]
+    state = _opening(venezuela)
+    chosen = SeatOrders(moves=(Order("us.fuel_sanctions", ""),))
+    by_id = {e.move.id: e for e in menu_entries(venezuela, state, "us", chosen)}
+    lift = venezuela.move("us.lift_fuel_sanctions")
+    assert "us.fuel_sanctions" in venezuela.exclusions(lift.id)
+    assert by_id[lift.id].reason == (
+        f"cannot be ordered with {venezuela.move('us.fuel_sanctions').name} in one round"
+    )
+
+
 def test_a_description_is_cut_to_its_first_sentence_and_the_room_left() -> None:
     assert summary("Build it. Then wait.") == "Build it."
     assert summary("x" * 200, 20) == "x" * 19 + "…"

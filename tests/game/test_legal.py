@@ -148,3 +148,17 @@ def test_rule_the_budget_left_decides_which_moves_can_still_be_added() -> None:
     assert spent(s, chosen) == 1
     assert _ids(affordable(s, legal, 2, chosen)) == ["red.z"], "red.y costs 2 of the 1 left"
     assert _ids(affordable(s, legal, 2, SeatOrders())) == ["red.x", "red.y", "red.z"]
+
+
+def test_rule_a_move_excluded_by_one_in_the_orders_cannot_be_added() -> None:
+    s = build(
+        moves=[
+            move("red.x", {"metric": "a", "change": 1}, excludes=["red.y"]),
+            move("red.y", {"metric": "a", "change": 1}),
+            move("red.z", {"metric": "a", "change": 1}),
+            BLUE,
+        ]
+    )
+    legal = legal_moves(s, start(s), "red")
+    assert _ids(affordable(s, legal, 3, SeatOrders(moves=(Order("red.x", ""),)))) == ["red.z"]
+    assert _ids(affordable(s, legal, 3, SeatOrders(moves=(Order("red.y", ""),)))) == ["red.z"]
