@@ -189,8 +189,9 @@ class LogEntry:
 class Announcement:
     """Something to announce, written with the change it announces; send it, then mark it sent.
 
-    ``nonce`` (20 characters) is stable across retries: pass it to Discord as the message nonce
-    with ``enforce_nonce=True`` so a retry after a crash does not post twice.
+    ``nonce`` (20 characters) is stable across retries: the announcer sends it as the message
+    nonce and writes it into a marker on the post, which it looks for before sending again after
+    a crash or an uncertain failure (Discord forgets nonces within minutes).
     """
 
     id: int

@@ -7,8 +7,10 @@ Kinds and payloads (every payload has ``match_id``):
 ``reminder`` {which: "half"|"last_minute", round, deadline_at, waiting: [seats], players};
 ``match_paused`` {by, reason}; ``match_resumed`` {by, deadline_at};
 ``seat_substituted`` {seat, removed, player, name}.
-Send each with its ``nonce`` (Discord: ``nonce=a.nonce, enforce_nonce=True``), then call
-``mark_sent``; a crash in between resends the same nonce, which Discord drops as a duplicate.
+Send each, then call ``mark_sent``. A crash or an uncertain failure in between must not post
+twice: the Discord announcer marks every post with ``ref <nonce>.<index>`` and, before sending
+again, looks for that marker in the channel (``bot/discord/markers.py``); Discord's own nonce
+(``enforce_nonce=True``) is only a first line, since Discord forgets it after a few minutes.
 """
 
 from __future__ import annotations
