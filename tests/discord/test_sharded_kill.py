@@ -9,9 +9,7 @@ gateway, which gives each connection only its shard's servers."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +22,8 @@ from tests.discord.fake.payloads import FakeUser, snowflake
 from tests.discord.fake.state import Sent
 from tests.discord.fake.ws import FakeGateway
 from tests.discord.harness import Harness
+from tests.discord.sharded import owner_shard, shard_env, start_shard
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "kill-token"
 Json = dict[str, Any]
 
@@ -93,21 +91,6 @@ async def _play(h: Harness, user: FakeUser, channel_id: int, argument: str) -> N
     t.accepted(await h.click(user, panel, label="Submit"))
 
 
-async def _run(env: dict[str, str], shard: int, sync: list[str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli.main",
-        "run",
-        "--shard-ids",
-        str(shard),
-        *sync,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
 async def test_a_process_killed_mid_round_loses_nothing_and_doubles_nothing(
     tmp_path: Path, pg_url: str
 ) -> None:
@@ -128,20 +111,9 @@ async def test_a_process_killed_mid_round_loses_nothing_and_doubles_nothing(
     h.http.gateway = h.ws.handle
     h.http.dispatch = h.feed
     base = await h.start_server()
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": TOKEN,
-        "LEVERS_DISCORD_API": f"{base}/api/v10",
-        "LEVERS_DISCORD_GATEWAY": f"{base.replace('http', 'ws')}/gateway",
-        "LEVERS_DB": pg_url,
-        "LEVERS_SHARDS": "2",
-        "PYTHONPATH": str(ROOT),
-    }
-    owner = (h.guild_id >> 22) % 2
-    procs = {
-        s: await _run(env, s, ["--sync-guild", str(h.guild_id)] if s == owner else ["--no-sync"])
-        for s in (0, 1)
-    }
+    env = shard_env(base, pg_url, TOKEN)
+    owner = owner_shard(h.guild_id)
+    procs = {s: await start_shard(env, s, h.guild_id) for s in (0, 1)}
     h._sent = asyncio.ensure_future(asyncio.sleep(0))
     try:
         loop = asyncio.get_running_loop()
@@ -154,7 +126,7 @@ async def test_a_process_killed_mid_round_loses_nothing_and_doubles_nothing(
         procs[owner].send_signal(signal.SIGKILL)  # in the middle of the round
         await procs[owner].wait()
         connected = len(h.ws.identifies)
-        procs[owner] = await _run(env, owner, ["--no-sync"])
+        procs[owner] = await start_shard(env, owner, None)
         while len(h.ws.identifies) == connected:
             assert loop.time() < end + 60
             await asyncio.sleep(0.2)

@@ -5,17 +5,15 @@ answers a server's slash command, and both share the store."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
 from tests.discord.conftest import make_settings
 from tests.discord.fake import gateway, payloads
 from tests.discord.fake.ws import FakeGateway
 from tests.discord.harness import Harness
+from tests.discord.sharded import shard_env, start_shard
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "sharded-token"
 
 
@@ -39,34 +37,11 @@ async def test_two_processes_each_hold_one_shard_and_answer_only_their_servers(
     h.http.token = TOKEN
     h.http.gateway = ws.handle
     base = await h.start_server()
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": TOKEN,
-        "LEVERS_DISCORD_API": f"{base}/api/v10",
-        "LEVERS_DISCORD_GATEWAY": f"{base.replace('http', 'ws')}/gateway",
-        "LEVERS_DB": pg_url,
-        "LEVERS_SHARDS": "2",
-        "PYTHONPATH": str(ROOT),
-    }
-    owner = (h.guild_id >> 22) % 2
-    procs = []
-    for shard in (0, 1):
-        sync = ["--sync-guild", str(h.guild_id)] if shard == owner else ["--no-sync"]
-        procs.append(
-            await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot.cli.main",
-                "run",
-                "--shard-ids",
-                str(shard),
-                *sync,
-                cwd=tmp_path,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-        )
+    env = shard_env(base, pg_url, TOKEN)
+    procs = [
+        await start_shard(env, shard, h.guild_id, keep_output=True, cwd=tmp_path)
+        for shard in (0, 1)
+    ]
     try:
         await _until(lambda: len(ws.identifies) == 2 and h.http.commands, 90)
         assert sorted(tuple(i["shard"]) for i in ws.identifies) == [(0, 2), (1, 2)]
