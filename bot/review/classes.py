@@ -182,7 +182,8 @@ def compare_lines(found: ClassComparison) -> list[str]:
         outcome = f" · {found.outcome_name}: {_num(g.outcome)}" if found.outcome_name else ""
         lines.append(
             f"Group {g.group} (match {g.match_id}, {g.students} students): "
-            f"{g.ending or g.status} after {g.rounds_played} rounds{outcome}"
+            f"{g.ending or g.status} after {g.rounds_played} "
+            f"round{'s' if g.rounds_played != 1 else ''}{outcome}"
         )
         scores = ", ".join(
             f"{found.seat_name(s)} {_num(v)} ({g.debate.get(s, 0.0):+.1f} debate)"
