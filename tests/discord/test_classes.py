@@ -25,6 +25,7 @@ from tests.discord import transcript as t
 from tests.discord.conftest import make_settings
 from tests.discord.fake.payloads import FakeRole, FakeUser
 from tests.discord.harness import Harness
+from tests.discord.second_server import add_server
 from tests.discord.test_refusals import refused
 
 
@@ -159,6 +160,11 @@ async def test_class_refusals_without_the_members_intent(harness: Harness) -> No
     made = await h.slash(tess, "class new", groups=2)  # without a role, students seat themselves
     assert "Students take their seats in the lobbies themselves" in made.text
     assert len(_lobbies(h)) == 2
+
+    b = add_server(h)  # another server's moderator: class run 1 is not theirs
+    for command in ("class status", "class compare", "class export"):
+        answer = await h.slash(b.moderator, command, channel_id=b.channel_id, **{"class": 1})
+        refused(answer, "no class run 1 in this server")
 
 
 async def test_class_refusals_with_the_intent(

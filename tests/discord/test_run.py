@@ -142,3 +142,17 @@ async def test_levers_run_connects_to_a_discord_compatible_server(tmp_path: Path
         await h.stop()
     assert proc.returncode == 0, output.decode()
     assert not h.http.failures, h.http.failures
+
+
+def test_the_server_members_intent_is_asked_for_only_when_turned_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.delenv("LEVERS_MEMBERS_INTENT", raising=False)
+    plain = make_bot(load_settings(_env_file=None))
+    assert plain.intents.guilds and not plain.intents.members, "privileged: off by default"
+    assert not plain.intents.presences and not plain.intents.message_content
+    monkeypatch.setenv("LEVERS_MEMBERS_INTENT", "1")
+    wanted = make_bot(load_settings(_env_file=None))
+    assert wanted.intents.members and wanted.intents.guilds
+    assert not wanted.intents.presences and not wanted.intents.message_content
