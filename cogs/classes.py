@@ -138,12 +138,12 @@ class ClassCommands(commands.GroupCog, group_name="class", group_description="Cl
         )
         found = await runtime.services.scenarios.get(stored.sha256)
         channel = interaction.client.get_partial_messageable(int(interaction.channel_id or 0))
-        for match in view.matches:
+        for group, match in enumerate(view.matches, start=1):
             embeds, buttons = render_match.lobby(found, match)
             posted = await channel.send(embeds=embeds, view=buttons or discord.utils.MISSING)
             await runtime.threads.set_lobby(match.id, str(posted.channel.id), str(posted.id))
-        for text, mentions in render_class.seating_posts(view, found):
-            await channel.send(text, allowed_mentions=mentions)
+            for text, mentions in render_class.seating_posts(view, found, group):
+                await channel.send(text, allowed_mentions=mentions)
         await respond(
             interaction, render_class.created_text(view, None if role is None else role.name)
         )

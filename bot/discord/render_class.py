@@ -20,14 +20,15 @@ from bot.services.classes import ClassView, Placement
 CLASS_COLOUR = 0x2E7D32
 
 
-def seating_posts(view: ClassView, scenario: Scenario) -> list[tuple[str, discord.AllowedMentions]]:
-    """One post (or more, when long) per group: who sits in which seat, each student
-    mentioned, with pings allowed to those students only."""
-    posts = []
-    for group, match in enumerate(view.matches, start=1):
-        mine = [p for p in view.placements if p.match_id == match.id]
-        if not mine:
-            continue
+def seating_posts(
+    view: ClassView, scenario: Scenario, group: int
+) -> list[tuple[str, discord.AllowedMentions]]:
+    """The post (or posts, when long) telling a group's students where they sit, each student
+    mentioned, with pings allowed to those students only (none without placements)."""
+    posts: list[tuple[str, discord.AllowedMentions]] = []
+    match = view.matches[group - 1]
+    mine = [p for p in view.placements if p.match_id == match.id]
+    if mine:
         by_seat: dict[str, list[Placement]] = {}
         for placement in mine:
             by_seat.setdefault(placement.seat, []).append(placement)
