@@ -1,7 +1,9 @@
-"""A class in teams under load: 6 matches × 30 players (six teams of five), through the harness.
+"""A class run under load: 6 matches × 30 players (six teams of five), through the harness.
 
-The matches are set up through the services (not measured): each plays the default scenario in
-teams of five, all 30 seated, started (so each team has its private thread). Then all 180
+The class run is set up as a teacher would (not measured): ``/class new groups:6 team_size:5
+role:@Class`` with the Server Members intent, the role's 180 members arriving in GUILD_CREATE;
+the bot spreads them over the six groups' seats (five a seat) and the teacher starts every
+group (so each team has its private thread). Then all 180
 players, arriving over LEVERS_BENCH_TEAM_WINDOW seconds (a minute), each press Orders on their
 match's briefing, pick a move and argue for it in the modal: five members of a seat edit one team
 draft at about the same time. The same interactions are then played against the no-op bot in
@@ -25,10 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_discord import LagMeter, NoopBot, Records, quantile, settings, step
-from bot.scenarios import default_id
-from bot.services.models import Actor
+from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript
-from tests.discord.fake.payloads import FakeUser
+from tests.discord.fake.payloads import FakeRole, FakeUser
 from tests.discord.fake.state import Sent
 from tests.discord.harness import Harness
 
@@ -39,32 +40,37 @@ WINDOW = float(os.environ.get("LEVERS_BENCH_TEAM_WINDOW", "60"))
 STEPS = ("orders", "pick", "argument")
 
 
-async def set_up(h: Harness) -> list[tuple[int, Sent, FakeUser, str, int]]:
-    """(match, briefing, player, seat, index in team) for every player of the class."""
+def class_harness(folder: Path) -> tuple[Harness, FakeRole]:
+    """The bot with the Server Members intent, in a server whose @Class role has 180 members
+    (sent in GUILD_CREATE, through discord.py's own parser, once the harness starts)."""
+    h = Harness(settings(folder).model_copy(update={"members_intent": True}))
+    role = FakeRole("Class")
+    h.roles.append(role)
+    h.members += [FakeUser(f"S{i:03d}", roles=[role.id]) for i in range(MATCHES * 6 * TEAM)]
+    return h, role
+
+
+async def set_up(h: Harness, role: FakeRole) -> list[tuple[int, Sent, FakeUser, str, int]]:
+    """(match, briefing, player, seat, index in team) for every player of the class: the
+    teacher runs ``/class new groups:6 team_size:5 role:@Class`` (not measured), which spreads
+    the 180 members over the six groups' seats, then starts every group."""
+    teacher = h.user("Teacher", moderator=True)
+    made = await h.slash(teacher, "class new", groups=MATCHES, team_size=TEAM, role=role, rounds=1)
+    assert "Class run 1 is open" in made.text, made.text
     services = h.runtime.services
-    stored = await services.scenarios.add_builtin(default_id())
+    view = await services.classes.get(1, SYSTEM)
+    people = {u.id: u for u in h.members}
     found = []
-    for number in range(MATCHES):
-        host = h.user(f"Teacher{number}")
-        match = await services.matches.create(
-            Actor(str(host.id), host.name),
-            stored.sha256,
-            rounds=1,
-            team_size=TEAM,
-            guild_id=str(h.guild_id),
-            channel_id=str(h.channel_id),
-        )
-        seated = []
-        for seat in match.seats:
-            for index in range(TEAM):
-                player = h.user(f"S{number}-{seat.seat}-{index}")
-                await services.matches.take_seat(match.id, Actor(str(player.id)), seat.seat)
-                seated.append((player, seat.seat, index))
-        await services.matches.start(match.id, Actor(str(host.id), host.name))
+    for match in view.matches:
+        await services.matches.start(match.id, Actor(str(teacher.id), teacher.name))
         await h.runtime.announcer.flush()
         thread = int(await h.runtime.threads.of_match(match.id) or 0)
         briefing = next(m for m in h.channel_messages(thread) if m.components())
-        found += [(match.id, briefing, p, seat, i) for p, seat, i in seated]
+        for seat in match.seats:
+            assert len(seat.holders) == TEAM, "the class fills every seat evenly"
+            for index, holder in enumerate(seat.holders):
+                found.append((match.id, briefing, people[int(holder.player)], seat.seat, index))
+    assert len(found) == MATCHES * 6 * TEAM
     return found
 
 
@@ -140,11 +146,11 @@ async def timed(runs: list[Any], records: Records, h: Harness) -> Figures:
 
 
 async def run_levers(folder: Path) -> Figures:
-    """The real bot: 180 players editing 36 team drafts."""
-    h = Harness(settings(folder))
+    """The real bot: a class run of 180 players editing 36 team drafts."""
+    h, role = class_harness(folder)
     await h.start()
     try:
-        players = await set_up(h)
+        players = await set_up(h, role)
         records: Records = []
         added: list[Any] = []
         runs = [

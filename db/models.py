@@ -269,3 +269,25 @@ class LibraryEntry:
     uploaded_at: datetime
     enabled: bool
     is_default: bool
+
+
+@dataclass(frozen=True)
+class ClassRun:
+    """A class run: several matches (one per group, ``matches[0]`` is group 1) playing the same
+    scenario with the same seed, compared at the end."""
+
+    id: int
+    guild_id: str | None
+    channel_id: str | None
+    host: str
+    scenario_sha256: str
+    scenario_id: str
+    seed: int
+    team_size: int
+    role_id: str | None
+    created_at: datetime
+    matches: tuple[int, ...] = ()
+
+    def group_of(self, match_id: int) -> int | None:
+        """The group (from 1) playing this match, or None."""
+        return self.matches.index(match_id) + 1 if match_id in self.matches else None

@@ -18,6 +18,7 @@ ROUNDS_HELP = "play this many rounds instead of the scenario's (1-20)"
 # Kept equal to bot.review.exports.FORMATS and bot.library.lint.DEFAULT_MATCHES by a test, so
 # that building the parser needs neither matplotlib nor the lint.
 EXPORT_FORMATS = ("json", "markdown", "html", "csv", "gradebook")
+CLASS_FORMATS = ("compare", "gradebook", "markdown", "html")
 LINT_MATCHES = 200
 SHELLS = ("bash", "zsh")
 
@@ -231,6 +232,31 @@ def _export(commands: Any) -> None:
     p.add_argument("--rounds", type=int, metavar="N", help="with --offline: " + ROUNDS_HELP)
 
 
+def _class(commands: Any) -> None:
+    p = _command(
+        commands,
+        "class",
+        "bot.cli.class_cmd:cmd_class",
+        "list class runs, or compare or export one (docs/teachers.md)",
+    )
+    p.add_argument(
+        "--class",
+        dest="class_id",
+        type=int,
+        metavar="ID",
+        help="the class run (default: list them all)",
+    )
+    p.add_argument(
+        "--format",
+        choices=CLASS_FORMATS,
+        default="compare",
+        help="compare: the groups side by side; gradebook: CSV, a row per student; "
+        "markdown or html: the class report (default compare)",
+    )
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to stdout")
+
+
 def _run(commands: Any) -> None:
     p = _command(
         commands, "run", "bot.cli.run_cmd:cmd_run", "run the Discord bot (needs DISCORD_TOKEN)"
@@ -279,6 +305,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_play, _offline, _whatif, _export, _store, _run, _completion):
+    for add in (_play, _offline, _whatif, _export, _store, _class, _run, _completion):
         add(commands)
     return parser

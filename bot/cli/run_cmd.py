@@ -48,6 +48,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "levers run: Discord refused the Server Members intent (close code 4014): "
+            "LEVERS_MEMBERS_INTENT is on but the application has not enabled it. Turn on "
+            "'Server Members Intent' on the Bot page of your application "
+            "(https://discord.com/developers/applications), or unset LEVERS_MEMBERS_INTENT.",
+            file=sys.stderr,
+        )
+        return 1
     except (aiohttp.ClientError, discord.GatewayNotFound, OSError) as err:
         where = settings.api or "discord.com"
         reason = " ".join(str(err).split()) or type(err).__name__

@@ -44,14 +44,19 @@ def configure_endpoints(api: str | None, gateway: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
 
 
-def intents() -> discord.Intents:
-    """The gateway intents the bot asks for: guilds only, nothing privileged.
+def intents(members: bool = False) -> discord.Intents:
+    """The gateway intents the bot asks for: guilds, and the Server Members intent only when
+    the operator turned it on (``LEVERS_MEMBERS_INTENT=1``).
 
     Slash commands and components arrive as interactions whatever the intents; the guilds intent
-    keeps channels and threads in the cache so the bot can post briefings and reveals.
+    keeps channels and threads in the cache so the bot can post briefings and reveals. The
+    members intent is privileged: it fills the member cache (so ``/class new role:`` can spread a
+    role's members over groups), and Discord refuses the connection (close code 4014) when the
+    application has not enabled it in the developer portal, so it is off by default.
     """
     wanted = discord.Intents.none()
     wanted.guilds = True
+    wanted.members = members
     return wanted
 
 
@@ -66,7 +71,7 @@ class LeversBot(commands.Bot):
     """The Levers bot: the real client used by ``levers run``, the tests and the benchmark."""
 
     def __init__(self, settings: Settings, starter: Starter | None = None, **options: Any) -> None:
-        options.setdefault("intents", intents())
+        options.setdefault("intents", intents(settings.members_intent))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

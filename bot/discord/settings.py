@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     )
     sync_guild: int | None = Field(default=None, validation_alias="LEVERS_SYNC_GUILD")
     sync_commands: bool = Field(default=True, validation_alias="LEVERS_SYNC_COMMANDS")
+    members_intent: bool = Field(default=False, validation_alias="LEVERS_MEMBERS_INTENT")
+    """Ask for the privileged Server Members intent (``/class new role:`` needs it to list a
+    role's members). Off by default: a bot whose application has not enabled it in the
+    developer portal would be refused at connect (close code 4014)."""
     shard_count: int | None = Field(default=None, ge=1, validation_alias="LEVERS_SHARDS")
     """How many shards the bot has in all (None: one process holds every shard)."""
     shard_ids: tuple[int, ...] | None = Field(default=None, validation_alias="LEVERS_SHARD_IDS")

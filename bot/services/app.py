@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.services.catalog import CatalogService
+from bot.services.classes import ClassService
 from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
@@ -38,8 +39,8 @@ from db.store import Hook, Store
 
 
 class Services:
-    """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``drafts``,
-    ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
+    """The use cases, grouped: ``scenarios``, ``matches``, ``classes``, ``orders``, ``rounds``,
+    ``drafts``, ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
     ``library``, ``catalog`` (built-in plus library). The one place services are built."""
 
     def __init__(
@@ -49,6 +50,7 @@ class Services:
         self.ctx = Context(store, clock, shards)
         self.scenarios = ScenarioService(self.ctx)
         self.matches = MatchService(self.ctx)
+        self.classes = ClassService(self.ctx, self.matches)
         self.orders = OrderService(self.ctx)
         self.rounds = RoundService(self.ctx)
         self.drafts = DraftService(self.ctx, self.rounds)

@@ -30,6 +30,14 @@ class MatchNotFound(NotFound):
         self.match_id = match_id
 
 
+class ClassNotFound(NotFound):
+    """No class run has that id (or it is another server's: answered the same way)."""
+
+    def __init__(self, class_id: int) -> None:
+        super().__init__(f"there is no class run {class_id} in this server")
+        self.class_id = class_id
+
+
 class UnknownScenario(NotFound):
     """No stored scenario text has that hash (store it first with ``scenarios.add``)."""
 
@@ -107,6 +115,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (ServiceError, GameError)
 
 __all__ = [
     "USER_ERRORS",
+    "ClassNotFound",
     "Conflict",
     "Cooldown",
     "GameError",

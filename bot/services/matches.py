@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.game.engine import new_match, round_rng
@@ -49,6 +50,15 @@ MAX_DEADLINE = 14 * 24 * 3600
 MAX_SEED = 2**62
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A match checked and ready to store (``MatchService.plan``)."""
+
+    new: repo.NewMatch
+    seat_ids: tuple[str, ...]
+    version: str
+
+
 def capacity(players_max: int, seats: int, team_size: int) -> int:
     """How many players a match seats: the seats humans may take, times the team size."""
     return min(players_max, seats) * team_size
@@ -86,6 +96,43 @@ class MatchService:
         size) means up to ten a seat. On a server whose settings list allowed channels, a
         match elsewhere is NotAllowed.
         """
+        planned = await self.plan(
+            host,
+            scenario_sha256,
+            source_id=source_id,
+            seed=seed,
+            rounds=rounds,
+            deadline_seconds=deadline_seconds,
+            ai_fill=ai_fill,
+            teams=teams,
+            team_size=team_size,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            settings=settings,
+        )
+        async with self._ctx.write() as tx:
+            await self.check_channel(tx, planned.new.guild_id, planned.new.channel_id)
+            match_id = await self.insert(tx, planned, host)
+            return await load_match(tx, match_id, host)
+
+    async def plan(
+        self,
+        host: Actor,
+        scenario_sha256: str,
+        *,
+        source_id: int | None = None,
+        seed: int | None = None,
+        rounds: int | None = None,
+        deadline_seconds: int | None = None,
+        ai_fill: bool = True,
+        teams: bool = False,
+        team_size: int | None = None,
+        guild_id: str | None = None,
+        channel_id: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> Planned:
+        """A new match's settings, checked (InvalidInput), before anything is stored (``create``
+        explains the options; a class run plans one and inserts it once per group)."""
         scope(host)
         if host.front == "discord":
             guild_id = host.guild_id  # a server's match is created from that server only
@@ -119,32 +166,48 @@ class MatchService:
             settings=dict(settings or {}),
             team_size=size,
         )
+        return Planned(new, tuple(scenario.seat_ids), scenario.meta.version)
+
+    async def check_channel(self, tx: Tx, guild_id: str | None, channel_id: str | None) -> None:
+        """NotAllowed when the server plays only in channels its moderators chose, and this is
+        not one of them."""
+        if guild_id is not None and channel_id is not None:
+            allowed = (await servers_repo.get_settings(tx, guild_id)).allowed_channels
+            if allowed and channel_id not in allowed:
+                raise NotAllowed(
+                    "matches on this server are played only in the channels its moderators "
+                    "chose, and this is not one of them"
+                )
+
+    async def insert(self, tx: Tx, planned: Planned, host: Actor) -> int:
+        """Store a planned match in the lobby (in the caller's transaction); its id."""
+        new = planned.new
         now = self._ctx.now()
-        async with self._ctx.write() as tx:
-            if guild_id is not None and channel_id is not None:
-                allowed = (await servers_repo.get_settings(tx, guild_id)).allowed_channels
-                if allowed and channel_id not in allowed:
-                    raise NotAllowed(
-                        "matches on this server are played only in the channels its moderators "
-                        "chose, and this is not one of them"
-                    )
-            match_id = await repo.insert_match(tx, new, scenario.seat_ids, now)
-            data = {
-                "scenario": scenario.meta.id,
-                "version": scenario.meta.version,
-                "sha256": scenario_sha256,
-                "seed": seed,
-                "rounds": last,
-                "ai_fill": ai_fill,
-                "teams": teams,
-                "team_size": size,
-                "deadline_seconds": deadline_seconds,
-                "host_name": host.name,
-            }
-            await log_repo.append(
-                tx, match_id, now, [Entry("match_created", 0, host.player, data=data)]
-            )
-            return await load_match(tx, match_id, host)
+        match_id = await repo.insert_match(tx, new, planned.seat_ids, now)
+        data = {
+            "scenario": new.scenario_id,
+            "version": new.scenario_version,
+            "sha256": new.scenario_sha256,
+            "seed": new.seed,
+            "rounds": new.last_round,
+            "ai_fill": new.ai_fill,
+            "teams": new.teams,
+            "team_size": new.team_size,
+            "deadline_seconds": new.deadline_seconds,
+            "host_name": host.name,
+        }
+        await log_repo.append(
+            tx, match_id, now, [Entry("match_created", 0, host.player, data=data)]
+        )
+        return match_id
+
+    async def place(self, tx: Tx, match: Match, seat: str, player: str, name: str) -> Match:
+        """Seat a player in a lobby match by the match's host, in the caller's transaction (a
+        class run spreading a role); the match as it is afterwards."""
+        await self._seat(tx, match, seat, player, name, match.host)
+        found = await repo.get_match(tx, match.id, with_state=False)
+        assert found is not None
+        return found
 
     async def get(self, match_id: int, actor: Actor) -> Match:
         """The match with its seats, holders, phase, round, deadline and current state."""

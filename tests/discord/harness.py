@@ -68,6 +68,8 @@ class Harness:
         )
         self.owner = FakeUser("Owner", permissions=(1 << 41) - 1)
         self.roles: list[payloads.FakeRole] = [payloads.FakeRole("Teachers")]
+        self.members: list[FakeUser] = []  # sent in GUILD_CREATE (the bot caches them only
+        # with the Server Members intent, as discord.py does with Discord's own payload)
         self._runner: web.AppRunner | None = None
         self.base = ""
         self._saved_base = discord.http.Route.BASE
@@ -101,7 +103,7 @@ class Harness:
         self.http.dispatch = self.feed
         self.feed("READY", gateway.ready(self.bot_user, self.application_id, self.guild_id))
         channels = [c for c in self.http.channels.values() if c["type"] == 0]
-        guild = payloads.guild(self.guild_id, self.owner, channels, self.roles)
+        guild = payloads.guild(self.guild_id, self.owner, channels, self.roles, self.members)
         self.feed("GUILD_CREATE", guild)
         await bot.wait_until_ready()
         await self.settle()
@@ -243,6 +245,13 @@ class Harness:
         await self.settle()
         assert record.callbacks == [8] and record.choices is not None, "no choices came back"
         return record.choices
+
+    def join(self, user: FakeUser) -> None:
+        """A member joins the server after the bot started (GUILD_MEMBER_ADD, which Discord
+        sends only with the Server Members intent; discord.py caches them only then too)."""
+        self.members.append(user)
+        if self.bot is not None:
+            self.feed("GUILD_MEMBER_ADD", {**user.member(), "guild_id": str(self.guild_id)})
 
     def new_channel(self, name: str) -> Json:
         """A new text channel in the server (the bot hears of it as Discord would tell it)."""

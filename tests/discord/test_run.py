@@ -142,3 +142,99 @@ async def test_levers_run_connects_to_a_discord_compatible_server(tmp_path: Path
         await h.stop()
     assert proc.returncode == 0, output.decode()
     assert not h.http.failures, h.http.failures
+
+
+def test_the_server_members_intent_is_asked_for_only_when_turned_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.delenv("LEVERS_MEMBERS_INTENT", raising=False)
+    plain = make_bot(load_settings(_env_file=None))
+    assert plain.intents.guilds and not plain.intents.members, "privileged: off by default"
+    assert not plain.intents.presences and not plain.intents.message_content
+    monkeypatch.setenv("LEVERS_MEMBERS_INTENT", "1")
+    wanted = make_bot(load_settings(_env_file=None))
+    assert wanted.intents.members and wanted.intents.guilds
+    assert not wanted.intents.presences and not wanted.intents.message_content
+
+
+async def _run_bot(
+    h: Harness, ws: FakeGateway, tmp_path: Path, **env_extra: str
+) -> asyncio.subprocess.Process:
+    """``levers run`` as a subprocess against the fake (its HTTP server and gateway)."""
+    h.http.token = ws.token
+    h.http.gateway = ws.handle
+    base = await h.start_server()
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": ws.token,
+        "LEVERS_DISCORD_API": f"{base}/api/v10",
+        "LEVERS_DISCORD_GATEWAY": f"{base.replace('http', 'ws')}/gateway",
+        "LEVERS_DB": str(tmp_path / "e2e.db"),
+        "PYTHONPATH": str(ROOT),
+        **env_extra,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "bot.cli.main", "run", "--sync-guild", str(h.guild_id)),
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+def _gateway(h: Harness) -> FakeGateway:
+    return FakeGateway(
+        "e2e-token",
+        lambda: gateway.ready(h.bot_user, h.application_id, h.guild_id),
+        lambda: payloads.guild(h.guild_id, h.owner, [h.http.channels[h.channel_id]], h.roles),
+    )
+
+
+async def test_the_members_intent_without_the_portal_switch_stops_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
+    h = Harness(make_settings(tmp_path))
+    ws = _gateway(h)  # the portal's Server Members switch is off
+    proc = await _run_bot(h, ws, tmp_path, LEVERS_MEMBERS_INTENT="1")
+    try:
+        output, _ = await asyncio.wait_for(proc.communicate(), timeout=60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+        await h.stop()
+    assert proc.returncode == 1, output.decode()
+    assert "Server Members Intent" in output.decode() and "4014" in output.decode()
+
+
+async def test_with_the_members_intent_the_bot_spreads_a_role_from_the_gateways_members(
+    tmp_path: Path,
+) -> None:
+    h = Harness(make_settings(tmp_path))
+    role = payloads.FakeRole("Class")
+    h.roles.append(role)
+    students = [payloads.FakeUser(f"Student{i}", roles=[role.id]) for i in range(4)]
+    ws = _gateway(h)
+    ws.members_switch = True
+    ws.members = [s.member() for s in students]
+    proc = await _run_bot(h, ws, tmp_path, LEVERS_MEMBERS_INTENT="1")
+    try:
+        await asyncio.wait_for(ws.identified.wait(), timeout=60)
+        assert int(ws.identifies[-1]["intents"]) & (1 << 1), "the members intent is asked for"
+        teacher = h.user("Tess", moderator=True)
+        data = h.slash_data("class new", {"groups": 2, "role": role, "rounds": 1})
+        record = h.new_record(teacher, 2, data, h.channel_id)
+        await ws.dispatch("INTERACTION_CREATE", h.interaction_payload(record, None))
+        await asyncio.wait_for(record.until(lambda r: bool(r.followups) or r.edits > 0), timeout=30)
+        answer = "\n".join(m.text() for m in h.http.messages.values() if m.ephemeral)
+        assert "4 members of Class" in answer, answer
+        posts = "\n".join(m.content for m in h.http.messages.values() if "Class run 1" in m.content)
+        assert all(s.mention in posts for s in students), "each student is told where they sit"
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(proc.communicate(), timeout=60)
+        await h.stop()
+    assert proc.returncode == 0, output.decode()
+    assert not h.http.failures, h.http.failures

@@ -1,7 +1,8 @@
 """Two servers: nothing one server does reaches the other's matches, library or settings.
 
 Server A (the harness's own) has match 1 running (Ana and Ben seated, Ana's orders in), match 2
-in its lobby, and a scenario (``cuba-thaw``) in its library. From server B, its moderator Mb runs
+in its lobby, class run 1 (matches 3 and 4), and a scenario (``cuba-thaw``) in its library. From
+server B, its moderator Mb runs
 **every** slash command and uses **every** component action, naming A's matches and scenario:
 each is refused as *not found* (or, for commands about B's own things, answered with B's alone),
 A's rows in the store are unchanged, and nothing is posted or edited in A's channels.
@@ -75,6 +76,10 @@ COMMANDS: dict[str, Case] = {
     "levers settings": Case(lambda b: {"default_deadline": 5}, refused=False),
     "levers audit": OWN,
     "scenarios": OWN,
+    "class new": Case(lambda b: {"groups": 2}, refused=False),
+    "class status": Case(lambda b: {"class": 1}),
+    "class compare": Case(lambda b: {"class": 1}),
+    "class export": Case(lambda b: {"class": 1}),
 }
 
 
@@ -130,12 +135,13 @@ def test_every_action_has_a_case(harness: Harness) -> None:
 
 async def _server_a(h: Harness) -> None:
     """Match 1 running with Ana's orders in and Ben's not; match 2 in its lobby; cuba-thaw in
-    A's library (uploaded by A's moderator)."""
+    A's library (uploaded by A's moderator); class run 1 (matches 3 and 4) opened by Mo."""
     ana, ben, mo = h.user("Ana"), h.user("Ben"), h.user("Mo", moderator=True)
     t.accepted(await h.slash(mo, "scenario upload", file=h.attach("cuba.yaml", CUBA)))
     await t.start_two_player_match(h, ana, ben)
     await t.play_first_move(h, ana, "Ana's argument")
     await h.slash(ana, "match new", rounds=2)
+    await h.slash(mo, "class new", groups=2, rounds=1)  # class run 1: matches 3 and 4
     assert (await h.runtime.services.matches.get(1, SYSTEM)).phase == "orders"
     assert (await h.runtime.services.matches.get(2, SYSTEM)).phase == "lobby"
 
@@ -153,6 +159,8 @@ def _a_rows(h: Harness) -> list[list[tuple[Any, ...]]]:
         ("SELECT * FROM guild_settings WHERE guild_id = ?", guild),
         ("SELECT * FROM guild_scenarios WHERE guild_id = ? ORDER BY id", guild),
         ("SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id", guild),
+        ("SELECT * FROM classes WHERE guild_id = ? ORDER BY id", guild),
+        ("SELECT * FROM class_matches WHERE class_id = 1 ORDER BY grp", None),
     ]
     conn = sqlite3.connect(h.settings.database)
     try:
@@ -179,7 +187,8 @@ def _not_found(result: Result, b: Server) -> None:
     answer = result.messages[-1]
     assert answer.ephemeral and answer.owner == b.moderator.id, answer.text()
     text = answer.text().lower()
-    assert any(w in text for w in ("no match", "no longer in this server", "no scenario")), text
+    phrases = ("no match", "no longer in this server", "no scenario", "no class run")
+    assert any(w in text for w in phrases), text
 
 
 def _nothing_of_a(result: Result) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from bot.services import Services
 from bot.services.drafts import DraftService
-from bot.services.errors import MatchNotFound, NoServer, NotAllowed
+from bot.services.errors import ClassNotFound, MatchNotFound, NoServer, NotAllowed
 from bot.services.models import SYSTEM, Actor
 from tests.services.helpers import BEN, rows, started
 
@@ -147,3 +147,59 @@ async def test_a_discord_match_belongs_to_the_server_it_was_created_from(
     with pytest.raises(NoServer):
         await services.matches.create(IN_DM, sha)
     assert [m.id for m in await services.matches.list_matches(AWAY_MOD, guild_id=HOME)] == []
+
+
+# Every class-run method that takes a class id (a class run is scoped like its matches).
+CLASS_CALLS: dict[str, Callable[[Services, int, Actor], Awaitable[Any]]] = {
+    "classes.get": lambda s, c, a: s.classes.get(c, a),
+}
+
+
+def test_every_class_method_is_in_the_table(services: Services) -> None:
+    found = {
+        f"classes.{name}"
+        for name, fn in inspect.getmembers(services.classes, inspect.ismethod)
+        if not name.startswith("_") and "class_id" in inspect.signature(fn).parameters
+    }
+    assert found == set(CLASS_CALLS), "add a row for every class-run method taking a class id"
+
+
+def _class_snapshot(db: Path) -> list[object]:
+    tables = ("classes", "class_matches", "matches", "seat_holders", "match_log")
+    return [rows(db, f"SELECT * FROM {t} ORDER BY 1") for t in tables]
+
+
+@pytest.mark.parametrize("name", sorted(CLASS_CALLS))
+async def test_another_servers_class_run_is_not_found_and_unchanged(
+    services: Services, db: Path, name: str
+) -> None:
+    sha = (await services.scenarios.add_builtin("tutorial")).sha256
+    host = Actor("7", "Ro", guild_id=HOME, front="discord")
+    made = await services.classes.create(host, sha, groups=2, channel_id="c1")
+    before = _class_snapshot(db)
+    with pytest.raises(ClassNotFound) as seen:
+        await CLASS_CALLS[name](services, made.run.id, AWAY_MOD)
+    with pytest.raises(ClassNotFound) as missing:
+        await CLASS_CALLS[name](services, 999, AWAY_MOD)
+    assert seen.value.message == missing.value.message.replace("999", str(made.run.id))
+    with pytest.raises(ClassNotFound):
+        await CLASS_CALLS[name](services, made.run.id, AWAY_BEN)
+    with pytest.raises(NoServer):
+        await CLASS_CALLS[name](services, made.run.id, IN_DM)
+    assert _class_snapshot(db) == before
+    assert (await CLASS_CALLS[name](services, made.run.id, host)) is not None
+
+
+async def test_class_runs_are_listed_and_created_on_their_own_server_only(
+    services: Services,
+) -> None:
+    sha = (await services.scenarios.add_builtin("tutorial")).sha256
+    host = Actor("7", "Ro", guild_id=HOME, front="discord")
+    made = await services.classes.create(host, sha, groups=2, guild_id=AWAY, channel_id="c1")
+    assert made.run.guild_id == HOME and {m.guild_id for m in made.matches} == {HOME}
+    assert await services.classes.list_classes(AWAY_MOD) == []
+    assert [c.id for c in await services.classes.list_classes(host)] == [made.run.id]
+    with pytest.raises(NoServer):
+        await services.classes.create(IN_DM, sha, groups=2)
+    with pytest.raises(NoServer):
+        await services.classes.list_classes(IN_DM)

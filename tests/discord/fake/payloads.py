@@ -168,8 +168,11 @@ def guild(
     owner: FakeUser,
     channels: list[dict[str, Any]],
     roles: list[FakeRole] | None = None,
+    members: list[FakeUser] | None = None,
 ) -> dict[str, Any]:
-    """A GUILD_CREATE payload (members are not chunked; interactions carry their member)."""
+    """A GUILD_CREATE payload: ``members`` are sent as Discord sends a small server's members
+    (discord.py caches them only with the Server Members intent); interactions carry their
+    member anyway."""
     return {
         "id": str(guild_id),
         "name": "Debate Club",
@@ -177,7 +180,7 @@ def guild(
         "owner_id": str(owner.id),
         "unavailable": False,
         "large": False,
-        "member_count": 2,
+        "member_count": 2 + len(members or []),
         "verification_level": 0,
         "default_message_notifications": 0,
         "explicit_content_filter": 0,
@@ -204,7 +207,7 @@ def guild(
         ],
         "channels": channels,
         "threads": [],
-        "members": [],
+        "members": [m.member() for m in members or []],
         "voice_states": [],
         "presences": [],
         "stage_instances": [],

@@ -10,6 +10,11 @@ Like Discord it keeps the session's dispatches, so a client that RESUMEs gets wh
 ``drop(code)`` closes the connection (4000: resumable; ``invalidate=True`` answers the next
 RESUME with an invalid session, forcing a new IDENTIFY), ``zombie`` stops acknowledging
 heartbeats and sending anything until the client gives up on the connection.
+
+Privileged intents as Discord enforces them: a client that identifies with the Server Members
+intent while ``members_switch`` (the developer portal's switch) is off is closed with 4014
+("disallowed intents"); with it, GUILD_CREATE carries ``members`` and a member request (op 8)
+is answered with GUILD_MEMBERS_CHUNK.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from aiohttp import WSMsgType, web
 
 Json = dict[str, Any]
 HEARTBEAT_MS = 41_250
+GUILD_MEMBERS = 1 << 1  # the privileged Server Members intent's bit
 
 
 class FakeGateway:
@@ -41,6 +47,9 @@ class FakeGateway:
         self.more_guilds: list[Json] = []
         """Servers besides ``guild`` (GUILD_CREATE to the connections of their shard)."""
         self.heartbeat_ms = heartbeat_ms
+        self.members: list[Json] = []  # the main server's member objects
+        self.members_switch = False  # the application's Server Members Intent, in the portal
+        self.chunk_requests: list[Json] = []
         self.sockets: list[web.WebSocketResponse] = []
         self.identified = asyncio.Event()
         self.identifies: list[Json] = []
@@ -86,6 +95,10 @@ class FakeGateway:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return
             self.identifies.append(data)
+            wants_members = bool(int(data.get("intents") or 0) & GUILD_MEMBERS)
+            if wants_members and not self.members_switch:
+                await ws.close(code=4014, message=b"Disallowed intent(s).")
+                return
             self._sessions += 1
             self.session, self._sequence, self._log = f"fake-session-{self._sessions}", 0, []
             self._invalidate = False
@@ -99,10 +112,29 @@ class FakeGateway:
             listed = [{"id": g["id"], "unavailable": True} for g in held]
             await self._send(ws, self._frame("READY", {**ready, "guilds": listed}))
             for guild in held:
+                if wants_members and guild["id"] == self._guild()["id"]:
+                    guild = {**guild, "members": self.members}
                 await self._send(ws, self._frame("GUILD_CREATE", guild))
             self.identified.set()
         elif op == 6:
             await self._resume(ws, data)
+        elif op == 8:
+            await self._chunk(ws, data)
+
+    async def _chunk(self, ws: web.WebSocketResponse, data: Json) -> None:
+        """A member request (op 8): one GUILD_MEMBERS_CHUNK with the server's members."""
+        self.chunk_requests.append(data)
+        guild_id = str(data.get("guild_id"))
+        members = self.members if guild_id == self._guild()["id"] else []
+        chunk = {
+            "guild_id": guild_id,
+            "members": members,
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+            "nonce": data.get("nonce"),
+        }
+        await self._send(ws, self._frame("GUILD_MEMBERS_CHUNK", chunk))
 
     async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
         """Replay what the client missed, then RESUMED; or an invalid session (op 9)."""
