@@ -22,7 +22,7 @@ from bot.discord.who import actor, match_for
 from bot.services.errors import InvalidInput
 from cogs.library import playable_choices
 from cogs.review import ReviewCommands
-from cogs.whatif import WhatIfCommands
+from cogs._whatif import WhatIfCommands
 
 Interaction = discord.Interaction[Any]
 MatchNumber = app_commands.Range[int, 1, 10**12]
@@ -48,7 +48,7 @@ class MatchCommands(
     group_description="Levers matches",
 ):
     """Creating and running matches (reviewing them: ``ReviewCommands``, cogs/review.py;
-    forks and rematches: ``WhatIfCommands``, cogs/whatif.py)."""
+    forks and rematches: ``WhatIfCommands``, cogs/_whatif.py)."""
 
     @app_commands.command(name="new", description="Open a lobby for a new match in this channel")
     @app_commands.describe(
