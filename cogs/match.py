@@ -20,9 +20,9 @@ from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.text import esc
 from bot.discord.who import actor, match_for
 from bot.services.errors import InvalidInput
+from cogs._whatif import WhatIfCommands
 from cogs.library import playable_choices
 from cogs.review import ReviewCommands
-from cogs._whatif import WhatIfCommands
 
 Interaction = discord.Interaction[Any]
 MatchNumber = app_commands.Range[int, 1, 10**12]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 
 from bot.game.fork import Changes, StoredMatch, fork, fork_report
+from bot.review.from_store import load_record
 from bot.services import Services
 from bot.services.errors import InvalidInput, NotAllowed, WrongPhase
 from bot.services.models import Actor, Match
 from bot.services.whatif import RematchService
-from bot.review.from_store import load_record
 from tests.services.helpers import ANA, BEN, CAT, MOD, tutorial_sha
 
 HOST = Actor(ANA.player, "Ana", guild_id="g1", front="discord")
@@ -98,7 +98,7 @@ async def test_bad_forks_are_refused_with_reasons(services: Services) -> None:
         await services.whatif.fork(match.id, PLAYER, 3)
     with pytest.raises(InvalidInput, match="no seat 'nobody'"):
         await services.whatif.fork(match.id, PLAYER, 1, hold=["nobody"])
-    with pytest.raises(InvalidInput, match="no move 'upstream.fly'"):
+    with pytest.raises(InvalidInput, match=r"no move 'upstream\.fly'"):
         await services.whatif.fork(match.id, PLAYER, 1, drop=["upstream.fly"])
     with pytest.raises(InvalidInput, match="both hold"):
         await services.whatif.fork(match.id, PLAYER, 1, hold=["upstream"], ai=["upstream"])
