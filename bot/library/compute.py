@@ -7,6 +7,10 @@ worker process (``Compute``), started on first use from a fork server (a clean p
 bot's threads and sockets are never forked) and kept for the next job. Jobs queue one at a
 time; each gets the scenario as its exact text and parses it once per process (by hash).
 
+As with any spawned or fork-server process, the program's main module is imported again in
+the worker under the name ``__mp_main__``: entry points keep their work under
+``if __name__ == "__main__":`` (``levers`` and pytest do).
+
 Everything a job takes and returns is plain data (dataclasses of the engine, dicts), so the
 results are the same as the pure functions called in-process (a test compares them).
 """
