@@ -51,6 +51,7 @@ def _rows(report: Mapping[str, Any], key: str, names: Sequence[tuple[str, str]])
 
 def _endings(scenario: Scenario, counts: Mapping[str, int]) -> str:
     names = {e.id: e.name for e in scenario.endings}
+    names.update({"last_round": "the last round", "none": "none"})
     return ", ".join(f"{esc(names.get(k, k))} {v}" for k, v in counts.items()) or "none"
 
 

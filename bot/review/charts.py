@@ -220,7 +220,8 @@ def fork_figure(scenario: Scenario, report: Mapping[str, Any]) -> Figure:
             means = [float(s["mean"]) for s in spreads]
             low = [max(0.0, m - float(s["p10"])) for m, s in zip(means, spreads, strict=True)]
             high = [max(0.0, float(s["p90"]) - m) for m, s in zip(means, spreads, strict=True)]
-            ys = [i + (0.2 if arm_index == 0 else -0.2) for i in range(len(rows))]
+            # The y axis is inverted (first row on top): as played above, what if below.
+            ys = [i + (-0.2 if arm_index == 0 else 0.2) for i in range(len(rows))]
             ax.barh(
                 ys,
                 means,
@@ -237,7 +238,10 @@ def fork_figure(scenario: Scenario, report: Mapping[str, Any]) -> Figure:
         ax.grid(True, axis="x", alpha=0.3)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    axes[0, 0].legend(loc="lower right", fontsize=FONT_PT - 2, frameon=False)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="outside lower center", ncols=2, fontsize=FONT_PT - 2, frameon=False
+    )
     return fig
 
 
