@@ -31,6 +31,7 @@ from bot.game.seat_swap import expected_scores
 from bot.game.validate import load_scenario
 
 T = TypeVar("T")
+MAX_WAITING = 8  # jobs queued behind the running one before new ones are turned away
 _PARSED: dict[str, Scenario] = {}  # the worker's parsed scenarios, by the hash of their text
 _KEEP = 8
 
@@ -63,6 +64,10 @@ def expected_job(text: bytes, seed: int, rounds: int | None, matches: int) -> di
     return expected_scores(_scenario(text), seed, rounds, matches)
 
 
+class ComputeBusy(RuntimeError):
+    """Too many jobs already wait for the worker; this one was not queued."""
+
+
 class Compute:
     """Runs jobs off the event loop: in one worker process (``process``, the default), or in
     one thread (``thread``: for callers that cannot start processes)."""
@@ -71,6 +76,7 @@ class Compute:
         self.mode = mode
         self._executor: Executor | None = None
         self._queue = asyncio.Semaphore(1)
+        self._waiting = 0
 
     def _pool(self) -> Executor:
         if self._executor is None:
@@ -85,14 +91,26 @@ class Compute:
         return self._executor
 
     async def run(self, job: Callable[..., T], *args: Any) -> T:
-        """``job(*args)`` in the worker; a worker that died is started again once."""
+        """``job(*args)`` in the worker; a worker that died is started again once.
+
+        ComputeBusy when ``MAX_WAITING`` jobs already wait: the queue stays bounded.
+        """
+        if self._waiting >= MAX_WAITING:
+            raise ComputeBusy(f"{self._waiting} jobs are already waiting")
         loop = asyncio.get_running_loop()
-        async with self._queue:
+        self._waiting += 1
+        try:
+            await self._queue.acquire()
+        finally:
+            self._waiting -= 1
+        try:
             try:
                 return await loop.run_in_executor(self._pool(), job, *args)
             except BrokenProcessPool:
                 self.close()
                 return await loop.run_in_executor(self._pool(), job, *args)
+        finally:
+            self._queue.release()
 
     def close(self) -> None:
         """Stop the worker (a job running in it is abandoned)."""

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from bot.game.fork import Changes, ForkError, SeatPolicy, StoredMatch, check_fork
 from bot.game.scenario import Scenario
 from bot.game.seat_swap import EXPECTED_MATCHES, SWAP_MODES, SwapMode, swap_seats
-from bot.library.compute import Compute, expected_job, fork_job
+from bot.library.compute import Compute, ComputeBusy, expected_job, fork_job
 from bot.services.context import Context, is_moderator, load_match, require_host
-from bot.services.errors import InvalidInput, NotAllowed, NotFound, WrongPhase
+from bot.services.errors import Cooldown, InvalidInput, NotAllowed, NotFound, WrongPhase
 from bot.services.matches import MatchService
 from bot.services.models import Actor
 from db.models import Match, SeatSwap, StoredFork
@@ -34,6 +34,7 @@ from db.store import Tx
 MAX_SEEDS = 200  # a fork asked for in Discord: enough for clear intervals, and quick
 DEFAULT_SEEDS = 50
 MAX_CHANGES = 25  # seats and moves named in one fork
+BUSY = "the bot is busy with other forks and rematches; try again in a minute (nothing was saved)"
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,8 @@ class WhatIfService:
             )
         except ForkError as err:
             raise InvalidInput(str(err)) from None
+        except ComputeBusy:
+            raise Cooldown(BUSY) from None
         asked = {"hold": held, "ai": played, "drop": dropped}
         now = self._ctx.now()
         async with self._ctx.write() as tx:
@@ -198,9 +201,12 @@ class RematchService:
             raise InvalidInput(f"nobody played match {match_id}: there is nobody to swap")
         kind: SwapMode = "random" if mode == "random" else "rotate"
         seats = swap_seats(scenario.seat_ids, kind, source.seed)
-        expected = await self._compute.run(
-            expected_job, text, source.seed, source.last_round, EXPECTED_MATCHES
-        )
+        try:
+            expected = await self._compute.run(
+                expected_job, text, source.seed, source.last_round, EXPECTED_MATCHES
+            )
+        except ComputeBusy:
+            raise Cooldown(BUSY) from None
         match = await self._matches.create(
             by,
             source.scenario_sha256,
