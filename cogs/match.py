@@ -1,5 +1,5 @@
 """``/match``: new, status, leave, end, pause, resume, substitute, assign, captain, watchers,
-remove.
+remove (and, from mixins, history, log, export, verify, whatif, rematch).
 
 Each command defers (ephemerally) before it touches the store, calls one service, renders and
 replies; refusals and errors are answered by the bot's one error handler
@@ -20,6 +20,7 @@ from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.text import esc
 from bot.discord.who import actor, match_for
 from bot.services.errors import InvalidInput
+from cogs._whatif import WhatIfCommands
 from cogs.library import playable_choices
 from cogs.review import ReviewCommands
 
@@ -40,9 +41,14 @@ async def _open(interaction: Interaction, match: int | None) -> tuple[Runtime, i
 
 @app_commands.guild_only()
 class MatchCommands(
-    ReviewCommands, commands.GroupCog, group_name="match", group_description="Levers matches"
+    ReviewCommands,
+    WhatIfCommands,
+    commands.GroupCog,
+    group_name="match",
+    group_description="Levers matches",
 ):
-    """Creating and running matches (and reviewing them: ``ReviewCommands``, cogs/review.py)."""
+    """Creating and running matches (reviewing them: ``ReviewCommands``, cogs/review.py;
+    forks and rematches: ``WhatIfCommands``, cogs/_whatif.py)."""
 
     @app_commands.command(name="new", description="Open a lobby for a new match in this channel")
     @app_commands.describe(

@@ -173,7 +173,10 @@ class ReviewCommands(commands.Cog):
         match_id = await match_for(interaction, runtime_of(interaction.client), match)
         loaded = await load_view(interaction, match_id, NO_MATCH)
         only = None if seat is None else seat_named(loaded.scenario, seat)
-        book = log_book(loaded.scenario, loaded.record, only)
+        forks = await runtime_of(interaction.client).services.whatif.forks(
+            match_id, actor(interaction)
+        )
+        book = log_book(loaded.scenario, loaded.record, only, forks)
         index = 0
         if round is not None:
             played = loaded.record.match.rounds_played
@@ -245,7 +248,9 @@ async def _log_page(
 ) -> None:
     loaded = await load_view(interaction, match_id, GONE)
     only = seat if seat in loaded.scenario.seat_ids else None
-    book = log_book(loaded.scenario, loaded.record, only)
+    assert match_id is not None  # load_view refuses a button without a match
+    forks = await runtime_of(interaction.client).services.whatif.forks(match_id, actor(interaction))
+    book = log_book(loaded.scenario, loaded.record, only, forks)
     await _edit(interaction, *log_message(loaded.record, book, find_page(book, key), only))
 
 

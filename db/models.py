@@ -291,3 +291,35 @@ class ClassRun:
     def group_of(self, match_id: int) -> int | None:
         """The group (from 1) playing this match, or None."""
         return self.matches.index(match_id) + 1 if match_id in self.matches else None
+
+
+@dataclass(frozen=True)
+class StoredFork:
+    """A fork of a match someone asked for (``/match whatif``), with its report
+    (``bot.game.fork.fork_report``: both arms per metric and seat, and their difference)."""
+
+    id: int
+    match_id: int
+    made_at: datetime
+    made_by: str
+    made_by_name: str
+    while_running: bool
+    from_round: int
+    seeds: int
+    changes: dict[str, Any]
+    report: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SeatSwap:
+    """A seat-swap rematch: the match it replays, how seats were swapped (``seats``: the
+    source's seat -> the seat its players took in the rematch), and the AI's expected score in
+    each seat (the mean over ``expected_seeds`` matches with the AI in every seat)."""
+
+    match_id: int
+    source_match_id: int
+    mode: Literal["rotate", "random"]
+    seats: dict[str, str]
+    expected: dict[str, float]
+    expected_seeds: int
+    created_at: datetime

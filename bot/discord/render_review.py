@@ -19,6 +19,7 @@ import discord
 
 from bot.discord import ids, limits, pages
 from bot.discord.components import Routed, button, option, select, view
+from bot.discord.render_whatif import fork_line
 from bot.discord.text import esc
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart
@@ -27,7 +28,7 @@ from bot.review.facts import holders_text, match_facts, moderation_text
 from bot.review.pages import PAGE_TEXT, DebriefPost, log_pages
 from bot.review.record import MatchRecord, SeatInfo
 from bot.review.text import md
-from bot.services.models import Match, ReplayReport
+from bot.services.models import Match, ReplayReport, StoredFork
 
 HISTORY_PAGE = 10
 MAX_PAGE = 9999
@@ -213,12 +214,20 @@ def summary_lines(record: MatchRecord) -> list[str]:
     return lines
 
 
-def log_book(scenario: Scenario, record: MatchRecord, seat: str | None = None) -> list[LogPage]:
-    """Every page of the log: the summary, then a round (or part of one) per page."""
+def log_book(
+    scenario: Scenario,
+    record: MatchRecord,
+    seat: str | None = None,
+    forks: Sequence[StoredFork] = (),
+) -> list[LogPage]:
+    """Every page of the log: the summary (with the forks asked for), then a round (or part
+    of one) per page."""
     title = f"Match {record.match.id}: {record.scenario.title}"
-    chunks = [
-        c for chunk in limits.split_text(summary_lines(record), PAGE_TEXT) for c in inert(chunk)
-    ]
+    summary = summary_lines(record)
+    if forks:
+        summary += ["", "**What if** (forks asked for with /match whatif)"]
+        summary += [fork_line(scenario, f) for f in forks]
+    chunks = [c for chunk in limits.split_text(summary, PAGE_TEXT) for c in inert(chunk)]
     book = [LogPage(f"s.{i}", title, chunk) for i, chunk in enumerate(chunks)]
     parts: dict[int, int] = {}
     for page in log_pages(scenario, record, seat):

@@ -13,14 +13,15 @@ import io
 import itertools
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.game.scenario import Scenario
 from bot.review.record import MatchRecord
 
 WIDTH_PX = 800
@@ -175,6 +176,83 @@ def charts(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> list
             )
         )
     return made
+
+
+ARM_COLOURS = ("#0072b2", "#e69f00")  # as played, what if (Okabe-Ito)
+
+
+def fork_metrics(scenario: Scenario, report: Mapping[str, Any], limit: int) -> list[str]:
+    """The metrics a fork changed most (mean difference over the metric's range), in
+    scenario order; none when nothing changed."""
+    delta = report["delta"]["metrics"]
+    ranked = []
+    for index, metric in enumerate(scenario.metrics):
+        span = (metric.max - metric.min) or 1.0
+        change = abs(float(delta.get(metric.id, 0.0))) / span
+        if change > 0:
+            ranked.append((-change, index, metric.id))
+    chosen = {m[2] for m in sorted(ranked)[:limit]}
+    return [m.id for m in scenario.metrics if m.id in chosen]
+
+
+def fork_figure(scenario: Scenario, report: Mapping[str, Any]) -> Figure:
+    """Both arms of a fork side by side: every seat's final score, then the metrics the fork
+    changed most; a bar is the mean over the seeds, its whisker the p10 to p90 range."""
+    metrics = fork_metrics(scenario, report, MAX_METRICS)
+    height = 4.2 + 0.55 * (len(scenario.seats) + len(metrics))
+    fig = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI, layout="constrained")
+    panels = [("scores", [(s.id, s.name) for s in scenario.seats], "Final score")]
+    if metrics:
+        named = {m.id: m.name for m in scenario.metrics}
+        panels.append(("metrics", [(m, named[m]) for m in metrics], "Final value"))
+    axes = fig.subplots(len(panels), 1, squeeze=False, height_ratios=[len(p[1]) for p in panels])
+    for ax, (key, rows, label) in zip(axes[:, 0], panels, strict=True):
+        ax.set_title(
+            "Scores" if key == "scores" else "Metrics the fork changed most",
+            fontsize=TITLE_PT,
+            loc="left",
+            fontweight="bold",
+        )
+        for arm_index, (arm, name) in enumerate(
+            (("as_played", "As played"), ("what_if", "What if"))
+        ):
+            spreads = [report[arm][key][ident] for ident, _ in rows]
+            means = [float(s["mean"]) for s in spreads]
+            low = [max(0.0, m - float(s["p10"])) for m, s in zip(means, spreads, strict=True)]
+            high = [max(0.0, float(s["p90"]) - m) for m, s in zip(means, spreads, strict=True)]
+            # The y axis is inverted (first row on top): as played above, what if below.
+            ys = [i + (-0.2 if arm_index == 0 else 0.2) for i in range(len(rows))]
+            ax.barh(
+                ys,
+                means,
+                height=0.38,
+                color=ARM_COLOURS[arm_index],
+                xerr=[low, high],
+                capsize=4,
+                label=name,
+            )
+        ax.set_yticks(range(len(rows)), [name for _, name in rows])
+        ax.invert_yaxis()
+        ax.tick_params(labelsize=FONT_PT - 2)
+        ax.set_xlabel(label, fontsize=FONT_PT - 2)
+        ax.grid(True, axis="x", alpha=0.3)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="outside lower center", ncols=2, fontsize=FONT_PT - 2, frameon=False
+    )
+    return fig
+
+
+def fork_chart(scenario: Scenario, report: Mapping[str, Any], label: str) -> Chart:
+    """The fork's chart as a PNG, with its text alternative."""
+    seats = ", ".join(s.name for s in scenario.seats)
+    alt = (
+        f"What if: both arms over {report['seeds']} seeds from round {report['from_round']}: "
+        f"final scores of {seats}, and the metrics the fork changed most (mean, p10 to p90)"
+    )
+    return Chart(f"{label}.png", png(fork_figure(scenario, report)), alt)
 
 
 T = TypeVar("T")

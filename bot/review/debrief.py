@@ -18,7 +18,13 @@ from bot.game.scenario import Goal, Scenario
 from bot.game.scoring import counts_from_start, goal_fraction, goal_score, outcome_score
 from bot.render.narrative import source_name
 from bot.review.debate_summary import DebateSummary, debate_summary
-from bot.review.record import MatchRecord, ObjectiveInfo, RecordEntry, WhatIfInfo
+from bot.review.record import (
+    MatchRecord,
+    ObjectiveInfo,
+    RecordEntry,
+    SeatSwapInfo,
+    WhatIfInfo,
+)
 from bot.review.timeline import all_entries
 from bot.review.what_if import DEBRIEF_SEEDS, what_if
 
@@ -160,6 +166,7 @@ class Debrief:
     what_if: list[WhatIfInfo] = field(default_factory=list)
     deals: list[DealMoment] = field(default_factory=list)
     outcome: OutcomeResult | None = None
+    seat_swap: SeatSwapInfo | None = None  # a seat-swap rematch's comparison
 
     @property
     def key_notes(self) -> list[Note]:
@@ -433,4 +440,5 @@ def build_debrief(
         what_if=what_if(scenario, record, points, what_if_seeds),
         deals=deal_moments(scenario, record),
         outcome=outcome_result(scenario, record),
+        seat_swap=record.seat_swap,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.review.debate_summary import DebateSummary
 from bot.review.debrief import Debrief, Note, OutcomeResult, SeatResult
+from bot.review.seat_swap_text import swap_intro, swap_texts
 from bot.review.text import md, round_title, signed
 from bot.review.what_if import what_if_text
 
@@ -132,6 +133,9 @@ def debrief_lines(debrief: Debrief, short: bool = False) -> list[str]:
     if debrief.what_if:
         lines += ["", "**What if**"]
         lines += [f"- {md(what_if_text(w))}" for w in debrief.what_if]
+    if debrief.seat_swap is not None:
+        lines += ["", "**Seat swap**", md(swap_intro(debrief.seat_swap))]
+        lines += [f"- {md(t)}" for t in swap_texts(debrief.seat_swap)]
     lines += debate_lines(debrief.debate, short)
     notes = debrief.key_notes if short else debrief.notes
     if notes:

@@ -20,6 +20,7 @@ from bot.review.debate_summary import DebateSummary, debate_notes
 from bot.review.debrief import Debrief, Note, build_debrief
 from bot.review.facts import holders_text, match_facts, moderation_text, title, turn_note
 from bot.review.record import MatchRecord
+from bot.review.seat_swap_text import swap_intro, swap_texts
 from bot.review.text import number, round_title, signed
 from bot.review.timeline import TimelineRound, timeline
 from bot.review.what_if import what_if_text
@@ -227,6 +228,12 @@ def _debrief(record: MatchRecord, debrief: Debrief) -> str:
     if debrief.what_if:
         parts.append(
             '<h3 id="what-if">What if</h3>' + _ul(escape(what_if_text(w)) for w in debrief.what_if)
+        )
+    if debrief.seat_swap is not None:
+        parts.append(
+            '<h3 id="seat-swap">Seat swap</h3>'
+            + f"<p>{escape(swap_intro(debrief.seat_swap))}</p>"
+            + _ul(escape(t) for t in swap_texts(debrief.seat_swap))
         )
     if debrief.notes:
         key = debrief.key_notes

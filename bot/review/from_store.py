@@ -14,11 +14,22 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.game.scenario import Scenario
+from bot.game.scoring import scores
+from bot.game.seat_swap import SeatResult, compare
 from bot.game.state import MatchState
 from bot.game.validate import load_scenario
 from bot.review.build import MatchFacts, PlayedRound, TurnMeta, build_record
-from bot.review.record import HolderInfo, MatchRecord, ModAction, Status
-from db.models import LogEntry, Match, StoredRound, Submission
+from bot.review.record import (
+    HolderInfo,
+    MatchRecord,
+    ModAction,
+    SeatSwapInfo,
+    Status,
+    SwapPlayer,
+    SwapResult,
+)
+from db.models import LogEntry, Match, SeatSwap, StoredRound, Submission
+from db.repos import forks as forks_repo
 from db.repos import log as log_repo
 from db.repos import matches as matches_repo
 from db.repos import orders as orders_repo
@@ -237,6 +248,12 @@ async def load_record(
         log = await log_repo.entries(tx, match_id, kinds=(*SEAT_KINDS, *MODERATION_KINDS))
         log += await log_repo.entries(tx, match_id, kind_prefix="moderator:")
         drafts = _draft_authors(await log_repo.entries(tx, match_id, kinds=[DRAFT_KIND]))
+        swap = await forks_repo.swap_of(tx, match_id) if match.finished else None
+        source = (
+            None
+            if swap is None
+            else await matches_repo.get_match(tx, swap.source_match_id, with_state=True)
+        )
     if scenario is None:
         if body is None:
             raise RecordNotFound(f"the scenario text of match {match_id} is not in the store")
@@ -260,6 +277,61 @@ async def load_record(
         )
         for r in rounds
     ]
-    return scenario, build_record(
-        scenario, match.seed, opening.state, opening.records, played, facts
+    record = build_record(scenario, match.seed, opening.state, opening.records, played, facts)
+    if swap is not None and source is not None and source.state is not None:
+        info = seat_swap_info(scenario, swap, source, source.state, match, rounds[-1].state)
+        record = record.model_copy(update={"seat_swap": info})
+    return scenario, record
+
+
+def _holders_at_end(match: Match) -> dict[str, list[tuple[str, str]]]:
+    return {s.seat: [(h.player, h.name) for h in s.holders] for s in match.seats if s.holders}
+
+
+def seat_swap_info(
+    scenario: Scenario,
+    swap: SeatSwap,
+    source: Match,
+    source_final: MatchState,
+    rematch: Match,
+    final: MatchState,
+) -> SeatSwapInfo:
+    """The comparison of a rematch that is over: each player's score in each of their seats
+    against the AI's expected score there (``bot.game.seat_swap.compare``)."""
+    names = {s.id: s.name for s in scenario.seats}
+    found = compare(
+        _holders_at_end(source),
+        _holders_at_end(rematch),
+        scores(scenario, source_final),
+        scores(scenario, final),
+        swap.expected,
+    )
+
+    def result(match_id: int, item: SeatResult | None) -> SwapResult | None:
+        if item is None:
+            return None
+        return SwapResult(
+            match=match_id,
+            seat=item.seat,
+            seat_name=names.get(item.seat, item.seat),
+            score=item.score,
+            expected=item.expected,
+            relative=item.relative,
+        )
+
+    return SeatSwapInfo(
+        source_match=swap.source_match_id,
+        mode=swap.mode,
+        seats=swap.seats,
+        expected=swap.expected,
+        expected_matches=swap.expected_seeds,
+        players=[
+            SwapPlayer(
+                player=p.player,
+                name=p.name,
+                first=result(source.id, p.first),
+                second=result(rematch.id, p.second),
+            )
+            for p in found
+        ],
     )

@@ -328,6 +328,43 @@ class WhatIfInfo(Model):
     score_interval: float
 
 
+class SwapResult(Model):
+    """A player's result in one seat: the score, the AI's expected score there, the gap."""
+
+    match: int
+    seat: str
+    seat_name: str
+    score: float
+    expected: float
+    relative: float
+
+
+class SwapPlayer(Model):
+    """How one player did in the match a rematch replays (``first``) and in the rematch."""
+
+    player: str
+    name: str
+    first: SwapResult | None = None
+    second: SwapResult | None = None
+
+
+class SeatSwapInfo(Model):
+    """A seat-swap rematch's comparison (``/match rematch``), once the rematch is over.
+
+    ``seats`` maps each seat of the first match to the seat its players took; ``expected`` is
+    each seat's mean score over ``expected_matches`` matches with the AI in every seat (the
+    same scenario, seeds drawn from the match's), so seats of different difficulty compare
+    fairly: a result's ``relative`` is its score minus the expected score in that seat.
+    """
+
+    source_match: int
+    mode: Literal["rotate", "random"]
+    seats: dict[str, str]
+    expected: dict[str, float]
+    expected_matches: int
+    players: list[SwapPlayer] = []
+
+
 class MatchRecord(Model):
     """A whole match as reviewers get it (see docs/match-record.md)."""
 
@@ -348,6 +385,9 @@ class MatchRecord(Model):
     deals: list[DealInfo] = []
     what_if: list[WhatIfInfo] | None = Field(
         default=None, description="the debrief's forks, in exports of a finished match"
+    )
+    seat_swap: SeatSwapInfo | None = Field(
+        default=None, description="a seat-swap rematch's comparison, once the rematch is over"
     )
 
     @property

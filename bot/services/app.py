@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+from bot.library.compute import Compute
 from bot.services.catalog import CatalogService
 from bot.services.classes import ClassService
 from bot.services.clock import Clock, system_clock
@@ -32,6 +33,7 @@ from bot.services.servers import LibraryService, ServerService
 from bot.services.team_threads import TeamThreadService
 from bot.services.threads import ThreadService
 from bot.services.timers import TimerService
+from bot.services.whatif import RematchService, WhatIfService
 from db.errors import StoreError
 from db.paths import db_target
 from db.shards import Shards
@@ -41,10 +43,15 @@ from db.store import Hook, Store
 class Services:
     """The use cases, grouped: ``scenarios``, ``matches``, ``classes``, ``orders``, ``rounds``,
     ``drafts``, ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
-    ``library``, ``catalog`` (built-in plus library). The one place services are built."""
+    ``library``, ``catalog`` (built-in plus library), ``whatif`` (forks) and ``rematches``
+    (seat swaps). The one place services are built."""
 
     def __init__(
-        self, store: Store, clock: Clock = system_clock, shards: Shards | None = None
+        self,
+        store: Store,
+        clock: Clock = system_clock,
+        shards: Shards | None = None,
+        compute: Compute | None = None,
     ) -> None:
         self.store = store
         self.ctx = Context(store, clock, shards)
@@ -62,6 +69,10 @@ class Services:
         self.servers = ServerService(self.ctx)
         self.library = LibraryService(self.ctx, self.scenarios)
         self.catalog = CatalogService(self.ctx, self.scenarios, self.library)
+        self.compute = compute or Compute()
+        """The worker process for forks and expected scores (started on first use)."""
+        self.whatif = WhatIfService(self.ctx, self.compute)
+        self.rematches = RematchService(self.ctx, self.matches, self.compute)
 
     @classmethod
     async def open(
@@ -92,7 +103,8 @@ class Services:
         return cls(store, clock, shards)
 
     async def close(self) -> None:
-        """Close the store."""
+        """Stop the compute worker and close the store."""
+        self.compute.close()
         await self.store.close()
 
     async def __aenter__(self) -> Services:

@@ -320,6 +320,12 @@ class MatchService:
             )
             return await load_match(tx, match_id, by)
 
+    async def seat_in(
+        self, tx: Tx, match: Match, seat: str, player: str, name: str, by: str
+    ) -> None:
+        """Seat a player in the caller's transaction (a rematch seats its players at once)."""
+        await self._seat(tx, match, seat, player, name, by)
+
     async def _seat(self, tx: Tx, match: Match, seat: str, player: str, name: str, by: str) -> None:
         info = match.seat(seat)
         if info is None:

@@ -65,6 +65,8 @@ COMMANDS: dict[str, Case] = {
     "match log": Case(lambda b: {"match": 1}),
     "match export": Case(lambda b: {"match": 1, "format": "json"}),
     "match verify": Case(lambda b: {"match": 1}),
+    "match whatif": Case(lambda b: {"match": 1, "from_round": 1, "seeds": 2}),
+    "match rematch": Case(lambda b: {"match": 1, "swap": "rotate"}),
     "scenario upload": Case(refused=False),  # values filled in by the test (a file)
     "scenario list": OWN,
     "scenario show": Case(lambda b: {"scenario": "cuba-thaw"}),
@@ -161,6 +163,8 @@ def _a_rows(h: Harness) -> list[list[tuple[Any, ...]]]:
         ("SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id", guild),
         ("SELECT * FROM classes WHERE guild_id = ? ORDER BY id", guild),
         ("SELECT * FROM class_matches WHERE class_id = 1 ORDER BY grp", None),
+        ("SELECT * FROM match_forks ORDER BY id", None),
+        ("SELECT * FROM seat_swaps ORDER BY match_id", None),
     ]
     conn = sqlite3.connect(h.settings.database)
     try:

@@ -64,6 +64,10 @@ CALLS: dict[str, Call] = {
     "drafts.change": lambda s, d, m, a: d.change(m, a, 1, lambda _seat, draft: draft),
     "drafts.submit": lambda s, d, m, a: d.submit(m, a, 1),
     "verify_replay": lambda s, d, m, a: s.verify_replay(m, a),
+    "whatif.fork": lambda s, d, m, a: s.whatif.fork(m, a, 1, seeds=1),
+    "whatif.forks": lambda s, d, m, a: s.whatif.forks(m, a),
+    "whatif.choices": lambda s, d, m, a: s.whatif.choices(m, a),
+    "rematches.create": lambda s, d, m, a: s.rematches.create(m, a, "rotate", None),
 }
 
 
@@ -79,6 +83,8 @@ def _match_methods(services: Services) -> set[str]:
         "timers": services.timers,
         "outbox": services.outbox,
         "drafts": services.drafts,
+        "whatif": services.whatif,
+        "rematches": services.rematches,
     }
     for group, obj in groups.items():
         for name, fn in inspect.getmembers(obj, inspect.ismethod):
@@ -100,7 +106,16 @@ def test_every_match_method_is_in_the_table(services: Services) -> None:
 
 
 def _snapshot(db: Path) -> list[object]:
-    tables = ("matches", "seat_holders", "match_log", "submissions", "outbox", "timers")
+    tables = (
+        "matches",
+        "seat_holders",
+        "match_log",
+        "submissions",
+        "outbox",
+        "timers",
+        "match_forks",
+        "seat_swaps",
+    )
     return [rows(db, f"SELECT * FROM {t} ORDER BY 1") for t in tables]
 
 
