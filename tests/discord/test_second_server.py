@@ -107,6 +107,12 @@ ACTIONS: dict[str, Action] = {
     "hist": Action("lv:hist:n:0", refused=False),
     "audit": Action("lv:audit:n:0", refused=False),
     "page": Action("lv:page:n:1", refused=False),
+    "drate": Action("lv:m:1:r:1:drate:us.oil_sanctions", "select", ("2",)),
+    "dcounter": Action("lv:m:1:r:1:dcounter:us.oil_sanctions"),
+    "dcountered": Action("lv:m:1:r:1:dcountered:us.oil_sanctions", "modal", ("counter",)),
+    "dumpire": Action("lv:m:1:r:1:dumpire:us"),
+    "druling": Action("lv:m:1:r:1:druling:us.oil_sanctions", "select", ("-2",)),
+    "ddone": Action("lv:m:1:r:1:ddone"),
 }
 
 
@@ -150,6 +156,11 @@ def _a_rows(h: Harness) -> list[list[tuple[Any, ...]]]:
         ("SELECT * FROM submissions WHERE match_id IN (1, 2) ORDER BY id", None),
         ("SELECT * FROM outbox WHERE match_id IN (1, 2) ORDER BY id", None),
         ("SELECT * FROM timers WHERE match_id IN (1, 2) ORDER BY id", None),
+        ("SELECT * FROM debate_windows WHERE match_id IN (1, 2) ORDER BY 1, 2", None),
+        ("SELECT * FROM debate_ratings WHERE match_id IN (1, 2) ORDER BY id", None),
+        ("SELECT * FROM debate_counters WHERE match_id IN (1, 2) ORDER BY 1, 2, 3, 4", None),
+        ("SELECT * FROM debate_rulings WHERE match_id IN (1, 2) ORDER BY id", None),
+        ("SELECT * FROM debate_done WHERE match_id IN (1, 2) ORDER BY 1, 2, 3", None),
         ("SELECT * FROM guild_settings WHERE guild_id = ?", guild),
         ("SELECT * FROM guild_scenarios WHERE guild_id = ? ORDER BY id", guild),
         ("SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id", guild),

@@ -64,6 +64,14 @@ CALLS: dict[str, Call] = {
     "drafts.change": lambda s, d, m, a: d.change(m, a, 1, lambda _seat, draft: draft),
     "drafts.submit": lambda s, d, m, a: d.submit(m, a, 1),
     "verify_replay": lambda s, d, m, a: s.verify_replay(m, a),
+    "debate.view": lambda s, d, m, a: s.debate.view(m, 1, a),
+    "debate.rate": lambda s, d, m, a: s.debate.rate(m, 1, a, "upstream.talks", 1),
+    "debate.counter": lambda s, d, m, a: s.debate.counter(m, 1, a, "upstream.talks", "x"),
+    "debate.may_umpire": lambda s, d, m, a: s.debate.may_umpire(m, a),
+    "debate.umpire": lambda s, d, m, a: s.debate.umpire(m, 1, a, "upstream.talks", 1),
+    "debate.done": lambda s, d, m, a: s.debate.done(m, 1, a),
+    "debate.close": lambda s, d, m, a: s.debate.close(m, 1, a),
+    "debate.points": lambda s, d, m, a: s.debate.points(m, a),
 }
 
 
@@ -79,6 +87,7 @@ def _match_methods(services: Services) -> set[str]:
         "timers": services.timers,
         "outbox": services.outbox,
         "drafts": services.drafts,
+        "debate": services.debate,
     }
     for group, obj in groups.items():
         for name, fn in inspect.getmembers(obj, inspect.ismethod):
@@ -91,7 +100,16 @@ def _match_methods(services: Services) -> set[str]:
 
 # What the bot itself reads and writes about any match (deadlines, the outbox): not reachable
 # from a player's request, so not scoped by server.
-SYSTEM_ONLY = {"timers.pending_for", "outbox.of_match", "outbox.deliver", "outbox.pending"}
+# ``rounds.open_debate`` and ``rounds.resolve_window`` act as the bot (SYSTEM) once a scoped
+# use case (a submit, a deadline, the last Done) has decided the window opens or closes.
+SYSTEM_ONLY = {
+    "timers.pending_for",
+    "outbox.of_match",
+    "outbox.deliver",
+    "outbox.pending",
+    "rounds.open_debate",
+    "rounds.resolve_window",
+}
 
 
 def test_every_match_method_is_in_the_table(services: Services) -> None:
@@ -100,7 +118,18 @@ def test_every_match_method_is_in_the_table(services: Services) -> None:
 
 
 def _snapshot(db: Path) -> list[object]:
-    tables = ("matches", "seat_holders", "match_log", "submissions", "outbox", "timers")
+    tables = (
+        "matches",
+        "seat_holders",
+        "match_log",
+        "submissions",
+        "outbox",
+        "timers",
+        "debate_ratings",
+        "debate_counters",
+        "debate_rulings",
+        "debate_done",
+    )
     return [rows(db, f"SELECT * FROM {t} ORDER BY 1") for t in tables]
 
 
