@@ -169,6 +169,9 @@ def status_lines(scenario: Scenario, match: Match, submitted: set[str]) -> list[
     if match.phase == "orders":
         lines.append(f"{round_label(scenario, match.round)} of {match.last_round}")
         lines.append(f"Deadline: {when(match.deadline_at)}")
+    if match.phase == "debate":
+        lines.append(f"{round_label(scenario, match.round)} of {match.last_round}: orders locked")
+        lines.append(f"The debate closes {when(match.deadline_at)}")
     for seat in match.seats:
         mark = " ✅" if seat.seat in submitted else ""
         lines.append(seat_line(scenario, seat) + mark)

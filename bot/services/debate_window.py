@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from bot.game.scenario import Scenario
 from bot.game.state import SPECTATORS, Rating
 from bot.services.common import announce, iso
+from db.codec import time_text
 from db.models import LockedSeat, Match
 from db.repos import debate as repo
 from db.repos import log as log_repo
@@ -54,7 +55,8 @@ async def open_in(
     seconds = seconds_of(match) or 0
     closes = now + timedelta(seconds=seconds)
     expect = (match.round, "orders", match.revision)
-    if not await matches_repo.compare_and_set(tx, match.id, expect, {"phase": "debate"}):
+    changes = {"phase": "debate", "deadline_at": time_text(closes)}
+    if not await matches_repo.compare_and_set(tx, match.id, expect, changes):
         return False
     if timer_id is not None:
         await timers_repo.finish(tx, timer_id, now)

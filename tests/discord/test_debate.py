@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from bot.game.state import SPECTATORS
+from bot.review.from_store import load_record
 from bot.services.models import SYSTEM
 from tests.discord import transcript as t
 from tests.discord.fake.state import Sent
@@ -133,6 +134,14 @@ async def test_an_open_debate_round_from_intentions_to_outcome(harness: Harness)
     reveal = "\n".join(texts[texts.index(next(x for x in texts if "the orders" in x)) :])
     assert "its effects x" in reveal and f"(umpire {mo.id})" in reveal
     assert "debate +" in reveal or "debate -" in reveal, "debate points beside the scores"
+
+    _scenario, record = await load_record(h.runtime.services.ctx, 1, scenario)
+    events = record.rounds[0].debate
+    bens = [(e.value, e.rater) for e in events if e.kind == "rating" and e.player == str(ben.id)]
+    assert bens == [(-1, ben_seat), (1, ben_seat)], "the record keeps every change"
+    assert all(e.at is not None for e in events), "every act has its time"
+    assert [e.player for e in events if e.kind == "ruling"] == [str(mo.id)]
+    assert {e.seat for e in events if e.kind == "done"} == {ana_seat, ben_seat}
 
     late = await h.choose(zoe, on_ana, rate_id(on_ana), ["-2"])
     refused(late, "closed")
