@@ -117,6 +117,32 @@ async def done(interaction: Interaction, route: Route, given: Given) -> None:
     await respond(interaction, f"{name} is done; the debate closes when every seat is.")
 
 
+async def later(interaction: Interaction, route: Route, given: Given) -> None:
+    """The reveal's Rate button (sealed debate): a page of rating selects, privately."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    match_id, round_number, arg = _ids(route)
+    runtime = runtime_of(interaction.client)
+    who = actor(interaction)
+    moves = await runtime.services.debate.later(match_id, round_number, who)
+    scenario = await runtime.services.scenarios.of_match(match_id, who)
+    page = int(arg) if arg.isdigit() else 0
+    text, view = render_debate.later_panel(scenario, match_id, round_number, moves, page)
+    await respond(interaction, text, view=view)
+
+
+async def rate_after(interaction: Interaction, route: Route, given: Given) -> None:
+    """A rating chosen after a sealed round's reveal (debate points only)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    match_id, round_number, move = _ids(route)
+    runtime = runtime_of(interaction.client)
+    who = actor(interaction)
+    debate = runtime.services.debate
+    done = await debate.rate_after(match_id, round_number, who, move, _value(given))
+    scenario = await runtime.services.scenarios.of_match(match_id, who)
+    text = render_debate.rated_text(scenario, done.move, done.value, done.rater, done.changed)
+    await respond(interaction, text.replace("until the debate closes", "until the next round"))
+
+
 ACTIONS = {
     "drate": rate,
     "dcounter": counter,
@@ -124,6 +150,8 @@ ACTIONS = {
     "dumpire": umpire,
     "druling": ruling,
     "ddone": done,
+    "dlater": later,
+    "dpost": rate_after,
 }
 
 

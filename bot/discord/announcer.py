@@ -216,6 +216,8 @@ class Announcer:
                 Post(None, group)
                 for group in render_round.reveal(scenario, match, result, before, points)
             ]
+            if not await self._services.debate.had_window(match.id, number, SYSTEM):
+                posts[-1].view = render_debate.later_view(match.id, number)
             if data.get("next_round"):
                 embeds, view = render_match.briefing(
                     scenario,

@@ -185,3 +185,44 @@ def rated_text(scenario: Scenario, move: str, value: int, rater: str, changed: b
         f"You {verb} **{esc(name)}**: {VALUE_TEXT[str(value)]} ({esc(as_who)}). "
         "You can change it until the debate closes."
     )
+
+
+def later_view(match_id: int, round_number: int) -> discord.ui.View:
+    """The button under a sealed round's reveal: rate its arguments (debate points only)."""
+    custom_id = ids.round_action(match_id, round_number, "dlater", "0")
+    return view([button(custom_id, "Rate the arguments")])
+
+
+def later_panel(
+    scenario: Scenario,
+    match_id: int,
+    round_number: int,
+    moves: Mapping[str, Sequence[str]],
+    page: int,
+) -> tuple[str, discord.ui.View | None]:
+    """A page of rating selects for a sealed round's arguments, four moves a page."""
+    flat = [(seat, move) for seat, found in moves.items() for move in found]
+    if not flat:
+        return "There is no argument here you can rate.", None
+    pages_count = (len(flat) + MOVES_A_MESSAGE - 1) // MOVES_A_MESSAGE
+    page = min(max(page, 0), pages_count - 1)
+    chunk = flat[page * MOVES_A_MESSAGE : (page + 1) * MOVES_A_MESSAGE]
+    rows: list[list[Routed]] = [
+        [
+            select(
+                ids.round_action(match_id, round_number, "dpost", move),
+                [option(value, text) for value, text in STEPS],
+                f"Rate: {scenario.seat(seat).name} · {scenario.move(move).name}",
+            )
+        ]
+        for seat, move in chunk
+    ]
+    if pages_count > 1:
+        nxt = str((page + 1) % pages_count)
+        rows.append([button(ids.round_action(match_id, round_number, "dlater", nxt), "More")])
+    text = (
+        f"Rate the arguments of {round_label(scenario, round_number)} ({page + 1}/{pages_count}). "
+        "In sealed debate the ratings count as debate points only, never on the numbers; you "
+        "can change yours until the next round resolves."
+    )
+    return text, view(*rows)

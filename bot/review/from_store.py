@@ -19,6 +19,7 @@ from bot.game.validate import load_scenario
 from bot.review.build import MatchFacts, PlayedRound, TurnMeta, build_record
 from bot.review.record import DebateEvent, HolderInfo, MatchRecord, ModAction, Status
 from db.models import LogEntry, Match, StoredRound, Submission
+from db.repos import debate as debate_repo
 from db.repos import log as log_repo
 from db.repos import matches as matches_repo
 from db.repos import orders as orders_repo
@@ -266,7 +267,9 @@ async def load_record(
             if scenario is not None
             else await scenarios_repo.get_text(tx, match.scenario_sha256)
         )
-        stored = await rounds_repo.all_rounds(tx, match_id)
+        stored = await debate_repo.with_later_ratings(
+            tx, match_id, await rounds_repo.all_rounds(tx, match_id)
+        )
         submissions = {s.id: s for s in await orders_repo.submission_history(tx, match_id)}
         log = await log_repo.entries(
             tx, match_id, kinds=(*SEAT_KINDS, *MODERATION_KINDS, *DEBATE_KINDS)

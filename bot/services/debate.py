@@ -12,20 +12,23 @@ while the window is open: the intentions show how many ratings each move has, no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.game.debate import RATING_STEPS, Tally, tally
+from bot.game.scenario import Scenario
 from bot.game.state import SPECTATORS, SeatOrders
+from bot.game.view import secret_moves
 from bot.services.common import announce, audit_match
 from bot.services.context import Context, is_moderator, load_match, require_moderator
-from bot.services.debate_window import latest
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, RoundClosed, WrongPhase
 from bot.services.models import MAX_ARGUMENT, Actor, RoundOutcome
 from bot.services.rounds import RoundService
-from db.models import LockedSeat, Match
+from db.models import LockedSeat, Match, StoredRound
 from db.repos import debate as repo
 from db.repos import log as log_repo
+from db.repos import rounds as rounds_repo
+from db.repos.debate import latest
 from db.store import Tx
 
 LATE = "the debate of round {round} has closed; your {what} was not counted"
@@ -59,6 +62,25 @@ class Rated:
     changed: bool
 
 
+def _public(
+    scenario: Scenario, match: Match, locked: Mapping[str, LockedSeat]
+) -> dict[str, LockedSeat]:
+    """The intentions the public may see: covert moves stay secret (they are not debated)."""
+    exposed = match.state.exposed if match.state is not None else ()
+    secret = secret_moves(scenario, exposed, None)
+    if not secret:
+        return dict(locked)
+    return {
+        seat: replace(
+            item,
+            orders=replace(
+                item.orders, moves=tuple(o for o in item.orders.moves if o.move not in secret)
+            ),
+        )
+        for seat, item in locked.items()
+    }
+
+
 def _author_seat(intentions: Mapping[str, LockedSeat], move: str) -> str:
     for seat, item in intentions.items():
         if any(o.move == move for o in item.orders.moves):
@@ -76,7 +98,7 @@ class DebateService:
     async def _open_window(
         self, tx: Tx, match_id: int, round: int, actor: Actor, what: str
     ) -> tuple[Match, repo.Window]:
-        match = await load_match(tx, match_id, actor, with_state=False)
+        match = await load_match(tx, match_id, actor)
         found = await repo.window(tx, match_id, round)
         if found is None:
             if match.round == round and not match.finished:
@@ -84,12 +106,13 @@ class DebateService:
             raise RoundClosed(LATE.format(round=round, what=what))
         if not found.open or match.phase != "debate" or match.round != round:
             raise RoundClosed(LATE.format(round=round, what=what))
-        return match, found
+        scenario = await self._ctx.scenario(match.scenario_sha256)
+        return match, replace(found, locked=_public(scenario, match, found.locked))
 
     async def view(self, match_id: int, round: int, actor: Actor) -> DebateView:
         """The round's debate window (NotFound when the round had none)."""
         async with self._ctx.read() as tx:
-            await load_match(tx, match_id, actor, with_state=False)
+            match = await load_match(tx, match_id, actor)
             found = await repo.window(tx, match_id, round)
             if found is None:
                 raise NotFound(f"round {round} of match {match_id} had no debate window")
@@ -105,10 +128,12 @@ class DebateService:
         answered: dict[str, int] = {}
         for counter in counters:
             answered[counter.move] = answered.get(counter.move, 0) + 1
+        scenario = await self._ctx.scenario(match.scenario_sha256)
+        intentions = _public(scenario, match, found.locked)  # covert moves stay secret
         return DebateView(
             match_id,
             round,
-            found.locked,
+            intentions,
             found.closes_at,
             found.open,
             counts,
@@ -226,11 +251,81 @@ class DebateService:
         return await self._rounds.resolve_window(match_id, round, "host")
 
     async def points(self, match_id: int, actor: Actor) -> Tally:
-        """The match's debate points so far, per seat and per author (never in the score)."""
+        """The match's debate points so far, per seat and per author (never in the score),
+        with the ratings given after each sealed round's reveal."""
         scenario = await self._ctx.scenario_of(match_id, actor)
-        history = await self._rounds.history(match_id, actor)
+        async with self._ctx.read() as tx:
+            await load_match(tx, match_id, actor, with_state=False)
+            stored = await repo.with_later_ratings(
+                tx, match_id, await rounds_repo.all_rounds(tx, match_id)
+            )
         rounds: list[Mapping[str, SeatOrders]] = [
-            {seat: item.orders for seat, item in h.orders.items()} for h in history[1:]
+            {seat: item.orders for seat, item in s.orders.items()} for s in stored[1:]
         ]
-        metrics = [dict(h.state.metrics) for h in history]
+        metrics = [dict(s.state.metrics) for s in stored]
         return tally(rounds, metrics, scenario.seat_ids, scenario.rules.spectator_weight)
+
+    async def had_window(self, match_id: int, round: int, actor: Actor) -> bool:
+        """Whether the round was debated in an open window (False: sealed, rated afterwards)."""
+        async with self._ctx.read() as tx:
+            await load_match(tx, match_id, actor, with_state=False)
+            return await repo.window(tx, match_id, round) is not None
+
+    async def later(self, match_id: int, round: int, actor: Actor) -> dict[str, list[str]]:
+        """The moves the actor may still rate after a sealed round's reveal, by seat (their own
+        seat's and covert ones left out); RoundClosed when that round's ratings are over."""
+        async with self._ctx.read() as tx:
+            match, stored = await self._later_round(tx, match_id, round, actor)
+        scenario = await self._ctx.scenario_of(match_id, actor)
+        secret = secret_moves(scenario, stored.state.exposed, None, over=match.finished)
+        mine = match.seat_of(actor.player)
+        return {
+            seat: [o.move for o in item.orders.moves if o.move not in secret]
+            for seat, item in stored.orders.items()
+            if seat != mine and any(o.move not in secret for o in item.orders.moves)
+        }
+
+    async def _later_round(
+        self, tx: Tx, match_id: int, round: int, actor: Actor
+    ) -> tuple[Match, StoredRound]:
+        match = await load_match(tx, match_id, actor, with_state=False)
+        stored = await rounds_repo.get_round(tx, match_id, round)
+        if stored is None or round < 1:
+            raise NotFound(f"round {round} of match {match_id} has not been resolved")
+        if round != match.rounds_resolved or round in await repo.window_rounds(tx, match_id):
+            raise RoundClosed(
+                f"ratings of round {round} are over: rate the latest reveal's arguments"
+            )
+        return match, stored
+
+    async def rate_after(
+        self, match_id: int, round: int, actor: Actor, move: str, value: int
+    ) -> Rated:
+        """Rate an argument after a sealed round's reveal (the latest one): it counts as debate
+        points only, never on the numbers. A later rating replaces the earlier one."""
+        self._ctx.throttle.admit(actor, match_id)
+        if value not in RATING_STEPS:
+            raise InvalidInput("a rating is one of -2, -1, 0, +1, +2")
+        allowed = await self.later(match_id, round, actor)
+        seat = next((s for s, moves in allowed.items() if move in moves), None)
+        async with self._ctx.changing(match_id) as tx:
+            match, stored = await self._later_round(tx, match_id, round, actor)
+            if seat is None:
+                mine = match.seat_of(actor.player)
+                if mine is not None and any(
+                    o.move == move for o in stored.orders[mine].orders.moves
+                ):
+                    raise NotAllowed("you cannot rate your own seat's arguments")
+                raise InvalidInput(f"{move} is not an argument you can rate in round {round}")
+            rater = match.seat_of(actor.player) or SPECTATORS
+            before = [
+                g
+                for g in await repo.ratings(tx, match_id, round)
+                if g.move == move and g.player == actor.player
+            ]
+            now = self._ctx.now()
+            await repo.add_rating(tx, match_id, round, move, actor.player, rater, value, now)
+            data = {"move": move, "value": value, "rater": rater, "after": True}
+            entry = log_repo.Entry("debate_rating", round, actor.player, seat, data)
+            await log_repo.append(tx, match_id, now, [entry])
+        return Rated(move, seat, value, rater, bool(before))

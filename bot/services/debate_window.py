@@ -9,13 +9,10 @@ change orders any more, and the round resolves when the window closes, with the 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.game.scenario import Scenario
-from bot.game.state import SPECTATORS, Rating
 from bot.services.common import announce, iso
 from db.codec import time_text
 from db.models import LockedSeat, Match
@@ -70,53 +67,6 @@ async def open_in(
     return True
 
 
-def _mean(values: list[int]) -> float:
-    return round(sum(values) / len(values), 4)
-
-
-def latest(given: list[repo.Given]) -> dict[tuple[str, str], repo.Given]:
-    """The rating that counts per (move, player): the latest one."""
-    found: dict[tuple[str, str], repo.Given] = {}
-    for item in given:
-        found[(item.move, item.player)] = item
-    return found
-
-
-def rated(
-    locked: Mapping[str, LockedSeat],
-    given: list[repo.Given],
-    counters: list[repo.Counter],
-) -> dict[str, LockedSeat]:
-    """The intentions with the window's ratings and counter-arguments on each move: a seat's
-    rating is the mean of its members who rated (a team), the spectators' the mean of the bloc
-    with its count; the move's own seat never rates it (the service refuses it too)."""
-    by_move: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for one in latest(given).values():
-        by_move[one.move][one.rater].append(one.value)
-    answers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for counter in counters:
-        answers[counter.move].append((counter.player, counter.text))
-    result = {}
-    for seat, item in locked.items():
-        moves = []
-        for order in item.orders.moves:
-            raters = by_move.get(order.move, {})
-            ratings = tuple(
-                Rating(rater, _mean(values), len(values) if rater == SPECTATORS else None)
-                for rater, values in sorted(raters.items())
-                if rater != seat
-            )
-            moves.append(
-                replace(
-                    order,
-                    ratings=(*order.ratings, *ratings),
-                    counter_arguments=(*order.counter_arguments, *answers.get(order.move, [])),
-                )
-            )
-        result[seat] = replace(item, orders=replace(item.orders, moves=tuple(moves)))
-    return result
-
-
 async def gathered(
     tx: Tx, match_id: int, round: int
 ) -> tuple[dict[str, LockedSeat], dict[str, tuple[str, int]]] | None:
@@ -128,4 +78,4 @@ async def gathered(
     given = await repo.ratings(tx, match_id, round)
     counters = await repo.counters(tx, match_id, round)
     rulings = {r.move: (r.umpire, r.value) for r in await repo.rulings(tx, match_id, round)}
-    return rated(window.locked, given, counters), rulings
+    return repo.rated(window.locked, given, counters), rulings

@@ -3,13 +3,15 @@ umpire rulings and the seats that are done."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import cast
 
+from bot.game.state import SPECTATORS, Rating
 from db.codec import dumps, loads, orders_from_dict, orders_to_dict, parse_time, time_text
-from db.models import LockedSeat, OrderSource
+from db.models import LockedSeat, OrderSource, StoredRound
 from db.shards import Shards
 from db.store import Tx
 
@@ -61,6 +63,53 @@ class Ruling:
     umpire: str
     value: int
     at: datetime
+
+
+def _mean(values: list[int]) -> float:
+    return round(sum(values) / len(values), 4)
+
+
+def latest(given: list[Given]) -> dict[tuple[str, str], Given]:
+    """The rating that counts per (move, player): the latest one."""
+    found: dict[tuple[str, str], Given] = {}
+    for item in given:
+        found[(item.move, item.player)] = item
+    return found
+
+
+def rated(
+    locked: Mapping[str, LockedSeat],
+    given: list[Given],
+    counters: list[Counter],
+) -> dict[str, LockedSeat]:
+    """The intentions with the window's ratings and counter-arguments on each move: a seat's
+    rating is the mean of its members who rated (a team), the spectators' the mean of the bloc
+    with its count; the move's own seat never rates it (the service refuses it too)."""
+    by_move: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for one in latest(given).values():
+        by_move[one.move][one.rater].append(one.value)
+    answers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for counter in counters:
+        answers[counter.move].append((counter.player, counter.text))
+    result = {}
+    for seat, item in locked.items():
+        moves = []
+        for order in item.orders.moves:
+            raters = by_move.get(order.move, {})
+            ratings = tuple(
+                Rating(rater, _mean(values), len(values) if rater == SPECTATORS else None)
+                for rater, values in sorted(raters.items())
+                if rater != seat
+            )
+            moves.append(
+                replace(
+                    order,
+                    ratings=(*order.ratings, *ratings),
+                    counter_arguments=(*order.counter_arguments, *answers.get(order.move, [])),
+                )
+            )
+        result[seat] = replace(item, orders=replace(item.orders, moves=tuple(moves)))
+    return result
 
 
 async def open_window(
@@ -241,3 +290,31 @@ async def done(tx: Tx, match_id: int, round: int) -> set[str]:
         "SELECT seat FROM debate_done WHERE match_id = ? AND round = ?", (match_id, round)
     )
     return {r["seat"] for r in rows}
+
+
+async def window_rounds(tx: Tx, match_id: int) -> set[int]:
+    """The rounds of a match that had a debate window (open debate)."""
+    rows = await tx.all("SELECT round FROM debate_windows WHERE match_id = ?", (match_id,))
+    return {int(r["round"]) for r in rows}
+
+
+async def with_later_ratings(
+    tx: Tx, match_id: int, stored: Sequence[StoredRound]
+) -> list[StoredRound]:
+    """The stored rounds with the ratings given after their reveal (sealed debate: points
+    only) on their orders; a round that had a window has its ratings in its orders already."""
+    windows = await window_rounds(tx, match_id)
+    rows = await tx.all(
+        "SELECT round, move, player, rater, value, at FROM debate_ratings WHERE match_id = ? "
+        "ORDER BY id",
+        (match_id,),
+    )
+    later: dict[int, list[Given]] = defaultdict(list)
+    for r in rows:
+        if int(r["round"]) not in windows:
+            given = Given(r["move"], r["player"], r["rater"], int(r["value"]), parse_time(r["at"]))
+            later[int(r["round"])].append(given)
+    return [
+        replace(s, orders=rated(s.orders, later[s.round], [])) if s.round in later else s
+        for s in stored
+    ]

@@ -15,9 +15,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from bot.game.state import SPECTATORS
 from bot.review.from_store import load_record
-from bot.services.models import SYSTEM
+from bot.services.errors import NotAllowed
+from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
 from tests.discord.fake.state import Sent
 from tests.discord.harness import Harness
@@ -179,3 +182,48 @@ async def test_the_debate_deadline_survives_a_restart_and_resolves_the_round(
     assert [r.value for r in rated.ratings if r.by == match.seats[0].seat] == [-2.0]
     match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.phase == "orders" and match.round == 2
+
+
+async def test_in_sealed_debate_arguments_are_rated_after_the_reveal_for_points_only(
+    harness: Harness,
+) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await t.start_two_player_match(h, ana, ben)  # no debate window: sealed
+    await t.play_first_move(h, ana, "Sealed case.")
+    await t.play_first_move(h, ben, "Ben's case.")
+    match = await h.runtime.services.matches.get(1, SYSTEM)
+    assert match.round == 2, "the round resolved at once, as before"
+    ana_seat = match.seats[0].seat
+    reveal = next(
+        m
+        for m in h.channel_messages(t.thread_id(h))
+        if any(c.get("label") == "Rate the arguments" for c in m.components())
+    )
+    panel = await h.click(ben, reveal, label="Rate the arguments")
+    assert panel.ephemeral and "debate points only" in panel.text
+    locked = (await h.runtime.services.rounds.get(1, 1, SYSTEM)).orders[ana_seat]
+    move = locked.orders.moves[0].move
+    wanted = f":dpost:{move}"
+    ids_offered = [str(c["custom_id"]) for c in panel.message.components()]
+    while not any(i.endswith(wanted) for i in ids_offered):
+        panel = await h.click(ben, panel.message, label="More")
+        ids_offered = [str(c["custom_id"]) for c in panel.message.components()]
+    custom_id = next(i for i in ids_offered if i.endswith(wanted))
+    t.accepted(await h.choose(ben, panel.message, custom_id, ["2"]))
+    mine = await h.click(ana, reveal, label="Rate the arguments")
+    assert not any(str(c["custom_id"]).endswith(wanted) for c in mine.message.components()), (
+        "nobody is offered their own seat's arguments"
+    )
+    with pytest.raises(NotAllowed):
+        await h.runtime.services.debate.rate_after(1, 1, Actor(str(ana.id)), move, 2)
+    scenario = await h.runtime.services.scenarios.of_match(1, SYSTEM)
+    _scenario, record = await load_record(h.runtime.services.ctx, 1, scenario)
+    turn = next(x for x in record.rounds[0].turns if x.seat == ana_seat)
+    rated = turn.orders[0]
+    assert any(r.by == match.seats[1].seat and r.value == 2 for r in rated.ratings)
+    assert rated.applied is False, "sealed: the rating counts as points, not on the numbers"
+    assert locked.orders.moves[0].rating is None
+    await t.play_first_move(h, ana, "Round two.")
+    await t.play_first_move(h, ben, "Round two, Ben.")
+    refused(await h.choose(ben, panel.message, custom_id, ["1"]), "over")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.game.state import SPECTATORS, Order, SeatOrders
-from bot.services.debate_window import rated
 from db.models import LockedSeat
-from db.repos.debate import Counter, Given
+from db.repos.debate import Counter, Given, rated
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -72,6 +72,9 @@ CALLS: dict[str, Call] = {
     "debate.done": lambda s, d, m, a: s.debate.done(m, 1, a),
     "debate.close": lambda s, d, m, a: s.debate.close(m, 1, a),
     "debate.points": lambda s, d, m, a: s.debate.points(m, a),
+    "debate.had_window": lambda s, d, m, a: s.debate.had_window(m, 1, a),
+    "debate.later": lambda s, d, m, a: s.debate.later(m, 1, a),
+    "debate.rate_after": lambda s, d, m, a: s.debate.rate_after(m, 1, a, "upstream.talks", 1),
 }
 
 
