@@ -18,7 +18,7 @@ from datetime import datetime
 from bot.game.debate import RATING_STEPS, Tally, tally
 from bot.game.scenario import Scenario
 from bot.game.state import SPECTATORS, SeatOrders
-from bot.game.view import secret_moves
+from bot.game.view import secret_moves, sight
 from bot.services.common import announce, audit_match
 from bot.services.context import Context, is_moderator, load_match, require_moderator
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, RoundClosed, WrongPhase
@@ -79,6 +79,22 @@ def _public(
         )
         for seat, item in locked.items()
     }
+
+
+def _hidden_metrics(scenario: Scenario) -> set[str]:
+    """Metrics the public may not see: a forecast on one is scored only once the match is over
+    (its hit would tell how the metric moved)."""
+    return {m.id for m in scenario.metrics if sight(m, None) == "hidden"}
+
+
+def _unforecast(orders: SeatOrders, hidden: set[str]) -> SeatOrders:
+    if not hidden:
+        return orders
+    moves = tuple(
+        replace(o, forecast=None) if o.forecast and o.forecast.metric in hidden else o
+        for o in orders.moves
+    )
+    return replace(orders, moves=moves)
 
 
 def _author_seat(intentions: Mapping[str, LockedSeat], move: str) -> str:
@@ -255,12 +271,14 @@ class DebateService:
         with the ratings given after each sealed round's reveal."""
         scenario = await self._ctx.scenario_of(match_id, actor)
         async with self._ctx.read() as tx:
-            await load_match(tx, match_id, actor, with_state=False)
+            match = await load_match(tx, match_id, actor, with_state=False)
             stored = await repo.with_later_ratings(
                 tx, match_id, await rounds_repo.all_rounds(tx, match_id)
             )
+        hidden = set() if match.finished else _hidden_metrics(scenario)
         rounds: list[Mapping[str, SeatOrders]] = [
-            {seat: item.orders for seat, item in s.orders.items()} for s in stored[1:]
+            {seat: _unforecast(item.orders, hidden) for seat, item in s.orders.items()}
+            for s in stored[1:]
         ]
         metrics = [dict(s.state.metrics) for s in stored]
         return tally(rounds, metrics, scenario.seat_ids, scenario.rules.spectator_weight)
