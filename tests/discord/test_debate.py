@@ -154,23 +154,25 @@ async def test_an_open_debate_round_from_intentions_to_outcome(harness: Harness)
         )
 
 
-async def test_the_debate_deadline_survives_a_restart_and_resolves_the_round(
+async def test_the_orders_deadline_opens_the_debate_and_its_deadline_survives_a_restart(
     harness: Harness,
 ) -> None:
     h = harness
     ana, ben = h.user("Ana"), h.user("Ben")
-    await h.slash(ana, "match new", rounds=2, debate=5)
+    await h.slash(ana, "match new", rounds=2, deadline=10, debate=5)
     lobby = t.lobby(h)
     seats = [c["label"] for c in lobby.components()][:2]
     await h.click(ana, lobby, label=seats[0])
     await h.click(ben, lobby, label=seats[1])
     await h.click(ana, lobby, label="Start")
-    await t.play_first_move(h, ana, "First.")
-    await t.play_first_move(h, ben, "Second.")
+    await t.play_first_move(h, ana, "First.")  # Ben misses the orders deadline
+    fired = await h.advance(10 * 60)
+    assert [f.result for f in fired if f.timer.kind == "deadline"] == ["debate"]
     match = await h.runtime.services.matches.get(1, SYSTEM)
+    assert match.phase == "debate", "the orders deadline opened the debate, not the reveal"
     other = match.seats[1].seat
     scenario = await h.runtime.services.scenarios.of_match(1, SYSTEM)
-    on_ben = seat_message(h, scenario.seat(other).name)
+    on_ben = seat_message(h, scenario.seat(other).name)  # the AI played Ben's seat
     await h.choose(ana, on_ben, rate_id(on_ben), ["-2"])
     await h.restart()
     assert not [f for f in await h.advance(60) if f.result == "resolved"], "not due yet"
@@ -182,6 +184,8 @@ async def test_the_debate_deadline_survives_a_restart_and_resolves_the_round(
     assert [r.value for r in rated.ratings if r.by == match.seats[0].seat] == [-2.0]
     match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.phase == "orders" and match.round == 2
+    late = await h.choose(ana, on_ben, rate_id(on_ben), ["2"])
+    refused(late, "closed")
 
 
 async def test_in_sealed_debate_arguments_are_rated_after_the_reveal_for_points_only(
