@@ -47,7 +47,10 @@ def order_lines(
             debated = [forecast_text(scenario, order.forecast)] if order.forecast else []
             debated += [t for t in [rating_text(scenario, order, seat.id)] if t]
             if debated:
-                lines.append(f"-# {esc(' · '.join(debated))}")
+                text = esc(" · ".join(debated))
+                if order.umpire and order.umpire.isdigit():  # name the umpire (embeds never ping)
+                    text = text.replace(f"umpire {order.umpire}", f"umpire <@{order.umpire}>")
+                lines.append(f"-# {text}")
     return lines
 
 

@@ -135,7 +135,7 @@ async def test_an_open_debate_round_from_intentions_to_outcome(harness: Harness)
 
     texts = [m.text() for m in h.channel_messages(t.thread_id(h))]
     reveal = "\n".join(texts[texts.index(next(x for x in texts if "the orders" in x)) :])
-    assert "its effects x" in reveal and f"(umpire {mo.id})" in reveal
+    assert "its effects x" in reveal and f"(umpire <@{mo.id}>)" in reveal
     assert "debate +" in reveal or "debate -" in reveal, "debate points beside the scores"
 
     _scenario, record = await load_record(h.runtime.services.ctx, 1, scenario)
