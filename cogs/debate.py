@@ -143,6 +143,16 @@ async def rate_after(interaction: Interaction, route: Route, given: Given) -> No
     await respond(interaction, text.replace("until the debate closes", "until the next round"))
 
 
+async def close(interaction: Interaction, route: Route, given: Given) -> None:
+    """Close the debate early (the host or a moderator): the round resolves now."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    match_id, round_number, _arg = _ids(route)
+    await runtime_of(interaction.client).services.debate.close(
+        match_id, round_number, actor(interaction)
+    )
+    await respond(interaction, "The debate is closed and the round resolved. The reveal follows.")
+
+
 ACTIONS = {
     "drate": rate,
     "dcounter": counter,
@@ -150,6 +160,7 @@ ACTIONS = {
     "dumpire": umpire,
     "druling": ruling,
     "ddone": done,
+    "dclose": close,
     "dlater": later,
     "dpost": rate_after,
 }

@@ -59,9 +59,15 @@ def intentions(
         "Nobody rates their own seat. In open debate the ratings scale each move's own effects "
         f"by up to ±{scenario.rules.rating_bound:.0%}.",
         "",
-        f"The debate closes {when(debate.closes_at)}, or when every seat has pressed **Done**.",
+        f"The debate closes {when(debate.closes_at)}, or when every seat has pressed **Done** "
+        "(the host or a moderator may close it early).",
     ]
-    done = view([button(ids.round_action(match.id, debate.round, "ddone"), "Done", _GREEN)])
+    done = view(
+        [
+            button(ids.round_action(match.id, debate.round, "ddone"), "Done", _GREEN),
+            button(ids.round_action(match.id, debate.round, "dclose"), "Close the debate"),
+        ]
+    )
     posts: list[tuple[list[discord.Embed], discord.ui.View | None]] = [
         (pages.embeds(f"{label}: the intentions", head, 0x3498DB), done)
     ]

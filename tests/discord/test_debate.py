@@ -117,6 +117,7 @@ async def test_an_open_debate_round_from_intentions_to_outcome(harness: Harness)
     await h.restart()  # in the middle of the window: nothing is lost
     match = await h.runtime.services.matches.get(1, SYSTEM)
     assert match.phase == "debate"
+    refused(await h.click(ben, intentions(h)[0], label="Close the debate"), "host")
     first_done = await h.click(ana, intentions(h)[0], label="Done")
     assert "is done" in first_done.text
     closed = await h.click(ben, intentions(h)[0], label="Done")
@@ -231,3 +232,20 @@ async def test_in_sealed_debate_arguments_are_rated_after_the_reveal_for_points_
     await t.play_first_move(h, ana, "Round two.")
     await t.play_first_move(h, ben, "Round two, Ben.")
     refused(await h.choose(ben, panel.message, custom_id, ["1"]), "over")
+
+
+async def test_the_host_closes_the_debate_early(harness: Harness) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await h.slash(ana, "match new", rounds=2, debate=30)
+    lobby = t.lobby(h)
+    seats = [c["label"] for c in lobby.components()][:2]
+    await h.click(ana, lobby, label=seats[0])
+    await h.click(ben, lobby, label=seats[1])
+    await h.click(ana, lobby, label="Start")
+    await t.play_first_move(h, ana, "First.")
+    await t.play_first_move(h, ben, "Second.")
+    closed = t.accepted(await h.click(ana, intentions(h)[0], label="Close the debate"))
+    assert "round resolved" in closed.text
+    result = await h.runtime.services.rounds.get(1, 1, SYSTEM)
+    assert result.trigger == "host"

@@ -113,6 +113,7 @@ ACTIONS: dict[str, Action] = {
     "dumpire": Action("lv:m:1:r:1:dumpire:us"),
     "druling": Action("lv:m:1:r:1:druling:us.oil_sanctions", "select", ("-2",)),
     "ddone": Action("lv:m:1:r:1:ddone"),
+    "dclose": Action("lv:m:1:r:1:dclose"),
     "dlater": Action("lv:m:1:r:1:dlater:0"),
     "dpost": Action("lv:m:1:r:1:dpost:us.oil_sanctions", "select", ("1",)),
 }
