@@ -19,6 +19,7 @@ import pytest
 
 from bot.game.state import SPECTATORS
 from bot.review.from_store import load_record
+from bot.review.gradebook import grade_rows
 from bot.services.errors import NotAllowed
 from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
@@ -146,6 +147,10 @@ async def test_an_open_debate_round_from_intentions_to_outcome(harness: Harness)
     assert all(e.at is not None for e in events), "every act has its time"
     assert [e.player for e in events if e.kind == "ruling"] == [str(mo.id)]
     assert {e.seat for e in events if e.kind == "done"} == {ana_seat, ben_seat}
+    rows = {r.player: r for r in grade_rows(record)}
+    assert rows[str(ben.id)].ratings_given == 1, "Ben rated one argument (twice)"
+    assert rows[str(zoe.id)].seat == "" and rows[str(zoe.id)].ratings_given == 1
+    assert rows[str(zoe.id)].counter_arguments == 1
 
     late = await h.choose(zoe, on_ana, rate_id(on_ana), ["-2"])
     refused(late, "closed")
