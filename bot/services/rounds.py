@@ -348,12 +348,15 @@ class RoundService:
         self, match_id: int, round: int, trigger: str, timer_id: int | None = None
     ) -> bool:
         """In open debate, lock the round's orders as its intentions and open the debate
-        window instead of resolving (``debate_window``); False when the round resolves at once
-        (sealed, no window, no players, paused) or has moved on."""
+        window instead of resolving (``debate_window``); True too when the round's debate is
+        open already (two last submissions at once: the second must not resolve it); False when
+        the round resolves at once (sealed, no window, no players, paused) or has moved on."""
         scenario = await self._ctx.scenario_of(match_id, SYSTEM)
         async with self._ctx.lock(match_id):
             async with self._ctx.read() as tx:
                 match = await load_match(tx, match_id, SYSTEM)
+                if match.phase == "debate" and match.round == round:
+                    return True
                 if match.phase != "orders" or match.round != round or match.paused:
                     return False
                 if not debate_window.wanted(scenario, match):
