@@ -153,16 +153,18 @@ async def close(interaction: Interaction, route: Route, given: Given) -> None:
     await respond(interaction, "The debate is closed and the round resolved. The reveal follows.")
 
 
+# Short action names: with a 12-digit match number and the longest move id a scenario allows
+# (73 characters), ``lv:m:…:r:20:ACT:MOVE`` must fit Discord's 100 characters (as ``arg`` does).
 ACTIONS = {
-    "drate": rate,
-    "dcounter": counter,
-    "dcountered": countered,
-    "dumpire": umpire,
-    "druling": ruling,
-    "ddone": done,
-    "dclose": close,
-    "dlater": later,
-    "dpost": rate_after,
+    "rt": rate,
+    "ans": counter,
+    "anm": countered,
+    "ump": umpire,
+    "rul": ruling,
+    "dne": done,
+    "cls": close,
+    "lat": later,
+    "rta": rate_after,
 }
 
 

@@ -64,8 +64,8 @@ def intentions(
     ]
     done = view(
         [
-            button(ids.round_action(match.id, debate.round, "ddone"), "Done", _GREEN),
-            button(ids.round_action(match.id, debate.round, "dclose"), "Close the debate"),
+            button(ids.round_action(match.id, debate.round, "dne"), "Done", _GREEN),
+            button(ids.round_action(match.id, debate.round, "cls"), "Close the debate"),
         ]
     )
     posts: list[tuple[list[discord.Embed], discord.ui.View | None]] = [
@@ -104,7 +104,7 @@ def _seat_view(
         rows.append(
             [
                 select(
-                    ids.round_action(match_id, round_number, "drate", order.move),
+                    ids.round_action(match_id, round_number, "rt", order.move),
                     [option(value, text) for value, text in STEPS],
                     f"Rate: {name}",
                 )
@@ -112,12 +112,12 @@ def _seat_view(
         )
     buttons = [
         button(
-            ids.round_action(match_id, round_number, "dcounter", order.move),
+            ids.round_action(match_id, round_number, "ans", order.move),
             f"Answer: {scenario.move(order.move).name}",
         )
         for order in orders
     ]
-    buttons.append(button(ids.round_action(match_id, round_number, "dumpire", seat), "Umpire"))
+    buttons.append(button(ids.round_action(match_id, round_number, "ump", seat), "Umpire"))
     rows.append(buttons)
     return view(*rows)
 
@@ -128,7 +128,7 @@ class CounterModal(discord.ui.Modal):
     def __init__(self, match_id: int, round_number: int, move: str, name: str) -> None:
         super().__init__(
             title=limits.fit(f"Answer: {name}", limits.MODAL_TITLE),
-            custom_id=ids.round_action(match_id, round_number, "dcountered", move),
+            custom_id=ids.round_action(match_id, round_number, "anm", move),
             timeout=None,
         )
         self.add_item(
@@ -150,7 +150,7 @@ def umpire_panel(
     rows = [
         [
             select(
-                ids.round_action(match_id, round_number, "druling", order.move),
+                ids.round_action(match_id, round_number, "rul", order.move),
                 [option(value, text) for value, text in STEPS],
                 f"Rule: {scenario.move(order.move).name}",
             )
@@ -195,7 +195,7 @@ def rated_text(scenario: Scenario, move: str, value: int, rater: str, changed: b
 
 def later_view(match_id: int, round_number: int) -> discord.ui.View:
     """The button under a sealed round's reveal: rate its arguments (debate points only)."""
-    custom_id = ids.round_action(match_id, round_number, "dlater", "0")
+    custom_id = ids.round_action(match_id, round_number, "lat", "0")
     return view([button(custom_id, "Rate the arguments")])
 
 
@@ -216,7 +216,7 @@ def later_panel(
     rows: list[list[Routed]] = [
         [
             select(
-                ids.round_action(match_id, round_number, "dpost", move),
+                ids.round_action(match_id, round_number, "rta", move),
                 [option(value, text) for value, text in STEPS],
                 f"Rate: {scenario.seat(seat).name} · {scenario.move(move).name}",
             )
@@ -225,7 +225,7 @@ def later_panel(
     ]
     if pages_count > 1:
         nxt = str((page + 1) % pages_count)
-        rows.append([button(ids.round_action(match_id, round_number, "dlater", nxt), "More")])
+        rows.append([button(ids.round_action(match_id, round_number, "lat", nxt), "More")])
     text = (
         f"Rate the arguments of {round_label(scenario, round_number)} ({page + 1}/{pages_count}). "
         "In sealed debate the ratings count as debate points only, never on the numbers; you "

@@ -34,16 +34,14 @@ def intentions(h: Harness) -> list[Sent]:
     start = max(i for i, m in enumerate(messages) if "the intentions" in m.text())
     found = [messages[start]]
     for message in messages[start + 1 :]:
-        if not any(":drate:" in str(c.get("custom_id", "")) for c in message.components()):
+        if not any(":rt:" in str(c.get("custom_id", "")) for c in message.components()):
             break
         found.append(message)
     return found
 
 
 def rate_id(message: Sent) -> str:
-    return next(
-        str(c["custom_id"]) for c in message.components() if ":drate:" in str(c["custom_id"])
-    )
+    return next(str(c["custom_id"]) for c in message.components() if ":rt:" in str(c["custom_id"]))
 
 
 def seat_message(h: Harness, seat_name: str) -> Sent:
@@ -106,7 +104,7 @@ async def test_an_open_debate_round_from_intentions_to_outcome(harness: Harness)
     panel_mo = await h.click(mo, ai_message, label="Umpire")
     assert panel_mo.ephemeral
     ruling_select = next(
-        c for c in panel_mo.message.components() if ":druling:" in str(c.get("custom_id"))
+        c for c in panel_mo.message.components() if ":rul:" in str(c.get("custom_id"))
     )
     ruled_move = str(ruling_select["custom_id"]).rsplit(":", 1)[1]
     t.accepted(await h.choose(mo, panel_mo.message, str(ruling_select["custom_id"]), ["-2"]))
@@ -214,7 +212,7 @@ async def test_in_sealed_debate_arguments_are_rated_after_the_reveal_for_points_
     assert panel.ephemeral and "debate points only" in panel.text
     locked = (await h.runtime.services.rounds.get(1, 1, SYSTEM)).orders[ana_seat]
     move = locked.orders.moves[0].move
-    wanted = f":dpost:{move}"
+    wanted = f":rta:{move}"
     ids_offered = [str(c["custom_id"]) for c in panel.message.components()]
     while not any(i.endswith(wanted) for i in ids_offered):
         panel = await h.click(ben, panel.message, label="More")
