@@ -54,6 +54,7 @@ async def test_an_open_debate_round_from_intentions_to_outcome(harness: Harness)
     mo = h.user("Mo", moderator=True)
     await h.slash(ana, "match new", rounds=2, debate=10)
     lobby = t.lobby(h)
+    assert "open debate, 10 min a round" in lobby.text()
     seats = [c["label"] for c in lobby.components()][:2]
     await h.click(ana, lobby, label=seats[0])
     await h.click(ben, lobby, label=seats[1])
