@@ -57,6 +57,7 @@ class MatchCommands(
         deadline="Minutes the players have for their orders each round (default: none)",
         ai_fill="Empty seats played by the AI (otherwise they hold)",
         team_size="Players per seat, 1 to 10 (default 1: one player a seat)",
+        debate="Minutes of open debate before each round resolves (default: none, sealed)",
     )
     @app_commands.autocomplete(scenario=playable_choices)
     async def new(
@@ -67,6 +68,7 @@ class MatchCommands(
         deadline: app_commands.Range[int, 1, 20160] | None = None,
         ai_fill: bool = True,
         team_size: app_commands.Range[int, 1, 10] = 1,
+        debate: app_commands.Range[int, 1, 10080] | None = None,
     ) -> None:
         """Create the match and post its lobby with one button per seat."""
 
@@ -87,6 +89,7 @@ class MatchCommands(
             deadline_seconds=seconds,
             ai_fill=ai_fill,
             team_size=team_size,
+            settings={"debate_seconds": debate * 60} if debate else None,
             guild_id=who.guild_id,
             channel_id=str(interaction.channel_id),
         )

@@ -27,6 +27,7 @@ from bot.services.models import Submission
 
 Interaction = discord.Interaction[Any]
 RESOLVED = "✅ Every seat is in: the round is resolved. The reveal is in the match's thread."
+DEBATE = "✅ Every seat is in: the orders are locked. Rate the intentions in the match's thread."
 
 
 def _ids(route: Route) -> tuple[int, int]:
@@ -151,7 +152,8 @@ async def submit(interaction: Interaction, route: Route, given: Given) -> None:
     match_id, round_number = _ids(route)
     done = await runtime.drafts.submit(match_id, actor(interaction), round_number)
     if done.resolved:
-        await interaction.edit_original_response(content=RESOLVED, embeds=[], view=None)
+        text = DEBATE if done.debate else RESOLVED
+        await interaction.edit_original_response(content=text, embeds=[], view=None)
     else:
         await _redraw(runtime, interaction, done.panel)
 

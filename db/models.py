@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from bot.game.state import MatchState, Record, SeatOrders
 
-Phase = Literal["lobby", "orders", "finished", "ended"]
+Phase = Literal["lobby", "orders", "debate", "finished", "ended"]
 """``lobby`` (seats being taken) -> ``orders`` (round N being played) -> ``finished`` (the
 scenario's end: last round or an ending) or ``ended`` (stopped by the host or a moderator)."""
 
@@ -17,7 +17,7 @@ Controller = Literal["players", "ai", "hold", "open"]
 
 OrderSource = Literal["players", "ai", "hold"]
 SubmissionStatus = Literal["current", "replaced", "withdrawn", "locked"]
-TimerKind = Literal["deadline", "reminder_half", "reminder_last_minute"]
+TimerKind = Literal["deadline", "reminder_half", "reminder_last_minute", "debate_close"]
 Origin = Literal["builtin", "file", "upload"]
 
 

@@ -21,7 +21,15 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.discord import limits, markers, render_match, render_review, render_round, team_threads
+from bot.discord import (
+    limits,
+    markers,
+    render_debate,
+    render_match,
+    render_review,
+    render_round,
+    team_threads,
+)
 from bot.discord.text import esc
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart
@@ -203,9 +211,13 @@ class Announcer:
             number = int(data["round"])
             result = await rounds.get(match.id, number, SYSTEM)
             before = (await rounds.get(match.id, number - 1, SYSTEM)).state
+            points = (await self._services.debate.points(match.id, SYSTEM)).seat_points
             posts = [
-                Post(None, group) for group in render_round.reveal(scenario, match, result, before)
+                Post(None, group)
+                for group in render_round.reveal(scenario, match, result, before, points)
             ]
+            if not await self._services.debate.had_window(match.id, number, SYSTEM):
+                posts[-1].view = render_debate.later_view(match.id, number)
             if data.get("next_round"):
                 embeds, view = render_match.briefing(
                     scenario,
@@ -219,6 +231,14 @@ class Announcer:
             return posts
         if item.kind == "match_ended":
             return await self._ended(item, match)
+        if item.kind == "debate_opened":
+            debate = await self._services.debate.view(match.id, int(data["round"]), SYSTEM)
+            made = render_debate.intentions(scenario, match, debate)
+            return [Post(None, embeds, view) for embeds, view in made]
+        if item.kind == "debate_counter":
+            return [Post(render_debate.counter_post(scenario, data))]
+        if item.kind == "debate_ruling":
+            return [Post(render_debate.ruling_post(scenario, data))]
         if item.kind == "reminder":
             text, mentions = render_match.reminder(
                 scenario,
@@ -236,9 +256,10 @@ class Announcer:
         if data.get("reason") == "finished":
             last = await self._services.rounds.get(match.id, int(item.round or match.round), SYSTEM)
             table = {str(k): float(v) for k, v in (data.get("scores") or last.scores).items()}
+            tally = await self._services.debate.points(match.id, SYSTEM)
             posts = [
                 Post(None, group)
-                for group in render_round.final(scenario, match, last.state, table)
+                for group in render_round.final(scenario, match, last.state, table, tally)
             ]
         else:
             by = str(data.get("by") or "")

@@ -59,7 +59,8 @@ def lobby(scenario: Scenario, match: Match) -> tuple[list[discord.Embed], discor
         "",
         f"**Match {match.id}** · host <@{match.host}> · {match.last_round} rounds · "
         f"deadline {deadline} · empty seats at the start: {empty}"
-        + (f" · teams of up to {match.team_size}" if match.team_size > 1 else ""),
+        + (f" · teams of up to {match.team_size}" if match.team_size > 1 else "")
+        + _debate_text(scenario, match),
         "",
         "**Who plays**",
         *(seat_line(scenario, seat) for seat in match.seats),
@@ -162,6 +163,14 @@ def reminder(
     return text, mentions
 
 
+def _debate_text(scenario: Scenario, match: Match) -> str:
+    """`` · open debate, 10 min a round`` when the match has a debate window, else sealed."""
+    seconds = match.settings.get("debate_seconds")
+    if scenario.rules.debate == "open" and isinstance(seconds, int) and seconds > 0:
+        return f" · open debate, {seconds // 60} min a round"
+    return " · sealed debate (rate the arguments after each reveal)"
+
+
 def status_lines(scenario: Scenario, match: Match, submitted: set[str]) -> list[str]:
     """The match's phase, round, deadline and seats, with who has submitted (never what)."""
     phase = "paused" if match.paused else match.phase
@@ -169,6 +178,9 @@ def status_lines(scenario: Scenario, match: Match, submitted: set[str]) -> list[
     if match.phase == "orders":
         lines.append(f"{round_label(scenario, match.round)} of {match.last_round}")
         lines.append(f"Deadline: {when(match.deadline_at)}")
+    if match.phase == "debate":
+        lines.append(f"{round_label(scenario, match.round)} of {match.last_round}: orders locked")
+        lines.append(f"The debate closes {when(match.deadline_at)}")
     for seat in match.seats:
         mark = " ✅" if seat.seat in submitted else ""
         lines.append(seat_line(scenario, seat) + mark)

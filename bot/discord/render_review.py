@@ -109,6 +109,8 @@ def _status(match: Match) -> str:
     if match.phase == "orders":
         paused = " (paused)" if match.paused else ""
         return f"round {match.round} of {match.last_round}{paused}"
+    if match.phase == "debate":
+        return f"round {match.round} of {match.last_round}, in debate"
     done = match.rounds_resolved
     word = "finished" if match.phase == "finished" else "ended early"
     return f"{word} after {done} round{'s' if done != 1 else ''}"

@@ -14,7 +14,7 @@ import discord
 from bot.discord import pages
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
-from bot.game.debate import forecast_hit
+from bot.game.debate import Tally, forecast_hit
 from bot.game.scenario import Scenario
 from bot.game.scoring import outcome_score, scores_seen, visible_outcome
 from bot.game.state import MatchState
@@ -47,7 +47,10 @@ def order_lines(
             debated = [forecast_text(scenario, order.forecast)] if order.forecast else []
             debated += [t for t in [rating_text(scenario, order, seat.id)] if t]
             if debated:
-                lines.append(f"-# {esc(' · '.join(debated))}")
+                text = esc(" · ".join(debated))
+                if order.umpire and order.umpire.isdigit():  # name the umpire (embeds never ping)
+                    text = text.replace(f"umpire {order.umpire}", f"umpire <@{order.umpire}>")
+                lines.append(f"-# {text}")
     return lines
 
 
@@ -80,21 +83,39 @@ def forecast_lines(
 
 
 def score_lines(
-    scenario: Scenario, table: Mapping[str, float | None], won: Sequence[str]
+    scenario: Scenario,
+    table: Mapping[str, float | None],
+    won: Sequence[str],
+    points: Mapping[str, float] | None = None,
 ) -> list[str]:
     """The scoreboard, best first (🏆 for the winners once the match is over); a score that
-    would give away a hidden metric reads "hidden until the end" (``scores_seen``)."""
+    would give away a hidden metric reads "hidden until the end" (``scores_seen``). With
+    ``points``, each seat's debate points stand beside its policy score, never added to it."""
     ranked = sorted(table.items(), key=lambda kv: -1.0 if kv[1] is None else -kv[1])
     return [
         f"{esc(scenario.seat(seat).name)}: "
         + ("*hidden until the end*" if value is None else f"**{value:.1f}**")
+        + ("" if points is None else f" · debate {points.get(seat, 0.0):+.1f}")
         + (" 🏆" if seat in won else "")
         for seat, value in ranked
     ]
 
 
+def author_lines(tally: Tally) -> list[str]:
+    """Debate points per player (an AI seat as ``AI (seat)``), best first."""
+    lines = []
+    for author, value in sorted(tally.author_points.items(), key=lambda kv: (-kv[1], kv[0])):
+        who = f"<@{author}>" if author.isdigit() else esc(author.replace("ai:", "AI: "))
+        lines.append(f"{who}: {value:+.1f} debate points")
+    return lines
+
+
 def reveal(
-    scenario: Scenario, match: Match, result: RoundOutcome, before: MatchState
+    scenario: Scenario,
+    match: Match,
+    result: RoundOutcome,
+    before: MatchState,
+    points: Mapping[str, float] | None = None,
 ) -> list[list[discord.Embed]]:
     """The reveal of a resolved round, as one or more messages of embeds."""
     secret = secret_moves(scenario, result.state.exposed, None)  # the reveal is public
@@ -119,7 +140,7 @@ def reveal(
     old = seat_view(scenario, before, None, match.seed)
     made += pages.embeds("The situation now", state_table(state_rows(scenario, now, old)), 0xF1C40F)
     seen = scores_seen(scenario, result.scores, now, None)
-    scores = score_lines(scenario, seen, result.winners)
+    scores = score_lines(scenario, seen, result.winners, points)
     shared = visible_outcome(scenario, now)
     if shared is not None and scenario.outcome is not None:
         scores += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
@@ -128,7 +149,11 @@ def reveal(
 
 
 def final(
-    scenario: Scenario, match: Match, state: MatchState, table: Mapping[str, float]
+    scenario: Scenario,
+    match: Match,
+    state: MatchState,
+    table: Mapping[str, float],
+    tally: Tally | None = None,
 ) -> list[list[discord.Embed]]:
     """The end of a match played to its end: the ending, final scores and winners (the debrief
     follows in its own messages: ``render_review.debrief_messages``)."""
@@ -139,7 +164,9 @@ def final(
     won = [s for s in (match.winners or ())]
     names = ", ".join(esc(scenario.seat(s).name) for s in won) or "nobody"
     lines = [headline, "", f"🏆 **Winner{'s' if len(won) > 1 else ''}: {names}**", ""]
-    lines += score_lines(scenario, table, won)
+    lines += score_lines(scenario, table, won, tally.seat_points if tally else None)
+    if tally is not None and tally.author_points:
+        lines += ["", "**Debate points per player**", *author_lines(tally)]
     shared = outcome_score(scenario, state.metrics)
     if shared is not None and scenario.outcome is not None:
         lines += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]

@@ -20,6 +20,7 @@ from bot.game.state import MatchState, Order, Record, SeatOrders
 from bot.review.record import (
     CounterArgument,
     DealInfo,
+    DebateEvent,
     ForecastInfo,
     GoalInfo,
     HolderInfo,
@@ -86,6 +87,7 @@ class MatchFacts:
     holders: Mapping[str, Sequence[HolderInfo]] = field(default_factory=dict)
     ai_seats: frozenset[str] | None = None  # seats the AI plays; seats without holders if None
     moderation: Sequence[ModAction] = ()
+    debate: Sequence[DebateEvent] = ()  # the debate windows' history, every round
 
 
 def scenario_ref(scenario: Scenario, sha256: str | None = None) -> ScenarioRef:
@@ -270,6 +272,7 @@ def _round(
         metrics=dict(played.state.metrics),
         scores=dict(scores(scenario, played.state)),
         moderation=[m for m in facts.moderation if m.round == played.round],
+        debate=[e for e in facts.debate if e.round == played.round],
     )
 
 

@@ -20,6 +20,7 @@ from bot.game.state import MatchState
 from bot.game.validate import load_scenario
 from bot.review.build import MatchFacts, PlayedRound, TurnMeta, build_record
 from bot.review.record import (
+    DebateEvent,
     HolderInfo,
     MatchRecord,
     ModAction,
@@ -29,6 +30,7 @@ from bot.review.record import (
     SwapResult,
 )
 from db.models import LogEntry, Match, SeatSwap, StoredRound, Submission
+from db.repos import debate as debate_repo
 from db.repos import forks as forks_repo
 from db.repos import log as log_repo
 from db.repos import matches as matches_repo
@@ -197,6 +199,39 @@ def _moderation(log: Sequence[LogEntry]) -> list[ModAction]:
     ]
 
 
+DEBATE_KINDS = {
+    "debate_rating": "rating",
+    "debate_counter": "counter",
+    "debate_ruling": "ruling",
+    "debate_done": "done",
+}
+
+
+def _debate(log: Sequence[LogEntry]) -> list[DebateEvent]:
+    """The debate windows' history from the log: who rated what, when, and every change."""
+    found = []
+    for e in log:
+        kind = DEBATE_KINDS.get(e.kind)
+        if kind is None:
+            continue
+        value = e.data.get("value")
+        found.append(
+            DebateEvent.model_validate(
+                {
+                    "at": e.at,
+                    "round": e.round,
+                    "kind": kind,
+                    "player": e.actor,
+                    "seat": e.seat,
+                    "move": e.data.get("move"),
+                    "rater": e.data.get("rater"),
+                    "value": None if value is None else int(value),
+                }
+            )
+        )
+    return found
+
+
 def _facts(
     match: Match, holders: dict[str, list[HolderInfo]], log: Sequence[LogEntry]
 ) -> MatchFacts:
@@ -223,6 +258,7 @@ def _facts(
         holders=holders,
         ai_seats=frozenset(s.seat for s in match.seats if s.controller == "ai"),
         moderation=_moderation(log),
+        debate=_debate(log),
     )
 
 
@@ -243,9 +279,13 @@ async def load_record(
             if scenario is not None
             else await scenarios_repo.get_text(tx, match.scenario_sha256)
         )
-        stored = await rounds_repo.all_rounds(tx, match_id)
+        stored = await debate_repo.with_later_ratings(
+            tx, match_id, await rounds_repo.all_rounds(tx, match_id)
+        )
         submissions = {s.id: s for s in await orders_repo.submission_history(tx, match_id)}
-        log = await log_repo.entries(tx, match_id, kinds=(*SEAT_KINDS, *MODERATION_KINDS))
+        log = await log_repo.entries(
+            tx, match_id, kinds=(*SEAT_KINDS, *MODERATION_KINDS, *DEBATE_KINDS)
+        )
         log += await log_repo.entries(tx, match_id, kind_prefix="moderator:")
         drafts = _draft_authors(await log_repo.entries(tx, match_id, kinds=[DRAFT_KIND]))
         swap = await forks_repo.swap_of(tx, match_id) if match.finished else None

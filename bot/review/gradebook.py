@@ -63,6 +63,11 @@ def _players(record: MatchRecord) -> list[tuple[str, str]]:
             for order in turn.orders:
                 for answer in order.counter_arguments:
                     found.setdefault(answer.by, "")
+        for event in played.debate:  # raters named by the debate window's history
+            if event.kind == "rating" and event.player:
+                found.setdefault(
+                    event.player, "" if event.rater == "spectators" else event.rater or ""
+                )
     return list(found.items())
 
 
@@ -78,11 +83,22 @@ def _score(record: MatchRecord, seat: str) -> str:
 def grade_rows(record: MatchRecord, spectator_weight: float = 1.0) -> Iterator[GradeRow]:
     """A row for each player, the debate's figures apart from the policy score."""
     orders = [(t, o) for p in record.rounds for t in p.turns for o in t.orders]
+    history = any(p.debate for p in record.rounds)
     for player, seat in _players(record):
         mine = [(t, o) for t, o in orders if author(t, o) == player]
         rated = [r for t, o in mine if (r := _received(o, t.seat, spectator_weight)) is not None]
         forecasts = [o.forecast for _t, o in mine if o.forecast is not None]
-        given = sum(1 for _t, o in orders for r in o.ratings if r.by in (player, seat or player))
+        named = {
+            (p.round, e.move)
+            for p in record.rounds
+            for e in p.debate
+            if e.kind == "rating" and e.player == player
+        }  # the debate's history names each player; without one (offline, AI) the seat's count
+        given = (
+            len(named)
+            if history and not player.startswith("ai:")
+            else sum(1 for _t, o in orders for r in o.ratings if r.by in (player, seat or player))
+        )
         answers = sum(1 for _t, o in orders for c in o.counter_arguments if c.by == player)
         yield GradeRow(
             player=player,

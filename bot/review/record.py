@@ -269,6 +269,21 @@ class ModAction(Model):
     detail: dict[str, Any] = {}
 
 
+class DebateEvent(Model):
+    """One act in a round's open-debate window, in order and with its time: a ``rating``
+    (every change kept; ``rater`` is the seat the player rated for, or ``spectators``), a
+    ``counter`` argument, an umpire's ``ruling``, or a seat's ``done``."""
+
+    at: datetime | None = None
+    round: int
+    kind: Literal["rating", "counter", "ruling", "done"]
+    player: str | None = None
+    seat: str | None = None
+    move: str | None = None
+    rater: str | None = None
+    value: int | None = None
+
+
 class RoundInfo(Model):
     """One resolved round: orders, the engine's records, the state and scores after it."""
 
@@ -280,6 +295,7 @@ class RoundInfo(Model):
     metrics: dict[str, float | None] = {}
     scores: dict[str, float | None] = {}
     moderation: list[ModAction] = []
+    debate: list[DebateEvent] = []  # the debate window's history (open debate only)
 
 
 class Opening(Model):

@@ -21,6 +21,7 @@ from bot.services.classes import ClassService
 from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
+from bot.services.debate import DebateService
 from bot.services.drafts import DraftService
 from bot.services.matches import MatchService
 from bot.services.models import Actor, ReplayReport
@@ -61,6 +62,7 @@ class Services:
         self.orders = OrderService(self.ctx)
         self.rounds = RoundService(self.ctx)
         self.drafts = DraftService(self.ctx, self.rounds)
+        self.debate = DebateService(self.ctx, self.rounds)
         self.threads = ThreadService(self.ctx)
         self.team_threads = TeamThreadService(self.ctx)
         self.control = ControlService(self.ctx)

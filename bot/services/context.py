@@ -237,11 +237,18 @@ def require_live(match: Match, doing: str) -> None:
         raise WrongPhase(f"match {match.id} is over; nobody can {doing} any more")
 
 
-def require_orders_phase(match: Match, round_number: int | None, doing: str) -> None:
-    """WrongPhase unless the match is taking orders (for ``round_number`` when given)."""
+def require_orders_phase(
+    match: Match, round_number: int | None, doing: str, *, debate_too: bool = False
+) -> None:
+    """WrongPhase unless the match is taking orders (for ``round_number`` when given); a
+    round in its debate window has locked its orders (``debate_too``: resolving it is fine)."""
     require_live(match, doing)
     if match.phase == "lobby":
         raise WrongPhase(f"match {match.id} has not started yet")
+    if match.phase == "debate" and not debate_too:
+        raise WrongPhase(
+            f"round {match.round}'s orders are locked: its debate is open in the match thread"
+        )
     if round_number is not None and round_number != match.round:
         raise RoundClosed(
             f"round {round_number} is not being played; match {match.id} is in round {match.round}"

@@ -50,6 +50,11 @@ class ControlService:
             require_live(match, "pause it")
             if match.paused:
                 raise WrongPhase(f"match {match_id} is already paused")
+            if match.phase == "debate":
+                raise WrongPhase(
+                    f"round {match.round}'s debate is open; it closes at its deadline or when "
+                    "every seat is done"
+                )
             now = self._ctx.now()
             left = None
             if match.deadline_at is not None:

@@ -162,8 +162,8 @@ class DraftService:
         players = {s.seat for s in match.seats if s.controller == "players"}
         if match.paused or not players <= seats_in:
             return Submitted(panel, resolved=False)
-        await self._rounds.resolve_submitted(match_id, current, actor)
-        return Submitted(panel, resolved=True)
+        resolved = await self._rounds.resolve_submitted(match_id, current, actor)
+        return Submitted(panel, resolved=True, debate=resolved is None)
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,7 @@ class Submitted:
 
     panel: Panel
     resolved: bool
+    debate: bool = False  # the orders locked into an open debate window, not resolved yet
 
 
 def with_move(draft: SeatOrders, move: str, argument: str) -> SeatOrders:

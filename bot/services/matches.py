@@ -232,7 +232,7 @@ class MatchService:
         scope(actor)
         if actor.front == "discord":
             guild_id, local_only = actor.guild_id, False
-        phases = ["lobby", "orders"] if active_only else None
+        phases = ["lobby", "orders", "debate"] if active_only else None
         async with self._ctx.read() as tx:
             return await repo.list_matches(
                 tx,

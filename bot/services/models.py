@@ -126,7 +126,7 @@ class SeatOptions:
     current: Submission | None = None
 
 
-FiredKind = Literal["resolved", "reminder", "stale"]
+FiredKind = Literal["resolved", "reminder", "stale", "debate"]
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ def _check(view: _View, match_id: int, round_number: int | None) -> str:
     """The player's seat, or the reason orders cannot be given now."""
     if view.phase == "lobby":
         raise WrongPhase(f"match {match_id} has not started yet")
+    if view.phase == "debate":
+        raise WrongPhase(f"round {view.round}'s orders are locked: its debate is open")
     if view.phase != "orders":
         raise WrongPhase(f"match {match_id} is over")
     if round_number is not None and round_number != view.round:

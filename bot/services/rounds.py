@@ -21,7 +21,7 @@ from bot.game.policies import AiPolicy
 from bot.game.scenario import Scenario
 from bot.game.scoring import scores, winners
 from bot.game.state import MatchState, RoundResult, SeatOrders
-from bot.services import team_draft
+from bot.services import debate_window, team_draft
 from bot.services.common import (
     announce,
     deadline_for,
@@ -31,10 +31,11 @@ from bot.services.common import (
 )
 from bot.services.context import Context, load_match, require_host, require_orders_phase
 from bot.services.errors import Conflict, NotFound
-from bot.services.models import Actor, RoundOutcome
+from bot.services.models import SYSTEM, Actor, RoundOutcome
 from bot.services.orders import seat_statuses
 from db.codec import dumps, sha256_hex, state_text, time_text
 from db.models import LockedSeat, Match, StoredRound, Submission
+from db.repos import debate as debate_repo
 from db.repos import log as log_repo
 from db.repos import matches as matches_repo
 from db.repos import orders as orders_repo
@@ -170,6 +171,19 @@ def _lock_and_run(
     return locked, run_engine(scenario, match, locked, at)
 
 
+def _debated_run(
+    scenario: Scenario,
+    match: Match,
+    at: datetime,
+    window: tuple[dict[str, LockedSeat], dict[str, tuple[str, int]]],
+) -> tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]]]:
+    """A round whose debate window closed: its intentions as they locked, rated in the window
+    (and by the AI seats), ruled on by an umpire, settled (open debate), then resolved."""
+    intentions, rulings = window
+    locked = debate_locked(scenario, match, intentions, Debate(open=True, rulings=rulings))
+    return locked, run_engine(scenario, match, locked, at)
+
+
 class RoundService:
     """Locking orders and resolving rounds; reading resolved rounds back."""
 
@@ -222,18 +236,26 @@ class RoundService:
                     stored = await repo.get_round(tx, match_id, round)
                     live = await orders_repo.live_submissions(tx, match_id, round)
                     drafts = await _team_drafts(tx, match, round, live)
+                    window = None
+                    if match.phase == "debate" and stored is None:
+                        window = await debate_window.gathered(tx, match_id, round)
                 if stored is not None:
                     if timer_id is not None:
                         await self._finish_timer(timer_id)
                     return outcome(scenario, stored, already=True)
-                require_orders_phase(match, round, "resolve a round")
+                require_orders_phase(match, round, "resolve a round", debate_too=True)
                 now = self._ctx.now()
                 # The AI and the engine are pure CPU work: run them in a worker thread so the
                 # event loop keeps acknowledging other interactions meanwhile (outside any
                 # transaction; the write below compares-and-sets, so nothing else changes).
-                locked, (result, rejected) = await asyncio.to_thread(
-                    _lock_and_run, scenario, match, live, now, debate or Debate(), drafts
-                )
+                if window is not None:
+                    locked, (result, rejected) = await asyncio.to_thread(
+                        _debated_run, scenario, match, now, window
+                    )
+                else:
+                    locked, (result, rejected) = await asyncio.to_thread(
+                        _lock_and_run, scenario, match, live, now, debate or Debate(), drafts
+                    )
                 async with self._ctx.write() as tx:
                     done = await self._store(
                         tx, scenario, match, locked, result, (trigger, now, timer_id), rejected
@@ -267,9 +289,11 @@ class RoundService:
         changes = _match_changes(match, state, deadline, won, now) | {"state": text}
         if await orders_repo.live_ids(tx, match.id, number) != _submitted(locked):
             return None  # a submission came in from another process since we read them
-        expect = (number, "orders", match.revision)
+        expect = (number, match.phase, match.revision)  # orders, or its debate window
         if not await matches_repo.compare_and_set(tx, match.id, expect, changes):
             return None
+        if match.phase == "debate":
+            await debate_repo.close(tx, match.id, number, now)
         await repo.insert_round(tx, match.id, number, state, result.records, locked, trigger, now)
         await orders_repo.lock_current(tx, match.id, number, now)
         entries = _log_entries(number, locked, result, rejected)
@@ -305,10 +329,48 @@ class RoundService:
             match.id, number, dict(locked), result.records, state, sha256_hex(text), now, trigger
         )
 
-    async def resolve_submitted(self, match_id: int, round: int, actor: Actor) -> RoundOutcome:
+    async def resolve_submitted(
+        self, match_id: int, round: int, actor: Actor
+    ) -> RoundOutcome | None:
         """Resolve a round whose seats have all submitted (the caller checked): anyone whose
-        submission completed the round may set this off, not only the host."""
+        submission completed the round may set this off, not only the host. In open debate
+        the debate window opens instead (None)."""
+        if await self.open_debate(match_id, round, "all_submitted"):
+            return None
         return await self._resolve(match_id, round, actor, "all_submitted", None, host_only=False)
+
+    async def resolve_window(self, match_id: int, round: int, trigger: str) -> RoundOutcome:
+        """Close a round's debate window and resolve it with what the window gathered (its
+        deadline passed, or every seat is done); idempotent like every resolution."""
+        return await self._resolve(match_id, round, SYSTEM, trigger, None, host_only=False)
+
+    async def open_debate(
+        self, match_id: int, round: int, trigger: str, timer_id: int | None = None
+    ) -> bool:
+        """In open debate, lock the round's orders as its intentions and open the debate
+        window instead of resolving (``debate_window``); True too when the round's debate is
+        open already (two last submissions at once: the second must not resolve it); False when
+        the round resolves at once (sealed, no window, no players, paused) or has moved on."""
+        scenario = await self._ctx.scenario_of(match_id, SYSTEM)
+        async with self._ctx.lock(match_id):
+            async with self._ctx.read() as tx:
+                match = await load_match(tx, match_id, SYSTEM)
+                if match.phase == "debate" and match.round == round:
+                    return True
+                if match.phase != "orders" or match.round != round or match.paused:
+                    return False
+                if not debate_window.wanted(scenario, match):
+                    return False
+                live = await orders_repo.live_submissions(tx, match_id, round)
+                drafts = await _team_drafts(tx, match, round, live)
+            now = self._ctx.now()
+            locked = lock_orders(scenario, match, live, now, drafts)
+            async with self._ctx.write() as tx:
+                if await orders_repo.live_ids(tx, match_id, round) != _submitted(locked):
+                    raise Conflict("the orders changed while the debate opened; try again")
+                opened = await debate_window.open_in(tx, match, trigger, locked, now, timer_id)
+            self._ctx.forget(match_id)
+            return opened
 
     async def resolve_if_ready(
         self, match_id: int, actor: Actor, round: int | None = None
@@ -324,6 +386,8 @@ class RoundService:
             return None
         statuses = seat_statuses(match, live)
         if not all(s.submitted for s in statuses if s.controller == "players"):
+            return None
+        if await self.open_debate(match_id, match.round, "all_submitted"):
             return None
         return await self._resolve(
             match_id, match.round, actor, "all_submitted", None, host_only=False
@@ -398,11 +462,13 @@ def _match_changes(
         }
     if match.paused:
         return {
+            "phase": "orders",
             "round": match.round + 1,
             "deadline_at": None,
             "remaining_seconds": match.deadline_seconds,
         }
     return {
+        "phase": "orders",  # after a debate window
         "round": match.round + 1,
         "remaining_seconds": None,
         "deadline_at": None if deadline is None else time_text(deadline),

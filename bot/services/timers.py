@@ -15,6 +15,7 @@ from bot.services.errors import ServiceError
 from bot.services.models import SYSTEM, FiredTimer
 from bot.services.rounds import RoundService
 from db.models import Timer
+from db.repos import debate as debate_repo
 from db.repos import orders as orders_repo
 from db.repos import timers as repo
 
@@ -34,9 +35,12 @@ class TimerService:
             return await repo.upcoming(tx, limit=limit, shards=self._ctx.shards)
 
     async def next_due_at(self) -> datetime | None:
-        """When the next timer is due (None when there is none)."""
+        """When the next timer or debate window is due (None when there is none)."""
         found = await self.next_due(1)
-        return found[0].due_at if found else None
+        async with self._ctx.read() as tx:
+            windows = await debate_repo.due(tx, limit=1, shards=self._ctx.shards)
+        times = [t.due_at for t in found] + [w[2] for w in windows]
+        return min(times) if times else None
 
     async def pending_for(self, match_id: int) -> list[Timer]:
         """A match's pending timers."""
@@ -50,7 +54,7 @@ class TimerService:
         now = now or self._ctx.now()
         async with self._ctx.read() as tx:
             due = await repo.upcoming(tx, before=now, limit=limit, shards=self._ctx.shards)
-        fired = []
+        fired = await self._windows(now, limit)
         for timer in due:
             if timer.kind == "deadline":
                 fired.append(await self._deadline(timer))
@@ -58,7 +62,26 @@ class TimerService:
                 fired.append(await self._reminder(timer))
         return fired
 
+    async def _windows(self, now: datetime, limit: int) -> list[FiredTimer]:
+        """Close the debate windows due by ``now``: each round resolves with its ratings."""
+        async with self._ctx.read() as tx:
+            due = await debate_repo.due(tx, before=now, limit=limit, shards=self._ctx.shards)
+        fired = []
+        for match_id, round, closes_at in due:
+            timer = Timer(0, match_id, round, "debate_close", closes_at)
+            try:
+                result = await self._rounds.resolve_window(match_id, round, "debate_deadline")
+            except ServiceError:
+                async with self._ctx.write() as tx:
+                    await debate_repo.close(tx, match_id, round, self._ctx.now())
+                fired.append(FiredTimer(timer, "stale"))
+                continue
+            fired.append(FiredTimer(timer, "resolved", result))
+        return fired
+
     async def _deadline(self, timer: Timer) -> FiredTimer:
+        if await self._rounds.open_debate(timer.match_id, timer.round, "deadline", timer.id):
+            return FiredTimer(timer, "debate")
         try:
             result = await self._rounds.resolve(
                 timer.match_id, timer.round, SYSTEM, trigger="deadline", timer_id=timer.id

@@ -27,6 +27,7 @@ APPLIED = {
     "0005_teams": "2a34f29442bb392f9dd5742bfa3bd1707bd2a63f1c678093ba8020eee7d349df",
     "0006_classes": "17dbe8f616b4b19ef6f131ec94e7a53d917d38c14d8b781c4eb18e82a013b79e",
     "0007_whatif": "cfe3ae318b530d1282112c58e655b415b86de664ea1e90846e938d95077ccafe",
+    "0008_debate": "d6100118677f3e353e16cb1cc26e87febf58f809a51b11578e72e4336b600f05",
 }
 # The same for PostgreSQL's dialect (db/migrations/postgresql/, versioned with the above).
 APPLIED_PG = {
@@ -37,6 +38,7 @@ APPLIED_PG = {
     "0005_teams": "57d324baf54bcce85bec09f5fe0870d6ee84c1edcb7b916e817faf676eca4608",
     "0006_classes": "5bca983b74e8ff0a80713880a2ede3eafe37feb085ae4b85f2f42a9469f66365",
     "0007_whatif": "0d10b7a3eff391f3ecc1e116ecd157128b215b576073aa01f1290ea98e83f86b",
+    "0008_debate": "648ca6200a5a9cfca66b506d31750f80b87094516a1bbed131d5f84887ecea6a",
 }
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.discord import ids
 from bot.discord.render_round import forecast_lines, order_lines
 from bot.game.engine import resolve_round, round_rng
 from bot.game.scenario import Scenario
 from bot.game.state import Forecast, Order, Rating, SeatOrders
 from bot.services.models import LockedSeat
+from cogs.debate import ACTIONS
 from tests.game.builder import build, start
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -43,3 +45,9 @@ def test_the_reveal_shows_ratings_their_effect_and_forecast_checks() -> None:
     assert "Alpha ↓ down this round: ❌ missed" in checks  # red.push raised Alpha by 6.5
     assert "Beta" in checks and "🔒 checked in the debrief" in checks  # hidden from the public
     assert "came true" not in checks.split("Beta")[1]
+
+
+def test_every_debate_control_fits_discords_custom_id_with_the_longest_ids() -> None:
+    move = "s" * 32 + "." + "m" * 40  # the longest move id a scenario may have
+    for action in ACTIONS:
+        assert len(ids.round_action(10**12 - 1, 20, action, move)) <= 100

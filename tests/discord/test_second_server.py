@@ -114,6 +114,15 @@ ACTIONS: dict[str, Action] = {
     "hist": Action("lv:hist:n:0", refused=False),
     "audit": Action("lv:audit:n:0", refused=False),
     "page": Action("lv:page:n:1", refused=False),
+    "rt": Action("lv:m:1:r:1:rt:us.oil_sanctions", "select", ("2",)),
+    "ans": Action("lv:m:1:r:1:ans:us.oil_sanctions"),
+    "anm": Action("lv:m:1:r:1:anm:us.oil_sanctions", "modal", ("counter",)),
+    "ump": Action("lv:m:1:r:1:ump:us"),
+    "rul": Action("lv:m:1:r:1:rul:us.oil_sanctions", "select", ("-2",)),
+    "dne": Action("lv:m:1:r:1:dne"),
+    "cls": Action("lv:m:1:r:1:cls"),
+    "lat": Action("lv:m:1:r:1:lat:0"),
+    "rta": Action("lv:m:1:r:1:rta:us.oil_sanctions", "select", ("1",)),
 }
 
 
@@ -158,6 +167,11 @@ def _a_rows(h: Harness) -> list[list[tuple[Any, ...]]]:
         ("SELECT * FROM submissions WHERE match_id IN (1, 2) ORDER BY id", None),
         ("SELECT * FROM outbox WHERE match_id IN (1, 2) ORDER BY id", None),
         ("SELECT * FROM timers WHERE match_id IN (1, 2) ORDER BY id", None),
+        ("SELECT * FROM debate_windows WHERE match_id IN (1, 2) ORDER BY 1, 2", None),
+        ("SELECT * FROM debate_ratings WHERE match_id IN (1, 2) ORDER BY id", None),
+        ("SELECT * FROM debate_counters WHERE match_id IN (1, 2) ORDER BY 1, 2, 3, 4", None),
+        ("SELECT * FROM debate_rulings WHERE match_id IN (1, 2) ORDER BY id", None),
+        ("SELECT * FROM debate_done WHERE match_id IN (1, 2) ORDER BY 1, 2, 3", None),
         ("SELECT * FROM guild_settings WHERE guild_id = ?", guild),
         ("SELECT * FROM guild_scenarios WHERE guild_id = ? ORDER BY id", guild),
         ("SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id", guild),

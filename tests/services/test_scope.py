@@ -68,6 +68,17 @@ CALLS: dict[str, Call] = {
     "whatif.forks": lambda s, d, m, a: s.whatif.forks(m, a),
     "whatif.choices": lambda s, d, m, a: s.whatif.choices(m, a),
     "rematches.create": lambda s, d, m, a: s.rematches.create(m, a, "rotate", None),
+    "debate.view": lambda s, d, m, a: s.debate.view(m, 1, a),
+    "debate.rate": lambda s, d, m, a: s.debate.rate(m, 1, a, "upstream.talks", 1),
+    "debate.counter": lambda s, d, m, a: s.debate.counter(m, 1, a, "upstream.talks", "x"),
+    "debate.may_umpire": lambda s, d, m, a: s.debate.may_umpire(m, a),
+    "debate.umpire": lambda s, d, m, a: s.debate.umpire(m, 1, a, "upstream.talks", 1),
+    "debate.done": lambda s, d, m, a: s.debate.done(m, 1, a),
+    "debate.close": lambda s, d, m, a: s.debate.close(m, 1, a),
+    "debate.points": lambda s, d, m, a: s.debate.points(m, a),
+    "debate.had_window": lambda s, d, m, a: s.debate.had_window(m, 1, a),
+    "debate.later": lambda s, d, m, a: s.debate.later(m, 1, a),
+    "debate.rate_after": lambda s, d, m, a: s.debate.rate_after(m, 1, a, "upstream.talks", 1),
 }
 
 
@@ -85,6 +96,7 @@ def _match_methods(services: Services) -> set[str]:
         "drafts": services.drafts,
         "whatif": services.whatif,
         "rematches": services.rematches,
+        "debate": services.debate,
     }
     for group, obj in groups.items():
         for name, fn in inspect.getmembers(obj, inspect.ismethod):
@@ -97,7 +109,16 @@ def _match_methods(services: Services) -> set[str]:
 
 # What the bot itself reads and writes about any match (deadlines, the outbox): not reachable
 # from a player's request, so not scoped by server.
-SYSTEM_ONLY = {"timers.pending_for", "outbox.of_match", "outbox.deliver", "outbox.pending"}
+# ``rounds.open_debate`` and ``rounds.resolve_window`` act as the bot (SYSTEM) once a scoped
+# use case (a submit, a deadline, the last Done) has decided the window opens or closes.
+SYSTEM_ONLY = {
+    "timers.pending_for",
+    "outbox.of_match",
+    "outbox.deliver",
+    "outbox.pending",
+    "rounds.open_debate",
+    "rounds.resolve_window",
+}
 
 
 def test_every_match_method_is_in_the_table(services: Services) -> None:
@@ -115,6 +136,10 @@ def _snapshot(db: Path) -> list[object]:
         "timers",
         "match_forks",
         "seat_swaps",
+        "debate_ratings",
+        "debate_counters",
+        "debate_rulings",
+        "debate_done",
     )
     return [rows(db, f"SELECT * FROM {t} ORDER BY 1") for t in tables]
 
