@@ -353,9 +353,10 @@ async def _give_orders(
 
     async def submit(orders: SeatOrders) -> str | None:
         moves = [(o.move, o.argument) for o in orders.moves]
+        forecasts = {o.move: o.forecast for o in orders.moves if o.forecast is not None}
         try:
             await services.orders.submit(
-                match.id, actor, moves, orders.decisions, round=match.round
+                match.id, actor, moves, orders.decisions, round=match.round, forecasts=forecasts
             )
         except USER_ERRORS as err:
             return str(err)
