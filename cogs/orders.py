@@ -82,11 +82,12 @@ async def pick(interaction: Interaction, route: Route, given: Given) -> None:
     move = next((m for m in scenario.moves if m.id == chosen), None)
     if move is None:
         raise InvalidInput("that move is not one of the options the panel offers you")
-    await interaction.response.send_modal(render_orders.ArgumentModal(match_id, round_number, move))
+    modal = render_orders.ArgumentModal(scenario, match_id, round_number, move)
+    await interaction.response.send_modal(modal)
 
 
 async def argument(interaction: Interaction, route: Route, given: Given) -> None:
-    """The argument modal: add the move (with its argument) to the draft."""
+    """The argument modal: add the move (with its argument and forecast) to the draft."""
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
     panel = await _panel(runtime, interaction, route)
@@ -96,7 +97,8 @@ async def argument(interaction: Interaction, route: Route, given: Given) -> None
     if move not in offered | {o.move for o in panel.draft.moves}:
         raise InvalidInput("that move is not one your seat can order now (or afford)")
     text = given.fields.get(render_orders.ARGUMENT_FIELD, "").strip()
-    await _change(runtime, interaction, panel, lambda d: with_move(d, move, text))
+    forecast = render_orders.forecast_of(panel.scenario, options.seat, given.fields)
+    await _change(runtime, interaction, panel, lambda d: with_move(d, move, text, forecast))
 
 
 async def drop(interaction: Interaction, route: Route, given: Given) -> None:

@@ -1,0 +1,53 @@
+"""Transcripts: a forecast typed by a player in the argument form and checked in the reveal
+(issue 13 §1); the reveal's All causes button; the causes a seat sees privately (issue 12 §4)."""
+
+from __future__ import annotations
+
+from bot.scenarios import read_scenario
+from tests.discord import transcript as t
+from tests.discord.fake.payloads import FakeUser
+from tests.discord.harness import Harness
+
+DIPLOMACY = "us.multilateral_diplomacy"
+
+
+async def _us_match(h: Harness, ana: FakeUser, rounds: int = 2) -> None:
+    """Ana hosts the default scenario and plays the United States; the AI plays the rest."""
+    await h.slash(ana, "match new", rounds=rounds, deadline=30)
+    lobby = t.lobby(h)
+    await h.click(ana, lobby, label="United States")
+    await h.click(ana, lobby, label="Start")
+
+
+async def test_a_forecast_typed_in_the_argument_form_is_shown_and_checked_in_the_reveal(
+    harness: Harness,
+) -> None:
+    h = harness
+    scenario = read_scenario("venezuela-2021")[0]
+    ana = h.user("Ana")
+    await _us_match(h, ana)
+    panel = await t.open_panel(h, ana)
+    select = t.pick_select(panel)
+    opened = await h.choose(ana, panel, str(select["custom_id"]), [DIPLOMACY])
+    labels = [row.get("label") for row in opened.modal["components"]]
+    assert labels[1:] == ["Forecast (optional): which metric?", "Forecast: which way, and by when?"]
+    metrics = opened.modal["components"][1]["component"]["options"]
+    offered = [o["value"] for o in metrics]
+    assert "coordination" in offered and "regime_cohesion" in offered  # seen as an estimate
+    assert not {m.id for m in scenario.metrics if m.bookkeeping} & set(offered)
+
+    half = await h.submit(ana, opened, {"argument": "x", "forecast_metric": "coordination"})
+    assert "needs both a metric and which way" in half.text  # refused, nothing added
+    opened = await h.choose(ana, panel, str(select["custom_id"]), [DIPLOMACY])
+    argued = "Partners who act together are harder to ignore."
+    values = {"argument": argued, "forecast_metric": "coordination", "forecast_way": "up:0"}
+    t.accepted(await h.submit(ana, opened, values))
+    assert "forecast: International coordination ↑ up this round" in panel.text()
+
+    t.accepted(await h.click(ana, panel, label="Submit"))
+    reveal = "\n".join(m.text() for m in h.channel_messages(t.thread_id(h)))
+    assert argued in reveal
+    assert (
+        "• United States, Multilateral diplomacy: forecast: International coordination ↑ up "
+        "this round: ✅ came true"
+    ) in reveal
