@@ -202,9 +202,15 @@ class Announcer:
         if item.kind == "round_resolved":
             number = int(data["round"])
             result = await rounds.get(match.id, number, SYSTEM)
-            before = (await rounds.get(match.id, number - 1, SYSTEM)).state
+            last = await rounds.get(match.id, number - 1, SYSTEM)
+            before = last.state
+            earlier = None
+            if number >= 2:  # last round's next-round forecasts are due in this reveal
+                two_back = (await rounds.get(match.id, number - 2, SYSTEM)).state
+                earlier = (last.orders, two_back)
             posts = [
-                Post(None, group) for group in render_round.reveal(scenario, match, result, before)
+                Post(None, group)
+                for group in render_round.reveal(scenario, match, result, before, earlier)
             ]
             if data.get("next_round"):
                 embeds, view = render_match.briefing(

@@ -24,6 +24,7 @@ from bot.render.narrative import cause_summaries, causes, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
 
 SOURCE = {"players": "", "ai": " (🤖 AI)", "hold": " (held)"}
+Earlier = tuple[Mapping[str, LockedSeat], MatchState]  # last round's orders, the state before it
 
 
 def order_lines(
@@ -57,25 +58,34 @@ def forecast_lines(
     before: MatchState,
     after: MatchState,
     secret: frozenset[str] = frozenset(),
+    earlier: Earlier | None = None,
 ) -> list[str]:
-    """This round's forecasts for this round, each checked (next-round ones wait)."""
+    """This round's forecasts for this round, each checked (next-round ones wait), then last
+    round's next-round forecasts (``earlier``: its orders and the state before it), due now."""
     lines = []
-    for seat in scenario.seats:
-        locked = orders.get(seat.id)
-        for order in locked.orders.moves if locked else ():
-            forecast = order.forecast
-            if forecast is None or order.move in secret:
-                continue
-            move = scenario.move(order.move).name
-            if sight(scenario.metric(forecast.metric), None) == "hidden":
-                mark = "🔒 checked in the debrief"  # the public may not learn a hidden metric
-            elif forecast.horizon == 0:
-                was, now = before.metrics[forecast.metric], after.metrics[forecast.metric]
-                mark = "✅ came true" if forecast_hit(forecast, was, now) else "❌ missed"
-            else:
-                mark = "⏳ checked next round"
-            text = forecast_text(scenario, forecast)
-            lines.append(f"• {esc(seat.name)}, {esc(move)}: {esc(text)}: {mark}")
+    due = [(orders, before, 0, "")]
+    if earlier is not None:
+        due.insert(0, (earlier[0], earlier[1], 1, " (made last round)"))
+    for made, was_state, horizon, note in due:
+        for seat in scenario.seats:
+            locked = made.get(seat.id)
+            for order in locked.orders.moves if locked else ():
+                forecast = order.forecast
+                if forecast is None or order.move in secret:
+                    continue
+                if horizon == 1 and forecast.horizon != 1:
+                    continue  # checked in its own round's reveal
+                move = scenario.move(order.move).name
+                if sight(scenario.metric(forecast.metric), None) == "hidden":
+                    mark = "🔒 checked in the debrief"  # the public may not learn a hidden metric
+                elif forecast.horizon == horizon:
+                    was = was_state.metrics[forecast.metric]
+                    now = after.metrics[forecast.metric]
+                    mark = "✅ came true" if forecast_hit(forecast, was, now) else "❌ missed"
+                else:
+                    mark = "⏳ checked next round"
+                text = forecast_text(scenario, forecast)
+                lines.append(f"• {esc(seat.name)}, {esc(move)}{note}: {esc(text)}: {mark}")
     return lines
 
 
@@ -94,9 +104,14 @@ def score_lines(
 
 
 def reveal(
-    scenario: Scenario, match: Match, result: RoundOutcome, before: MatchState
+    scenario: Scenario,
+    match: Match,
+    result: RoundOutcome,
+    before: MatchState,
+    earlier: Earlier | None = None,
 ) -> list[list[discord.Embed]]:
-    """The reveal of a resolved round, as one or more messages of embeds."""
+    """The reveal of a resolved round, as one or more messages of embeds (``earlier``: last
+    round's orders and the state before it, to check its next-round forecasts)."""
     secret = secret_moves(scenario, result.state.exposed, None)  # the reveal is public
     records = hide_covert(result.records_of(result.round), secret)
     label = round_label(scenario, result.round)
@@ -112,7 +127,7 @@ def reveal(
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
     if moved:
         made += pages.embeds(f"{label}: why the numbers moved", moved, 0x95A5A6)
-    checked = forecast_lines(scenario, result.orders, before, result.state, secret)
+    checked = forecast_lines(scenario, result.orders, before, result.state, secret, earlier)
     if checked:
         made += pages.embeds(f"{label}: forecasts", checked, 0x9B59B6)
     now = seat_view(scenario, result.state, None, match.seed)

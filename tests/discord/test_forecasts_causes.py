@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 from bot.scenarios import read_scenario
+from bot.services.throttle import Throttle
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.harness import Harness
@@ -12,7 +15,10 @@ DIPLOMACY = "us.multilateral_diplomacy"
 
 
 async def _us_match(h: Harness, ana: FakeUser, rounds: int = 2) -> None:
-    """Ana hosts the default scenario and plays the United States; the AI plays the rest."""
+    """Ana hosts the default scenario and plays the United States; the AI plays the rest.
+
+    Her clicks come a second apart for the throttle (5 a second): a transcript is fast."""
+    h.runtime.services.ctx.throttle = Throttle(clock=itertools.count().__next__)
     await h.slash(ana, "match new", rounds=rounds, deadline=30)
     lobby = t.lobby(h)
     await h.click(ana, lobby, label="United States")
@@ -44,10 +50,22 @@ async def test_a_forecast_typed_in_the_argument_form_is_shown_and_checked_in_the
     t.accepted(await h.submit(ana, opened, values))
     assert "forecast: International coordination ↑ up this round" in panel.text()
 
+    later = {"argument": "Talks need time.", "forecast_metric": "negotiation"}
+    opened = await h.choose(ana, panel, str(t.pick_select(panel)["custom_id"]), ["us.back_talks"])
+    t.accepted(await h.submit(ana, opened, later | {"forecast_way": "up:1"}))
+
     t.accepted(await h.click(ana, panel, label="Submit"))
-    reveal = "\n".join(m.text() for m in h.channel_messages(t.thread_id(h)))
+    thread = t.thread_id(h)
+    reveal = "\n".join(m.text() for m in h.channel_messages(thread))
     assert argued in reveal
     assert (
         "• United States, Multilateral diplomacy: forecast: International coordination ↑ up "
         "this round: ✅ came true"
     ) in reveal
+    talks = "forecast: Negotiation momentum ↑ up by the end of next round"
+    assert f"• United States, Back the talks: {talks}: ⏳ checked next round" in reveal
+    seen = len(h.channel_messages(thread))
+    await t.play_first_move(h, ana, "Round two.")
+    second = "\n".join(m.text() for m in h.channel_messages(thread)[seen:])
+    checked = f"• United States, Back the talks (made last round): {talks}: "
+    assert checked + "✅ came true" in second or checked + "❌ missed" in second
