@@ -60,10 +60,17 @@ async def _redraw(runtime: Runtime, interaction: Interaction, panel: Panel) -> N
 
 
 async def open_panel(interaction: Interaction, route: Route, given: Given) -> None:
-    """The briefing's Orders button: the clicking player's own seat's panel, ephemeral."""
+    """The briefing's Orders button: what moved the seat's private metrics last round (those
+    the public reveal leaves out), then the seat's own panel; both ephemeral."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     runtime = runtime_of(interaction.client)
-    embeds, view = await _render(runtime, await _panel(runtime, interaction, route))
+    panel = await _panel(runtime, interaction, route)
+    embeds, view = await _render(runtime, panel)
+    seen = await runtime.services.rounds.causes_seen(
+        panel.match.id, actor(interaction), private_only=True
+    )
+    for moved in render_orders.causes_seen(panel.scenario, seen):
+        await interaction.followup.send(embeds=moved, ephemeral=True)
     await interaction.followup.send(embeds=embeds, view=view, ephemeral=True)
 
 

@@ -24,6 +24,7 @@ from bot.render.debate import forecast_metrics, forecast_text
 from bot.render.narrative import state_rows
 from bot.services.errors import InvalidInput
 from bot.services.models import MAX_ARGUMENT, Authors, Match, SeatOptions
+from bot.services.rounds import SeenCauses
 
 ARGUMENT_FIELD = "argument"
 
@@ -159,6 +160,22 @@ def panel(
     found = pages.embeds(title, lines, colour=colour(seat.colour))
     limits.check_embeds(found)
     return found, panel_view(scenario, options, draft)
+
+
+def causes_seen(scenario: Scenario, seen: SeenCauses) -> list[list[discord.Embed]]:
+    """What moved the metrics the seat sees that the public reveal leaves out (issue 12 §4):
+    exact amounts where the seat sees a metric exactly, directions and the seat's own
+    estimate where it sees one only as an estimate; one or more messages of embeds, none when
+    nothing moved them."""
+    if not seen.moved:
+        return []
+    lines = [f"• **{esc(m.metric)}** {esc(m.head)}: {esc(m.summary(None))}" for m in seen.moved]
+    footer = (
+        "Only your seat sees this. ↑/↓ without a number: your seat sees that metric only as an "
+        "estimate. The public metrics' causes are in the reveal."
+    )
+    title = f"What moved your metrics in {round_label(scenario, seen.round)}"
+    return pages.messages(pages.embeds(title, lines, 0x95A5A6, footer))
 
 
 FORECAST_METRIC = "forecast_metric"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from bot.scenarios import read_scenario
 from bot.services.throttle import Throttle
@@ -23,6 +24,17 @@ async def _us_match(h: Harness, ana: FakeUser, rounds: int = 2) -> None:
     lobby = t.lobby(h)
     await h.click(ana, lobby, label="United States")
     await h.click(ana, lobby, label="Start")
+
+
+def _causes_in_reveal(h: Harness, round_number: int) -> str:
+    """The reveal's "why the numbers moved" embeds of one round."""
+    return "\n".join(
+        e.get("description") or ""
+        for m in h.channel_messages(t.thread_id(h))
+        for e in m.embeds
+        if f"Round {round_number}" in (e.get("title") or "")
+        and "why the numbers moved" in (e.get("title") or "")
+    )
 
 
 async def test_a_forecast_typed_in_the_argument_form_is_shown_and_checked_in_the_reveal(
@@ -64,6 +76,18 @@ async def test_a_forecast_typed_in_the_argument_form_is_shown_and_checked_in_the
     ) in reveal
     talks = "forecast: Negotiation momentum ↑ up by the end of next round"
     assert f"• United States, Back the talks: {talks}: ⏳ checked next round" in reveal
+    assert "Regime cohesion" not in _causes_in_reveal(h, 1)  # hidden from the public
+
+    # Round 2: Orders first shows Ana what moved the metrics only her seat sees (issue 12 §4).
+    shown = await h.click(ana, t.briefing(h), label="Orders")
+    assert shown.ephemeral and len(shown.messages) == 2
+    private = shown.messages[0].text()
+    assert "What moved your metrics in Round 1 (Q1 2021)" in private
+    cohesion = next(line for line in private.splitlines() if "**Regime cohesion**" in line)
+    head, _, why = cohesion.partition("(your estimate): ")
+    assert "≈" in head and why and ("↑" in why or "↓" in why)
+    assert not re.search(r"[+-]\d+\.\d", why), f"an exact amount leaked: {cohesion}"
+    assert "Only your seat sees this" in private
     seen = len(h.channel_messages(thread))
     await t.play_first_move(h, ana, "Round two.")
     second = "\n".join(m.text() for m in h.channel_messages(thread)[seen:])
