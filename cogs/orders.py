@@ -14,7 +14,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.discord import render_orders
+from bot.discord import render_orders, render_round
 from bot.discord.components import Given, router_of
 from bot.discord.ids import Route
 from bot.discord.runtime import Runtime, runtime_of
@@ -180,6 +180,19 @@ async def withdraw(interaction: Interaction, route: Route, given: Given) -> None
     await _redraw(runtime, interaction, _with_current(panel, None))
 
 
+async def all_causes(interaction: Interaction, route: Route, given: Given) -> None:
+    """The reveal's All causes button: every public cause of the round, to the clicker only
+    (anyone on the match's server may ask: it is what the public reveal summarises)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    runtime = runtime_of(interaction.client)
+    match_id, round_number = _ids(route)
+    who = actor(interaction)
+    scenario = await runtime.services.scenarios.of_match(match_id, who)
+    result = await runtime.services.rounds.get(match_id, round_number, who)
+    for group in render_round.all_causes(scenario, result):
+        await interaction.followup.send(embeds=group, ephemeral=True)
+
+
 ACTIONS = {
     "orders": open_panel,
     "pick": pick,
@@ -188,6 +201,7 @@ ACTIONS = {
     "dec": decide,
     "submit": submit,
     "withdraw": withdraw,
+    "causes": all_causes,
 }
 
 

@@ -208,9 +208,13 @@ class Announcer:
             if number >= 2:  # last round's next-round forecasts are due in this reveal
                 two_back = (await rounds.get(match.id, number - 2, SYSTEM)).state
                 earlier = (last.orders, two_back)
+            groups = render_round.reveal(scenario, match, result, before, earlier)
+            at = render_round.with_causes_button(groups)
             posts = [
-                Post(None, group)
-                for group in render_round.reveal(scenario, match, result, before, earlier)
+                Post(
+                    None, group, render_round.all_causes_view(match.id, number) if i == at else None
+                )
+                for i, group in enumerate(groups)
             ]
             if data.get("next_round"):
                 embeds, view = render_match.briefing(

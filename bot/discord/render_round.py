@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
-from bot.discord import pages
+from bot.discord import ids, pages
+from bot.discord.components import button, view
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
 from bot.game.debate import forecast_hit
@@ -20,7 +21,7 @@ from bot.game.scoring import outcome_score, scores_seen, visible_outcome
 from bot.game.state import MatchState
 from bot.game.view import hide_covert, seat_view, secret_moves, sight
 from bot.render.debate import forecast_text, rating_text
-from bot.render.narrative import cause_summaries, causes, state_rows, story
+from bot.render.narrative import cause_summaries, causes, moved, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
 
 SOURCE = {"players": "", "ai": " (🤖 AI)", "hold": " (held)"}
@@ -119,14 +120,15 @@ def reveal(
     made = pages.embeds(f"{label}: the orders", lines, 0x5865F2)
     told = [f"• {esc(line)}" for line in story(scenario, records)] or ["Nothing happened."]
     # One line per metric, net change first, its biggest causes after: about 25 lines at most
-    # (the full list of causes is in the match record: /match export).
-    moved = [
+    # (the full list is behind the reveal's All causes button, and in /match export).
+    summaries = [
         f"• **{esc(metric)}** {net:+.1f}: {esc(why)}"
         for metric, net, why in cause_summaries(causes(scenario, records, None))
     ]
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
-    if moved:
-        made += pages.embeds(f"{label}: why the numbers moved", moved, 0x95A5A6)
+    if summaries:
+        footer = "All causes: the full list, one line a cause (only you see it)."
+        made += pages.embeds(f"{label}: {CAUSES_TITLE}", summaries, 0x95A5A6, footer)
     checked = forecast_lines(scenario, result.orders, before, result.state, secret, earlier)
     if checked:
         made += pages.embeds(f"{label}: forecasts", checked, 0x9B59B6)
@@ -140,6 +142,37 @@ def reveal(
         scores += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
     made += pages.embeds("Scoreboard", scores, 0x2ECC71)
     return pages.messages(made)
+
+
+CAUSES_TITLE = "why the numbers moved"
+
+
+def all_causes_view(match_id: int, round_number: int) -> discord.ui.View:
+    """The reveal's *All causes* button (persistent: it works after a restart)."""
+    return view([button(ids.round_action(match_id, round_number, "causes"), "All causes")])
+
+
+def with_causes_button(groups: Sequence[Sequence[discord.Embed]]) -> int | None:
+    """Which message of a reveal carries the causes (the *All causes* button goes there)."""
+    return next(
+        (i for i, g in enumerate(groups) if any(CAUSES_TITLE in (e.title or "") for e in g)),
+        None,
+    )
+
+
+def all_causes(scenario: Scenario, result: RoundOutcome) -> list[list[discord.Embed]]:
+    """Every public cause of a round's changes, grouped by metric (net change first, then each
+    cause, biggest first), in as many embeds and messages as Discord's limits need. Public:
+    the metrics everyone sees exactly; covert moves not yet exposed stay "a covert move"."""
+    secret = secret_moves(scenario, result.state.exposed, None)
+    records = hide_covert(result.records_of(result.round), secret)
+    lines: list[str] = []
+    for group in moved(causes(scenario, records, None)):
+        lines.append(f"**{esc(group.metric)}** {group.head}")
+        lines += [f"• {esc(c.short())}" for c in group.causes]
+    label = round_label(scenario, result.round)
+    found = pages.embeds(f"{label}: every cause", lines or ["Nothing moved."], 0x95A5A6)
+    return pages.messages(found)
 
 
 def final(

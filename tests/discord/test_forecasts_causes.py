@@ -6,7 +6,10 @@ from __future__ import annotations
 import itertools
 import re
 
+from bot.game.view import hide_covert, secret_moves
+from bot.render.narrative import causes
 from bot.scenarios import read_scenario
+from bot.services.models import SYSTEM
 from bot.services.throttle import Throttle
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
@@ -93,3 +96,33 @@ async def test_a_forecast_typed_in_the_argument_form_is_shown_and_checked_in_the
     second = "\n".join(m.text() for m in h.channel_messages(thread)[seen:])
     checked = f"• United States, Back the talks (made last round): {talks}: "
     assert checked + "✅ came true" in second or checked + "❌ missed" in second
+
+
+async def test_the_reveal_s_all_causes_button_lists_every_public_cause_to_the_clicker(
+    harness: Harness,
+) -> None:
+    h = harness
+    scenario = read_scenario("venezuela-2021")[0]
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await _us_match(h, ana)
+    await t.play_first_move(h, ana, "One move.")
+    thread = t.thread_id(h)
+    short = _causes_in_reveal(h, 1).splitlines()
+    assert 0 < len(short) <= 25, "the reveal keeps to about 25 lines of causes"
+    [message] = [m for m in h.channel_messages(thread) if "why the numbers moved" in m.text()]
+    assert [c.get("label") for c in message.components()] == ["All causes"]
+
+    shown = await h.click(ben, message, label="All causes")  # anyone on the server may ask
+    assert shown.ephemeral
+    full = shown.text
+    result = await h.runtime.services.rounds.get(1, 1, SYSTEM)
+    public = causes(
+        scenario,
+        hide_covert(result.records_of(1), secret_moves(scenario, result.state.exposed, None)),
+        None,
+    )
+    listed = [line for line in full.splitlines() if line.startswith("• ")]
+    assert len(listed) == len(public) > len(short), "one line a cause, every one of them"
+    assert "every cause" in full
+    assert "Regime cohesion" not in full, "the public list leaves out hidden metrics"
+    assert full.count("**") >= 2 * len(short), "grouped by metric, net change first"
