@@ -14,6 +14,7 @@ from bot.cli.panels import distance
 from bot.game.engine import new_match
 from bot.game.scenario import Goal, Scenario
 from bot.game.state import Forecast, MatchState, Order, SeatOrders
+from bot.render.debate import forecast_metrics
 from bot.render.narrative import Cause, cause_summaries, grouped_causes
 from bot.scenarios import read_scenario
 from bot.services.models import MAX_ARGUMENT
@@ -118,7 +119,7 @@ def test_a_forecast_follows_the_argument_and_offers_only_what_the_seat_sees(
     tutorial: Scenario, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Trust is an estimate for the upstream town: it may forecast it (issue 13).
-    assert menu.forecast_metrics(tutorial, "upstream") == ["power", "harvest", "trust", "tension"]
+    assert forecast_metrics(tutorial, "upstream") == ["power", "harvest", "trust", "tension"]
     answers = ["3", "talk", "y", "9", "3", "sideways", "u", "2", "1", "0", "y"]
     done, saved, script = _take(tutorial, _opening(tutorial), "upstream", answers, monkeypatch)
     out = capsys.readouterr().out
