@@ -263,8 +263,10 @@ class _Desk:
             return False
         else:
             argument = ask_argument(move)
+            self.draft = await self.save(_add(move.id, argument))  # kept if they leave now
             forecast = ask_forecast(self.scenario, self.seat_id)
-            self.draft = await self.save(_add(move.id, argument, forecast))
+            if forecast is not None:
+                self.draft = await self.save(_add(move.id, argument, forecast))
         return True
 
     def ready(self, entries: list[Entry]) -> bool:
