@@ -104,7 +104,7 @@ def panel_lines(
         move = scenario.move(order.move)
         lines += [f"• **{esc(move.name)}** ({move.cost} AP)", quote(order.argument or "…")]
         if order.forecast is not None:
-            lines.append(f"  -# {esc(forecast_text(scenario, order.forecast))}")
+            lines.append(f"-# {esc(forecast_text(scenario, order.forecast))}")
         wrote = (authors or {}).get(order.move)
         if match.team_size > 1 and wrote is not None:
             added = esc(names.get(wrote.author, "a former member"))
@@ -169,7 +169,7 @@ def causes_seen(scenario: Scenario, seen: SeenCauses) -> list[list[discord.Embed
     nothing moved them."""
     if not seen.moved:
         return []
-    lines = [f"• **{esc(m.metric)}** {esc(m.head)}: {esc(m.summary(None))}" for m in seen.moved]
+    lines = [f"• **{esc(m.metric)}** {m.head}: {esc(m.summary(None))}" for m in seen.moved]
     footer = (
         "Only your seat sees this. ↑/↓ without a number: your seat sees that metric only as an "
         "estimate. The public metrics' causes are in the reveal."
