@@ -60,3 +60,16 @@ def test_hot_seat_players_each_see_what_moved_their_own_metrics(
 
 def _all(text: str, needle: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(needle), text)]
+
+
+def test_a_seat_played_alone_sees_its_noisy_metrics_causes_in_its_reveal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("bot.cli.menu.ask", Keyboard([]))  # the US submits nothing
+    monkeypatch.setattr("bot.cli.debate_cli.ask", Keyboard([]))
+    assert main([*VENEZUELA, "--seat", "us", "--db", str(tmp_path / "us.db")]) == 0
+    reveal = _reveal(capsys.readouterr().out)
+    cohesion = next(line for line in reveal.splitlines() if "Regime cohesion" in line)
+    head, _, why = cohesion.partition("(your estimate): ")
+    assert "≈" in head and re.search(r"[↑↓]", why), cohesion
+    assert not re.search(r"[+-]\d+\.\d", why), f"an exact amount leaked: {cohesion}"
