@@ -14,7 +14,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.discord import render_orders
+from bot.discord import render_orders, render_round
 from bot.discord.components import Given, router_of
 from bot.discord.ids import Route
 from bot.discord.runtime import Runtime, runtime_of
@@ -61,10 +61,17 @@ async def _redraw(runtime: Runtime, interaction: Interaction, panel: Panel) -> N
 
 
 async def open_panel(interaction: Interaction, route: Route, given: Given) -> None:
-    """The briefing's Orders button: the clicking player's own seat's panel, ephemeral."""
+    """The briefing's Orders button: what moved the seat's private metrics last round (those
+    the public reveal leaves out), then the seat's own panel; both ephemeral."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     runtime = runtime_of(interaction.client)
-    embeds, view = await _render(runtime, await _panel(runtime, interaction, route))
+    panel = await _panel(runtime, interaction, route)
+    embeds, view = await _render(runtime, panel)
+    seen = await runtime.services.rounds.causes_seen(
+        panel.match.id, actor(interaction), private_only=True
+    )
+    for moved in render_orders.causes_seen(panel.scenario, seen):
+        await interaction.followup.send(embeds=moved, ephemeral=True)
     await interaction.followup.send(embeds=embeds, view=view, ephemeral=True)
 
 
@@ -83,11 +90,12 @@ async def pick(interaction: Interaction, route: Route, given: Given) -> None:
     move = next((m for m in scenario.moves if m.id == chosen), None)
     if move is None:
         raise InvalidInput("that move is not one of the options the panel offers you")
-    await interaction.response.send_modal(render_orders.ArgumentModal(match_id, round_number, move))
+    modal = render_orders.ArgumentModal(scenario, match_id, round_number, move)
+    await interaction.response.send_modal(modal)
 
 
 async def argument(interaction: Interaction, route: Route, given: Given) -> None:
-    """The argument modal: add the move (with its argument) to the draft."""
+    """The argument modal: add the move (with its argument and forecast) to the draft."""
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
     panel = await _panel(runtime, interaction, route)
@@ -97,7 +105,8 @@ async def argument(interaction: Interaction, route: Route, given: Given) -> None
     if move not in offered | {o.move for o in panel.draft.moves}:
         raise InvalidInput("that move is not one your seat can order now (or afford)")
     text = given.fields.get(render_orders.ARGUMENT_FIELD, "").strip()
-    await _change(runtime, interaction, panel, lambda d: with_move(d, move, text))
+    forecast = render_orders.forecast_of(panel.scenario, options.seat, given.fields)
+    await _change(runtime, interaction, panel, lambda d: with_move(d, move, text, forecast))
 
 
 async def drop(interaction: Interaction, route: Route, given: Given) -> None:
@@ -173,6 +182,19 @@ async def withdraw(interaction: Interaction, route: Route, given: Given) -> None
     await _redraw(runtime, interaction, _with_current(panel, None))
 
 
+async def all_causes(interaction: Interaction, route: Route, given: Given) -> None:
+    """The reveal's All causes button: every public cause of the round, to the clicker only
+    (anyone on the match's server may ask: it is what the public reveal summarises)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    runtime = runtime_of(interaction.client)
+    match_id, round_number = _ids(route)
+    who = actor(interaction)
+    scenario = await runtime.services.scenarios.of_match(match_id, who)
+    result = await runtime.services.rounds.get(match_id, round_number, who)
+    for group in render_round.all_causes(scenario, result):
+        await interaction.followup.send(embeds=group, ephemeral=True)
+
+
 ACTIONS = {
     "orders": open_panel,
     "pick": pick,
@@ -181,6 +203,7 @@ ACTIONS = {
     "dec": decide,
     "submit": submit,
     "withdraw": withdraw,
+    "causes": all_causes,
 }
 
 

@@ -158,7 +158,9 @@ def _play(commands: Any) -> None:
     )
     p.add_argument("--seed", type=int, metavar="N", help="the match seed (random when omitted)")
     p.add_argument("--rounds", type=int, metavar="N", help=ROUNDS_HELP)
-    p.add_argument("--verbose", action="store_true", help="list every cause of every change")
+    p.add_argument(
+        "--all-causes", "--verbose", dest="verbose", action="store_true", help=ALL_CAUSES_HELP
+    )
     p.add_argument(
         "--debate",
         choices=("open", "sealed"),
@@ -179,8 +181,16 @@ def _play(commands: Any) -> None:
         metavar="ID",
         help="the match to continue (default: the newest unfinished terminal match)",
     )
-    r.add_argument("--verbose", action="store_true", help="list every cause of every change")
+    r.add_argument(
+        "--all-causes", "--verbose", dest="verbose", action="store_true", help=ALL_CAUSES_HELP
+    )
     r.add_argument("--db", metavar="PATH", help=DB_HELP)
+
+
+ALL_CAUSES_HELP = (
+    "list every cause of every change in the reveal (by default at most 3 a metric); "
+    "--verbose is the old name"
+)
 
 
 def _store(commands: Any) -> None:

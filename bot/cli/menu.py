@@ -19,7 +19,8 @@ from bot.cli.keyboard import ask
 from bot.cli.terminal import console
 from bot.game.legal import spent, why_illegal
 from bot.game.scenario import Move, Scenario
-from bot.game.state import MatchState, Order, SeatOrders
+from bot.game.state import Forecast, MatchState, Order, SeatOrders
+from bot.render.debate import forecast_metrics, forecast_text
 from bot.services.drafts import with_decision, with_move, without_move
 from bot.services.models import MAX_ARGUMENT
 
@@ -31,7 +32,9 @@ SUMMARY = 90  # characters of a move's description in the menu ("? N" prints all
 PROMPT = "Your choice (a number, 0 to submit, ? for help): "
 HELP = (
     "Type a move's number to order it: you are asked for an argument, your case for the move,\n"
-    "which the other seats read at the reveal. Type a ticked move's number to take it back.\n"
+    "which the other seats read at the reveal, and whether to add a forecast (a metric your\n"
+    "seat sees goes up or down: a debate point if it comes true). Type a ticked move's number\n"
+    "to take it back.\n"
     "Greyed moves cannot be ordered now; the reason is beside them. Moves cost action points\n"
     "(AP) from your budget for the round. Type ? and a number (? 4) to read a move in full.\n"
     "Type d to change your answer to an event's decision, 0 to submit your orders (you can\n"
@@ -79,7 +82,9 @@ def print_menu(scenario: Scenario, seat_id: str, entries: list[Entry], draft: Se
         if entry.chosen is not None:
             said = entry.chosen.argument
             quoted = f" “{escape(said[:60])}{'…' if len(said) > 60 else ''}”" if said else ""
-            console.print(f"[green]✓{head}[/]{quoted}")
+            forecast = entry.chosen.forecast
+            told = f" [dim]({escape(forecast_text(scenario, forecast))})[/]" if forecast else ""
+            console.print(f"[green]✓{head}[/]{quoted}{told}")
         elif entry.reason is not None:
             console.print(f" {head}: {escape(entry.reason)}", style="dim")
         else:
@@ -128,6 +133,48 @@ def ask_argument(move: Move) -> str:
         asked_again = True
 
 
+FORECAST_PROMPT = "Add a forecast? (y/N): "
+
+
+def _choose(prompt: str, allowed: dict[str, str], again: str) -> str:
+    while True:
+        answer = ask(prompt).strip().lower()
+        if answer in allowed:
+            return allowed[answer]
+        console.print(again)
+
+
+def ask_forecast(scenario: Scenario, seat_id: str) -> Forecast | None:
+    """After an argument: an optional forecast (metric, up or down, this round or the next).
+
+    Enter (or n) goes without one; only metrics the seat sees are offered (issue 13: a seat
+    forecasts only what it may see), so the engine's check never refuses it.
+    """
+    if ask(FORECAST_PROMPT).strip().lower() not in ("y", "yes"):
+        return None
+    metrics = forecast_metrics(scenario, seat_id)
+    console.print(
+        "A forecast says where one metric goes; if it comes true the argument earns a debate "
+        "point (never policy points)."
+    )
+    for number, metric_id in enumerate(metrics, 1):
+        console.print(f"  {number:>2}) {escape(scenario.metric(metric_id).name)}")
+    count = len(metrics)
+    numbers = {str(n): metrics[n - 1] for n in range(1, count + 1)}
+    metric = _choose(f"Which metric (1-{count}): ", numbers, f"Type a number from 1 to {count}.")
+    way = _choose(
+        "Up or down? (u/d): ",
+        {"u": "up", "up": "up", "d": "down", "down": "down"},
+        "Type u for up or d for down.",
+    )
+    when = _choose(
+        "By when? (0 this round, 1 by the end of next round): ",
+        {"0": "0", "1": "1"},
+        "Type 0 for this round or 1 for the end of next round.",
+    )
+    return Forecast(metric, "up" if way == "up" else "down", int(when))
+
+
 def ask_decision(scenario: Scenario, event_id: str) -> str:
     """An event's decision as a numbered menu with what each answer does; the option id."""
     event = scenario.event(event_id)
@@ -171,8 +218,8 @@ def _drop(move_id: str) -> Edit:
     return lambda _seat, draft: without_move(draft, move_id)
 
 
-def _add(move_id: str, argument: str) -> Edit:
-    return lambda _seat, draft: with_move(draft, move_id, argument)
+def _add(move_id: str, argument: str, forecast: Forecast | None = None) -> Edit:
+    return lambda _seat, draft: with_move(draft, move_id, argument, forecast)
 
 
 def _confirm(left: int) -> bool:
@@ -215,7 +262,11 @@ class _Desk:
             console.print(f"{escape(move.name)} {escape(entry.reason)}.", style="dim")
             return False
         else:
-            self.draft = await self.save(_add(move.id, ask_argument(move)))
+            argument = ask_argument(move)
+            self.draft = await self.save(_add(move.id, argument))  # kept if they leave now
+            forecast = ask_forecast(self.scenario, self.seat_id)
+            if forecast is not None:
+                self.draft = await self.save(_add(move.id, argument, forecast))
         return True
 
     def ready(self, entries: list[Entry]) -> bool:

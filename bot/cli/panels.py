@@ -18,12 +18,12 @@ from rich.table import Table
 from bot.cli.terminal import console, print_state
 from bot.game.scenario import Goal, Scenario
 from bot.game.state import Record
-from bot.render.narrative import Cause, causes, grouped_causes, state_rows
+from bot.render.narrative import Moved, causes, causes_seen, moved, state_rows
 from bot.review.debrief import build_debrief
 from bot.review.debrief_text import debrief_lines
 from bot.review.record import MatchRecord
 
-CAUSES_SHOWN = 3  # causes listed after a metric's net change (all of them with --verbose)
+CAUSES_SHOWN = 3  # causes listed after a metric's net change (all of them with --all-causes)
 GOAL_WORDS = {"at_least": "at least", "at_most": "at most", "near": "near"}
 
 
@@ -129,31 +129,42 @@ def print_goal_panel(rows: Sequence[GoalRow], seat_name: str, score: float | Non
         )
 
 
-def _short(cause: Cause) -> str:
-    later = f" (from round {cause.delayed_from})" if cause.delayed_from else ""
-    return f"{escape(cause.cause)} {cause.delta:+.1f}{later}"
-
-
 def print_causes(
-    scenario: Scenario, records: Sequence[Record], viewer: str | None, verbose: bool
+    scenario: Scenario,
+    records: Sequence[Record],
+    viewer: str | None,
+    verbose: bool,
+    estimates: Mapping[str, float | None] | None = None,
 ) -> None:
-    """Why the numbers moved: per metric the net change first, then its biggest causes."""
-    groups = grouped_causes(causes(scenario, records, viewer))
+    """Why the numbers moved: per metric the net change first, then its biggest causes (all of
+    them with ``verbose``: ``--all-causes``). The public (``viewer`` None) gets the metrics it
+    sees exactly; a seat also gets those it sees as an estimate, with directions only and its
+    own estimated change (``estimates``, by metric name)."""
+    found = (
+        causes(scenario, records, None)
+        if viewer is None
+        else causes_seen(scenario, records, viewer)
+    )
+    print_moved(moved(found, estimates), "Why the numbers moved", verbose)
+
+
+def print_moved(groups: Sequence[Moved], title: str, verbose: bool) -> None:
+    """Groups of causes, one metric a line (or a metric and each cause a line: ``verbose``)."""
     if not groups:
         return
-    console.print("[bold]Why the numbers moved[/]")
-    for metric, net, items in groups:
-        style = "green" if net > 0 else "red" if net < 0 else "dim"
-        head = f"  {escape(metric)} [{style}]{net:+.1f}[/]"
+    console.print(f"[bold]{escape(title)}[/]")
+    for group in groups:
+        change = group.net if group.net is not None else group.estimate or 0.0
+        style = "green" if change > 0 else "red" if change < 0 else "dim"
+        head = f"  {escape(group.metric)} [{style}]{escape(group.head)}[/]"
         if verbose:
             console.print(head)
-            for cause in items:
+            for cause in group.causes:
                 console.print(f"      {escape(cause.line())}", style="dim")
             continue
-        shown = ", ".join(_short(c) for c in items[:CAUSES_SHOWN])
-        more = len(items) - CAUSES_SHOWN
-        tail = f", and {more} more (--verbose)" if more > 0 else ""
-        console.print(f"{head}: [dim]{shown}{tail}[/]")
+        shown = escape(group.summary(CAUSES_SHOWN))
+        more = len(group.causes) > CAUSES_SHOWN
+        console.print(f"{head}: [dim]{shown}{' (--all-causes)' if more else ''}[/]")
 
 
 def print_final_state(

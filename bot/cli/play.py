@@ -34,6 +34,7 @@ from bot.cli.panels import (
     print_debrief,
     print_final_state,
     print_goal_panel,
+    print_moved,
     print_seat_briefing,
 )
 from bot.cli.terminal import (
@@ -49,7 +50,7 @@ from bot.game.scoring import scores_seen, visible_outcome
 from bot.game.state import MatchState, SeatOrders
 from bot.game.validate import ScenarioInvalid
 from bot.game.view import hide_covert, seat_view, secret_moves
-from bot.render.narrative import state_rows
+from bot.render.narrative import estimated_changes, state_rows
 from bot.review.from_store import load_record
 from bot.scenarios import ScenarioNotFound, read_scenario
 from bot.services import USER_ERRORS, Actor, Services
@@ -224,6 +225,8 @@ async def play_stored(services: Services, match_id: int, *, verbose: bool = Fals
                 print_seat_briefing(scenario, seat)
                 briefed.add(seat)
             await _seat_panel(services, scenario, match, seat)
+            if hot_seat:  # the shared reveal left out what only this seat sees
+                await _private_causes(services, scenario, match, Actor(player, seat), verbose)
             await _give_orders(services, scenario, match, seat, Actor(player, seat))
             if hot_seat:
                 console.clear()  # the next player must not read this seat's panel
@@ -272,15 +275,20 @@ async def _show(
         )
         records = hide_covert(outcome.records_of(item.round), secret)
         print_story(scenario, records)
-        print_causes(scenario, records, viewer, verbose)
         history = await services.rounds.history(item.match_id or 0, HOST)
+        seed = (await services.matches.get(item.match_id or 0, HOST)).seed
+        estimates = None
+        if viewer is not None:  # the seat's own estimate of what moved a metric it sees noisily
+            old = seat_view(scenario, history[item.round - 1].state, viewer, seed)
+            now = seat_view(scenario, outcome.state, viewer, seed)
+            estimates = estimated_changes(scenario, now, old, viewer)
+        print_causes(scenario, records, viewer, verbose, estimates)
         played = [{s: locked.orders for s, locked in h.orders.items()} for h in history[1:]]
         metrics = [h.state.metrics for h in history]
         print_debate_outcome(
             scenario, item.round, played[: item.round], metrics[: item.round + 1], secret, viewer
         )
         points = debate_points(scenario, played[: item.round], metrics[: item.round + 1], viewer)
-        seed = (await services.matches.get(item.match_id or 0, HOST)).seed
         view = seat_view(scenario, outcome.state, viewer, seed)
         seen = scores_seen(scenario, outcome.scores, view, viewer)
         shared = visible_outcome(scenario, view)
@@ -338,6 +346,18 @@ async def _seat_panel(services: Services, scenario: Scenario, match: Match, seat
     print_state(state_rows(scenario, now, old), f"What {name} sees")
 
 
+async def _private_causes(
+    services: Services, scenario: Scenario, match: Match, actor: Actor, verbose: bool
+) -> None:
+    """In hot-seat play, what moved the metrics only this seat sees last round (the shared
+    reveal showed the public's): directions and its own estimate for a noisy metric."""
+    seen = await services.rounds.causes_seen(match.id, actor, private_only=True)
+    if seen.moved:
+        label = round_label(scenario, seen.round)
+        title = f"What moved your metrics in {label} (only you see this)"
+        print_moved(seen.moved, title, verbose)
+
+
 async def _give_orders(
     services: Services, scenario: Scenario, match: Match, seat: str, actor: Actor
 ) -> None:
@@ -353,9 +373,10 @@ async def _give_orders(
 
     async def submit(orders: SeatOrders) -> str | None:
         moves = [(o.move, o.argument) for o in orders.moves]
+        forecasts = {o.move: o.forecast for o in orders.moves if o.forecast is not None}
         try:
             await services.orders.submit(
-                match.id, actor, moves, orders.decisions, round=match.round
+                match.id, actor, moves, orders.decisions, round=match.round, forecasts=forecasts
             )
         except USER_ERRORS as err:
             return str(err)

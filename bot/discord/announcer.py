@@ -210,14 +210,31 @@ class Announcer:
         if item.kind == "round_resolved":
             number = int(data["round"])
             result = await rounds.get(match.id, number, SYSTEM)
-            before = (await rounds.get(match.id, number - 1, SYSTEM)).state
+            last = await rounds.get(match.id, number - 1, SYSTEM)
+            before = last.state
+            earlier = None
+            if number >= 2:  # last round's next-round forecasts are due in this reveal
+                two_back = (await rounds.get(match.id, number - 2, SYSTEM)).state
+                earlier = (last.orders, two_back)
             points = (await self._services.debate.points(match.id, SYSTEM)).seat_points
+            groups = render_round.reveal(
+                scenario, match, result, before, earlier=earlier, points=points
+            )
+            at = render_round.with_causes_button(groups)
             posts = [
-                Post(None, group)
-                for group in render_round.reveal(scenario, match, result, before, points)
+                Post(
+                    None, group, render_round.all_causes_view(match.id, number) if i == at else None
+                )
+                for i, group in enumerate(groups)
             ]
             if not await self._services.debate.had_window(match.id, number, SYSTEM):
-                posts[-1].view = render_debate.later_view(match.id, number)
+                later = render_debate.later_view(match.id, number)
+                if posts[-1].view is None:
+                    posts[-1].view = later
+                else:  # the All causes button is on the same message: one row, both buttons
+                    for moved_item in list(later.children):
+                        later.remove_item(moved_item)
+                        posts[-1].view.add_item(moved_item)
             if data.get("next_round"):
                 embeds, view = render_match.briefing(
                     scenario,

@@ -182,11 +182,17 @@ async def on_interaction(interaction: discord.Interaction[Any]) -> None:
 
 
 def modal_values(data: dict[str, Any]) -> dict[str, str]:
-    """The submitted text inputs by custom_id (inside action rows or labels)."""
+    """The submitted inputs by custom_id (inside action rows or labels): a text input's value,
+    a select's chosen value (the first; "" when none was chosen)."""
     found: dict[str, str] = {}
     for row in data.get("components") or []:
         inner = row.get("components") or ([row["component"]] if "component" in row else [])
         for item in inner:
-            if "custom_id" in item:
+            if "custom_id" not in item:
+                continue
+            if "values" in item:
+                chosen = item.get("values") or [""]
+                found[str(item["custom_id"])] = str(chosen[0])
+            else:
                 found[str(item["custom_id"])] = str(item.get("value") or "")
     return found

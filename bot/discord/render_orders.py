@@ -18,10 +18,13 @@ from bot.discord.render_scenario import colour
 from bot.discord.text import esc, quote
 from bot.game.legal import affordable, spent
 from bot.game.scenario import Move, Scenario
-from bot.game.state import MatchState, SeatOrders
+from bot.game.state import Forecast, MatchState, SeatOrders
 from bot.game.view import seat_view, sight
+from bot.render.debate import forecast_metrics, forecast_text
 from bot.render.narrative import state_rows
+from bot.services.errors import InvalidInput
 from bot.services.models import MAX_ARGUMENT, Authors, Match, SeatOptions
+from bot.services.rounds import SeenCauses
 
 ARGUMENT_FIELD = "argument"
 
@@ -100,6 +103,8 @@ def panel_lines(
     for order in draft.moves:
         move = scenario.move(order.move)
         lines += [f"• **{esc(move.name)}** ({move.cost} AP)", quote(order.argument or "…")]
+        if order.forecast is not None:
+            lines.append(f"-# {esc(forecast_text(scenario, order.forecast))}")
         wrote = (authors or {}).get(order.move)
         if match.team_size > 1 and wrote is not None:
             added = esc(names.get(wrote.author, "a former member"))
@@ -157,10 +162,57 @@ def panel(
     return found, panel_view(scenario, options, draft)
 
 
-class ArgumentModal(discord.ui.Modal):
-    """One move's argument; its submission is routed by custom_id (it survives restarts)."""
+def causes_seen(scenario: Scenario, seen: SeenCauses) -> list[list[discord.Embed]]:
+    """What moved the metrics the seat sees that the public reveal leaves out (issue 12 §4):
+    exact amounts where the seat sees a metric exactly, directions and the seat's own
+    estimate where it sees one only as an estimate; one or more messages of embeds, none when
+    nothing moved them."""
+    if not seen.moved:
+        return []
+    lines = [f"• **{esc(m.metric)}** {m.head}: {esc(m.summary(None))}" for m in seen.moved]
+    footer = (
+        "Only your seat sees this. ↑/↓ without a number: your seat sees that metric only as an "
+        "estimate. The public metrics' causes are in the reveal."
+    )
+    title = f"What moved your metrics in {round_label(scenario, seen.round)}"
+    return pages.messages(pages.embeds(title, lines, 0x95A5A6, footer))
 
-    def __init__(self, match_id: int, round_number: int, move: Move, current: str = "") -> None:
+
+FORECAST_METRIC = "forecast_metric"
+FORECAST_WAY = "forecast_way"
+WAYS = {
+    "up:0": "↑ goes up this round",
+    "down:0": "↓ goes down this round",
+    "up:1": "↑ goes up by the end of next round",
+    "down:1": "↓ goes down by the end of next round",
+}
+
+
+def forecast_of(scenario: Scenario, seat_id: str, fields: Mapping[str, str]) -> Forecast | None:
+    """The forecast chosen in the argument modal: None when both selects are left empty;
+    InvalidInput when only one is chosen or the metric is not one the seat may forecast."""
+    metric = fields.get(FORECAST_METRIC, "")
+    way = fields.get(FORECAST_WAY, "")
+    if not metric and not way:
+        return None
+    if not metric or way not in WAYS:
+        raise InvalidInput(
+            "a forecast needs both a metric and which way it goes (or neither): "
+            "choose the move again to fill in both"
+        )
+    if metric not in forecast_metrics(scenario, seat_id):
+        raise InvalidInput("your seat cannot forecast that metric: it does not see it")
+    direction, _, horizon = way.partition(":")
+    return Forecast(metric, "up" if direction == "up" else "down", int(horizon))
+
+
+class ArgumentModal(discord.ui.Modal):
+    """One move's argument and its optional forecast (a metric the seat sees, which way, and
+    by when); its submission is routed by custom_id (it survives restarts)."""
+
+    def __init__(
+        self, scenario: Scenario, match_id: int, round_number: int, move: Move, current: str = ""
+    ) -> None:
         super().__init__(
             title=limits.fit(move.name, limits.MODAL_TITLE),
             custom_id=ids.round_action(match_id, round_number, "arg", move.id),
@@ -175,5 +227,35 @@ class ArgumentModal(discord.ui.Modal):
                 required=False,
                 max_length=MAX_ARGUMENT,
                 placeholder=f"Your public argument (up to {MAX_ARGUMENT} characters): why?",
+            )
+        )
+        # A move belongs to one seat, so the metrics it may forecast are known without a read
+        # (the modal must be the first answer); the submission is checked again.
+        metrics = forecast_metrics(scenario, move.seat)[: limits.SELECT_OPTIONS]
+        if not metrics:
+            return
+        self.add_item(
+            discord.ui.Label[Any](
+                text="Forecast (optional): which metric?",
+                description="A debate point if it comes true; never policy points.",
+                component=discord.ui.Select[Any](
+                    custom_id=FORECAST_METRIC,
+                    placeholder="No forecast",
+                    options=[option(m, scenario.metric(m).name) for m in metrics],
+                    min_values=0,
+                    required=False,
+                ),
+            )
+        )
+        self.add_item(
+            discord.ui.Label[Any](
+                text="Forecast: which way, and by when?",
+                component=discord.ui.Select[Any](
+                    custom_id=FORECAST_WAY,
+                    placeholder="No forecast",
+                    options=[option(k, v) for k, v in WAYS.items()],
+                    min_values=0,
+                    required=False,
+                ),
             )
         )

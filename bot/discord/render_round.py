@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
-from bot.discord import pages
+from bot.discord import ids, pages
+from bot.discord.components import button, view
 from bot.discord.render_match import round_label, state_table
 from bot.discord.text import esc, quote
 from bot.game.debate import Tally, forecast_hit
@@ -20,10 +21,11 @@ from bot.game.scoring import outcome_score, scores_seen, visible_outcome
 from bot.game.state import MatchState
 from bot.game.view import hide_covert, seat_view, secret_moves, sight
 from bot.render.debate import forecast_text, rating_text
-from bot.render.narrative import cause_summaries, causes, state_rows, story
+from bot.render.narrative import cause_summaries, causes, moved, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
 
 SOURCE = {"players": "", "ai": " (🤖 AI)", "hold": " (held)"}
+Earlier = tuple[Mapping[str, LockedSeat], MatchState]  # last round's orders, the state before it
 
 
 def order_lines(
@@ -60,25 +62,34 @@ def forecast_lines(
     before: MatchState,
     after: MatchState,
     secret: frozenset[str] = frozenset(),
+    earlier: Earlier | None = None,
 ) -> list[str]:
-    """This round's forecasts for this round, each checked (next-round ones wait)."""
+    """This round's forecasts for this round, each checked (next-round ones wait), then last
+    round's next-round forecasts (``earlier``: its orders and the state before it), due now."""
     lines = []
-    for seat in scenario.seats:
-        locked = orders.get(seat.id)
-        for order in locked.orders.moves if locked else ():
-            forecast = order.forecast
-            if forecast is None or order.move in secret:
-                continue
-            move = scenario.move(order.move).name
-            if sight(scenario.metric(forecast.metric), None) == "hidden":
-                mark = "🔒 checked in the debrief"  # the public may not learn a hidden metric
-            elif forecast.horizon == 0:
-                was, now = before.metrics[forecast.metric], after.metrics[forecast.metric]
-                mark = "✅ came true" if forecast_hit(forecast, was, now) else "❌ missed"
-            else:
-                mark = "⏳ checked next round"
-            text = forecast_text(scenario, forecast)
-            lines.append(f"• {esc(seat.name)}, {esc(move)}: {esc(text)}: {mark}")
+    due = [(orders, before, 0, "")]
+    if earlier is not None:
+        due.insert(0, (earlier[0], earlier[1], 1, " (made last round)"))
+    for made, was_state, horizon, note in due:
+        for seat in scenario.seats:
+            locked = made.get(seat.id)
+            for order in locked.orders.moves if locked else ():
+                forecast = order.forecast
+                if forecast is None or order.move in secret:
+                    continue
+                if horizon == 1 and forecast.horizon != 1:
+                    continue  # checked in its own round's reveal
+                move = scenario.move(order.move).name
+                if sight(scenario.metric(forecast.metric), None) == "hidden":
+                    mark = "🔒 checked in the debrief"  # the public may not learn a hidden metric
+                elif forecast.horizon == horizon:
+                    was = was_state.metrics[forecast.metric]
+                    now = after.metrics[forecast.metric]
+                    mark = "✅ came true" if forecast_hit(forecast, was, now) else "❌ missed"
+                else:
+                    mark = "⏳ checked next round"
+                text = forecast_text(scenario, forecast)
+                lines.append(f"• {esc(seat.name)}, {esc(move)}{note}: {esc(text)}: {mark}")
     return lines
 
 
@@ -115,9 +126,11 @@ def reveal(
     match: Match,
     result: RoundOutcome,
     before: MatchState,
+    earlier: Earlier | None = None,
     points: Mapping[str, float] | None = None,
 ) -> list[list[discord.Embed]]:
-    """The reveal of a resolved round, as one or more messages of embeds."""
+    """The reveal of a resolved round, as one or more messages of embeds (``earlier``: last
+    round's orders and the state before it, to check its next-round forecasts)."""
     secret = secret_moves(scenario, result.state.exposed, None)  # the reveal is public
     records = hide_covert(result.records_of(result.round), secret)
     label = round_label(scenario, result.round)
@@ -125,15 +138,16 @@ def reveal(
     made = pages.embeds(f"{label}: the orders", lines, 0x5865F2)
     told = [f"• {esc(line)}" for line in story(scenario, records)] or ["Nothing happened."]
     # One line per metric, net change first, its biggest causes after: about 25 lines at most
-    # (the full list of causes is in the match record: /match export).
-    moved = [
+    # (the full list is behind the reveal's All causes button, and in /match export).
+    summaries = [
         f"• **{esc(metric)}** {net:+.1f}: {esc(why)}"
         for metric, net, why in cause_summaries(causes(scenario, records, None))
     ]
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
-    if moved:
-        made += pages.embeds(f"{label}: why the numbers moved", moved, 0x95A5A6)
-    checked = forecast_lines(scenario, result.orders, before, result.state, secret)
+    if summaries:
+        footer = "All causes: the full list, one line a cause (only you see it)."
+        made += pages.embeds(f"{label}: {CAUSES_TITLE}", summaries, 0x95A5A6, footer)
+    checked = forecast_lines(scenario, result.orders, before, result.state, secret, earlier)
     if checked:
         made += pages.embeds(f"{label}: forecasts", checked, 0x9B59B6)
     now = seat_view(scenario, result.state, None, match.seed)
@@ -146,6 +160,37 @@ def reveal(
         scores += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
     made += pages.embeds("Scoreboard", scores, 0x2ECC71)
     return pages.messages(made)
+
+
+CAUSES_TITLE = "why the numbers moved"
+
+
+def all_causes_view(match_id: int, round_number: int) -> discord.ui.View:
+    """The reveal's *All causes* button (persistent: it works after a restart)."""
+    return view([button(ids.round_action(match_id, round_number, "causes"), "All causes")])
+
+
+def with_causes_button(groups: Sequence[Sequence[discord.Embed]]) -> int | None:
+    """Which message of a reveal carries the causes (the *All causes* button goes there)."""
+    return next(
+        (i for i, g in enumerate(groups) if any(CAUSES_TITLE in (e.title or "") for e in g)),
+        None,
+    )
+
+
+def all_causes(scenario: Scenario, result: RoundOutcome) -> list[list[discord.Embed]]:
+    """Every public cause of a round's changes, grouped by metric (net change first, then each
+    cause, biggest first), in as many embeds and messages as Discord's limits need. Public:
+    the metrics everyone sees exactly; covert moves not yet exposed stay "a covert move"."""
+    secret = secret_moves(scenario, result.state.exposed, None)
+    records = hide_covert(result.records_of(result.round), secret)
+    lines: list[str] = []
+    for group in moved(causes(scenario, records, None)):
+        lines.append(f"**{esc(group.metric)}** {group.head}")
+        lines += [f"• {esc(c.short())}" for c in group.causes]
+    label = round_label(scenario, result.round)
+    found = pages.embeds(f"{label}: every cause", lines or ["Nothing moved."], 0x95A5A6)
+    return pages.messages(found)
 
 
 def final(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.game.debate import final_rating
 from bot.game.scenario import Scenario
 from bot.game.state import Forecast, Order
+from bot.game.view import sight
 
 UP_DOWN = {"up": "↑ up", "down": "↓ down"}
 
@@ -25,3 +26,9 @@ def rating_text(scenario: Scenario, order: Order, seat: str) -> str:
         return f"rated {order.rating:+.2f}{who}: its effects x{factor:.2f}"
     r = final_rating(order, seat, scenario.rules.spectator_weight)
     return "" if r is None else f"rated {r:+.2f} (points only)"
+
+
+def forecast_metrics(scenario: Scenario, seat_id: str) -> list[str]:
+    """The metrics a seat may forecast: those it sees, exactly or as an estimate (bookkeeping
+    metrics, switches and counters, are left out: nobody argues about them)."""
+    return [m.id for m in scenario.metrics if sight(m, seat_id) != "hidden" and not m.bookkeeping]

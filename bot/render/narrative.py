@@ -78,17 +78,34 @@ def _decision_line(scenario: Scenario, event_id: str, rec: Record) -> str:
 
 @dataclass(frozen=True)
 class Cause:
-    """One change to a metric and what caused it."""
+    """One change to a metric and what caused it.
+
+    ``noisy``: the viewer sees the metric only as an estimate, so ``delta`` keeps just the
+    change's sign (+1 or -1): exact amounts would add up to the exact value over a match.
+    """
 
     metric: str
     delta: float
     cause: str
     delayed_from: int | None = None
+    noisy: bool = False
+
+    @property
+    def amount(self) -> str:
+        """``-3.0``, or an arrow alone for a noisy metric."""
+        if self.noisy:
+            return "↑" if self.delta > 0 else "↓"
+        return f"{self.delta:+.1f}"
 
     def line(self) -> str:
         """``Humanitarian conditions -3.0 (Oil sanctions, from round 2)``."""
         later = f", from round {self.delayed_from}" if self.delayed_from else ""
-        return f"{self.metric} {self.delta:+.1f} ({self.cause}{later})"
+        return f"{self.metric} {self.amount} ({self.cause}{later})"
+
+    def short(self) -> str:
+        """``Oil sanctions -3.0 (from round 2)``: the cause within its metric's group."""
+        later = f" (from round {self.delayed_from})" if self.delayed_from else ""
+        return f"{self.cause} {self.amount}{later}"
 
 
 def causes(
@@ -109,6 +126,93 @@ def causes(
         found.append(
             Cause(metric.name, rec.delta, source_name(scenario, rec.source), rec.delayed_from)
         )
+    return found
+
+
+def causes_seen(
+    scenario: Scenario, records: Iterable[Record], seat: str, *, private_only: bool = False
+) -> list[Cause]:
+    """Every change to a metric the seat sees, exactly or as an estimate, with its cause.
+
+    A noisy metric's changes keep only their sign (``Cause.noisy``), so the list tells the seat
+    what moved the metric without the exact amounts its view withholds. ``private_only`` keeps
+    only metrics the public reveal leaves out (those the public does not see exactly). The
+    records must already hide what the seat may not see of the moves (``hide_covert``).
+    """
+    found = []
+    for rec in records:
+        if rec.kind != "effect" or rec.metric is None or not rec.delta:
+            continue
+        metric = scenario.metric(rec.metric)
+        how = sight(metric, seat)
+        if how == "hidden" or (private_only and sight(metric, None) == "exact"):
+            continue
+        noisy = how == "noisy"
+        delta = (1.0 if rec.delta > 0 else -1.0) if noisy else rec.delta
+        name = source_name(scenario, rec.source)
+        found.append(Cause(metric.name, delta, name, rec.delayed_from, noisy))
+    return found
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What moved one metric in a round, as one viewer may know it: the exact net change, or
+    for a metric seen as an estimate the viewer's own estimated change (their two views)."""
+
+    metric: str
+    net: float | None
+    estimate: float | None
+    causes: tuple[Cause, ...]  # biggest first (a noisy metric's in the order they came)
+
+    @property
+    def head(self) -> str:
+        """``+3.0``, ``≈-4.2 (your estimate)``, or ``(seen as an estimate)``."""
+        if self.net is not None:
+            return f"{self.net:+.1f}"
+        if self.estimate is not None:
+            return f"≈{self.estimate:+.1f} (your estimate)"
+        return "(seen as an estimate)"
+
+    def summary(self, shown: int | None = 3) -> str:
+        """Its ``shown`` biggest causes (all with None) and how many more."""
+        items = self.causes if shown is None else self.causes[:shown]
+        more = len(self.causes) - len(items)
+        return ", ".join(c.short() for c in items) + (f", and {more} more" if more > 0 else "")
+
+
+def moved(
+    found: Sequence[Cause], estimates: Mapping[str, float | None] | None = None
+) -> list[Moved]:
+    """Causes grouped by metric in first-seen order (``estimates``: by metric name, the
+    viewer's estimated change of each metric it sees noisily)."""
+    groups: dict[str, list[Cause]] = {}
+    for cause in found:
+        groups.setdefault(cause.metric, []).append(cause)
+    made = []
+    for metric, items in groups.items():
+        if items[0].noisy:
+            guess = (estimates or {}).get(metric)
+            made.append(Moved(metric, None, guess, tuple(items)))
+        else:
+            net = round(sum(c.delta for c in items), 4)
+            made.append(Moved(metric, net, None, tuple(sorted(items, key=lambda c: -abs(c.delta)))))
+    return made
+
+
+def estimated_changes(
+    scenario: Scenario,
+    now: Mapping[str, float | None],
+    before: Mapping[str, float | None],
+    seat: str,
+) -> dict[str, float | None]:
+    """By metric name, the change a seat estimates for each metric it sees noisily (the
+    difference of its own two views: nothing it does not already see)."""
+    found: dict[str, float | None] = {}
+    for metric in scenario.metrics:
+        if sight(metric, seat) != "noisy":
+            continue
+        new, old = now.get(metric.id), before.get(metric.id)
+        found[metric.name] = None if new is None or old is None else round(new - old, 1)
     return found
 
 

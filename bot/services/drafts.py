@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.game.legal import check_orders, spent
 from bot.game.scenario import Scenario
-from bot.game.state import Order, SeatOrders
+from bot.game.state import Forecast, Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import Conflict, InvalidInput, NotAllowed, NotSeated
 from bot.services.models import MAX_ARGUMENT, Actor, Match, SeatOptions, Submission
@@ -133,7 +133,11 @@ class DraftService:
             require_orders_phase(match, round, "give orders")
             if match.team_size > 1 and match.captain_of(seat) != actor.player:
                 raise NotAllowed(CAPTAIN_ONLY)
-            orders = seat_orders([(o.move, o.argument) for o in draft.moves], draft.decisions)
+            orders = seat_orders(
+                [(o.move, o.argument) for o in draft.moves],
+                draft.decisions,
+                {o.move: o.forecast for o in draft.moves if o.forecast is not None},
+            )
             assert match.state is not None
             check_orders(scenario, match.state, {seat: orders})
             cost = spent(scenario, orders)
@@ -175,10 +179,14 @@ class Submitted:
     debate: bool = False  # the orders locked into an open debate window, not resolved yet
 
 
-def with_move(draft: SeatOrders, move: str, argument: str) -> SeatOrders:
-    """The draft with the move added (or its argument replaced when it is there already)."""
+def with_move(
+    draft: SeatOrders, move: str, argument: str, forecast: Forecast | None = None
+) -> SeatOrders:
+    """The draft with the move added (or its argument and forecast replaced when it is there
+    already)."""
     kept = [o for o in draft.moves if o.move != move]
-    return SeatOrders(moves=(*kept, Order(move, argument)), decisions=dict(draft.decisions))
+    added = Order(move, argument, forecast=forecast)
+    return SeatOrders(moves=(*kept, added), decisions=dict(draft.decisions))
 
 
 def without_move(draft: SeatOrders, move: str) -> SeatOrders:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.game.legal import check_orders, legal_moves, spent
 from bot.game.scenario import Scenario
-from bot.game.state import MatchState, Order, SeatOrders
+from bot.game.state import Forecast, MatchState, Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import (
     USER_ERRORS,
@@ -37,9 +37,12 @@ CAPTAIN_ONLY = (
 
 
 def seat_orders(
-    moves: Sequence[tuple[str, str]], decisions: Mapping[str, str] | None
+    moves: Sequence[tuple[str, str]],
+    decisions: Mapping[str, str] | None,
+    forecasts: Mapping[str, Forecast] | None = None,
 ) -> SeatOrders:
-    """Orders from (move, argument) pairs and decisions; InvalidInput past the caps."""
+    """Orders from (move, argument) pairs, decisions and forecasts by move; InvalidInput past
+    the caps or for a forecast on a move not ordered."""
     if len(moves) > MAX_MOVES:
         raise InvalidInput(f"at most {MAX_MOVES} moves in one round")
     for move, argument in moves:
@@ -48,8 +51,14 @@ def seat_orders(
                 f"the argument for {move} has {len(argument)} characters; "
                 f"the limit is {MAX_ARGUMENT}"
             )
+    forecasts = forecasts or {}
+    stray = sorted(set(forecasts) - {move for move, _argument in moves})
+    if stray:
+        raise InvalidInput(f"a forecast goes with a move you order; {stray[0]} is not ordered")
     return SeatOrders(
-        moves=tuple(Order(move, argument) for move, argument in moves),
+        moves=tuple(
+            Order(move, argument, forecast=forecasts.get(move)) for move, argument in moves
+        ),
         decisions=dict(decisions or {}),
     )
 
@@ -118,17 +127,20 @@ class OrderService:
         decisions: Mapping[str, str] | None = None,
         *,
         round: int | None = None,
+        forecasts: Mapping[str, Forecast] | None = None,
     ) -> Submission:
         """Submit the actor's seat's orders for the round, replacing any earlier submission.
 
         ``moves`` is a list of (move id, argument) with arguments of at most ``MAX_ARGUMENT``
-        characters; ``decisions`` answers events awaiting the seat (event id -> option id).
+        characters; ``decisions`` answers events awaiting the seat (event id -> option id);
+        ``forecasts`` (move id -> forecast) go with the arguments of those moves, each on a
+        metric the seat may see (issue 13's human forecasts).
         ``round``, when given, must be the round being played (RoundClosed otherwise: a stale
         button); None means whichever round is open. Rules are checked by the engine:
         IllegalOrder says what is wrong. The orders are on disk when this returns.
         """
         self._ctx.throttle.admit(actor, match_id)
-        orders = seat_orders(moves, decisions)
+        orders = seat_orders(moves, decisions, forecasts)
         scenario = await self._ctx.scenario_of(match_id, actor)  # NotFound: not this server's
         async with self._ctx.lock(match_id):
             for fresh in (False, True):

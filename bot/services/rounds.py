@@ -21,6 +21,8 @@ from bot.game.policies import AiPolicy
 from bot.game.scenario import Scenario
 from bot.game.scoring import scores, winners
 from bot.game.state import MatchState, RoundResult, SeatOrders
+from bot.game.view import hide_covert, seat_view, secret_moves
+from bot.render.narrative import Moved, causes_seen, estimated_changes, moved
 from bot.services import debate_window, team_draft
 from bot.services.common import (
     announce,
@@ -30,7 +32,7 @@ from bot.services.common import (
     schedule_round,
 )
 from bot.services.context import Context, load_match, require_host, require_orders_phase
-from bot.services.errors import Conflict, NotFound
+from bot.services.errors import Conflict, NotFound, NotSeated
 from bot.services.models import SYSTEM, Actor, RoundOutcome
 from bot.services.orders import seat_statuses
 from db.codec import dumps, sha256_hex, state_text, time_text
@@ -45,6 +47,15 @@ from db.repos.log import Entry
 from db.store import Tx
 
 MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class SeenCauses:
+    """What moved the metrics a seat sees in one round (``round`` 0: none was played yet)."""
+
+    seat: str
+    round: int
+    moved: list[Moved]
 
 
 def outcome(scenario: Scenario, stored: StoredRound, already: bool) -> RoundOutcome:
@@ -404,6 +415,35 @@ class RoundService:
             live = await orders_repo.live_submissions(tx, match_id, match.round)
         locked = lock_orders(scenario, match, live, self._ctx.now())
         return {seat: item.orders for seat, item in locked.items()}
+
+    async def causes_seen(
+        self, match_id: int, actor: Actor, *, private_only: bool = False
+    ) -> SeenCauses:
+        """What moved the metrics the actor's seat sees in the last resolved round: exact
+        changes for the metrics it sees exactly; for those it sees as an estimate, the causes
+        with their direction only and the seat's own estimated change (issue 12 §4: a seat
+        sees the causes of every change to a metric it can see, and no more than its view).
+        Another seat's covert moves stay "a covert move" until exposed. ``private_only``:
+        only the metrics the public reveal leaves out. NotSeated without a seat."""
+        scenario = await self._ctx.scenario_of(match_id, actor)
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, actor, with_state=False)
+            seat = match.seat_of(actor.player)
+            if seat is None:
+                raise NotSeated(f"you hold no seat in match {match_id}")
+            number = match.rounds_resolved
+            if number < 1:
+                return SeenCauses(seat, 0, [])
+            stored = await repo.get_round(tx, match_id, number)
+            earlier = await repo.get_round(tx, match_id, number - 1)
+        if stored is None or earlier is None:
+            return SeenCauses(seat, 0, [])
+        secret = secret_moves(scenario, stored.state.exposed, seat, over=match.finished)
+        records = hide_covert((r for r in stored.records if r.round == number), secret)
+        found = causes_seen(scenario, records, seat, private_only=private_only)
+        now = seat_view(scenario, stored.state, seat, match.seed)
+        old = seat_view(scenario, earlier.state, seat, match.seed)
+        return SeenCauses(seat, number, moved(found, estimated_changes(scenario, now, old, seat)))
 
     async def get(self, match_id: int, round: int, actor: Actor) -> RoundOutcome:
         """A resolved round (0: the opening); NotFound when it has not been resolved."""

@@ -24,13 +24,13 @@ def authored(
     before: SeatOrders, after: SeatOrders, authors: Mapping[str, Authors], player: str
 ) -> dict[str, Authors]:
     """Who wrote each move of ``after``, when ``player`` changed ``before`` into it."""
-    old = {o.move: o.argument for o in before.moves}
+    old = {o.move: (o.argument, o.forecast) for o in before.moves}
     found: dict[str, Authors] = {}
     for order in after.moves:
         known = authors.get(order.move)
         if order.move not in old:
             found[order.move] = Authors(player, player)
-        elif old[order.move] != order.argument:
+        elif old[order.move] != (order.argument, order.forecast):  # the forecast is argued too
             found[order.move] = Authors(known.author if known else player, player)
         else:
             found[order.move] = known or Authors(player, player)

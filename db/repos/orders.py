@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import cast
 
-from bot.game.state import Order, SeatOrders
+from bot.game.state import Forecast, Order, SeatOrders
 from db.codec import dumps, loads, maybe_time, parse_time, time_text
 from db.models import Authors, Submission, SubmissionStatus
 from db.store import Row, Tx
@@ -47,6 +47,9 @@ async def insert_submission(
     authors = authors or {}
     moves = [
         {"move": o.move, "argument": o.argument}
+        # A forecast stays in the submission's JSON only (no column: no migration); the
+        # triggers copy the move and argument to ``submission_orders`` as before.
+        | ({} if o.forecast is None else {"forecast": o.forecast.to_dict()})
         | (
             {}
             if o.move not in authors
@@ -113,8 +116,11 @@ async def _with_orders(tx: Tx, rows: list[Row]) -> list[Submission]:
     )
     moves: dict[int, list[Order]] = {i: [] for i in ids}
     authors: dict[int, dict[str, Authors]] = {i: {} for i in ids}
+    forecasts = {int(r["id"]): _forecasts(r["moves"]) for r in rows}
     for row in order_rows:
-        moves[int(row["submission_id"])].append(Order(row["move"], row["argument"]))
+        sub = int(row["submission_id"])
+        forecast = forecasts[sub].get(row["move"])
+        moves[sub].append(Order(row["move"], row["argument"], forecast=forecast))
         if row["author"] is not None:
             authors[int(row["submission_id"])][row["move"]] = Authors(
                 row["author"], row["argument_author"] or row["author"]
@@ -122,9 +128,19 @@ async def _with_orders(tx: Tx, rows: list[Row]) -> list[Submission]:
     return [_submission(r, moves[int(r["id"])], authors[int(r["id"])]) for r in rows]
 
 
+def _forecasts(text: str) -> dict[str, Forecast]:
+    """The forecasts kept in a submission's moves JSON, by move (most submissions have none,
+    so the JSON is parsed only when it names one)."""
+    if '"forecast"' not in text:
+        return {}
+    return {
+        str(m["move"]): Forecast.from_dict(m["forecast"]) for m in loads(text) if m.get("forecast")
+    }
+
+
 _SELECT = (
-    "SELECT id, match_id, round, seat, player, status, decisions, cost, submitted_at, closed_at "
-    "FROM submissions "
+    "SELECT id, match_id, round, seat, player, status, moves, decisions, cost, submitted_at, "
+    "closed_at FROM submissions "
 )
 
 

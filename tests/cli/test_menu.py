@@ -13,7 +13,8 @@ from bot.cli.menu import Edit, menu_entries, summary, take_orders
 from bot.cli.panels import distance
 from bot.game.engine import new_match
 from bot.game.scenario import Goal, Scenario
-from bot.game.state import MatchState, Order, SeatOrders
+from bot.game.state import Forecast, MatchState, Order, SeatOrders
+from bot.render.debate import forecast_metrics
 from bot.render.narrative import Cause, cause_summaries, grouped_causes
 from bot.scenarios import read_scenario
 from bot.services.models import MAX_ARGUMENT
@@ -104,7 +105,7 @@ def _take(
 def test_a_long_argument_is_refused_and_an_empty_one_asked_again(
     tutorial: Scenario, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answers = ["3", "x" * (MAX_ARGUMENT + 5), "", "", "2", "short", "0"]
+    answers = ["3", "x" * (MAX_ARGUMENT + 5), "", "", "", "2", "short", "n", "0"]
     done, saved, script = _take(tutorial, _opening(tutorial), "upstream", answers, monkeypatch)
     out = capsys.readouterr().out
     assert f"That is {MAX_ARGUMENT + 5} characters; the limit is {MAX_ARGUMENT}." in out
@@ -112,6 +113,23 @@ def test_a_long_argument_is_refused_and_an_empty_one_asked_again(
     assert done.moves == (Order("upstream.talks", ""), Order("upstream.small_turbines", "short"))
     assert len(saved) == 2  # each change kept as the draft when it was made
     assert script.answers == []  # no confirmation: no affordable move was left
+
+
+def test_a_forecast_follows_the_argument_and_offers_only_what_the_seat_sees(
+    tutorial: Scenario, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Trust is an estimate for the upstream town: it may forecast it (issue 13).
+    assert forecast_metrics(tutorial, "upstream") == ["power", "harvest", "trust", "tension"]
+    answers = ["3", "talk", "y", "9", "3", "sideways", "u", "2", "1", "0", "y"]
+    done, saved, script = _take(tutorial, _opening(tutorial), "upstream", answers, monkeypatch)
+    out = capsys.readouterr().out
+    assert " 3) Trust between the towns" in out
+    assert "Type a number from 1 to 4." in out and "Type u for up or d for down." in out
+    assert "Type 0 for this round or 1 for the end of next round." in out
+    assert done.moves == (Order("upstream.talks", "talk", forecast=Forecast("trust", "up", 1)),)
+    assert saved[-1] == done  # kept in the draft with its forecast
+    assert "(forecast: Trust between the towns ↑ up by the" in out
+    assert script.prompts.count(menu.FORECAST_PROMPT) == 1
 
 
 def test_a_decision_is_a_numbered_menu_and_d_changes_it(

@@ -81,6 +81,15 @@ def _round_one(t: Terminal) -> None:
     t.type(MULTILATERAL)
     t.expect(r"Your argument: ")
     t.type(FIRST_ARGUMENT)
+    t.expect(r"Add a forecast\? \(y/N\): ")
+    t.type("y")  # a forecast typed at the keyboard (issue 13)
+    t.expect(r"11\) International coordination")
+    t.expect(r"Which metric \(1-18\): ")
+    t.type("11")
+    t.expect(r"Up or down\? \(u/d\): ")
+    t.type("u")
+    t.expect(r"By when\? ")
+    t.type("0")
     t.expect(r"Your moves: 2 of 3 AP left")
     t.expect(r"✓ 13\) Multilateral diplomacy \(1 AP\) “Partners who act together")
     t.expect(r"17\) Latino outreach \(1 AP\)")  # the numbers did not move
@@ -146,11 +155,15 @@ def test_a_whole_match_at_the_keyboard_with_ctrl_d_and_resume(
     t.expect(r"United States: Multilateral diplomacy \(1 AP\)")
     t.expect(r"Why the numbers moved")
     t.expect(r"Ratings")
-    # The AI seats rate an argument without a forecast 0: the US move keeps its size.
-    t.expect(r"United States, Multilateral diplomacy: rated \+0\.00: its effects x1\.00")
+    # The forecast typed at the keyboard agrees with what the AI seats expect of the move, so
+    # they rate it +1 (an argument without a forecast gets 0): its effects grow by 15%.
+    t.expect(r"United States, Multilateral diplomacy: rated \+0\.50: its effects x1\.15")
     t.expect(r"Maduro government, [^:]+: rated \+0\.50: its effects x1\.15")
     t.expect(r"Forecasts")
-    t.expect(r"forecast: .* (came true|missed)")
+    t.expect(
+        r"United States, Multilateral diplomacy: forecast: International coordination ↑ up "
+        r"this round: came true"
+    )
     t.expect(r"Scoreboard \(goals so far\)")
     t.expect(r"Debate points")  # beside the scores, never summed
     t.expect(r"Round 2 \(Q2 2021\)")
@@ -158,6 +171,8 @@ def test_a_whole_match_at_the_keyboard_with_ctrl_d_and_resume(
     t.type(OUTREACH)
     t.expect(r"Your argument: ")
     t.type(SECOND_ARGUMENT)
+    t.expect(r"Add a forecast\? \(y/N\): ")
+    t.type("")  # Enter: none
     t.expect(r"✓ 17\) Latino outreach")
     t.expect(PROMPT)
     t.key(b"\x04")  # Ctrl-D at the prompt

@@ -294,13 +294,22 @@ class Harness:
         return await self.interact(user, 3, data, message.channel_id, message)
 
     async def submit(self, user: FakeUser, opened: Result, values: dict[str, str]) -> Result:
-        """``user`` fills in and submits the modal the bot opened in ``opened``."""
+        """``user`` fills in and submits the modal the bot opened in ``opened`` (a select in a
+        label takes one of its options, or none when ``values`` has ``""`` or omits it)."""
         modal = opened.modal
-        rows = []
+        rows: list[dict[str, Any]] = []
         for row in modal["components"]:
             inputs = row.get("components") or [row.get("component")]
             for item in inputs:
                 assert item is not None
+                if item["type"] == 3:
+                    chosen = values.get(item["custom_id"], "")
+                    offered = {o["value"] for o in item.get("options") or []}
+                    assert not chosen or chosen in offered, f"{chosen!r} is not offered"
+                    picked = {"type": 3, "custom_id": item["custom_id"], "values": []}
+                    picked["values"] = [chosen] if chosen else []
+                    rows.append({"type": 18, "component": picked})
+                    continue
                 value = values.get(item["custom_id"], item.get("value") or "")
                 assert len(value) <= int(item.get("max_length", 4000)), "the input is too long"
                 rows.append(

@@ -163,7 +163,7 @@ async def test_the_argument_form_states_its_cap_and_a_longer_text_is_refused_not
     assert isinstance(options, list)
     move = str(options[0]["value"])
     opened = await h.choose(ana, panel, pick, [move])
-    [field] = [c for row in opened.modal["components"] for c in row["components"]]
+    [field] = opened.modal["components"][0]["components"]  # then the two forecast selects
     assert field["max_length"] == MAX_ARGUMENT and str(MAX_ARGUMENT) in field["placeholder"]
     forged = f"lv:m:1:r:1:arg:{move}"
     too_long = "word " * 600  # 3,000 characters, past what the form lets anyone type

@@ -104,6 +104,7 @@ ACTIONS: dict[str, Action] = {
     "dec": Action("lv:m:1:r:1:dec:any_event", "select", ("any_option",)),
     "submit": Action("lv:m:1:r:1:submit"),
     "withdraw": Action("lv:m:1:r:1:withdraw"),
+    "causes": Action("lv:m:1:r:1:causes"),
     "seat": Action("lv:m:2:seat:us"),
     "leave": Action("lv:m:2:leave"),
     "start": Action("lv:m:2:start"),

@@ -53,6 +53,7 @@ CALLS: dict[str, Call] = {
     "rounds.get": lambda s, d, m, a: s.rounds.get(m, 0, a),
     "rounds.history": lambda s, d, m, a: s.rounds.history(m, a),
     "rounds.intentions": lambda s, d, m, a: s.rounds.intentions(m, a),
+    "rounds.causes_seen": lambda s, d, m, a: s.rounds.causes_seen(m, a),
     "control.pause": lambda s, d, m, a: s.control.pause(m, a, "why"),
     "control.resume": lambda s, d, m, a: s.control.resume(m, a),
     "control.end": lambda s, d, m, a: s.control.end(m, a, "why"),

@@ -127,7 +127,8 @@ def check_message(body: dict[str, Any], *, edit: bool = False) -> Problems:
 
 
 def check_modal(body: dict[str, Any]) -> Problems:
-    """A modal: title 45, custom_id 100, 1 to 5 text inputs (label 45, value 4000)."""
+    """A modal: title 45, custom_id 100, 1 to 5 components, each one text input (label 45,
+    value 4000) or, inside a label (type 18), one string select (checked as in a message)."""
     problems: Problems = []
     _text(problems, "title", body.get("title"), 45, required=True)
     _text(problems, "custom_id", body.get("custom_id"), 100, required=True)
@@ -140,9 +141,13 @@ def check_modal(body: dict[str, Any]) -> Problems:
             problems.append((f"components.{i}", "each row holds exactly one input"))
         for item in inputs:
             at = f"components.{i}"
-            _text(problems, f"{at}.custom_id", item.get("custom_id"), 100, required=True)
             label = item.get("label", row.get("label"))
             _text(problems, f"{at}.label", label, 45, required=True)
+            _text(problems, f"{at}.description", row.get("description"), 100)
+            if item.get("type") == 3:
+                _check_select(item, f"{at}.component", problems)
+                continue
+            _text(problems, f"{at}.custom_id", item.get("custom_id"), 100, required=True)
             _text(problems, f"{at}.value", item.get("value"), 4000)
             _text(problems, f"{at}.placeholder", item.get("placeholder"), 100)
             if int(item.get("max_length", 4000)) > 4000:
@@ -151,12 +156,13 @@ def check_modal(body: dict[str, Any]) -> Problems:
 
 
 def _modal_inputs(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """Text inputs of a modal row: inside an action row (type 1) or a label (type 18)."""
+    """Inputs of a modal row: text inputs inside an action row (type 1), or a text input or a
+    string select inside a label (type 18; Discord takes selects in modals only there)."""
     if row.get("type") == 1:
         return [c for c in row.get("components") or [] if c.get("type") == 4]
     if row.get("type") == 18:
         inner = row.get("component") or {}
-        return [inner] if inner.get("type") == 4 else []
+        return [inner] if inner.get("type") in (3, 4) else []
     return []
 
 
