@@ -19,6 +19,7 @@ from bot.services.catalog import CatalogService
 from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
+from bot.services.deals import DealService
 from bot.services.drafts import DraftService
 from bot.services.matches import MatchService
 from bot.services.models import Actor, ReplayReport
@@ -40,7 +41,7 @@ from db.store import Hook, Store
 class Services:
     """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``drafts``,
     ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
-    ``library``, ``catalog`` (built-in plus library). The one place services are built."""
+    ``library``, ``catalog`` (built-in plus library), ``deals``. The one place services are built."""
 
     def __init__(
         self, store: Store, clock: Clock = system_clock, shards: Shards | None = None
@@ -60,6 +61,7 @@ class Services:
         self.servers = ServerService(self.ctx)
         self.library = LibraryService(self.ctx, self.scenarios)
         self.catalog = CatalogService(self.ctx, self.scenarios, self.library)
+        self.deals = DealService(self.ctx)
 
     @classmethod
     async def open(
