@@ -17,8 +17,9 @@ from bot.game.scenario import Scenario
 from bot.game.state import MatchState
 from bot.game.validate import load_scenario
 from bot.review.build import MatchFacts, PlayedRound, TurnMeta, build_record
-from bot.review.record import HolderInfo, MatchRecord, ModAction, Status
-from db.models import LogEntry, Match, StoredRound, Submission
+from bot.review.record import DealInfo, HolderInfo, MatchRecord, ModAction, Status
+from db.models import DealStep, LogEntry, Match, StoredRound, Submission
+from db.repos import deals as deals_repo
 from db.repos import log as log_repo
 from db.repos import matches as matches_repo
 from db.repos import orders as orders_repo
@@ -237,6 +238,7 @@ async def load_record(
         log = await log_repo.entries(tx, match_id, kinds=(*SEAT_KINDS, *MODERATION_KINDS))
         log += await log_repo.entries(tx, match_id, kind_prefix="moderator:")
         drafts = _draft_authors(await log_repo.entries(tx, match_id, kinds=[DRAFT_KIND]))
+        talks = await deals_repo.steps(tx, match_id)
     if scenario is None:
         if body is None:
             raise RecordNotFound(f"the scenario text of match {match_id} is not in the store")
@@ -260,6 +262,43 @@ async def load_record(
         )
         for r in rounds
     ]
-    return scenario, build_record(
-        scenario, match.seed, opening.state, opening.records, played, facts
+    record = build_record(scenario, match.seed, opening.state, opening.records, played, facts)
+    return scenario, with_talks(record, talks)
+
+
+def with_talks(record: MatchRecord, talks: Sequence[DealStep]) -> MatchRecord:
+    """The record's deals with who proposed them and answered, and when (from the stored
+    talks); a deal's settling events take their round's time."""
+    if not record.deals:
+        return record
+    resolved = {r.round: r.resolved_at for r in record.rounds}
+    return record.model_copy(update={"deals": [_timed(d, talks, resolved) for d in record.deals]})
+
+
+def _timed(
+    deal: DealInfo, talks: Sequence[DealStep], resolved: dict[int, datetime | None]
+) -> DealInfo:
+    mine = [s for s in talks if s.deal_id == deal.id]
+    proposed = next((s for s in mine if s.status == "proposed"), None)
+    events = []
+    for event in deal.events:
+        found = None
+        if event.status in ("proposed", "accepted", "rejected"):
+            found = next(
+                (s for s in mine if s.status == event.status and s.seat == event.seat),
+                None,
+            ) or next((s for s in mine if s.status == event.status), None)
+        elif event.status == "active":
+            found = next((s for s in reversed(mine) if s.status == "accepted"), None)
+        if found is not None:
+            update: dict[str, object] = {"at": found.at, "player": found.player}
+        else:
+            update = {"at": resolved.get(event.round)}
+        events.append(event.model_copy(update=update))
+    return deal.model_copy(
+        update={
+            "events": events,
+            "proposed_by": proposed.player if proposed else None,
+            "replaces": proposed.replaces if proposed else None,
+        }
     )

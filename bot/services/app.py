@@ -41,7 +41,8 @@ from db.store import Hook, Store
 class Services:
     """The use cases, grouped: ``scenarios``, ``matches``, ``orders``, ``rounds``, ``drafts``,
     ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
-    ``library``, ``catalog`` (built-in plus library), ``deals``. The one place services are built."""
+    ``library``, ``catalog`` (built-in plus library), ``deals`` (between seats). The one
+    place services are built."""
 
     def __init__(
         self, store: Store, clock: Clock = system_clock, shards: Shards | None = None

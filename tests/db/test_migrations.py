@@ -25,6 +25,7 @@ APPLIED = {
     "0003_submission_lookup": "e9e8ea01d8fd0dcf9a92849ac4e4f81b0a62ecd39d06476dccc92bdb78264e7e",
     "0004_match_places": "d41cb2c5fb54434e372640153e5faa815209f8ef83cc7480dd6407da7ff6d165",
     "0005_teams": "2a34f29442bb392f9dd5742bfa3bd1707bd2a63f1c678093ba8020eee7d349df",
+    "0006_deals": "342064a6e5f292d844be9b1603e4be441d96f979f282477cbb386fc2f40f8e9f",
 }
 # The same for PostgreSQL's dialect (db/migrations/postgresql/, versioned with the above).
 APPLIED_PG = {
@@ -33,6 +34,7 @@ APPLIED_PG = {
     "0003_submission_lookup": "7584342a6243147eb8395210162b5bf0f75f863649fa799a132e9afac765faa7",
     "0004_match_places": "03b0d8a9b797292b423f220c3d7fdf606240b5d1d6d19315184152b6a7a1cd90",
     "0005_teams": "57d324baf54bcce85bec09f5fe0870d6ee84c1edcb7b916e817faf676eca4608",
+    "0006_deals": "a3edb5ed1515b0dc219a5c2d3f44ef8c2880cd285cb5a2f0acb5e57fae036327",
 }
 
 
