@@ -20,6 +20,13 @@ from typing import Any
 from rich.markup import escape
 
 from bot.cli.database import existing_database, foreign_database
+from bot.cli.deals_cli import (
+    confirm_orders,
+    print_credibility,
+    print_deal_outcome,
+    show_talks,
+    talk_keys,
+)
 from bot.cli.debate_cli import (
     ask_ratings,
     debate_points,
@@ -224,6 +231,7 @@ async def play_stored(services: Services, match_id: int, *, verbose: bool = Fals
                 print_seat_briefing(scenario, seat)
                 briefed.add(seat)
             await _seat_panel(services, scenario, match, seat)
+            await show_talks(services, scenario, match, seat, Actor(player, seat))
             await _give_orders(services, scenario, match, seat, Actor(player, seat))
             if hot_seat:
                 console.clear()  # the next player must not read this seat's panel
@@ -272,6 +280,7 @@ async def _show(
         )
         records = hide_covert(outcome.records_of(item.round), secret)
         print_story(scenario, records)
+        print_deal_outcome(scenario, outcome.state, records)
         print_causes(scenario, records, viewer, verbose)
         history = await services.rounds.history(item.match_id or 0, HOST)
         played = [{s: locked.orders for s, locked in h.orders.items()} for h in history[1:]]
@@ -285,6 +294,7 @@ async def _show(
         seen = scores_seen(scenario, outcome.scores, view, viewer)
         shared = visible_outcome(scenario, view)
         print_scores(scenario, seen, [], "Scoreboard (goals so far)", points, shared)
+        print_credibility(scenario, outcome.state)
     elif item.kind == "match_ended":
         # The ending's sentence was in the last reveal; the scores, broken down, are in the
         # debrief printed after the final state.
@@ -353,6 +363,8 @@ async def _give_orders(
 
     async def submit(orders: SeatOrders) -> str | None:
         moves = [(o.move, o.argument) for o in orders.moves]
+        if not await confirm_orders(services, scenario, match, actor, [m for m, _a in moves]):
+            return "your orders are not locked; change them to keep your word, or confirm"
         try:
             await services.orders.submit(
                 match.id, actor, moves, orders.decisions, round=match.round
@@ -361,5 +373,6 @@ async def _give_orders(
             return str(err)
         return None
 
-    await take_orders(scenario, match.state, seat, draft, save, submit)
+    talk = talk_keys(services, scenario, match, actor)
+    await take_orders(scenario, match.state, seat, draft, save, submit, talk)
     console.print(f"Orders in for {escape(scenario.seat(seat).name)}.")

@@ -38,9 +38,9 @@ def deal_text(scenario: Scenario, deal: Deal) -> str:
 def deal_lines(scenario: Scenario, deal: Deal) -> list[str]:
     """A deal in a few lines: who proposed it, its kind, its terms, its text and status."""
     proposer = scenario.seat(deal.proposer).name
-    parties = ", ".join(scenario.seat(s).name for s in deal.parties)
+    parties = " and ".join(scenario.seat(s).name for s in deal.parties)
     lines = [
-        f"Deal {deal.id} ({deal.status}), proposed by {proposer} to {parties}",
+        f"Deal {deal.id} ({deal.status}) between {parties}, proposed by {proposer}",
         f"Kind: {KIND[deal.kind]}",
     ]
     lines += [f"- {term_text(scenario, t)}" for t in deal.terms]
