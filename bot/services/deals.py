@@ -103,6 +103,11 @@ def _visible(deal: Deal, seat: str, round_number: int) -> bool:
     return bool(deal.events) and deal.events[-1].round >= round_number - 1
 
 
+def seat_deals(state: MatchState, seat: str, round_number: int) -> tuple[Deal, ...]:
+    """The deals a seat sees now: open and in force, and those settled last round."""
+    return tuple(d for d in state.deals if _visible(d, seat, round_number))
+
+
 class DealService:
     """Deals between the seats of a match being played."""
 
@@ -122,7 +127,7 @@ class DealService:
         return self._seat_deals(match, seat, state)
 
     def _seat_deals(self, match: Match, seat: str, state: MatchState) -> SeatDeals:
-        deals = tuple(d for d in state.deals if _visible(d, seat, match.round))
+        deals = seat_deals(state, seat, match.round)
         return SeatDeals(
             match.id, match.round, seat, deals, ai_seats(match), people_seats(match), state
         )
