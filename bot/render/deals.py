@@ -80,9 +80,9 @@ def outcome_lines(scenario: Scenario, state: MatchState, records: Iterable[Recor
         elif rec.kind == "kept" and deal.kind == "escrow":
             lines.append(f"🤝 The escrow between {names} ran: every move in it was played")
         elif rec.kind == "deal" and rec.detail in ("kept", "expired"):
-            quoted = f' "{deal.text}"' if deal.text else ""
+            # the deal's own words stay with its parties (and the debrief, once it is over)
             if rec.detail == "kept":
-                lines.append(f"✅ Deal {deal.id} between {names} was kept{quoted}")
+                lines.append(f"✅ Deal {deal.id} between {names} was kept")
             else:
                 lines.append(f"⌛ Deal {deal.id} between {names} expired unanswered")
         elif rec.kind == "deal" and rec.detail == "lapsed":

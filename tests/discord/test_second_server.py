@@ -75,6 +75,11 @@ COMMANDS: dict[str, Case] = {
     "levers settings": Case(lambda b: {"default_deadline": 5}, refused=False),
     "levers audit": OWN,
     "scenarios": OWN,
+    "deal propose": Case(
+        lambda b: {"match": 1, "seat": "maduro", "get": "maduro.electoral_guarantees"}
+    ),
+    "deal list": Case(lambda b: {"match": 1}),
+    "deal talks": Case(lambda b: {"match": 1, "seat": "maduro"}),
 }
 
 
@@ -107,6 +112,11 @@ ACTIONS: dict[str, Action] = {
     "hist": Action("lv:hist:n:0", refused=False),
     "audit": Action("lv:audit:n:0", refused=False),
     "page": Action("lv:page:n:1", refused=False),
+    "submitok": Action("lv:m:1:r:1:submitok"),
+    "dealyes": Action("lv:m:1:r:1:dealyes:d1"),
+    "dealno": Action("lv:m:1:r:1:dealno:d1"),
+    "dealctr": Action("lv:m:1:r:1:dealctr:d1"),
+    "dealcm": Action("lv:m:1:r:1:dealcm:d1", "modal", ("get", "kind", "rounds")),
 }
 
 
@@ -150,6 +160,8 @@ def _a_rows(h: Harness) -> list[list[tuple[Any, ...]]]:
         ("SELECT * FROM submissions WHERE match_id IN (1, 2) ORDER BY id", None),
         ("SELECT * FROM outbox WHERE match_id IN (1, 2) ORDER BY id", None),
         ("SELECT * FROM timers WHERE match_id IN (1, 2) ORDER BY id", None),
+        ("SELECT * FROM deal_events WHERE match_id IN (1, 2) ORDER BY 1, 2", None),
+        ("SELECT * FROM talk_threads WHERE match_id IN (1, 2) ORDER BY 1, 2", None),
         ("SELECT * FROM guild_settings WHERE guild_id = ?", guild),
         ("SELECT * FROM guild_scenarios WHERE guild_id = ? ORDER BY id", guild),
         ("SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id", guild),
