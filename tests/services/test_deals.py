@@ -200,3 +200,16 @@ async def test_talk_threads_are_remembered_per_pair(services: Services, tmp_path
     assert back.thread is not None and back.thread.thread_id == "777"
     with pytest.raises(InvalidInput):
         await services.deals.talk_thread(match.id, _as(ANA), "upstream")
+
+
+async def test_a_deal_of_three_seats_rejected_after_one_accepted_replays(
+    services: Services,
+) -> None:
+    match = await started(services, {"upstream": ANA, "downstream": BEN, "council": CAT})
+    terms = [*EXCHANGE, Term("council", "council.mediate", 1, 1)]
+    deal = await services.deals.propose(match.id, ANA, terms, "promise", "all three")
+    assert (await services.deals.answer(match.id, BEN, deal.id, True)).status == "proposed"
+    rejected = await services.deals.answer(match.id, CAT, deal.id, False)
+    assert rejected.status == "rejected" and rejected.accepted_by == ("upstream", "downstream")
+    await services.rounds.resolve(match.id, 1, MOD)
+    assert (await services.verify_replay(match.id, MOD)).ok
