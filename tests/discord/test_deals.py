@@ -143,3 +143,26 @@ async def test_a_server_without_private_threads_is_told_the_fallback(harness: Ha
     assert _private_threads(h) == {}
     assert [f.rsplit(": ", 1)[1] for f in h.http.failures] == ["Missing Permissions"]
     h.http.failures.clear()  # the 403 this test asked the fake for
+
+
+async def test_a_counter_replaces_the_proposal_with_new_terms(harness: Harness) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await t.start_two_player_match(h, ana, ben)
+    await h.slash(ana, "deal propose", seat="maduro", give=RELIEF, get=GUARANTEES)
+    listed = await h.slash(ben, "deal list")
+    opened = await h.click(ben, listed.message, label="Counter")
+    assert opened.modal["title"] == "Counter deal d1"
+    countered = t.accepted(
+        await h.submit(ben, opened, {"get": "us.engage_government", "text": "Talk first"})
+    )
+    assert "Deal d1 countered" in countered.text and "Deal d2 (proposed)" in countered.text
+    mine = await h.slash(ana, "deal list")
+    assert "Deal d1 (rejected)" in mine.text and "Talk first" in mine.text
+    assert [c["label"] for c in mine.message.components()] == ["Accept d2", "Reject d2", "Counter"]
+    refused(await h.click(ben, listed.message, label="Accept d1"), "no longer open")
+    steps = await h.runtime.services.deals.steps(1, SYSTEM)
+    assert [(s.deal_id, s.status, s.replaces) for s in steps][-2:] == [
+        ("d1", "rejected", None),
+        ("d2", "proposed", "d1"),
+    ]
