@@ -10,6 +10,7 @@ import pytest
 
 from bot.game.deal_state import Term
 from bot.game.deals import DealRefused
+from bot.review.deal_timeline import deal_timelines
 from bot.review.from_store import load_record
 from bot.services import Actor, ManualClock, Services
 from bot.services.errors import InvalidInput, NotAllowed, NotSeated
@@ -75,6 +76,8 @@ async def test_an_escrow_between_two_people_runs_when_both_order_their_moves(
     assert by_status["accepted"].at is not None and by_status["proposed"].at is not None
     assert by_status["accepted"].at > by_status["proposed"].at
     assert by_status["kept"].at == record.rounds[0].resolved_at
+    (_heading, lines), *_rest = deal_timelines(record)
+    assert lines[0].startswith("Round 1 at ") and "proposed by Upstream" in lines[0]
 
 
 async def test_an_escrow_lapses_when_one_side_leaves_its_move_out(
