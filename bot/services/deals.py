@@ -12,6 +12,7 @@ start a round), with the chance ``rules.ai_talks``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -317,97 +318,46 @@ class DealService:
     async def open_round(self, match_id: int, actor: Actor = SYSTEM) -> list[Deal]:
         """The AI's talks when a round opens: AI seats deal with each other
         (``ai_deals.negotiate``) and offer deals to the people's seats; once per round.
-        Returns the offers made to people."""
+        Returns the offers made to people. The look-ahead runs in a worker thread, outside
+        any transaction (under the match's lock)."""
         scenario = await self._ctx.scenario_of(match_id, actor)
         if not scenario.rules.ai_talks:
             return []
-        async with self._ctx.changing(match_id) as tx:
-            match = await load_match(tx, match_id, actor)
+        async with self._ctx.lock(match_id):
+            async with self._ctx.read() as tx:
+                match = await load_match(tx, match_id, actor)
+                steps = await repo.steps(tx, match_id, match.round)
             if match.finished or match.phase != "orders" or match.state is None:
                 return []
-            steps = await repo.steps(tx, match_id, match.round)
             if any(s.status == "opened" for s in steps):
                 return []
-            now = self._ctx.now()
-            await repo.add(tx, match_id, "", match.round, "opened", now, player=AI)
             state = live_state(scenario, match.state, steps)
-            state = await self._ai_talks(tx, scenario, match, state, now)
-            made = []
-            for offer in offers_to(
-                scenario, state, match.seed, ai_seats(match), people_seats(match)
-            ):
-                number = await repo.count_deals(tx, match_id) + 1
-                deal = replace(offer, id=f"d{number}")
-                try:
-                    state = apply_steps(scenario, state, [Step(deal.id, "proposed", None, deal)])
-                except DealRefused:
-                    continue
-                await repo.add(
-                    tx,
-                    match_id,
-                    deal.id,
-                    match.round,
-                    "proposed",
-                    now,
-                    seat=deal.proposer,
-                    player=AI,
-                    body=deal.to_dict(),
-                )
-                made.append(find_deal(state, deal.id))
-            return made
-
-    async def _ai_talks(
-        self, tx: Tx, scenario: Scenario, match: Match, state: MatchState, now: datetime
-    ) -> MatchState:
-        """AI seats' talks with each other, stored as steps."""
-        before = len(state.deals)
-        after = negotiate(scenario, state, match.seed, ai_seats(match))
-        for deal in after.deals[before:]:
-            first = Deal(
-                deal.id,
-                deal.proposer,
-                deal.parties,
-                deal.terms,
-                deal.kind,
-                deal.deadline,
-                deal.text,
-            )
-            await repo.add(
-                tx,
-                match.id,
-                deal.id,
-                match.round,
-                "proposed",
-                now,
-                seat=deal.proposer,
-                player=AI,
-                body=first.to_dict(),
-            )
-            for event in deal.events[1:]:
-                if event.status == "rejected" and event.seat is not None:
+            talked, offers = await asyncio.to_thread(_ai_talks, scenario, match, state)
+            now = self._ctx.now()
+            async with self._ctx.write() as tx:
+                if any(s.status == "opened" for s in await repo.steps(tx, match_id, match.round)):
+                    return []  # another process opened them meanwhile
+                await repo.add(tx, match_id, "", match.round, "opened", now, player=AI)
+                for deal in talked:
+                    await _store_ai_deal(tx, match, deal, now)
+                made = []
+                for offer in offers:
+                    number = await repo.count_deals(tx, match_id) + 1
+                    deal = replace(offer, id=f"d{number}")
                     await repo.add(
                         tx,
-                        match.id,
+                        match_id,
                         deal.id,
                         match.round,
-                        "rejected",
+                        "proposed",
                         now,
-                        seat=event.seat,
+                        seat=deal.proposer,
                         player=AI,
+                        body=deal.to_dict(),
                     )
-                elif event.status == "accepted":
-                    for seat in deal.accepted_by[1:]:
-                        await repo.add(
-                            tx,
-                            match.id,
-                            deal.id,
-                            match.round,
-                            "accepted",
-                            now,
-                            seat=seat,
-                            player=AI,
-                        )
-        return after
+                    made.append(deal)
+            self._ctx.forget(match_id)
+            return made
 
     async def steps(self, match_id: int, actor: Actor) -> list[DealStep]:
         """Every step of the match's talks, in order (for its record)."""
@@ -444,6 +394,51 @@ class DealService:
         async with self._ctx.read() as tx:
             await load_match(tx, match_id, actor, with_state=False)
             return await repo.threads(tx, match_id)
+
+
+def _ai_talks(scenario: Scenario, match: Match, state: MatchState) -> tuple[list[Deal], list[Deal]]:
+    """The AI seats' deals with each other (as the engine left them) and their offers to the
+    people's seats, on the round's state (pure CPU: run in a worker thread)."""
+    before = len(state.deals)
+    after = negotiate(scenario, state, match.seed, ai_seats(match))
+    talked = list(after.deals[before:])
+    offers = []
+    for offer in offers_to(scenario, after, match.seed, ai_seats(match), people_seats(match)):
+        offer = replace(offer, id=f"{offer.id}.offer")  # renamed d{n} when stored
+        try:
+            after = apply_steps(scenario, after, [Step(offer.id, "proposed", None, offer)])
+        except DealRefused:
+            continue
+        offers.append(offer)
+    return talked, offers
+
+
+async def _store_ai_deal(tx: Tx, match: Match, deal: Deal, now: datetime) -> None:
+    """An AI-to-AI deal as steps: its proposal, then each answer."""
+    first = Deal(
+        deal.id, deal.proposer, deal.parties, deal.terms, deal.kind, deal.deadline, deal.text
+    )
+    await repo.add(
+        tx,
+        match.id,
+        deal.id,
+        match.round,
+        "proposed",
+        now,
+        seat=deal.proposer,
+        player=AI,
+        body=first.to_dict(),
+    )
+    for event in deal.events[1:]:
+        if event.status == "rejected" and event.seat is not None:
+            await repo.add(
+                tx, match.id, deal.id, match.round, "rejected", now, seat=event.seat, player=AI
+            )
+        elif event.status == "accepted":
+            for seat in deal.accepted_by[1:]:
+                await repo.add(
+                    tx, match.id, deal.id, match.round, "accepted", now, seat=seat, player=AI
+                )
 
 
 @dataclass(frozen=True)
