@@ -14,14 +14,14 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.discord import render_orders, render_round
+from bot.discord import limits, render_deals, render_orders, render_round
 from bot.discord.components import Given, router_of
 from bot.discord.ids import Route
 from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.who import actor
 from bot.game.legal import affordable
 from bot.game.state import SeatOrders
-from bot.services.drafts import Panel, with_decision, with_move, without_move
+from bot.services.drafts import DealsAtStake, Panel, with_decision, with_move, without_move
 from bot.services.errors import InvalidInput, RoundClosed
 from bot.services.models import Submission
 
@@ -57,7 +57,16 @@ async def _render(runtime: Runtime, panel: Panel) -> tuple[list[discord.Embed], 
 
 async def _redraw(runtime: Runtime, interaction: Interaction, panel: Panel) -> None:
     embeds, view = await _render(runtime, panel)
+    embeds += _deals(panel, len(embeds))
     await interaction.edit_original_response(content=None, embeds=embeds, view=view)
+
+
+def _deals(panel: Panel, shown: int) -> list[discord.Embed]:
+    """The seat's deals under its panel: offers waiting and this round's terms in force."""
+    lines = render_deals.panel_lines(panel.scenario, panel.deals, panel.options.round)
+    if not lines or shown >= limits.EMBEDS:
+        return []
+    return [render_deals.panel_embed(lines)]
 
 
 async def open_panel(interaction: Interaction, route: Route, given: Given) -> None:
@@ -72,6 +81,7 @@ async def open_panel(interaction: Interaction, route: Route, given: Given) -> No
     )
     for moved in render_orders.causes_seen(panel.scenario, seen):
         await interaction.followup.send(embeds=moved, ephemeral=True)
+    embeds += _deals(panel, len(embeds))
     await interaction.followup.send(embeds=embeds, view=view, ephemeral=True)
 
 
@@ -155,11 +165,30 @@ async def _change(
 
 
 async def submit(interaction: Interaction, route: Route, given: Given) -> None:
-    """Submit the draft: one use case, which also resolves the round when every seat is in."""
+    """Submit the draft: one use case, which also resolves the round when every seat is in.
+    Orders that would break a deal ask first (``submitok`` submits anyway)."""
+    await _submit(interaction, route, check=True)
+
+
+async def submit_anyway(interaction: Interaction, route: Route, given: Given) -> None:
+    """Submit, the cost of the deals it breaks confirmed."""
+    await _submit(interaction, route, check=False)
+
+
+async def _submit(interaction: Interaction, route: Route, *, check: bool) -> None:
     await interaction.response.defer()
     runtime = runtime_of(interaction.client)
     match_id, round_number = _ids(route)
-    done = await runtime.drafts.submit(match_id, actor(interaction), round_number)
+    try:
+        done = await runtime.drafts.submit(
+            match_id, actor(interaction), round_number, confirmed=not check
+        )
+    except DealsAtStake as asked:  # say what the orders break and what it costs, then ask
+        scenario = await runtime.services.scenarios.of_match(match_id, actor(interaction))
+        text = "\n".join(render_deals.stake_lines(scenario, asked.stake))
+        view = render_deals.confirm_view(match_id, round_number)
+        await interaction.followup.send(limits.fit(text, limits.CONTENT), view=view, ephemeral=True)
+        return
     if done.resolved:
         text = DEBATE if done.debate else RESOLVED
         await interaction.edit_original_response(content=text, embeds=[], view=None)
@@ -202,6 +231,7 @@ ACTIONS = {
     "drop": drop,
     "dec": decide,
     "submit": submit,
+    "submitok": submit_anyway,
     "withdraw": withdraw,
     "causes": all_causes,
 }

@@ -323,3 +323,29 @@ class SeatSwap:
     expected: dict[str, float]
     expected_seeds: int
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class DealStep:
+    """One step of a match's talks as stored (``deal_events``): a deal proposed (``body``: its
+    terms as JSON), a party's answer, or ``opened`` (the round's AI offers were made)."""
+
+    seq: int
+    deal_id: str
+    round: int
+    status: str
+    seat: str | None
+    player: str | None
+    body: dict[str, Any] | None
+    replaces: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TalkThread:
+    """The private Discord thread of two seats' talks."""
+
+    seats: tuple[str, str]
+    thread_id: str
+    opened_by: str
+    opened_at: datetime

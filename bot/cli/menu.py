@@ -27,6 +27,7 @@ from bot.services.models import MAX_ARGUMENT
 Edit = Callable[[str, SeatOrders], SeatOrders]
 Save = Callable[[Edit], Awaitable[SeatOrders]]
 Submit = Callable[[SeatOrders], Awaitable[str | None]]  # None when accepted, else why not
+Talk = Callable[[str], Awaitable[None]]  # deals: "a" answers the offers, "p" proposes one
 
 SUMMARY = 90  # characters of a move's description in the menu ("? N" prints all of it)
 PROMPT = "Your choice (a number, 0 to submit, ? for help): "
@@ -38,7 +39,7 @@ HELP = (
     "Greyed moves cannot be ordered now; the reason is beside them. Moves cost action points\n"
     "(AP) from your budget for the round. Type ? and a number (? 4) to read a move in full.\n"
     "Type d to change your answer to an event's decision, 0 to submit your orders (you can\n"
-    "submit none).\n"
+    "submit none). Type a to answer the deals offered to you, p to propose a deal.\n"
     "Ctrl-D or Ctrl-C keeps your orders so far as a draft and leaves; `levers resume` goes on."
 )
 
@@ -283,8 +284,10 @@ async def take_orders(
     draft: SeatOrders,
     save: Save,
     submit: Submit,
+    talk: Talk | None = None,
 ) -> SeatOrders:
-    """Ask for the seat's decisions and moves, saving the draft at each change, and submit."""
+    """Ask for the seat's decisions and moves, saving the draft at each change, and submit
+    (``talk`` takes the deals' keys, a and p)."""
     desk = _Desk(scenario, state, seat_id, draft, save)
     await desk.decide(again=False)
     redraw = True
@@ -300,6 +303,9 @@ async def take_orders(
             console.print(HELP)
         elif answer.startswith("?") and answer[1:].strip().isdigit():
             _describe(entries, int(answer[1:]))
+        elif answer in ("a", "p") and talk is not None:
+            await talk(answer)
+            redraw = True
         elif answer == "d" and desk.waiting:
             await desk.decide(again=True)
             redraw = True

@@ -20,6 +20,13 @@ from typing import Any
 from rich.markup import escape
 
 from bot.cli.database import existing_database, foreign_database
+from bot.cli.deals_cli import (
+    confirm_orders,
+    print_credibility,
+    print_deal_outcome,
+    show_talks,
+    talk_keys,
+)
 from bot.cli.debate_cli import (
     ask_ratings,
     debate_points,
@@ -227,6 +234,7 @@ async def play_stored(services: Services, match_id: int, *, verbose: bool = Fals
             await _seat_panel(services, scenario, match, seat)
             if hot_seat:  # the shared reveal left out what only this seat sees
                 await _private_causes(services, scenario, match, Actor(player, seat), verbose)
+            await show_talks(services, scenario, match, seat, Actor(player, seat))
             await _give_orders(services, scenario, match, seat, Actor(player, seat))
             if hot_seat:
                 console.clear()  # the next player must not read this seat's panel
@@ -275,6 +283,7 @@ async def _show(
         )
         records = hide_covert(outcome.records_of(item.round), secret)
         print_story(scenario, records)
+        print_deal_outcome(scenario, outcome.state, records)
         history = await services.rounds.history(item.match_id or 0, HOST)
         seed = (await services.matches.get(item.match_id or 0, HOST)).seed
         estimates = None
@@ -293,6 +302,7 @@ async def _show(
         seen = scores_seen(scenario, outcome.scores, view, viewer)
         shared = visible_outcome(scenario, view)
         print_scores(scenario, seen, [], "Scoreboard (goals so far)", points, shared)
+        print_credibility(scenario, outcome.state)
     elif item.kind == "match_ended":
         # The ending's sentence was in the last reveal; the scores, broken down, are in the
         # debrief printed after the final state.
@@ -374,6 +384,8 @@ async def _give_orders(
     async def submit(orders: SeatOrders) -> str | None:
         moves = [(o.move, o.argument) for o in orders.moves]
         forecasts = {o.move: o.forecast for o in orders.moves if o.forecast is not None}
+        if not await confirm_orders(services, scenario, match, actor, [m for m, _a in moves]):
+            return "your orders are not locked; change them to keep your word, or confirm"
         try:
             await services.orders.submit(
                 match.id, actor, moves, orders.decisions, round=match.round, forecasts=forecasts
@@ -382,5 +394,6 @@ async def _give_orders(
             return str(err)
         return None
 
-    await take_orders(scenario, match.state, seat, draft, save, submit)
+    talk = talk_keys(services, scenario, match, actor)
+    await take_orders(scenario, match.state, seat, draft, save, submit, talk)
     console.print(f"Orders in for {escape(scenario.seat(seat).name)}.")

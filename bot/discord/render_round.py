@@ -20,6 +20,7 @@ from bot.game.scenario import Scenario
 from bot.game.scoring import outcome_score, scores_seen, visible_outcome
 from bot.game.state import MatchState
 from bot.game.view import hide_covert, seat_view, secret_moves, sight
+from bot.render.deals import credibility_line, outcome_lines
 from bot.render.debate import forecast_text, rating_text
 from bot.render.narrative import cause_summaries, causes, moved, state_rows, story
 from bot.services.models import LockedSeat, Match, RoundOutcome
@@ -144,6 +145,9 @@ def reveal(
         for metric, net, why in cause_summaries(causes(scenario, records, None))
     ]
     made += pages.embeds(f"{label}: what happened", told, 0xE67E22)
+    dealt = [f"• {esc(line)}" for line in outcome_lines(scenario, result.state, records)]
+    if dealt:  # deals kept, broken, lapsed or expired this round
+        made += pages.embeds(f"{label}: deals", dealt, 0x1ABC9C)
     if summaries:
         footer = "All causes: the full list, one line a cause (only you see it)."
         made += pages.embeds(f"{label}: {CAUSES_TITLE}", summaries, 0x95A5A6, footer)
@@ -158,6 +162,9 @@ def reveal(
     shared = visible_outcome(scenario, now)
     if shared is not None and scenario.outcome is not None:
         scores += ["", f"{esc(scenario.outcome.name)}: **{shared:.1f}** / 100 (shared; no score)"]
+    trust = credibility_line(scenario, result.state)
+    if trust is not None:
+        scores += ["", esc(trust)]
     made += pages.embeds("Scoreboard", scores, 0x2ECC71)
     return pages.messages(made)
 

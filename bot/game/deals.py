@@ -293,6 +293,10 @@ def reapply(scenario: Scenario, state: MatchState, deals: Sequence[Deal]) -> Mat
     for deal in deals:
         for event in deal.events:
             if event.round == rnd and event.status == "rejected" and event.seat is not None:
+                # parties that accepted before the rejection (a deal of three or more seats)
+                held = find_deal(state, deal.id).accepted_by
+                for seat in (s for s in deal.accepted_by if s not in held):
+                    state = answer(state, deal.id, seat, accept=True)
                 state = answer(state, deal.id, event.seat, accept=False)
             elif event.round == rnd and event.status == "accepted":
                 for seat in deal.accepted_by:

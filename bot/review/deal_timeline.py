@@ -23,7 +23,8 @@ def event_text(record: MatchRecord, event: DealEventInfo) -> str:
     by = f" by {who}" if who and event.status in ("proposed", "accepted", "rejected") else ""
     of = f" ({who}: {event.detail})" if who and event.status in ("kept", "broken") else ""
     said = f': "{event.detail}"' if event.status == "proposed" and event.detail else ""
-    return f"Round {event.round}: {event.status}{by}{of}{said}"
+    when = f" at {event.at:%Y-%m-%d %H:%M} UTC" if event.at is not None else ""
+    return f"Round {event.round}{when}: {event.status}{by}{of}{said}"
 
 
 def deal_timelines(record: MatchRecord) -> list[tuple[str, list[str]]]:

@@ -20,6 +20,7 @@ from bot.game.state import MatchState
 from bot.game.validate import load_scenario
 from bot.review.build import MatchFacts, PlayedRound, TurnMeta, build_record
 from bot.review.record import (
+    DealInfo,
     DebateEvent,
     HolderInfo,
     MatchRecord,
@@ -29,7 +30,8 @@ from bot.review.record import (
     SwapPlayer,
     SwapResult,
 )
-from db.models import LogEntry, Match, SeatSwap, StoredRound, Submission
+from db.models import DealStep, LogEntry, Match, SeatSwap, StoredRound, Submission
+from db.repos import deals as deals_repo
 from db.repos import debate as debate_repo
 from db.repos import forks as forks_repo
 from db.repos import log as log_repo
@@ -294,6 +296,7 @@ async def load_record(
             if swap is None
             else await matches_repo.get_match(tx, swap.source_match_id, with_state=True)
         )
+        talks = await deals_repo.steps(tx, match_id)
     if scenario is None:
         if body is None:
             raise RecordNotFound(f"the scenario text of match {match_id} is not in the store")
@@ -321,7 +324,7 @@ async def load_record(
     if swap is not None and source is not None and source.state is not None:
         info = seat_swap_info(scenario, swap, source, source.state, match, rounds[-1].state)
         record = record.model_copy(update={"seat_swap": info})
-    return scenario, record
+    return scenario, with_talks(record, talks)
 
 
 def _holders_at_end(match: Match) -> dict[str, list[tuple[str, str]]]:
@@ -374,4 +377,42 @@ def seat_swap_info(
             )
             for p in found
         ],
+    )
+
+
+def with_talks(record: MatchRecord, talks: Sequence[DealStep]) -> MatchRecord:
+    """The record's deals with who proposed them and answered, and when (from the stored
+    talks); a deal's settling events take their round's time."""
+    if not record.deals:
+        return record
+    resolved = {r.round: r.resolved_at for r in record.rounds}
+    return record.model_copy(update={"deals": [_timed(d, talks, resolved) for d in record.deals]})
+
+
+def _timed(
+    deal: DealInfo, talks: Sequence[DealStep], resolved: dict[int, datetime | None]
+) -> DealInfo:
+    mine = [s for s in talks if s.deal_id == deal.id]
+    proposed = next((s for s in mine if s.status == "proposed"), None)
+    events = []
+    for event in deal.events:
+        found = None
+        if event.status in ("proposed", "accepted", "rejected"):
+            found = next(
+                (s for s in mine if s.status == event.status and s.seat == event.seat),
+                None,
+            ) or next((s for s in mine if s.status == event.status), None)
+        elif event.status == "active":
+            found = next((s for s in reversed(mine) if s.status == "accepted"), None)
+        if found is not None:
+            update: dict[str, object] = {"at": found.at, "player": found.player}
+        else:
+            update = {"at": resolved.get(event.round)}
+        events.append(event.model_copy(update=update))
+    return deal.model_copy(
+        update={
+            "events": events,
+            "proposed_by": proposed.player if proposed else None,
+            "replaces": proposed.replaces if proposed else None,
+        }
     )

@@ -215,6 +215,8 @@ class DealEventInfo(Model):
     status: str
     seat: str | None = None
     detail: str | None = None
+    at: datetime | None = None  # when (a stored match's talks and rounds; None offline)
+    player: str | None = None  # who answered or proposed for the seat ("ai" for the AI)
 
 
 class DealInfo(Model):
@@ -230,6 +232,8 @@ class DealInfo(Model):
     terms: list[TermInfo]
     accepted_by: list[str] = []
     events: list[DealEventInfo] = []
+    proposed_by: str | None = None  # the player who proposed it ("ai" for an AI seat)
+    replaces: str | None = None  # the deal this one counters
 
     @classmethod
     def of(cls, deal: Deal) -> DealInfo:
@@ -238,7 +242,11 @@ class DealInfo(Model):
 
     def to_engine(self) -> Deal:
         """The engine's deal again (for replays)."""
-        return Deal.from_dict(self.model_dump())
+        data = self.model_dump(exclude={"proposed_by", "replaces"})
+        data["events"] = [
+            {k: v for k, v in e.items() if k not in ("at", "player")} for e in data["events"]
+        ]
+        return Deal.from_dict(data)
 
 
 class SeatTurn(Model):

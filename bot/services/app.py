@@ -21,6 +21,7 @@ from bot.services.classes import ClassService
 from bot.services.clock import Clock, system_clock
 from bot.services.context import Context, storage_error
 from bot.services.control import ControlService
+from bot.services.deals import DealService
 from bot.services.debate import DebateService
 from bot.services.drafts import DraftService
 from bot.services.matches import MatchService
@@ -44,8 +45,8 @@ from db.store import Hook, Store
 class Services:
     """The use cases, grouped: ``scenarios``, ``matches``, ``classes``, ``orders``, ``rounds``,
     ``drafts``, ``threads``, ``team_threads``, ``control``, ``timers``, ``outbox``, ``servers``,
-    ``library``, ``catalog`` (built-in plus library), ``whatif`` (forks) and ``rematches``
-    (seat swaps). The one place services are built."""
+    ``library``, ``catalog`` (built-in plus library), ``whatif`` (forks), ``rematches``
+    (seat swaps) and ``deals`` (between seats). The one place services are built."""
 
     def __init__(
         self,
@@ -75,6 +76,7 @@ class Services:
         """The worker process for forks and expected scores (started on first use)."""
         self.whatif = WhatIfService(self.ctx, self.compute)
         self.rematches = RematchService(self.ctx, self.matches, self.compute)
+        self.deals = DealService(self.ctx)
 
     @classmethod
     async def open(

@@ -13,16 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.game.deal_state import Deal
+from bot.game.deal_talks import AtStake, at_stake
 from bot.game.legal import check_orders, spent
 from bot.game.scenario import Scenario
 from bot.game.state import Forecast, Order, SeatOrders
 from bot.services.context import Context, load_match, require_orders_phase
-from bot.services.errors import Conflict, InvalidInput, NotAllowed, NotSeated
+from bot.services.deals import live_state, seat_deals
+from bot.services.errors import Conflict, InvalidInput, NotAllowed, NotSeated, ServiceError
 from bot.services.models import MAX_ARGUMENT, Actor, Match, SeatOptions, Submission
 from bot.services.orders import CAPTAIN_ONLY, seat_options, seat_orders
 from bot.services.rounds import RoundService
 from bot.services.team_draft import KIND, authored, draft_data, latest
 from db.models import Authors
+from db.repos import deals as deals_repo
 from db.repos import log as log_repo
 from db.repos import orders as orders_repo
 from db.repos.log import Entry
@@ -40,6 +44,15 @@ class Panel:
     draft: SeatOrders
     scenario: Scenario
     authors: dict[str, Authors] = field(default_factory=dict)
+    deals: tuple[Deal, ...] = ()  # the seat's deals: offers waiting, in force, just settled
+
+
+class DealsAtStake(ServiceError):
+    """The orders would break a promise (or let an escrow lapse): submit again, confirmed."""
+
+    def __init__(self, stake: list[AtStake]) -> None:
+        super().__init__("these orders break a deal; confirm to submit them anyway")
+        self.stake = stake
 
 
 class DraftService:
@@ -60,8 +73,11 @@ class DraftService:
             match = await load_match(tx, match_id, actor)
             seat, round_number, draft, authors = await self._current(tx, match_id, actor, match)
             current = await orders_repo.live_submission(tx, match_id, round_number, seat)
+            talks = await deals_repo.steps(tx, match_id, round_number)
         options = seat_options(scenario, match, seat, current)
-        return Panel(match, options, draft, scenario, authors)
+        assert match.state is not None
+        deals = seat_deals(live_state(scenario, match.state, talks), seat, round_number)
+        return Panel(match, options, draft, scenario, authors, deals)
 
     async def get(self, match_id: int, actor: Actor) -> tuple[str, int, SeatOrders]:
         """(seat, round, draft) for the actor's seat in the round being played."""
@@ -116,13 +132,16 @@ class DraftService:
             await log_repo.append(tx, match_id, self._ctx.now(), [entry])
         return seat, changed, written
 
-    async def submit(self, match_id: int, actor: Actor, round: int) -> Submitted:
+    async def submit(
+        self, match_id: int, actor: Actor, round: int, *, confirmed: bool = False
+    ) -> Submitted:
         """Submit the actor's seat's draft for ``round`` and, when it was the last seat to
         submit, resolve the round: the whole Submit click in one use case.
 
         One read (the match, its seats and the draft), the rules checked in memory, one write
         (the guarded insert and which seats are in). Returns the panel to redraw (its
-        ``current`` is the new submission) and whether the round is no longer open.
+        ``current`` is the new submission) and whether the round is no longer open. Orders
+        that break one of the seat's deals raise DealsAtStake unless ``confirmed``.
         """
         self._ctx.throttle.admit(actor, match_id)
         scenario = await self._ctx.scenario_of(match_id, actor)
@@ -130,6 +149,7 @@ class DraftService:
             async with self._ctx.read() as tx:
                 match = await load_match(tx, match_id, actor)
                 seat, current, draft, authors = await self._current(tx, match_id, actor, match)
+                talks = await deals_repo.steps(tx, match_id, match.round)
             require_orders_phase(match, round, "give orders")
             if match.team_size > 1 and match.captain_of(seat) != actor.player:
                 raise NotAllowed(CAPTAIN_ONLY)
@@ -140,6 +160,10 @@ class DraftService:
             )
             assert match.state is not None
             check_orders(scenario, match.state, {seat: orders})
+            live = live_state(scenario, match.state, talks) if talks else match.state
+            stake = at_stake(scenario, live, seat, [o.move for o in orders.moves])
+            if stake and not confirmed:
+                raise DealsAtStake(stake)
             cost = spent(scenario, orders)
             now = self._ctx.now()
             async with self._ctx.write() as tx:
@@ -162,7 +186,8 @@ class DraftService:
             None,
             authors,
         )
-        panel = Panel(match, seat_options(scenario, match, seat, sub), draft, scenario, authors)
+        options = seat_options(scenario, match, seat, sub)
+        panel = Panel(match, options, draft, scenario, authors, seat_deals(live, seat, match.round))
         players = {s.seat for s in match.seats if s.controller == "players"}
         if match.paused or not players <= seats_in:
             return Submitted(panel, resolved=False)

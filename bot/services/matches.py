@@ -25,6 +25,7 @@ from bot.services.context import (
     require_live,
     scope,
 )
+from bot.services.deals import DealService
 from bot.services.errors import (
     Conflict,
     InvalidInput,
@@ -469,4 +470,5 @@ class MatchService:
                 1,
                 {"seats": seats, "deadline_at": iso(deadline)},
             )
-            return started
+        await DealService(self._ctx).open_round(match_id)  # round 1 opens: the AI's talks
+        return started

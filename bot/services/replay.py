@@ -52,7 +52,8 @@ async def verify(ctx: Context, match_id: int, actor: Actor) -> ReplayReport:
         {seat: item.orders[seat].orders for seat in scenario.seat_ids if seat in item.orders}
         for item in stored[1:]
     )
-    results = replay(scenario, match.seed, match.last_round, given)
+    deals = stored[-1].state.deals  # every deal made, as the last stored round holds them
+    results = replay(scenario, match.seed, match.last_round, given, deals)
     for index, item in enumerate(stored):
         if item.round != index:
             return ReplayReport(match_id, index, index, f"round {index} is missing")

@@ -32,11 +32,13 @@ from bot.services.common import (
     schedule_round,
 )
 from bot.services.context import Context, load_match, require_host, require_orders_phase
+from bot.services.deals import DealService, live_state
 from bot.services.errors import Conflict, NotFound, NotSeated
 from bot.services.models import SYSTEM, Actor, RoundOutcome
 from bot.services.orders import seat_statuses
 from db.codec import dumps, sha256_hex, state_text, time_text
 from db.models import LockedSeat, Match, StoredRound, Submission
+from db.repos import deals as deals_repo
 from db.repos import debate as debate_repo
 from db.repos import log as log_repo
 from db.repos import matches as matches_repo
@@ -250,6 +252,9 @@ class RoundService:
                     window = None
                     if match.phase == "debate" and stored is None:
                         window = await debate_window.gathered(tx, match_id, round)
+                    talks = await deals_repo.steps(tx, match_id, round)
+                if match.state is not None and talks and match.round == round:  # its deals
+                    match = replace(match, state=live_state(scenario, match.state, talks))
                 if stored is not None:
                     if timer_id is not None:
                         await self._finish_timer(timer_id)
@@ -273,8 +278,13 @@ class RoundService:
                     )
                 self._ctx.forget(match_id)
                 if done is not None:
-                    return outcome(scenario, done, already=False)
-        raise Conflict("the match kept changing while its round was resolved; try again")
+                    break
+            else:
+                raise Conflict("the match kept changing while its round was resolved; try again")
+        assert done is not None
+        if not done.state.finished:  # the next round opens: the AI seats' talks
+            await DealService(self._ctx).open_round(match_id)
+        return outcome(scenario, done, already=False)
 
     async def _finish_timer(self, timer_id: int) -> None:
         async with self._ctx.write() as tx:

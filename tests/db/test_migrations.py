@@ -28,6 +28,7 @@ APPLIED = {
     "0006_classes": "17dbe8f616b4b19ef6f131ec94e7a53d917d38c14d8b781c4eb18e82a013b79e",
     "0007_whatif": "cfe3ae318b530d1282112c58e655b415b86de664ea1e90846e938d95077ccafe",
     "0008_debate": "d6100118677f3e353e16cb1cc26e87febf58f809a51b11578e72e4336b600f05",
+    "0009_deals": "342064a6e5f292d844be9b1603e4be441d96f979f282477cbb386fc2f40f8e9f",
 }
 # The same for PostgreSQL's dialect (db/migrations/postgresql/, versioned with the above).
 APPLIED_PG = {
@@ -39,6 +40,7 @@ APPLIED_PG = {
     "0006_classes": "5bca983b74e8ff0a80713880a2ede3eafe37feb085ae4b85f2f42a9469f66365",
     "0007_whatif": "0d10b7a3eff391f3ecc1e116ecd157128b215b576073aa01f1290ea98e83f86b",
     "0008_debate": "648ca6200a5a9cfca66b506d31750f80b87094516a1bbed131d5f84887ecea6a",
+    "0009_deals": "a3edb5ed1515b0dc219a5c2d3f44ef8c2880cd285cb5a2f0acb5e57fae036327",
 }
 
 

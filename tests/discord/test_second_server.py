@@ -82,6 +82,11 @@ COMMANDS: dict[str, Case] = {
     "class status": Case(lambda b: {"class": 1}),
     "class compare": Case(lambda b: {"class": 1}),
     "class export": Case(lambda b: {"class": 1}),
+    "deal propose": Case(
+        lambda b: {"match": 1, "seat": "maduro", "get": "maduro.electoral_guarantees"}
+    ),
+    "deal list": Case(lambda b: {"match": 1}),
+    "deal talks": Case(lambda b: {"match": 1, "seat": "maduro"}),
 }
 
 
@@ -124,6 +129,11 @@ ACTIONS: dict[str, Action] = {
     "cls": Action("lv:m:1:r:1:cls"),
     "lat": Action("lv:m:1:r:1:lat:0"),
     "rta": Action("lv:m:1:r:1:rta:us.oil_sanctions", "select", ("1",)),
+    "submitok": Action("lv:m:1:r:1:submitok"),
+    "dealyes": Action("lv:m:1:r:1:dealyes:d1"),
+    "dealno": Action("lv:m:1:r:1:dealno:d1"),
+    "dealctr": Action("lv:m:1:r:1:dealctr:d1"),
+    "dealcm": Action("lv:m:1:r:1:dealcm:d1", "modal", ("get", "kind", "rounds")),
 }
 
 
@@ -173,6 +183,8 @@ def _a_rows(h: Harness) -> list[list[tuple[Any, ...]]]:
         ("SELECT * FROM debate_counters WHERE match_id IN (1, 2) ORDER BY 1, 2, 3, 4", None),
         ("SELECT * FROM debate_rulings WHERE match_id IN (1, 2) ORDER BY id", None),
         ("SELECT * FROM debate_done WHERE match_id IN (1, 2) ORDER BY 1, 2, 3", None),
+        ("SELECT * FROM deal_events WHERE match_id IN (1, 2) ORDER BY 1, 2", None),
+        ("SELECT * FROM talk_threads WHERE match_id IN (1, 2) ORDER BY 1, 2", None),
         ("SELECT * FROM guild_settings WHERE guild_id = ?", guild),
         ("SELECT * FROM guild_scenarios WHERE guild_id = ? ORDER BY id", guild),
         ("SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id", guild),

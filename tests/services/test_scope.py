@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.game.deal_state import Term
 from bot.services import Services
 from bot.services.drafts import DraftService
 from bot.services.errors import ClassNotFound, MatchNotFound, NoServer, NotAllowed
@@ -28,6 +29,7 @@ AWAY_BEN = Actor(BEN.player, "Ben", guild_id=AWAY, front="discord")  # same pers
 IN_DM = Actor(BEN.player, "Ben", front="discord")
 
 Call = Callable[[Services, DraftService, int, Actor], Awaitable[Any]]
+EXCHANGE = [Term("upstream", "upstream.talks", 1, 1), Term("downstream", "downstream.talks", 1, 1)]
 CALLS: dict[str, Call] = {
     "matches.get": lambda s, d, m, a: s.matches.get(m, a),
     "matches.seat_of": lambda s, d, m, a: s.matches.seat_of(m, a),
@@ -80,6 +82,16 @@ CALLS: dict[str, Call] = {
     "debate.had_window": lambda s, d, m, a: s.debate.had_window(m, 1, a),
     "debate.later": lambda s, d, m, a: s.debate.later(m, 1, a),
     "debate.rate_after": lambda s, d, m, a: s.debate.rate_after(m, 1, a, "upstream.talks", 1),
+    "deals.of_seat": lambda s, d, m, a: s.deals.of_seat(m, a),
+    "deals.propose": lambda s, d, m, a: s.deals.propose(m, a, EXCHANGE, "escrow"),
+    "deals.answer": lambda s, d, m, a: s.deals.answer(m, a, "d1", True),
+    "deals.counter": lambda s, d, m, a: s.deals.counter(m, a, "d1", EXCHANGE, "escrow"),
+    "deals.at_stake": lambda s, d, m, a: s.deals.at_stake(m, a, ["upstream.talks"]),
+    "deals.open_round": lambda s, d, m, a: s.deals.open_round(m, a),
+    "deals.steps": lambda s, d, m, a: s.deals.steps(m, a),
+    "deals.talk_thread": lambda s, d, m, a: s.deals.talk_thread(m, a, "downstream"),
+    "deals.set_talk_thread": lambda s, d, m, a: s.deals.set_talk_thread(m, a, "downstream", "1"),
+    "deals.talk_threads": lambda s, d, m, a: s.deals.talk_threads(m, a),
 }
 
 
@@ -98,6 +110,7 @@ def _match_methods(services: Services) -> set[str]:
         "whatif": services.whatif,
         "rematches": services.rematches,
         "debate": services.debate,
+        "deals": services.deals,
     }
     for group, obj in groups.items():
         for name, fn in inspect.getmembers(obj, inspect.ismethod):
@@ -141,6 +154,8 @@ def _snapshot(db: Path) -> list[object]:
         "debate_counters",
         "debate_rulings",
         "debate_done",
+        "deal_events",
+        "talk_threads",
     )
     return [rows(db, f"SELECT * FROM {t} ORDER BY 1") for t in tables]
 

@@ -58,6 +58,7 @@ class FakeDiscordHttp:
         self.tokens: dict[str, InteractionRecord] = {}
         self.gateway: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
         self.faults = Faults()  # misbehaviour on command (tests/discord/fake/faults.py)
+        self.private_threads = True  # False: the bot lacks Create Private Threads (403)
         self.posted = asyncio.Event()  # set at every new message (tests wait on it)
         self.clock: Callable[[], float] = lambda: (
             asyncio.get_running_loop().time() + self.faults.skew
@@ -298,6 +299,8 @@ class FakeDiscordHttp:
             raise DiscordError(400, 50035, "Invalid Form Body", {"name": "1 to 100 characters"})
         thread_id = int(p["message"]) if "message" in p else snowflake()
         kind = int(body.get("type") or 11)
+        if kind == 12 and not self.private_threads:
+            raise DiscordError(403, 50013, "Missing Permissions")
         guild_id = int(parent.get("guild_id") or self.guild_id)  # the parent's server
         thread = payloads.thread_channel(
             thread_id, guild_id, int(parent["id"]), name, self.bot_user.id, kind

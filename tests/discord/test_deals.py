@@ -1,0 +1,168 @@
+"""Deals in a server, as transcripts (the default scenario: United States and Maduro played by
+Ana and Ben, the other seats by the AI).
+
+1. Ana opens private talks with Maduro's seat: a private thread holds Ana and Ben only. She
+   proposes an escrow there (relief for openings against electoral guarantees); Ben accepts in
+   the thread; both order their moves and the reveal says the escrow ran.
+2. Without a thread, Ana's promise reaches Ben through ``/deal list``; he accepts, then orders
+   something else: Submit asks first and says the cost; he confirms; the reveal announces the
+   broken promise and the scoreboard shows credibility.
+3. A server that forbids private threads: ``/deal talks`` says so and points to the fallback.
+"""
+
+from __future__ import annotations
+
+from bot.services.models import SYSTEM
+from tests.discord import transcript as t
+from tests.discord.fake.payloads import FakeUser
+from tests.discord.fake.state import Sent
+from tests.discord.harness import Harness
+from tests.discord.test_refusals import refused
+
+RELIEF, GUARANTEES = "us.relief_for_openings", "maduro.electoral_guarantees"
+
+
+def _reveal(h: Harness) -> str:
+    return "\n".join(m.text() for m in h.channel_messages(t.thread_id(h)))
+
+
+def _private_threads(h: Harness) -> dict[str, int]:
+    return {c["name"]: int(c["id"]) for c in h.http.channels.values() if c["type"] == 12}
+
+
+async def _order(h: Harness, user: FakeUser, move: str, argument: str) -> Sent:
+    panel = await t.open_panel(h, user)
+    await t.add_move(h, user, panel, move, argument)
+    return panel
+
+
+async def test_two_seats_make_an_escrow_in_private_talks_and_it_runs(harness: Harness) -> None:
+    h = harness
+    ana, ben, zoe = h.user("Ana"), h.user("Ben"), h.user("Zoe")
+    await t.start_two_player_match(h, ana, ben)
+
+    opened = t.accepted(await h.slash(ana, "deal talks", seat="maduro"))
+    assert "Private talks opened" in opened.text
+    threads = _private_threads(h)
+    assert len(threads) == 1
+    talks = next(iter(threads.values()))
+    assert h.http.thread_members[talks] == {ana.id, ben.id}, "only the two seats' players"
+    again = await h.slash(ben, "deal talks", seat="us")
+    assert f"<#{talks}>" in again.text, "the pair has one thread"
+
+    sent = t.accepted(
+        await h.slash(
+            ana,
+            "deal propose",
+            seat="maduro",
+            give=RELIEF,
+            get=GUARANTEES,
+            kind="escrow",
+            text="Relief only in exchange for openings",
+        )
+    )
+    assert "Sent to Maduro government" in sent.text
+    proposal = h.channel_messages(talks)[-1]
+    assert "Relief only in exchange for openings" in proposal.text()
+    assert "escrow" in proposal.text()
+    refused(await h.click(ana, proposal, label="Accept d1"), "already accepted")
+    answered = t.accepted(await h.click(ben, proposal, label="Accept d1"))
+    assert "in force" in answered.text
+    assert "Ben accepted deal d1" in h.channel_messages(talks)[-1].text()
+
+    panel = await _order(h, ana, RELIEF, "Relief, against guarantees.")
+    listed = panel.text()
+    assert "Your deals" in listed
+    assert "d1 (escrow): United States plays Offer relief for openings" in listed
+    t.accepted(await h.click(ana, panel, label="Submit"))
+    panel = await _order(h, ben, GUARANTEES, "Guarantees, against relief.")
+    t.accepted(await h.click(ben, panel, label="Submit"))
+
+    match = await h.runtime.services.matches.get(1, SYSTEM)
+    assert match.round == 2, "both seats in: the round resolved"
+    await h.runtime.announcer.flush()
+    shown = _reveal(h)
+    assert "The escrow between United States and Maduro government ran" in shown
+    outcome = await h.runtime.services.rounds.get(1, 1, SYSTEM)
+    ran = {r.source for r in outcome.records if r.kind == "order"}
+    assert {f"move:{RELIEF}", f"move:{GUARANTEES}"} <= ran
+    assert (await h.runtime.services.verify_replay(1, SYSTEM)).ok
+
+    seen = "\n".join(h.texts_seen_by(zoe))
+    assert "Relief only in exchange for openings" not in seen, "the talks stay private"
+
+
+async def test_a_broken_promise_is_confirmed_then_announced(harness: Harness) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await t.start_two_player_match(h, ana, ben)
+    sent = t.accepted(
+        await h.slash(
+            ana,
+            "deal propose",
+            seat="maduro",
+            give="us.engage_government",
+            get="maduro.join_talks",
+            kind="promise",
+            text="We engage, you join the talks",
+        )
+    )
+    assert "/deal list" in sent.text, "no private thread: the fallback is named"
+    listed = await h.slash(ben, "deal list")
+    assert listed.ephemeral and "We engage, you join the talks" in listed.text
+    t.accepted(await h.click(ben, listed.message, label="Accept d1"))
+
+    panel = await _order(h, ana, "us.engage_government", "We keep our word.")
+    t.accepted(await h.click(ana, panel, label="Submit"))
+    panel = await _order(h, ben, "maduro.walk_out", "We changed our mind.")
+    assert "d1 (promise): Maduro government plays" in panel.text()
+    asked = await h.click(ben, panel, label="Submit")
+    warning = asked.messages[-1]
+    assert warning.ephemeral and "break your promise" in warning.text()
+    assert "5 points" in warning.text() and "15 credibility" in warning.text()
+    match = await h.runtime.services.matches.get(1, SYSTEM)
+    assert match.round == 1, "nothing was submitted before the confirmation"
+    t.accepted(await h.click(ben, warning, label="Submit anyway"))
+
+    match = await h.runtime.services.matches.get(1, SYSTEM)
+    assert match.round == 2
+    await h.runtime.announcer.flush()
+    shown = _reveal(h)
+    assert "Maduro government broke its promise" in shown and "-5 points" in shown
+    assert "Credibility (0-100)" in shown and "Maduro government 35" in shown
+
+
+async def test_a_server_without_private_threads_is_told_the_fallback(harness: Harness) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await t.start_two_player_match(h, ana, ben)
+    h.http.private_threads = False
+    answer = await h.slash(ana, "deal talks", seat="maduro")
+    assert answer.ephemeral and "does not let Levers open private threads" in answer.text
+    assert "/deal propose" in answer.text
+    assert _private_threads(h) == {}
+    assert [f.rsplit(": ", 1)[1] for f in h.http.failures] == ["Missing Permissions"]
+    h.http.failures.clear()  # the 403 this test asked the fake for
+
+
+async def test_a_counter_replaces_the_proposal_with_new_terms(harness: Harness) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await t.start_two_player_match(h, ana, ben)
+    await h.slash(ana, "deal propose", seat="maduro", give=RELIEF, get=GUARANTEES)
+    listed = await h.slash(ben, "deal list")
+    opened = await h.click(ben, listed.message, label="Counter")
+    assert opened.modal["title"] == "Counter deal d1"
+    countered = t.accepted(
+        await h.submit(ben, opened, {"get": "us.engage_government", "text": "Talk first"})
+    )
+    assert "Deal d1 countered" in countered.text and "Deal d2 (proposed)" in countered.text
+    mine = await h.slash(ana, "deal list")
+    assert "Deal d1 (rejected)" in mine.text and "Talk first" in mine.text
+    assert [c["label"] for c in mine.message.components()] == ["Accept d2", "Reject d2", "Counter"]
+    refused(await h.click(ben, listed.message, label="Accept d1"), "no longer open")
+    steps = await h.runtime.services.deals.steps(1, SYSTEM)
+    assert [(s.deal_id, s.status, s.replaces) for s in steps][-2:] == [
+        ("d1", "rejected", None),
+        ("d2", "proposed", "d1"),
+    ]
