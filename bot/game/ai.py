@@ -288,4 +288,3 @@ def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str
         }
         answers[event_id] = max(values, key=lambda k: values[k])
     return answers
-
