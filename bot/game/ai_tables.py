@@ -239,7 +239,7 @@ def tables(scenario: Scenario) -> Tables:
     found = memo.get(id(scenario))
     if found is None or found[0] is not scenario:
         found = memo[id(scenario)] = (scenario, Tables(scenario))
-    return found[1]  # type: ignore[no-any-return]
+    return found[1]
 
 
 def known_metrics(

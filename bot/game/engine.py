@@ -125,7 +125,7 @@ def _tables(scenario: Scenario) -> _Tables:
     found = memo.get(id(scenario))
     if found is None or found[0] is not scenario:
         found = memo[id(scenario)] = (scenario, _Tables(scenario))
-    return found[1]  # type: ignore[no-any-return]
+    return found[1]
 
 
 def _bounds(scenario: Scenario) -> dict[str, tuple[float, float, str | None]]:

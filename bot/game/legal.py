@@ -243,3 +243,13 @@ def affordable(
     chosen = {o.move for o in orders.moves}
     barred = chosen.union(*(scenario.exclusions(move) for move in chosen))
     return [m for m in legal if m.id not in barred and m.cost <= left]
+
+
+def legal_by_seat(scenario: Scenario, state: MatchState) -> dict[str, list[Move]]:
+    """Every seat's ``legal_moves`` at once (the history read once for all seats)."""
+    table = tables(scenario)
+    env, last = StateEnv(state), last_played(state)
+    return {
+        seat_id: [m.move for m in legal_table(seat, state, env, last)]
+        for seat_id, seat in table.seats.items()
+    }
