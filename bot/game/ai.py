@@ -34,7 +34,7 @@ from bot.game.ai_tables import (
 from bot.game.env import StateEnv
 from bot.game.expr import Value
 from bot.game.legal import last_played
-from bot.game.scenario import Effect, Move, Scenario, Seat
+from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
 from bot.game.scoring import goal_fraction
 from bot.game.state import MatchState, Order, SeatOrders
 
@@ -116,7 +116,6 @@ class _Planner:
         else:
             self.known = cache.known(seat.id, seed)
             self._ever = set(cache.last)
-        self.rules = [(r.rule, r.named) for r in table.rules]
         self._env = StateEnv(state, metrics=self.known)
         # Each goal's metric, value now and fraction met now: only the "then" side varies.
         self.from_start = from_start = self.tables.from_start
@@ -134,6 +133,11 @@ class _Planner:
             )
             for g, m, w in table.goals
         ]
+
+    @property
+    def rules(self) -> list[tuple[Interaction, frozenset[str]]]:
+        """Interactions this seat's moves can set off, with the seat's moves each one names."""
+        return [(r.rule, r.named) for r in self.seat_table.rules]
 
     def gain(self, deltas: Mapping[str, float]) -> float:
         """How many goal points the changes would win (or lose) for the seat."""

@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from bot.game.ai_tables import MoveT, known_metrics, tables
+from bot.game.ai_tables import MoveT, Tables, known_metrics, tables
 from bot.game.env import StateEnv
 from bot.game.scenario import ArgumentText, Move, Scenario
 from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders
@@ -47,10 +47,10 @@ def argument_texts(move: Move) -> list[ArgumentText]:
     return single + list(move.arguments)
 
 
-def _own_forecast(scenario: Scenario, move: MoveT, env: StateEnv) -> Forecast | None:
+def _own_forecast(visible: Mapping[str, int], move: MoveT, env: StateEnv) -> Forecast | None:
     """The forecast the look-ahead is surest of: the visible metric the move moves most, this
-    round if anything lands now, else the next (the first in file order on a tie)."""
-    visible = tables(scenario).seats[move.seat].visible
+    round if anything lands now, else the next (the first in file order on a tie).
+    ``visible``: the metrics the move's seat sees, with their file order."""
     for horizon in HORIZONS:
         deltas = move.by_horizon[horizon].deltas(env)
         best: tuple[float, int, str, float] | None = None
@@ -71,7 +71,7 @@ def _seat_env(scenario: Scenario, state: MatchState, seat_id: str, seed: int) ->
     return StateEnv(state, metrics=known_metrics(scenario, state, seat_id, seed))
 
 
-def _argue(scenario: Scenario, table: MoveT, env: StateEnv, rng: random.Random) -> Order:
+def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: random.Random) -> Order:
     move = table.move
     env.played = frozenset((move.id,))  # one environment, re-pointed at each move
     texts = argument_texts(move)
@@ -90,7 +90,9 @@ def _argue(scenario: Scenario, table: MoveT, env: StateEnv, rng: random.Random) 
         return Order(move.id, chosen.text, forecast=forecast)
     plain = [t for t in texts if t.forecast is None] or texts
     text = rng.choice(plain).text if plain else ""
-    return Order(move.id, text, forecast=_own_forecast(scenario, table, env))
+    return Order(
+        move.id, text, forecast=_own_forecast(tabled.seats[table.seat].visible, table, env)
+    )
 
 
 def ai_argument(
@@ -98,7 +100,8 @@ def ai_argument(
 ) -> Order:
     """The AI's order for a move it plays: a scenario text and a forecast it expects."""
     env = _seat_env(scenario, state, move.seat, seed)
-    return _argue(scenario, tables(scenario).moves[move.id], env, rng)
+    tabled = tables(scenario)
+    return _argue(tabled, tabled.moves[move.id], env, rng)
 
 
 def ai_arguments(
@@ -120,7 +123,7 @@ def ai_arguments(
     if known is None:
         known = known_metrics(scenario, state, seat_id, seed)
     env = StateEnv(state, metrics=known)
-    moves = tuple(_argue(scenario, table.moves[o.move], env, rng) for o in orders.moves)
+    moves = tuple(_argue(table, table.moves[o.move], env, rng) for o in orders.moves)
     return replace(orders, moves=moves)
 
 
@@ -131,11 +134,13 @@ def ai_value(
     it, 0 without a forecast (or when the engine expects no change)."""
     if order.forecast is None:
         return 0
-    move = tables(scenario).moves[order.move]
-    env = env or StateEnv(state)
+    return _value(tables(scenario).moves[order.move], order.forecast, env or StateEnv(state))
+
+
+def _value(move: MoveT, forecast: Forecast, env: StateEnv) -> int:
     env.played = frozenset((move.id,))
-    expected = _direction(move, order.forecast.metric, order.forecast.horizon, env)
-    claimed = 1 if order.forecast.direction == "up" else -1
+    expected = _direction(move, forecast.metric, forecast.horizon, env)
+    claimed = 1 if forecast.direction == "up" else -1
     return 0 if expected == 0 else (1 if expected == claimed else -1)
 
 
@@ -151,23 +156,33 @@ def ai_ratings(
     if not raters:
         return rated
     env = StateEnv(state)
+    moves_table = tables(scenario).moves
     values = {
-        seat: {o.move: float(ai_value(scenario, state, o, env)) for o in seat_orders.moves}
+        seat: {
+            o.move: 0.0
+            if o.forecast is None
+            else float(_value(moves_table[o.move], o.forecast, env))
+            for o in seat_orders.moves
+        }
         for seat, seat_orders in orders.items()
     }
     made: dict[tuple[str, float], Rating] = {}  # ratings are immutable: share equal ones
+    added_for: dict[tuple[str, float], tuple[Rating, ...]] = {}  # (rated seat, value)
+    by_rater = set(raters)
     for seat, seat_orders in rated.items():
         if not seat_orders.moves:
             continue
         moves = []
         for order in seat_orders.moves:
             value = values[seat][order.move]
-            kept = tuple(r for r in order.ratings if r.by not in raters)
-            added = tuple(
-                made.setdefault((rater, value), Rating(rater, value))
-                for rater in raters
-                if rater != seat
-            )
+            kept = tuple(r for r in order.ratings if r.by not in by_rater)
+            added = added_for.get((seat, value))
+            if added is None:
+                added = added_for[(seat, value)] = tuple(
+                    made.setdefault((rater, value), Rating(rater, value))
+                    for rater in raters
+                    if rater != seat
+                )
             moves.append(replace(order, ratings=kept + added))
         rated[seat] = replace(seat_orders, moves=tuple(moves))
     return rated
