@@ -162,7 +162,7 @@ class _Planner:
 
     def utility_of(self, move: MoveT) -> float:
         """``utility`` for a move's table entry."""
-        env = self.env(frozenset((move.id,)))
+        env = self.env(move.alone)
         deltas = move.effects.deltas(env)
         state = self.state
         later = (
@@ -193,7 +193,7 @@ class _Planner:
         for other in move.unlocks:
             if other.id in done or not other.requires_set <= opened:
                 continue
-            deltas = other.effects.deltas(self.env(frozenset((other.id,))))
+            deltas = other.effects.deltas(self.env(other.alone))
             value = self.gain(deltas) + self.unlock_value(other, opened, depth - 1)
             best = max(best, value)
         return DISCOUNT * best

@@ -37,7 +37,16 @@ def expected_direction(
 
 
 def _direction(move: MoveT, metric: str, horizon: int, env: StateEnv) -> int:
-    delta = move.by_horizon[horizon].deltas(env).get(metric, 0.0)
+    effects = move.by_horizon[horizon]
+    if effects.static is not None:  # the same answer in every state: kept
+        found = move.directions.get((metric, horizon))
+        if found is None:
+            found = move.directions[(metric, horizon)] = _sign(effects.static.get(metric, 0.0))
+        return found
+    return _sign(effects.deltas(env).get(metric, 0.0))
+
+
+def _sign(delta: float) -> int:
     return 0 if abs(delta) < 1e-9 else (1 if delta > 0 else -1)
 
 
@@ -73,15 +82,19 @@ def _seat_env(scenario: Scenario, state: MatchState, seat_id: str, seed: int) ->
 
 def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: random.Random) -> Order:
     move = table.move
-    env.played = frozenset((move.id,))  # one environment, re-pointed at each move
-    texts = argument_texts(move)
-    agreeing = [
-        t
-        for t in texts
-        if t.forecast is not None
-        and _direction(table, t.forecast.metric, t.forecast.horizon, env)
-        == (1 if t.forecast.direction == "up" else -1)
-    ]
+    env.played = table.alone  # one environment, re-pointed at each move
+    texts = table.texts  # argument_texts(move)
+    agreeing = table.agreeing
+    if agreeing is None:
+        agreeing = [
+            t
+            for t in texts
+            if t.forecast is not None
+            and _direction(table, t.forecast.metric, t.forecast.horizon, env)
+            == (1 if t.forecast.direction == "up" else -1)
+        ]
+        if table.static:  # the same in every state: keep it
+            table.agreeing = agreeing
     if agreeing:
         chosen = rng.choice(agreeing)
         assert chosen.forecast is not None
@@ -90,9 +103,12 @@ def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: random.Random) -> O
         return Order(move.id, chosen.text, forecast=forecast)
     plain = [t for t in texts if t.forecast is None] or texts
     text = rng.choice(plain).text if plain else ""
-    return Order(
-        move.id, text, forecast=_own_forecast(tabled.seats[table.seat].visible, table, env)
-    )
+    if table.own_forecast is not None:
+        return Order(move.id, text, forecast=table.own_forecast[0])
+    forecast = _own_forecast(tabled.seats[table.seat].visible, table, env)
+    if table.static:
+        table.own_forecast = (forecast,)
+    return Order(move.id, text, forecast=forecast)
 
 
 def ai_argument(

@@ -19,8 +19,17 @@ from typing import Any
 
 from bot.game.env import StateEnv
 from bot.game.expr import Expr
-from bot.game.scenario import Effect, Goal, Interaction, Metric, Move, Scenario, Seat
-from bot.game.state import MatchState
+from bot.game.scenario import (
+    ArgumentText,
+    Effect,
+    Goal,
+    Interaction,
+    Metric,
+    Move,
+    Scenario,
+    Seat,
+)
+from bot.game.state import Forecast, MatchState
 from bot.game.view import noise_rng, sight
 
 DISCOUNT = 0.85  # as ``ai.DISCOUNT``: a change next round is worth less than one now
@@ -95,19 +104,25 @@ class MoveT:
     """One move, flattened: legality, effects, what it unlocks, its ties to coming events."""
 
     __slots__ = (
+        "agreeing",
+        "alone",
         "by_horizon",
         "cond",
         "cooldown",
         "cost",
+        "directions",
         "effects",
         "event_effects",
         "excl",
         "id",
         "move",
         "once",
+        "own_forecast",
         "requires",
         "requires_set",
         "seat",
+        "static",
+        "texts",
         "unlocks",
     )
 
@@ -126,6 +141,15 @@ class MoveT:
         self.unlocks: list[MoveT] = []  # filled in by Tables
         self.event_effects: list[tuple[EffectsT, str, int]] = []
         self.by_horizon: tuple[EffectsT, ...] = ()
+        self.alone = frozenset((move.id,))  # ``played`` when the AI weighs the move alone
+        # The debate AI's cases (``ai_debate.argument_texts``), and what it makes of them when
+        # the move's effects by either horizon depend on nothing (``static``): kept once known.
+        single = [ArgumentText(text=move.argument)] if move.argument else []
+        self.texts: list[ArgumentText] = single + list(move.arguments)
+        self.static = False
+        self.agreeing: list[ArgumentText] | None = None
+        self.own_forecast: tuple[Forecast | None] | None = None
+        self.directions: dict[tuple[str, int], int] = {}
 
 
 class RuleT:
@@ -212,6 +236,7 @@ class Tables:
                 EffectsT(scenario, [e for e in move.effects if e.delay <= horizon])
                 for horizon in (0, 1)
             )
+            table.static = all(e.static is not None for e in table.by_horizon)
         self.seats = {
             seat.id: SeatT(
                 scenario, seat, index, [self.moves[m.id] for m in scenario.moves_of(seat.id)]

@@ -66,6 +66,11 @@ class _Eff:
         self.source = effect.source
 
 
+def _record(values: tuple[object, ...]) -> Record:
+    """A record from all its fields in order (skips the NamedTuple's defaults handling)."""
+    return tuple.__new__(Record, values)
+
+
 def _effs(scenario: Scenario, effects: list[Effect]) -> tuple[_Eff, ...]:
     return tuple(_Eff(scenario, e) for e in effects)
 
@@ -171,17 +176,20 @@ class _Round:
         after = round(before + delta, 4)
         metrics[metric_id] = after
         self.records.append(
-            Record(
-                self.state.round,
-                "effect",
-                source,
-                seat,
-                metric_id,
-                before,
-                after,
-                round(after - before, 4),
-                delayed_from,
-                draw,
+            _record(
+                (
+                    self.state.round,
+                    "effect",
+                    source,
+                    seat,
+                    metric_id,
+                    before,
+                    after,
+                    round(after - before, 4),
+                    delayed_from,
+                    draw,
+                    None,
+                )
             )
         )
         if balance is not None and delta:
