@@ -35,7 +35,6 @@ from bot.game.env import StateEnv
 from bot.game.expr import Value
 from bot.game.legal import last_played
 from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
-from bot.game.scoring import goal_fraction
 from bot.game.state import MatchState, Order, SeatOrders
 
 __all__ = ["DISCOUNT", "LOOKAHEAD", "Planner", "ai_rng", "choose_orders", "expected_deltas"]
@@ -117,21 +116,13 @@ class _Planner:
             self.known = cache.known(seat.id, seed)
             self._ever = set(cache.last)
         self._env = StateEnv(state, metrics=self.known)
-        # Each goal's metric, value now and fraction met now: only the "then" side varies.
-        self.from_start = from_start = self.tables.from_start
+        # Each goal's metric, fraction function, weight, range, value now and fraction met now:
+        # only the "then" side varies.
+        self.from_start = self.tables.from_start
         known = self.known
         self.goals = [
-            (
-                g.metric,
-                m,
-                g,
-                w,
-                m.min,
-                m.max,
-                known[g.metric],
-                goal_fraction(m, g, known[g.metric], from_start),
-            )
-            for g, m, w in table.goals
+            (g.metric, fraction, w, m.min, m.max, known[g.metric], fraction(known[g.metric]))
+            for (g, m, w), fraction in zip(table.goals, table.fractions, strict=True)
         ]
 
     @property
@@ -143,12 +134,11 @@ class _Planner:
         """How many goal points the changes would win (or lose) for the seat."""
         total = 0.0
         get = deltas.get
-        from_start = self.from_start
-        for metric_id, metric, goal, weight, low, high, now, before in self.goals:
+        for metric_id, fraction, weight, low, high, now, before in self.goals:
             change = get(metric_id)
             if change:
                 then = min(max(now + change, low), high)
-                total += weight * (goal_fraction(metric, goal, then, from_start) - before)
+                total += weight * (fraction(then) - before)
         return total
 
     def env(self, played: frozenset[str]) -> StateEnv:
@@ -257,6 +247,7 @@ def choose_orders(
     legal = cache.legal(seat_id)
     utilities = {m.id: planner.utility_of(m) for m in legal}
     ranked = sorted(legal, key=lambda m: utilities[m.id] / max(m.cost, 1), reverse=True)
+    ranked = [m for m in ranked if utilities[m.id] > 0]  # ``fill`` skips the others anyway
     candidates = [planner.fill([], ranked, utilities)]
     by_id = {m.id: m for m in legal}
     for rule in planner.seat_table.rules:
