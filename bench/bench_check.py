@@ -35,11 +35,11 @@ async def _main() -> None:
     base_s, base = await _timed(raw, path.name, 0)
     lint_s, linted = await _timed(raw, path.name, MATCHES)
     assert base.ok and linted.ok, (base.problems, linted.problems)
-    assert linted.balance is not None and not linted.lint_stopped
+    stopped = " (the lint hit its time limit and was stopped)" if linted.lint_stopped else ""
     print(f"scenario: {path.name}; lint processes: {worker.LINT_WORKERS}")
     print(f"check, no lint      : {base_s:6.2f} s")
-    print(f"check, {MATCHES} matches: {lint_s:6.2f} s ({MATCHES / lint_s:.0f} matches/s)")
-    verdict = "met" if lint_s <= TARGET_S else "NOT met"
+    print(f"check, {MATCHES} matches: {lint_s:6.2f} s ({MATCHES / lint_s:.0f} matches/s){stopped}")
+    verdict = "met" if lint_s <= TARGET_S and not stopped else "NOT met"
     print(f"target {MATCHES} matches <= {TARGET_S:g} s: {verdict}")
     # The same lint in this process, to see the CPU each process needs (the wall clock on a
     # shared machine measures the neighbours too): this process plays the first run of
