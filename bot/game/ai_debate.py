@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from bot.game.ai_tables import MoveT, Tables, known_metrics, tables
 from bot.game.env import StateEnv
 from bot.game.scenario import ArgumentText, Move, Scenario
-from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders
+from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders, evolve
 
 HORIZONS = (0, 1)
 
@@ -140,7 +139,7 @@ def ai_arguments(
         known = known_metrics(scenario, state, seat_id, seed)
     env = StateEnv(state, metrics=known)
     moves = tuple(_argue(table, table.moves[o.move], env, rng) for o in orders.moves)
-    return replace(orders, moves=moves)
+    return evolve(orders, moves=moves)
 
 
 def ai_value(
@@ -199,6 +198,6 @@ def ai_ratings(
                     for rater in raters
                     if rater != seat
                 )
-            moves.append(replace(order, ratings=kept + added))
-        rated[seat] = replace(seat_orders, moves=tuple(moves))
+            moves.append(evolve(order, ratings=kept + added))
+        rated[seat] = evolve(seat_orders, moves=tuple(moves))
     return rated

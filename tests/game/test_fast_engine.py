@@ -10,7 +10,7 @@ seat, some seats held or scripted), iran-2013, the tutorial, the AI's talks on
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -21,7 +21,7 @@ from bot.game.match import MatchLog, match_seed
 from bot.game.policies import Conditional, HoldPolicy, Policy, ScriptPolicy
 from bot.game.reference import match as reference
 from bot.game.scenario import Scenario
-from bot.game.state import canonical_json
+from bot.game.state import Order, Rating, SeatOrders, canonical_json, evolve
 from bot.scenarios import read_scenario
 
 SEEDS = 32
@@ -123,3 +123,11 @@ def test_tutorial(index: int) -> None:
 def test_the_comparison_would_catch_a_difference() -> None:
     sc = _scenario(None)
     assert _both(sc, 1)[0] != _both(sc, 2)[1]
+
+
+def test_evolve_is_replace() -> None:
+    order = Order("us.oil_sanctions", "why", ratings=(Rating("eu", 1.0),))
+    assert evolve(order, rating=0.5) == replace(order, rating=0.5)
+    assert evolve(SeatOrders((order,)), moves=()) == SeatOrders()
+    with pytest.raises(TypeError):
+        evolve(order, nope=1)
