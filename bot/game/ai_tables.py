@@ -14,7 +14,7 @@ fast engine is checked against the reference to the byte by ``tests/game/test_fa
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.game.env import StateEnv
@@ -167,31 +167,39 @@ class RuleT:
         self.clash = any(scenario.exclusions(n) & named for n in named)
 
 
-Fraction = Callable[[float], float]
-
-
-def goal_function(metric: Metric, goal: Goal, from_start: bool) -> Fraction:
+class Fraction:
     """``scoring.goal_fraction`` for one goal, with its constants worked out once: the same
-    comparisons and the same float operations on the same operands."""
-    target = goal.target
-    if goal.kind == "at_least":
-        low = metric.start if from_start and metric.start < target else metric.min
-        span = target - low
-        if span > 0:
-            return lambda v: 1.0 if v >= target else max(0.0, 1 - (target - v) / span)
-        return lambda v: 1.0 if v >= target else 0.0
-    if goal.kind == "at_most":
-        high = metric.start if from_start and metric.start > target else metric.max
-        span = high - target
-        if span > 0:
-            return lambda v: 1.0 if v <= target else max(0.0, 1 - (v - target) / span)
-        return lambda v: 1.0 if v <= target else 0.0
-    span = max(target - metric.min, metric.max - target)
-    if from_start and metric.start != target:
-        span = abs(metric.start - target)
-    if span > 0:
-        return lambda v: max(0.0, 1 - abs(v - target) / span)
-    return lambda v: 1.0
+    comparisons and the same float operations on the same operands. (A class rather than a
+    closure, so that the tables, kept with the scenario, still pickle.)"""
+
+    __slots__ = ("kind", "span", "target")
+
+    def __init__(self, metric: Metric, goal: Goal, from_start: bool) -> None:
+        target = self.target = goal.target
+        self.kind = goal.kind
+        if goal.kind == "at_least":
+            low = metric.start if from_start and metric.start < target else metric.min
+            self.span = target - low
+        elif goal.kind == "at_most":
+            high = metric.start if from_start and metric.start > target else metric.max
+            self.span = high - target
+        else:
+            self.span = max(target - metric.min, metric.max - target)
+            if from_start and metric.start != target:
+                self.span = abs(metric.start - target)
+
+    def __call__(self, value: float) -> float:
+        target, span = self.target, self.span
+        kind = self.kind
+        if kind == "at_least":
+            if value >= target:
+                return 1.0
+            return max(0.0, 1 - (target - value) / span) if span > 0 else 0.0
+        if kind == "at_most":
+            if value <= target:
+                return 1.0
+            return max(0.0, 1 - (value - target) / span) if span > 0 else 0.0
+        return max(0.0, 1 - abs(value - target) / span) if span > 0 else 1.0
 
 
 class SeatT:
@@ -223,7 +231,7 @@ class SeatT:
             (g, scenario.metric(g.metric), g.weight * scale) for g in seat.goals
         ]
         from_start = scenario.scoring.partial_from == "start"
-        self.fractions = [goal_function(m, g, from_start) for g, m, _w in self.goals]
+        self.fractions = [Fraction(m, g, from_start) for g, m, _w in self.goals]
         # (metric id, 0 exact / 1 noisy / 2 hidden, noise, min, max), in file order
         self.sight: list[tuple[str, int, float, float, float]] = []
         for metric in scenario.metrics:
