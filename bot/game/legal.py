@@ -1,4 +1,9 @@
-"""Which moves a seat may order this round, and whether a whole set of orders is allowed."""
+"""Which moves a seat may order this round, and whether a whole set of orders is allowed.
+
+The fast path reads legality from ``ai_tables`` (``legal_table``, ``_plainly_legal``): the
+same tests as ``why_illegal``, which stays the worded source of truth; the copy in
+``bot/game/reference/legal.py`` keeps the old code for ``tests/game/test_fast_engine.py``.
+"""
 
 from __future__ import annotations
 

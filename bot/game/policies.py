@@ -1,4 +1,8 @@
-"""Who decides a seat's orders in an offline match: the AI, nobody (hold), or a script."""
+"""Who decides a seat's orders in an offline match: the AI, nobody (hold), or a script.
+
+``AiPolicy`` has a frozen twin in ``bot/game/reference/policies.py`` (the AI before the fast
+path, for ``tests/game/test_fast_engine.py``): a change to how the AI plays goes into both.
+"""
 
 from __future__ import annotations
 
