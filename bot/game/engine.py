@@ -123,6 +123,12 @@ class _Tables:
             (ending, scenario.expr(ending.condition)) for ending in scenario.endings
         ]
         self.covert = any(m.covert for m in scenario.moves)
+        # Covert moves that can be found out, in file order, with their condition.
+        self.exposable = [
+            (m.id, m.seat, scenario.expr(m.exposed_when))
+            for m in scenario.moves
+            if m.covert and m.exposed_when is not None
+        ]
 
 
 def _tables(scenario: Scenario) -> _Tables:
@@ -452,15 +458,18 @@ def _has_covert(scenario: Scenario) -> bool:
 
 def _resolve_exposures(work: _Round, env: StateEnv) -> None:
     """Covert moves played so far whose ``exposed_when`` now holds become public."""
-    state, scenario = work.state, work.scenario
-    for move in scenario.moves:
-        if not move.covert or move.exposed_when is None or move.id in state.exposed:
+    state = work.state
+    history: list[set[str]] | None = None  # read once, only if a covert move needs it
+    for move_id, seat, exposed_when in work.tables.exposable:
+        if move_id in state.exposed:
             continue
-        if move.id not in env.played and not any(move.id in s for s in _history(state)):
-            continue
-        if scenario.expr(move.exposed_when).evaluate(env):
-            state.exposed.append(move.id)
-            work.records.append(Record(state.round, "exposed", f"move:{move.id}", move.seat))
+        if move_id not in env.played:
+            history = _history(state) if history is None else history
+            if not any(move_id in s for s in history):
+                continue
+        if exposed_when.evaluate(env):
+            state.exposed.append(move_id)
+            work.records.append(Record(state.round, "exposed", f"move:{move_id}", seat))
 
 
 def _history(state: MatchState) -> list[set[str]]:
