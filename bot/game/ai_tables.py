@@ -209,9 +209,11 @@ class SeatT:
         "budget",
         "fractions",
         "goals",
+        "hidden",
         "index",
         "moves",
         "noise",
+        "noisy",
         "prefer",
         "rules",
         "seat",
@@ -239,6 +241,8 @@ class SeatT:
             code = 0 if how == "exact" else 2 if how == "hidden" or metric.see == "all" else 1
             noise = 0.0 if metric.see == "all" else metric.see.noise
             self.sight.append((metric.id, code, noise, metric.min, metric.max))
+        self.hidden = [m for m, code, _n, _l, _h in self.sight if code == 2]
+        self.noisy = [(m, n, low, high) for m, code, n, low, high in self.sight if code == 1]
         seen = [m.id for m in scenario.metrics if sight(m, seat.id) != "hidden"]
         self.visible = {metric: order for order, metric in enumerate(seen)}
         own = {m.id for m in moves}
@@ -312,8 +316,18 @@ def known_metrics(
     at their start value. The same draws, in the same order, as ``seat_view``."""
     seat = tables(scenario).seats[seat_id]
     metrics, start = state.metrics, state.start
+    if len(metrics) == len(seat.sight):  # the usual case: copy, then patch what differs
+        known = dict(metrics)
+        for metric_id in seat.hidden:
+            known[metric_id] = start[metric_id]
+        if seat.noisy:
+            draws = noise_rng(seed, state.round, seat.index)
+            for metric_id, noise, low, high in seat.noisy:  # file order: the same draws
+                noisy = metrics[metric_id] + draws.uniform(-noise, noise)
+                known[metric_id] = round(min(max(noisy, low), high), 1)
+        return known
     rng: random.Random | None = None
-    known: dict[str, float] = {}
+    known = {}
     for metric_id, code, noise, low, high in seat.sight:
         if code == 0:
             known[metric_id] = metrics[metric_id]
