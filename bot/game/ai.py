@@ -109,12 +109,13 @@ class _Planner:
         self.scenario, self.state, self.seat, self.rng = scenario, state, seat, rng
         self.tables = tables(scenario)
         self.seat_table = table = self.tables.seats[seat.id]
+        self._ever: set[str] | None = None
+        self._last: Mapping[str, int] | None = None
         if cache is None:
             self.known = known_metrics(scenario, state, seat.id, seed)
-            self._ever: set[str] | None = None
         else:
             self.known = cache.known(seat.id, seed)
-            self._ever = set(cache.last)
+            self._last = cache.last
         self._env = StateEnv(state, metrics=self.known)
         # Each goal's metric, fraction function, weight, range, value now and fraction met now:
         # only the "then" side varies.
@@ -190,7 +191,7 @@ class _Planner:
 
     def _played_ever(self) -> set[str]:
         if self._ever is None:
-            self._ever = set(last_played(self.state))
+            self._ever = set(last_played(self.state) if self._last is None else self._last)
         return self._ever
 
     def combo_value(self, combo: Sequence[Move | MoveT], utilities: Mapping[str, float]) -> float:
