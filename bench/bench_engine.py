@@ -4,8 +4,9 @@ Targets: issue 2's 1,000 AI matches in at most 5 s on one core, and issue 17's a
 matches/s. Three runs over the same seeds, in the same process: the engine (the fast path),
 the reference engine (``bot/game/reference/``: the engine and AI as they were before the fast
 path, which gives the same matches to the byte), and the hold baseline (the fast engine with
-every seat on `hold`: the engine's own cost with no moves). Each is timed by the wall clock
-and by the CPU time of this process (the better figure on a shared machine).
+every seat on `hold`: the engine's own cost with no moves). The three alternate in blocks of
+``BLOCK`` matches, so a busy moment of a shared machine hits all three alike; each is timed by
+the wall clock and by the CPU time of this process (the better figure on a shared machine).
 ``LEVERS_BENCH_ENGINE_MATCHES`` changes the count (1,000 by default).
 """
 
@@ -24,25 +25,31 @@ from bot.scenarios import default_id, read_scenario
 
 MATCHES = int(os.environ.get("LEVERS_BENCH_ENGINE_MATCHES", "1000"))
 TARGET = 200.0  # matches per second (issue 17)
+BLOCK = 100  # matches of each engine in turn
 
 Player = Callable[[Scenario, int, Mapping[str, Policy] | None], MatchLog]
 
 
 def _run(
-    play: Player, scenario: Scenario, policies: Mapping[str, Policy], matches: int
+    play: Player, scenario: Scenario, policies: Mapping[str, Policy], indices: range
 ) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and rounds for ``matches`` matches."""
+    """Wall seconds, CPU seconds and rounds for the matches ``indices``."""
     start, cpu = time.perf_counter(), time.process_time()
     rounds = 0
-    for index in range(matches):
+    for index in indices:
         rounds += len(play(scenario, match_seed(7, index), policies).rounds)
     return time.perf_counter() - start, time.process_time() - cpu, rounds
 
 
-def _line(name: str, wall: float, cpu: float, rounds: int) -> str:
+def _add(total: list[float], part: tuple[float, float, int]) -> None:
+    for n, value in enumerate(part):
+        total[n] += value
+
+
+def _line(name: str, wall: float, cpu: float, rounds: float) -> str:
     return (
         f"{name:<18}: {MATCHES / wall:7.1f} matches/s wall ({wall:6.2f} s), "
-        f"{MATCHES / cpu:7.1f} matches/s CPU ({cpu:6.2f} s), {rounds} rounds"
+        f"{MATCHES / cpu:7.1f} matches/s CPU ({cpu:6.2f} s), {rounds:.0f} rounds"
     )
 
 
@@ -52,9 +59,12 @@ def main() -> None:
     hold: dict[str, Policy] = {seat: HoldPolicy() for seat in scenario.seat_ids}
     fast.play_match(scenario, 1)  # build the per-scenario tables outside the timing
     reference.play_match(scenario, 1)
-    base = _run(fast.play_match, scenario, hold, MATCHES)
-    new = _run(fast.play_match, scenario, {}, MATCHES)
-    old = _run(reference.play_match, scenario, {}, MATCHES)
+    base, new, old = [0.0, 0.0, 0], [0.0, 0.0, 0], [0.0, 0.0, 0]
+    for first in range(0, MATCHES, BLOCK):
+        block = range(first, min(first + BLOCK, MATCHES))
+        _add(base, _run(fast.play_match, scenario, hold, block))
+        _add(new, _run(fast.play_match, scenario, {}, block))
+        _add(old, _run(reference.play_match, scenario, {}, block))
     assert new[2] == old[2], "the engines played different matches"
     print(f"scenario: {default_id()} ({len(scenario.seat_ids)} seats), {MATCHES} matches each")
     print(_line("hold baseline", *base))
