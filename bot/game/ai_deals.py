@@ -17,6 +17,10 @@ their orders (``ai.py``), seeded and deterministic.
 
 The AI judges another seat's gain with that seat's goals and the same public look-ahead: it
 knows the goals (they are in the scenario), not the other seat's private estimates.
+
+A frozen copy of this module, as it was before the fast path, is in ``bot/game/reference/``;
+``tests/game/test_fast_engine.py`` checks both deal the same to the byte (with
+``rules.ai_talks`` on): a rule change goes into both.
 """
 
 from __future__ import annotations

@@ -5,19 +5,20 @@ It argues from the scenario's argument texts for the move, drawn with its own se
 forecast its look-ahead expects. It rates like an informed umpire: +1 when an argument's
 forecast agrees with the direction the engine expects from that move in the current state, -1
 when it contradicts it, 0 without a forecast.
+
+The same rules live in ``bot/game/reference/ai_debate.py`` (checked to the byte against this
+fast path by ``tests/game/test_fast_engine.py``): change both together.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
-from bot.game.ai import expected_deltas
+from bot.game.ai_tables import MoveT, Tables, known_metrics, tables
 from bot.game.env import StateEnv
-from bot.game.scenario import ArgumentText, Effect, Move, Scenario
-from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders
-from bot.game.view import seat_view, sight
+from bot.game.scenario import ArgumentText, Move, Scenario
+from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders, evolve
 
 HORIZONS = (0, 1)
 
@@ -27,22 +28,24 @@ def argument_rng(seed: int, round_number: int, seat_index: int) -> random.Random
     return random.Random((seed * 15_485_863 + round_number) * 7_927 + seat_index + 31)
 
 
-def _effects_by(scenario: Scenario, move: Move, horizon: int) -> list[Effect]:
-    """The move's effects that land by the horizon; kept per scenario (a stable list, since the
-    look-ahead's memo is keyed by the list's identity)."""
-    memo = scenario.memo("effects_by_horizon")
-    key = (move.id, horizon)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = [e for e in move.effects if e.delay <= horizon]
-    return found
-
-
 def expected_direction(
     scenario: Scenario, move: Move, metric: str, horizon: int, env: StateEnv
 ) -> int:
     """+1, -1 or 0: which way the look-ahead expects the move to push the metric by then."""
-    delta = expected_deltas(scenario, _effects_by(scenario, move, horizon), env).get(metric, 0.0)
+    return _direction(tables(scenario).moves[move.id], metric, horizon, env)
+
+
+def _direction(move: MoveT, metric: str, horizon: int, env: StateEnv) -> int:
+    effects = move.by_horizon[horizon]
+    if effects.static is not None:  # the same answer in every state: kept
+        found = move.directions.get((metric, horizon))
+        if found is None:
+            found = move.directions[(metric, horizon)] = _sign(effects.static.get(metric, 0.0))
+        return found
+    return _sign(effects.deltas(env).get(metric, 0.0))
+
+
+def _sign(delta: float) -> int:
     return 0 if abs(delta) < 1e-9 else (1 if delta > 0 else -1)
 
 
@@ -52,23 +55,12 @@ def argument_texts(move: Move) -> list[ArgumentText]:
     return single + list(move.arguments)
 
 
-def _visible(scenario: Scenario, seat_id: str) -> dict[str, int]:
-    """The metrics the seat may see (exactly or noisily), with their file order; kept per
-    scenario."""
-    memo = scenario.memo("visible")
-    found = memo.get(seat_id)
-    if found is None:
-        seen = [m.id for m in scenario.metrics if sight(m, seat_id) != "hidden"]
-        found = memo[seat_id] = {metric: index for index, metric in enumerate(seen)}
-    return found
-
-
-def _own_forecast(scenario: Scenario, move: Move, seat_id: str, env: StateEnv) -> Forecast | None:
+def _own_forecast(visible: Mapping[str, int], move: MoveT, env: StateEnv) -> Forecast | None:
     """The forecast the look-ahead is surest of: the visible metric the move moves most, this
-    round if anything lands now, else the next (the first in file order on a tie)."""
-    visible = _visible(scenario, seat_id)
+    round if anything lands now, else the next (the first in file order on a tie).
+    ``visible``: the metrics the move's seat sees, with their file order."""
     for horizon in HORIZONS:
-        deltas = expected_deltas(scenario, _effects_by(scenario, move, horizon), env)
+        deltas = move.by_horizon[horizon].deltas(env)
         best: tuple[float, int, str, float] | None = None
         for metric, value in deltas.items():
             order = visible.get(metric)
@@ -84,21 +76,24 @@ def _own_forecast(scenario: Scenario, move: Move, seat_id: str, env: StateEnv) -
 
 def _seat_env(scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> StateEnv:
     """The state as the seat knows it (hidden metrics at their start), for its look-ahead."""
-    view = seat_view(scenario, state, seat_id, seed)
-    known = {k: (state.start[k] if v is None else v) for k, v in view.items()}
-    return StateEnv(state, metrics=known)
+    return StateEnv(state, metrics=known_metrics(scenario, state, seat_id, seed))
 
 
-def _argue(scenario: Scenario, move: Move, env: StateEnv, rng: random.Random) -> Order:
-    env.played = frozenset((move.id,))  # one environment, re-pointed at each move
-    texts = argument_texts(move)
-    agreeing = [
-        t
-        for t in texts
-        if t.forecast is not None
-        and expected_direction(scenario, move, t.forecast.metric, t.forecast.horizon, env)
-        == (1 if t.forecast.direction == "up" else -1)
-    ]
+def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: random.Random) -> Order:
+    move = table.move
+    env.played = table.alone  # one environment, re-pointed at each move
+    texts = table.texts  # argument_texts(move)
+    agreeing = table.agreeing
+    if agreeing is None:
+        agreeing = [
+            t
+            for t in texts
+            if t.forecast is not None
+            and _direction(table, t.forecast.metric, t.forecast.horizon, env)
+            == (1 if t.forecast.direction == "up" else -1)
+        ]
+        if table.static:  # the same in every state: keep it
+            table.agreeing = agreeing
     if agreeing:
         chosen = rng.choice(agreeing)
         assert chosen.forecast is not None
@@ -107,26 +102,44 @@ def _argue(scenario: Scenario, move: Move, env: StateEnv, rng: random.Random) ->
         return Order(move.id, chosen.text, forecast=forecast)
     plain = [t for t in texts if t.forecast is None] or texts
     text = rng.choice(plain).text if plain else ""
-    return Order(move.id, text, forecast=_own_forecast(scenario, move, move.seat, env))
+    if table.own_forecast is not None:
+        return Order(move.id, text, forecast=table.own_forecast[0])
+    forecast = _own_forecast(tabled.seats[table.seat].visible, table, env)
+    if table.static:
+        table.own_forecast = (forecast,)
+    return Order(move.id, text, forecast=forecast)
 
 
 def ai_argument(
     scenario: Scenario, state: MatchState, move: Move, seed: int, rng: random.Random
 ) -> Order:
     """The AI's order for a move it plays: a scenario text and a forecast it expects."""
-    return _argue(scenario, move, _seat_env(scenario, state, move.seat, seed), rng)
+    env = _seat_env(scenario, state, move.seat, seed)
+    tabled = tables(scenario)
+    return _argue(tabled, tabled.moves[move.id], env, rng)
 
 
 def ai_arguments(
-    scenario: Scenario, state: MatchState, seat_id: str, orders: SeatOrders, seed: int
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    orders: SeatOrders,
+    seed: int,
+    known: dict[str, float] | None = None,
 ) -> SeatOrders:
-    """The AI seat's orders with its arguments and forecasts in place."""
+    """The AI seat's orders with its arguments and forecasts in place.
+
+    ``known``: the seat's view this round (``ai_tables.known_metrics``), when already made.
+    """
     if not orders.moves:
         return orders
-    rng = argument_rng(seed, state.round, scenario.seat_ids.index(seat_id))
-    env = _seat_env(scenario, state, seat_id, seed)
-    moves = tuple(_argue(scenario, scenario.move(o.move), env, rng) for o in orders.moves)
-    return replace(orders, moves=moves)
+    table = tables(scenario)
+    rng = argument_rng(seed, state.round, table.seats[seat_id].index)
+    if known is None:
+        known = known_metrics(scenario, state, seat_id, seed)
+    env = StateEnv(state, metrics=known)
+    moves = tuple(_argue(table, table.moves[o.move], env, rng) for o in orders.moves)
+    return evolve(orders, moves=moves)
 
 
 def ai_value(
@@ -136,13 +149,13 @@ def ai_value(
     it, 0 without a forecast (or when the engine expects no change)."""
     if order.forecast is None:
         return 0
-    move = scenario.move(order.move)
-    env = env or StateEnv(state)
+    return _value(tables(scenario).moves[order.move], order.forecast, env or StateEnv(state))
+
+
+def _value(move: MoveT, forecast: Forecast, env: StateEnv) -> int:
     env.played = frozenset((move.id,))
-    expected = expected_direction(
-        scenario, move, order.forecast.metric, order.forecast.horizon, env
-    )
-    claimed = 1 if order.forecast.direction == "up" else -1
+    expected = _direction(move, forecast.metric, forecast.horizon, env)
+    claimed = 1 if forecast.direction == "up" else -1
     return 0 if expected == 0 else (1 if expected == claimed else -1)
 
 
@@ -158,23 +171,33 @@ def ai_ratings(
     if not raters:
         return rated
     env = StateEnv(state)
+    moves_table = tables(scenario).moves
     values = {
-        seat: {o.move: float(ai_value(scenario, state, o, env)) for o in seat_orders.moves}
+        seat: {
+            o.move: 0.0
+            if o.forecast is None
+            else float(_value(moves_table[o.move], o.forecast, env))
+            for o in seat_orders.moves
+        }
         for seat, seat_orders in orders.items()
     }
     made: dict[tuple[str, float], Rating] = {}  # ratings are immutable: share equal ones
+    added_for: dict[tuple[str, float], tuple[Rating, ...]] = {}  # (rated seat, value)
+    by_rater = set(raters)
     for seat, seat_orders in rated.items():
         if not seat_orders.moves:
             continue
         moves = []
         for order in seat_orders.moves:
             value = values[seat][order.move]
-            kept = tuple(r for r in order.ratings if r.by not in raters)
-            added = tuple(
-                made.setdefault((rater, value), Rating(rater, value))
-                for rater in raters
-                if rater != seat
-            )
-            moves.append(replace(order, ratings=kept + added))
-        rated[seat] = replace(seat_orders, moves=tuple(moves))
+            kept = tuple(r for r in order.ratings if r.by not in by_rater)
+            added = added_for.get((seat, value))
+            if added is None:
+                added = added_for[(seat, value)] = tuple(
+                    made.setdefault((rater, value), Rating(rater, value))
+                    for rater in raters
+                    if rater != seat
+                )
+            moves.append(evolve(order, ratings=kept + added))
+        rated[seat] = evolve(seat_orders, moves=tuple(moves))
     return rated

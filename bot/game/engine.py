@@ -6,6 +6,11 @@ order, then file order), then interactions, then effects delayed from earlier ro
 thresholds, then end conditions, then deals are settled; finally the next round's events are
 drawn. Moves are simultaneous: their conditions all read the state as it was when resolution
 began.
+
+Speed: the scenario's effects, rules, events and endings are flattened once (``_Tables``, with
+their conditions parsed), so a round does attribute reads instead of model lookups. The rules
+are those of ``bot/game/reference/engine.py``, which ``tests/game/test_fast_engine.py`` checks
+this module against to the byte: a rule change goes into both.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from collections.abc import Mapping
 from bot.game.deals import plan_round, settle
 from bot.game.env import StateEnv
 from bot.game.errors import MatchOver
+from bot.game.expr import Expr
 from bot.game.legal import check_orders
-from bot.game.scenario import Effect, Event, Scenario
+from bot.game.scenario import Effect, Ending, Event, Interaction, Scenario, Threshold
 from bot.game.state import MatchState, Pending, Record, RoundResult, SeatOrders
 
 LAST_ROUND = "last_round"  # the ending id reported when no end condition fired
@@ -28,12 +34,114 @@ def round_rng(seed: int, round_number: int) -> random.Random:
     return random.Random(seed * 1_000_003 + round_number * 7_919 + 17)
 
 
+class _Eff:
+    """One effect with its condition and formula parsed."""
+
+    __slots__ = (
+        "chance",
+        "cond",
+        "delay",
+        "duration",
+        "fixed",
+        "formula",
+        "metric",
+        "otherwise",
+        "range",
+        "source",
+    )
+
+    def __init__(self, scenario: Scenario, effect: Effect) -> None:
+        self.cond: Expr | None = None
+        if effect.condition is not None:
+            self.cond = scenario.expr(effect.condition)
+        self.otherwise = tuple(_Eff(scenario, e) for e in effect.otherwise)
+        self.chance = effect.chance
+        self.range = None if effect.range is None else (effect.range[0], effect.range[1])
+        formula = effect.formula
+        self.formula = None if formula is None else scenario.expr(formula)
+        self.fixed = 0.0 if formula is not None else float(effect.change or 0.0)
+        self.delay = effect.delay
+        self.duration = effect.duration
+        self.metric = effect.metric
+        self.source = effect.source
+
+
+def _record(values: tuple[object, ...]) -> Record:
+    """A record from all its fields in order (skips the NamedTuple's defaults handling)."""
+    return tuple.__new__(Record, values)
+
+
+def _effs(scenario: Scenario, effects: list[Effect]) -> tuple[_Eff, ...]:
+    return tuple(_Eff(scenario, e) for e in effects)
+
+
+class _Tables:
+    """The scenario flattened for resolution (built once per scenario object)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.bounds = {m.id: (m.min, m.max, m.balance) for m in scenario.metrics}
+        self.seat_moves = [
+            (
+                seat.id,
+                [
+                    (m.id, f"move:{m.id}", _effs(scenario, m.effects))
+                    for m in scenario.moves_of(seat.id)
+                ],
+            )
+            for seat in scenario.seats
+        ]
+        self.options = {
+            (event.id, option.id): _effs(scenario, option.effects)
+            for event in scenario.events
+            if event.decision is not None
+            for option in event.decision.options
+        }
+        self.interactions: list[
+            tuple[Interaction, str, Expr, frozenset[str], tuple[_Eff, ...]]
+        ] = []
+        self.thresholds: list[tuple[Interaction, Threshold, str, tuple[_Eff, ...]]] = []
+        for rule in scenario.interactions:
+            effs = _effs(scenario, rule.effects)
+            if rule.when is not None:
+                expr = scenario.expr(rule.when)
+                self.interactions.append(
+                    (rule, f"interaction:{rule.id}", expr, expr.needs_played, effs)
+                )
+            if rule.threshold is not None:
+                self.thresholds.append((rule, rule.threshold, f"interaction:{rule.id}", effs))
+        self.events = [
+            (
+                event,
+                f"event:{event.id}",
+                None if event.condition is None else scenario.expr(event.condition),
+                [(scenario.expr(scale.when), scale.factor) for scale in event.scale],
+                _effs(scenario, event.effects),
+            )
+            for event in scenario.events
+        ]
+        self.endings: list[tuple[Ending, Expr]] = [
+            (ending, scenario.expr(ending.condition)) for ending in scenario.endings
+        ]
+        self.covert = any(m.covert for m in scenario.moves)
+        # Covert moves that can be found out, in file order, with their condition.
+        self.exposable = [
+            (m.id, m.seat, scenario.expr(m.exposed_when))
+            for m in scenario.moves
+            if m.covert and m.exposed_when is not None
+        ]
+
+
+def _tables(scenario: Scenario) -> _Tables:
+    memo = scenario.memo("fast.engine")
+    found = memo.get(id(scenario))
+    if found is None or found[0] is not scenario:
+        found = memo[id(scenario)] = (scenario, _Tables(scenario))
+    return found[1]
+
+
 def _bounds(scenario: Scenario) -> dict[str, tuple[float, float, str | None]]:
     """Each metric's range and balancing metric, looked up once per scenario."""
-    memo = scenario.memo("bounds")
-    if not memo:
-        memo.update({m.id: (m.min, m.max, m.balance) for m in scenario.metrics})
-    return memo
+    return _tables(scenario).bounds
 
 
 class _Round:
@@ -44,7 +152,8 @@ class _Round:
         self.state = state
         self.rng = rng
         self.records: list[Record] = []
-        self.bounds = _bounds(scenario)
+        self.tables = _tables(scenario)
+        self.bounds = self.tables.bounds
 
     def apply(
         self,
@@ -73,17 +182,20 @@ class _Round:
         after = round(before + delta, 4)
         metrics[metric_id] = after
         self.records.append(
-            Record(
-                self.state.round,
-                "effect",
-                source,
-                seat,
-                metric_id,
-                before,
-                after,
-                round(after - before, 4),
-                delayed_from,
-                draw,
+            _record(
+                (
+                    self.state.round,
+                    "effect",
+                    source,
+                    seat,
+                    metric_id,
+                    before,
+                    after,
+                    round(after - before, 4),
+                    delayed_from,
+                    draw,
+                    None,
+                )
             )
         )
         if balance is not None and delta:
@@ -113,12 +225,24 @@ class _Round:
         factor: float = 1.0,
     ) -> bool:
         """Apply (or schedule) one effect; False when its condition or its chance failed."""
-        rnd = self.state.round
-        if effect.condition is not None and not self.scenario.expr(effect.condition).evaluate(env):
+        return self.fire(_Eff(self.scenario, effect), source, env, seat, factor)
+
+    def fire(
+        self,
+        effect: _Eff,
+        source: str,
+        env: StateEnv,
+        seat: str | None = None,
+        factor: float = 1.0,
+    ) -> bool:
+        """``trigger`` for a flattened effect."""
+        state = self.state
+        rnd = state.round
+        if effect.cond is not None and not effect.cond.evaluate(env):
             self.records.append(
                 Record(rnd, "miss", source, seat, effect.metric, detail="condition")
             )
-            hits = [self.trigger(other, source, env, seat, factor) for other in effect.otherwise]
+            hits = [self.fire(other, source, env, seat, factor) for other in effect.otherwise]
             return any(hits)
         draw: float | None = None
         if effect.chance < 1:
@@ -132,16 +256,19 @@ class _Round:
             draw = round(self.rng.uniform(effect.range[0], effect.range[1]), 4)
             amount = draw
         elif effect.formula is not None:
-            amount = float(self.scenario.expr(effect.formula).evaluate(env))
+            amount = float(effect.formula.evaluate(env))
         else:
-            amount = float(effect.change or 0.0)
+            amount = effect.fixed
         amount *= factor
+        if effect.duration == 1 and effect.delay == 0:
+            self.apply(source, effect.metric, amount, seat, draw=draw, partner=effect.source)
+            return True
         for step in range(effect.duration):
             due = rnd + effect.delay + step
             if due == rnd:
                 self.apply(source, effect.metric, amount, seat, draw=draw, partner=effect.source)
-            elif due <= self.state.last_round:
-                self.state.pending.append(
+            elif due <= state.last_round:
+                state.pending.append(
                     Pending(source, effect.metric, amount, due, rnd, effect.source)
                 )
                 self.records.append(
@@ -157,16 +284,19 @@ class _Round:
                 )
         return True
 
-    def fire_event(self, event: Event, env: StateEnv) -> None:
+    def fire_event(
+        self, event: Event, env: StateEnv, effects: tuple[_Eff, ...] | None = None
+    ) -> None:
         """An event happens at the start of the current round."""
         state = self.state
         state.fired[event.id] = state.fired.get(event.id, 0) + 1
         if event.cooldown:
             state.event_last[event.id] = state.round
         state.events_now.append(event.id)
-        self.records.append(Record(state.round, "event", f"event:{event.id}"))
-        for effect in event.effects:
-            self.trigger(effect, f"event:{event.id}", env)
+        source = f"event:{event.id}"
+        self.records.append(Record(state.round, "event", source))
+        for effect in _effs(self.scenario, event.effects) if effects is None else effects:
+            self.fire(effect, source, env)
         if event.decision is not None:
             state.awaiting[event.id] = event.decision.seat
 
@@ -177,29 +307,30 @@ def _rating_factor(scenario: Scenario, rating: float | None) -> float:
 
 def _draw_events(work: _Round) -> None:
     """Decide which events happen at the start of the state's current round."""
-    state, scenario = work.state, work.scenario
+    state = work.state
     env = StateEnv(state)
-    for event in scenario.events:
-        if event.once and state.fired.get(event.id):
+    fired, event_last, rnd = state.fired, state.event_last, state.round
+    for event, _source, condition, scales, effects in work.tables.events:
+        if event.once and fired.get(event.id):
             continue
-        if event.max_times is not None and state.fired.get(event.id, 0) >= event.max_times:
+        if event.max_times is not None and fired.get(event.id, 0) >= event.max_times:
             continue
-        last = state.event_last.get(event.id)
-        if last is not None and state.round - last <= event.cooldown:
+        last = event_last.get(event.id)
+        if last is not None and rnd - last <= event.cooldown:
             continue  # resting: no draw is made, as if the event were not in the file
-        holds = event.condition is None or bool(scenario.expr(event.condition).evaluate(env))
+        holds = condition is None or bool(condition.evaluate(env))
         if event.kind == "scheduled":
-            happens = event.round == state.round and holds
+            happens = event.round == rnd and holds
         elif event.kind == "triggered":
             happens = holds
         else:
             chance = event.chance
-            for scale in event.scale:
-                if scenario.expr(scale.when).evaluate(env):
-                    chance *= scale.factor
+            for when, factor in scales:
+                if when.evaluate(env):
+                    chance *= factor
             happens = holds and work.rng.random() < min(chance, 1.0)
         if happens:
-            work.fire_event(event, env)
+            work.fire_event(event, env, effects)
 
 
 def new_match(scenario: Scenario, rng: random.Random, rounds: int | None = None) -> RoundResult:
@@ -222,6 +353,8 @@ def new_match(scenario: Scenario, rng: random.Random, rounds: int | None = None)
 
 def _resolve_decisions(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv) -> None:
     state = work.state
+    if not state.awaiting:
+        return
     for event_id, seat in sorted(state.awaiting.items()):
         decision = work.scenario.event(event_id).decision
         assert decision is not None  # only events with a decision wait for an answer
@@ -238,41 +371,45 @@ def _resolve_decisions(work: _Round, orders: Mapping[str, SeatOrders], env: Stat
                 detail=choice if given else f"{choice} (default)",
             )
         )
-        for effect in option.effects:
-            work.trigger(effect, f"decision:{event_id}.{choice}", env, seat)
+        effects = work.tables.options[(event_id, option.id)]
+        for effect in effects:
+            work.fire(effect, f"decision:{event_id}.{choice}", env, seat)
     state.awaiting = {}
 
 
 def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv) -> None:
     scenario = work.scenario
-    for seat in scenario.seats:
-        chosen = {o.move: o for o in orders.get(seat.id, SeatOrders()).moves}
-        for move in scenario.moves_of(seat.id):
-            order = chosen.get(move.id)
+    records = work.records
+    rnd = work.state.round
+    for seat_id, moves in work.tables.seat_moves:
+        seat_orders = orders.get(seat_id)
+        if seat_orders is None or not seat_orders.moves:
+            continue
+        chosen = {o.move: o for o in seat_orders.moves}
+        for move_id, source, effects in moves:
+            order = chosen.get(move_id)
             if order is None:
                 continue
-            mark = len(work.records)
+            mark = len(records)
             factor = _rating_factor(scenario, order.rating)
-            hits = [work.trigger(e, f"move:{move.id}", env, seat.id, factor) for e in move.effects]
+            hits = [work.fire(e, source, env, seat_id, factor) for e in effects]
             outcome = "hit" if all(hits) else "miss" if not any(hits) else "partial"
-            work.records.insert(
-                mark, Record(work.state.round, "order", f"move:{move.id}", seat.id, detail=outcome)
-            )
+            records.insert(mark, Record(rnd, "order", source, seat_id, detail=outcome))
 
 
 def _resolve_interactions(work: _Round, env: StateEnv) -> None:
-    state, scenario = work.state, work.scenario
-    for rule in scenario.interactions:
-        if rule.when is None or (rule.once and state.interactions_fired.get(rule.id)):
+    state = work.state
+    fired, played = state.interactions_fired, env.played
+    for rule, source, expr, needs, effects in work.tables.interactions:
+        if rule.once and fired.get(rule.id):
             continue
-        expr = scenario.expr(rule.when)
-        if not expr.needs_played <= env.played:
+        if not needs <= played:
             continue  # a move the rule needs was not played: it cannot fire
         if expr.evaluate(env):
-            state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
-            work.records.append(Record(state.round, "interaction", f"interaction:{rule.id}"))
-            for effect in rule.effects:
-                work.trigger(effect, f"interaction:{rule.id}", env)
+            fired[rule.id] = fired.get(rule.id, 0) + 1
+            work.records.append(Record(state.round, "interaction", source))
+            for effect in effects:
+                work.fire(effect, source, env)
 
 
 def _resolve_pending(work: _Round) -> None:
@@ -288,10 +425,7 @@ def _resolve_pending(work: _Round) -> None:
 def _resolve_thresholds(work: _Round) -> None:
     state, scenario = work.state, work.scenario
     env = StateEnv(state)
-    for rule in scenario.interactions:
-        level = rule.threshold
-        if level is None:
-            continue
+    for rule, level, source, effects in work.tables.thresholds:
         is_on = rule.id in state.active
         value: float | None = None
         if level.metric is None:  # conditions: on when `on` holds, off when `off` does
@@ -307,48 +441,35 @@ def _resolve_thresholds(work: _Round) -> None:
             state.active.append(rule.id)
             state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
             work.records.append(
-                Record(
-                    state.round,
-                    "threshold_on",
-                    f"interaction:{rule.id}",
-                    metric=level.metric,
-                    after=value,
-                )
+                Record(state.round, "threshold_on", source, metric=level.metric, after=value)
             )
-            for effect in rule.effects:
-                work.trigger(effect, f"interaction:{rule.id}", env)
+            for effect in effects:
+                work.fire(effect, source, env)
         elif switch_off:
             state.active.remove(rule.id)
             work.records.append(
-                Record(
-                    state.round,
-                    "threshold_off",
-                    f"interaction:{rule.id}",
-                    metric=level.metric,
-                    after=value,
-                )
+                Record(state.round, "threshold_off", source, metric=level.metric, after=value)
             )
 
 
 def _has_covert(scenario: Scenario) -> bool:
-    memo = scenario.memo("covert")
-    found = memo.get("any")
-    if found is None:
-        found = memo["any"] = any(m.covert for m in scenario.moves)
-    return bool(found)
+    return _tables(scenario).covert
 
 
 def _resolve_exposures(work: _Round, env: StateEnv) -> None:
     """Covert moves played so far whose ``exposed_when`` now holds become public."""
-    state, scenario = work.state, work.scenario
-    for move in scenario.moves:
-        if not move.covert or move.exposed_when is None or move.id in state.exposed:
+    state = work.state
+    history: list[set[str]] | None = None  # read once, only if a covert move needs it
+    for move_id, seat, exposed_when in work.tables.exposable:
+        if move_id in state.exposed:
             continue
-        if move.id not in env.played and not any(move.id in s for s in _history(state)):
-            continue
-        if scenario.expr(move.exposed_when).evaluate(env):
-            state.exposed.append(move.id)
-            work.records.append(Record(state.round, "exposed", f"move:{move.id}", move.seat))
+        if move_id not in env.played:
+            history = _history(state) if history is None else history
+            if not any(move_id in s for s in history):
+                continue
+        if exposed_when.evaluate(env):
+            state.exposed.append(move_id)
+            work.records.append(Record(state.round, "exposed", f"move:{move_id}", seat))
 
 
 def _history(state: MatchState) -> list[set[str]]:
@@ -356,10 +477,10 @@ def _history(state: MatchState) -> list[set[str]]:
 
 
 def _check_endings(work: _Round) -> None:
-    state, scenario = work.state, work.scenario
+    state = work.state
     env = StateEnv(state)
-    for ending in scenario.endings:
-        if state.round >= ending.earliest_round and scenario.expr(ending.condition).evaluate(env):
+    for ending, condition in work.tables.endings:
+        if state.round >= ending.earliest_round and condition.evaluate(env):
             state.ending, state.finished = ending.id, True
             break
     else:

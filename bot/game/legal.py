@@ -1,9 +1,15 @@
-"""Which moves a seat may order this round, and whether a whole set of orders is allowed."""
+"""Which moves a seat may order this round, and whether a whole set of orders is allowed.
+
+The fast path reads legality from ``ai_tables`` (``legal_table``, ``_plainly_legal``): the
+same tests as ``why_illegal``, which stays the worded source of truth; the copy in
+``bot/game/reference/legal.py`` keeps the old code for ``tests/game/test_fast_engine.py``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from bot.game.ai_tables import MoveT, SeatT, legal_table, tables
 from bot.game.env import StateEnv
 from bot.game.errors import IllegalOrder
 from bot.game.scenario import Move, Scenario
@@ -49,18 +55,92 @@ def why_illegal(
 
 
 def legal_moves(scenario: Scenario, state: MatchState, seat_id: str) -> list[Move]:
-    """The seat's moves that may be ordered this round, in file order."""
-    env = StateEnv(state)
-    rounds = last_played(state)
-    return [
-        m
-        for m in scenario.moves_of(seat_id)
-        if why_illegal(scenario, state, m, env, rounds) is None
-    ]
+    """The seat's moves that may be ordered this round, in file order.
+
+    The same test as ``why_illegal`` (budget, once, cooldown, requires, condition), from the
+    scenario's tables (``ai_tables.legal_table``).
+    """
+    seat = tables(scenario).seats.get(seat_id)
+    if seat is None:
+        return []
+    return [m.move for m in legal_table(seat, state, StateEnv(state), last_played(state))]
+
+
+def _plainly_legal(scenario: Scenario, state: MatchState, orders: Mapping[str, SeatOrders]) -> bool:
+    """True when every order passes every check of ``check_orders``; False when one may not
+    (``check_orders`` then runs its full checks to find and word the reason). The usual case
+    (known moves of the seat, no conditions, valid forecasts) is decided from the tables."""
+    table = tables(scenario)
+    checked: _Legality | None = None
+    for seat_id, seat_orders in orders.items():
+        seat = table.seats.get(seat_id)
+        if seat is None or not _plain_decisions(scenario, state, seat_id, seat_orders):
+            return False
+        spent = 0
+        seen: set[str] = set()
+        for order in seat_orders.moves:
+            move = table.moves.get(order.move)
+            if move is None or move.seat != seat_id or order.move in seen or move.excl & seen:
+                return False
+            seen.add(order.move)
+            checked = checked or _Legality(state)
+            if order.conditions or not checked.allows(seat, move) or not _plain_debate(seat, order):
+                return False
+            spent += move.cost
+        if spent > seat.budget:
+            return False
+    return True
+
+
+class _Legality:
+    """``why_illegal`` finds no reason (budget aside): from the tables, history read once."""
+
+    def __init__(self, state: MatchState) -> None:
+        self.state = state
+        self.last = last_played(state)
+        self.env: StateEnv | None = None
+
+    def allows(self, seat: SeatT, move: MoveT) -> bool:
+        if move.cost > seat.budget:
+            return False
+        played = self.last.get(move.id)
+        if played is not None and (move.once or self.state.round - played <= move.cooldown):
+            return False
+        if move.requires and any(r not in self.last for r in move.requires):
+            return False
+        if move.cond is not None:
+            self.env = self.env or StateEnv(self.state)
+            return bool(move.cond.evaluate(self.env))
+        return True
+
+
+def _plain_debate(seat: SeatT, order: Order) -> bool:
+    if order.rating is not None and not -1 <= order.rating <= 1:
+        return False
+    forecast = order.forecast
+    return forecast is None or (
+        forecast.metric in seat.visible
+        and forecast.direction in ("up", "down")
+        and forecast.horizon in (0, 1)
+    )
+
+
+def _plain_decisions(
+    scenario: Scenario, state: MatchState, seat_id: str, orders: SeatOrders
+) -> bool:
+    for event_id, option_id in orders.decisions.items():
+        if state.awaiting.get(event_id) != seat_id:
+            return False
+        decision = scenario.event(event_id).decision
+        if decision is None or all(o.id != option_id for o in decision.options):
+            return False
+    return True
 
 
 def check_orders(scenario: Scenario, state: MatchState, orders: Mapping[str, SeatOrders]) -> None:
     """Raise IllegalOrder unless every seat's orders are legal together."""
+    if _plainly_legal(scenario, state, orders):
+        return
     env = StateEnv(state)
     rounds = last_played(state)
     for seat_id, seat_orders in orders.items():
@@ -168,3 +248,13 @@ def affordable(
     chosen = {o.move for o in orders.moves}
     barred = chosen.union(*(scenario.exclusions(move) for move in chosen))
     return [m for m in legal if m.id not in barred and m.cost <= left]
+
+
+def legal_by_seat(scenario: Scenario, state: MatchState) -> dict[str, list[Move]]:
+    """Every seat's ``legal_moves`` at once (the history read once for all seats)."""
+    table = tables(scenario)
+    env, last = StateEnv(state), last_played(state)
+    return {
+        seat_id: [m.move for m in legal_table(seat, state, env, last)]
+        for seat_id, seat in table.seats.items()
+    }

@@ -1,4 +1,8 @@
-"""Who decides a seat's orders in an offline match: the AI, nobody (hold), or a script."""
+"""Who decides a seat's orders in an offline match: the AI, nobody (hold), or a script.
+
+``AiPolicy`` has a frozen twin in ``bot/game/reference/policies.py`` (the AI before the fast
+path, for ``tests/game/test_fast_engine.py``): a change to how the AI plays goes into both.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Protocol
 from bot.game.ai import ai_rng, choose_orders
 from bot.game.ai_deals import honour
 from bot.game.ai_debate import ai_arguments
+from bot.game.ai_tables import RoundCache, tables
 from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
@@ -39,15 +44,32 @@ class Policy(Protocol):
 
 
 class AiPolicy:
-    """The built-in AI (see ``ai.py``), seeded from the match seed, round and seat."""
+    """The built-in AI (see ``ai.py``), seeded from the match seed, round and seat.
+
+    It keeps what all its seats read of the round's state (legal moves, each seat's view) for
+    as long as it is asked about the same state object: states are values nobody changes.
+    """
+
+    def __init__(self) -> None:
+        self._cache: RoundCache | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}  # the cache is for one state in one process: a copy starts without it
+
+    def __setstate__(self, data: dict[str, object]) -> None:
+        self._cache = None
 
     def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
         """The AI's orders this round."""
-        index = scenario.seat_ids.index(seat_id)
-        chosen = choose_orders(scenario, state, seat_id, seed, ai_rng(seed, state.round, index))
+        cache = self._cache
+        if cache is None or not cache.fits(scenario, state):
+            cache = self._cache = RoundCache(scenario, state)
+        index = tables(scenario).seats[seat_id].index
+        rng = ai_rng(seed, state.round, index)
+        chosen = choose_orders(scenario, state, seat_id, seed, rng, cache)
         if state.deals:
             chosen = honour(scenario, state, seat_id, seed, chosen)
-        return ai_arguments(scenario, state, seat_id, chosen, seed)
+        return ai_arguments(scenario, state, seat_id, chosen, seed, cache.known(seat_id, seed))
 
 
 class HoldPolicy:

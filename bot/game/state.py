@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from bot.game.deal_state import Deal
 
@@ -102,6 +102,23 @@ class Order:
     umpire: str | None = None
     counter_arguments: tuple[tuple[str, str], ...] = ()  # (player, text)
     conditions: tuple[str, ...] = ()  # ``if: SEAT.MOVE``: runs only when all of these run
+
+
+_Plain = TypeVar("_Plain", "Order", "SeatOrders")
+
+
+def evolve(value: _Plain, **changes: Any) -> _Plain:
+    """``dataclasses.replace`` for ``Order`` and ``SeatOrders`` (plain frozen dataclasses: no
+    ``__post_init__``, no slots, every field in ``__init__``), without rebuilding every field
+    through ``__init__``; the AI's debate makes tens of these per round."""
+    new = object.__new__(type(value))
+    fields = new.__dict__
+    fields.update(value.__dict__)
+    for name in changes:
+        if name not in fields:
+            raise TypeError(f"{type(value).__name__} has no field {name!r}")
+    fields.update(changes)
+    return new
 
 
 @dataclass(frozen=True)

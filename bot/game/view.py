@@ -24,8 +24,12 @@ def sight(metric: Metric, seat_id: str | None) -> Sight:
     return "hidden"
 
 
-def _noise_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
+def noise_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
+    """The generator of one seat's noisy estimates in one round."""
     return random.Random((seed * 7_919 + round_number) * 131 + seat_index)
+
+
+_noise_rng = noise_rng
 
 
 def seat_view(

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.game.legal import legal_moves
+from bot.game.legal import legal_by_seat
 from bot.game.match import MatchLog, final_scores, match_seed, play_match
 from bot.game.scenario import Scenario
 from bot.game.state import Record, SeatOrders
@@ -109,17 +109,18 @@ def _events_in(records: Sequence[Record], counts: dict[str, int]) -> None:
             counts[event_id] = counts.get(event_id, 0) + 1
 
 
-def _count_match(scenario: Scenario, log: MatchLog, stats: BalanceStats) -> None:
-    """Add one match's wins, choices, bounds, endings, events and rules to the totals."""
+def _count_match(scenario: Scenario, log: MatchLog, stats: BalanceStats) -> list[str]:
+    """Add one match's choices, bounds, endings, events and rules to the totals; return its
+    winners (``collect`` adds the wins, in match order, so that the float sums are the same
+    however the matches were spread over processes)."""
     _table, top = final_scores(scenario, log)
-    for seat in top:
-        stats.wins[seat] += 1 / len(top)
     _events_in(log.opening, stats.events)
     before = log.start
     changed: set[str] = set()
     for played in log.rounds:
+        legal_now = legal_by_seat(scenario, before)
         for seat in scenario.seat_ids:
-            legal = [m.id for m in legal_moves(scenario, before, seat)]
+            legal = [m.id for m in legal_now[seat]]
             chosen = {o.move for o in played.orders.get(seat, SeatOrders()).moves}
             for move_id in legal:
                 count = stats.moves[move_id]
@@ -144,21 +145,91 @@ def _count_match(scenario: Scenario, log: MatchLog, stats: BalanceStats) -> None
     stats.endings[ending] = stats.endings.get(ending, 0) + 1
     for rule_id in log.final.interactions_fired:
         stats.interactions[rule_id] = stats.interactions.get(rule_id, 0) + 1
+    return top
 
 
-def collect(scenario: Scenario, matches: int = DEFAULT_MATCHES, seed: int = 0) -> BalanceStats:
-    """Play ``matches`` seeded matches with the AI in every seat and count what happened."""
-    if matches < 1:
-        raise ValueError("the lint needs at least one match")
-    stats = BalanceStats(
+@dataclass
+class LintPart:
+    """The counts of a contiguous run of the lint's matches, and each match's winners."""
+
+    stats: BalanceStats
+    winners: list[list[str]] = field(default_factory=list)
+
+    def extend(self, later: LintPart) -> None:
+        """Add the counts of the matches that come right after these (dicts keep the order
+        in which keys first appeared, as one run over all the matches would)."""
+        mine, theirs = self.stats, later.stats
+        mine.rounds += theirs.rounds
+        for move_id, count in theirs.moves.items():
+            into = mine.moves[move_id]
+            into.legal += count.legal
+            into.chosen += count.chosen
+            into.contested += count.contested
+            into.chosen_contested += count.chosen_contested
+        for metric_id, metric in theirs.metrics.items():
+            into_metric = mine.metrics[metric_id]
+            into_metric.at_min += metric.at_min
+            into_metric.at_max += metric.at_max
+            into_metric.matches_changed += metric.matches_changed
+        for name in ("endings", "events", "interactions"):
+            totals: dict[str, int] = getattr(mine, name)
+            for key, value in getattr(theirs, name).items():
+                totals[key] = totals.get(key, 0) + value
+        self.winners.extend(later.winners)
+
+
+def _empty(scenario: Scenario, matches: int, seed: int) -> BalanceStats:
+    return BalanceStats(
         matches=matches,
         seed=seed,
         wins=dict.fromkeys(scenario.seat_ids, 0.0),
         moves={m.id: MoveCount() for m in scenario.moves},
         metrics={m.id: MetricCount() for m in scenario.metrics},
     )
-    for index in range(matches):
-        _count_match(scenario, play_match(scenario, match_seed(seed, index)), stats)
+
+
+def collect_part(scenario: Scenario, indices: range, seed: int) -> LintPart:
+    """The lint's counts over the matches ``indices`` (of the series seeded ``seed``)."""
+    part = LintPart(_empty(scenario, len(indices), seed))
+    for index in indices:
+        log = play_match(scenario, match_seed(seed, index))
+        part.winners.append(_count_match(scenario, log, part.stats))
+    return part
+
+
+# Runs ``collect_part`` over contiguous ranges (in other processes) and returns the parts in order.
+PartsRunner = Callable[[Scenario, list[range], int], list[LintPart]]
+
+
+def collect(
+    scenario: Scenario,
+    matches: int = DEFAULT_MATCHES,
+    seed: int = 0,
+    *,
+    spread: tuple[int, PartsRunner] | None = None,
+) -> BalanceStats:
+    """Play ``matches`` seeded matches with the AI in every seat and count what happened.
+
+    ``spread`` (a count of processes and a runner) plays contiguous runs of the matches apart
+    and adds them up in order: the same statistics, to the byte, as one run.
+    """
+    if matches < 1:
+        raise ValueError("the lint needs at least one match")
+    if spread is None or spread[0] <= 1 or matches < 2 * spread[0]:
+        parts = [collect_part(scenario, range(matches), seed)]
+    else:
+        count = spread[0]
+        size, extra = divmod(matches, count)
+        bounds = [i * size + min(i, extra) for i in range(count + 1)]
+        ranges = [range(bounds[i], bounds[i + 1]) for i in range(count)]
+        parts = spread[1](scenario, ranges, seed)
+    total = LintPart(_empty(scenario, matches, seed))
+    for part in parts:
+        total.extend(part)
+    stats = total.stats
+    for top in total.winners:
+        for seat in top:
+            stats.wins[seat] += 1 / len(top)
     stats.wins = {seat: round(value, 6) for seat, value in stats.wins.items()}
     return stats
 
@@ -263,11 +334,14 @@ def lint(
     raw: bytes | str | None = None,
     matches: int = DEFAULT_MATCHES,
     seed: int = 0,
+    *,
+    spread: tuple[int, PartsRunner] | None = None,
 ) -> tuple[BalanceStats, list[Problem]]:
     """Simulate and return the statistics and the warnings (with lines when ``raw`` is given).
 
     ``raw`` must be the text the scenario was loaded from; it is parsed again only for lines.
+    ``spread``: as for ``collect``.
     """
-    stats = collect(scenario, matches, seed)
+    stats = collect(scenario, matches, seed, spread=spread)
     line_of = load_yaml(raw).line_of if raw is not None else None
     return stats, warnings(scenario, stats, line_of)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import resource
 import sys
 from collections.abc import Iterator
@@ -26,11 +27,15 @@ from typing import Any
 from bot.game.match import play_match
 from bot.game.scenario import Scenario
 from bot.game.validate import Problem, ScenarioInvalid, load_scenario_report
-from bot.library.lint import lint
+from bot.library.lint import LintPart, collect_part, lint
 from bot.library.results import Summary, problem_to_dict
 
 MAX_PROBLEMS = 200  # problems sent back; the rest are only counted
 SMOKE_SEED = 2021
+# Processes the lint spreads its matches over (the child and forked helpers): the machine's
+# cores, at most 4. ``/scenario check`` with 1,000 matches must answer within 10 s.
+LINT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+SLICE = 25  # matches a helper plays between checks that the child is still there
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,63 @@ def _smoke(scenario: Scenario) -> Problem | None:
     return None
 
 
+def _helper(fd: int, scenario: Scenario, indices: range, seed: int, parent: int) -> None:
+    """A forked helper's work: its run of matches, in slices; the parts pickled to ``fd``.
+
+    It stops early when the child that forked it is gone (killed at its time limit)."""
+    part: LintPart | None = None
+    for start in range(indices.start, indices.stop, SLICE):
+        if os.getppid() != parent:
+            return
+        piece = collect_part(scenario, range(start, min(start + SLICE, indices.stop)), seed)
+        if part is None:
+            part = piece
+        else:
+            part.extend(piece)
+    view = memoryview(pickle.dumps(part))
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def forked_parts(scenario: Scenario, ranges: list[range], seed: int) -> list[LintPart]:
+    """``collect_part`` of every range, the first here and the others in forked helpers (the
+    engine is already imported; their resource limits are this process's). A helper that fails
+    (out of memory, say) has its range played here instead, so the answer is always whole."""
+    parent = os.getpid()
+    helpers: list[tuple[int, int, range]] = []
+    for indices in ranges[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                os.close(read_end)
+                _helper(write_end, scenario, indices, seed, parent)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        helpers.append((pid, read_end, indices))
+    parts = [collect_part(scenario, ranges[0], seed)]
+    for pid, read_end, indices in helpers:
+        data = _read_all(read_end)
+        os.close(read_end)
+        _pid, status = os.waitpid(pid, 0)
+        found = pickle.loads(data) if data and status == 0 else None
+        parts.append(
+            found if isinstance(found, LintPart) else collect_part(scenario, indices, seed)
+        )
+    return parts
+
+
 def _invalid(problems: list[Problem]) -> dict[str, Any]:
     return {
         "kind": "invalid",
@@ -92,7 +154,8 @@ def check(job: Job) -> Iterator[dict[str, Any]]:
         "warnings": [problem_to_dict(p) for p in found[:MAX_PROBLEMS]],
     }
     if job.lint_matches > 0:
-        stats, warnings = lint(scenario, job.raw, job.lint_matches, job.lint_seed)
+        spread = (LINT_WORKERS, forked_parts)
+        stats, warnings = lint(scenario, job.raw, job.lint_matches, job.lint_seed, spread=spread)
         yield {
             "kind": "lint",
             "stats": stats.to_dict(),

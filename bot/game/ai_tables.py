@@ -1,0 +1,402 @@
+"""Per-scenario tables for the fast path: moves, effects, seats and goals flattened once.
+
+The engine's rules and the AI's look-ahead read the scenario through pydantic models, whose
+properties (``Move.seat``, ``Effect.mean``) and per-call lookups (``scenario.expr``, ``memo``,
+``exclusions``) cost more than the arithmetic they feed. These tables hold the same facts as
+plain slotted objects with the conditions already parsed, so the hot loops do attribute reads
+and dict lookups only. Everything here is derived from the scenario alone and never changes.
+
+``expected`` is the AI's expected change per metric (``ai.expected_deltas``); it must do the
+same float operations in the same order as ``bot/game/reference/ai.py``'s ``_expected`` (the
+fast engine is checked against the reference to the byte by ``tests/game/test_fast_engine.py``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.game.env import StateEnv
+from bot.game.expr import Expr
+from bot.game.scenario import (
+    ArgumentText,
+    Effect,
+    Goal,
+    Interaction,
+    Metric,
+    Move,
+    Scenario,
+    Seat,
+)
+from bot.game.state import Forecast, MatchState
+from bot.game.view import noise_rng, sight
+
+DISCOUNT = 0.85  # as ``ai.DISCOUNT``: a change next round is worth less than one now
+_NONE: frozenset[str] = frozenset()
+
+
+class EffectT:
+    """One effect, flattened for the look-ahead."""
+
+    __slots__ = ("balance", "chance", "cond", "formula", "mean", "metric", "otherwise", "weight")
+
+    def __init__(self, scenario: Scenario, effect: Effect) -> None:
+        self.cond: Expr | None = None
+        if effect.condition is not None:
+            self.cond = scenario.expr(effect.condition)
+        self.otherwise = tuple(EffectT(scenario, e) for e in effect.otherwise)
+        formula = effect.formula
+        self.formula: Expr | None = None if formula is None else scenario.expr(formula)
+        self.mean = effect.mean
+        self.chance = effect.chance
+        # The same sum as the reference's, term by term, so the float is the same.
+        self.weight = sum(DISCOUNT ** (effect.delay + k) for k in range(effect.duration))
+        self.metric = effect.metric
+        self.balance = effect.source or scenario.metric(effect.metric).balance
+
+
+class EffectsT:
+    """A list of effects; ``static`` holds their expected changes when no condition or
+    formula makes them depend on the state (computed once, never to be changed by callers)."""
+
+    __slots__ = ("items", "static")
+
+    def __init__(self, scenario: Scenario, effects: Sequence[Effect]) -> None:
+        self.items = tuple(EffectT(scenario, e) for e in effects)
+        static = all(e.condition is None and e.formula is None for e in effects)
+        self.static: dict[str, float] | None = (
+            expected(self.items, StateEnv.__new__(StateEnv)) if static else None
+        )
+
+    def deltas(self, env: StateEnv) -> dict[str, float]:
+        """The expected change per metric in ``env``."""
+        found = self.static
+        return expected(self.items, env) if found is None else found
+
+
+def expected(items: Sequence[EffectT], env: StateEnv) -> dict[str, float]:
+    """The average change the effects make to each metric, counting balancing metrics.
+
+    Mirrors ``_expected`` in ``bot/game/reference/ai.py`` operation for operation.
+    """
+    deltas: dict[str, float] = {}
+    get = deltas.get
+    for effect in items:
+        cond = effect.cond
+        if cond is not None and not cond.evaluate(env):
+            for metric, amount in expected(effect.otherwise, env).items():
+                deltas[metric] = get(metric, 0.0) + amount
+            continue
+        size = effect.mean
+        if effect.formula is not None:
+            size = float(effect.formula.evaluate(env))
+        amount = size * effect.chance * effect.weight
+        metric = effect.metric
+        deltas[metric] = get(metric, 0.0) + amount
+        balance = effect.balance
+        if balance is not None:
+            deltas[balance] = get(balance, 0.0) - amount
+    return deltas
+
+
+class MoveT:
+    """One move, flattened: legality, effects, what it unlocks, its ties to coming events."""
+
+    __slots__ = (
+        "agreeing",
+        "alone",
+        "by_horizon",
+        "cond",
+        "cooldown",
+        "cost",
+        "directions",
+        "effects",
+        "event_effects",
+        "excl",
+        "id",
+        "move",
+        "once",
+        "own_forecast",
+        "requires",
+        "requires_set",
+        "seat",
+        "static",
+        "texts",
+        "unlocks",
+    )
+
+    def __init__(self, scenario: Scenario, move: Move) -> None:
+        self.move = move
+        self.id = move.id
+        self.seat = move.seat
+        self.cost = move.cost
+        self.once = move.once
+        self.cooldown = move.cooldown
+        self.requires = tuple(move.requires)
+        self.requires_set = frozenset(move.requires)
+        self.cond: Expr | None = None if move.condition is None else scenario.expr(move.condition)
+        self.effects = EffectsT(scenario, move.effects)
+        self.excl = scenario.exclusions(move.id)
+        self.unlocks: list[MoveT] = []  # filled in by Tables
+        self.event_effects: list[tuple[EffectsT, str, int]] = []
+        self.by_horizon: tuple[EffectsT, ...] = ()
+        self.alone = frozenset((move.id,))  # ``played`` when the AI weighs the move alone
+        # The debate AI's cases (``ai_debate.argument_texts``), and what it makes of them when
+        # the move's effects by either horizon depend on nothing (``static``): kept once known.
+        single = [ArgumentText(text=move.argument)] if move.argument else []
+        self.texts: list[ArgumentText] = single + list(move.arguments)
+        self.static = False
+        self.agreeing: list[ArgumentText] | None = None
+        self.own_forecast: tuple[Forecast | None] | None = None
+        self.directions: dict[tuple[str, int], int] = {}
+
+
+class RuleT:
+    """An interaction rule a seat's own moves can set off (the AI's combination bonus)."""
+
+    __slots__ = ("clash", "effects", "expr", "named", "needs", "rule")
+
+    def __init__(self, scenario: Scenario, rule: Interaction, named: frozenset[str]) -> None:
+        self.rule = rule
+        self.expr = scenario.expr(rule.when or "")
+        self.needs = self.expr.needs_played
+        self.named = named
+        self.effects = EffectsT(scenario, rule.effects)
+        # Two of the named moves exclude each other: never worth trying together.
+        self.clash = any(scenario.exclusions(n) & named for n in named)
+
+
+class Fraction:
+    """``scoring.goal_fraction`` for one goal, with its constants worked out once: the same
+    comparisons and the same float operations on the same operands. (A class rather than a
+    closure, so that the tables, kept with the scenario, still pickle.)"""
+
+    __slots__ = ("kind", "span", "target")
+
+    def __init__(self, metric: Metric, goal: Goal, from_start: bool) -> None:
+        target = self.target = goal.target
+        self.kind = goal.kind
+        if goal.kind == "at_least":
+            low = metric.start if from_start and metric.start < target else metric.min
+            self.span = target - low
+        elif goal.kind == "at_most":
+            high = metric.start if from_start and metric.start > target else metric.max
+            self.span = high - target
+        else:
+            self.span = max(target - metric.min, metric.max - target)
+            if from_start and metric.start != target:
+                self.span = abs(metric.start - target)
+
+    def __call__(self, value: float) -> float:
+        target, span = self.target, self.span
+        kind = self.kind
+        if kind == "at_least":
+            if value >= target:
+                return 1.0
+            return max(0.0, 1 - (target - value) / span) if span > 0 else 0.0
+        if kind == "at_most":
+            if value <= target:
+                return 1.0
+            return max(0.0, 1 - (value - target) / span) if span > 0 else 0.0
+        return max(0.0, 1 - abs(value - target) / span) if span > 0 else 1.0
+
+
+class SeatT:
+    """One seat: its moves, goals, leanings, sight and the rules its moves can set off."""
+
+    __slots__ = (
+        "budget",
+        "fractions",
+        "goals",
+        "hidden",
+        "index",
+        "moves",
+        "noise",
+        "noisy",
+        "prefer",
+        "rules",
+        "seat",
+        "sight",
+        "visible",
+    )
+
+    def __init__(self, scenario: Scenario, seat: Seat, index: int, moves: list[MoveT]) -> None:
+        self.seat = seat
+        self.index = index
+        self.budget = seat.budget
+        self.moves = moves
+        self.prefer = dict(seat.ai.prefer)
+        self.noise = seat.ai.noise
+        scale = scenario.scoring.goal_points / sum(g.weight for g in seat.goals)
+        self.goals: list[tuple[Goal, Metric, float]] = [
+            (g, scenario.metric(g.metric), g.weight * scale) for g in seat.goals
+        ]
+        from_start = scenario.scoring.partial_from == "start"
+        self.fractions = [Fraction(m, g, from_start) for g, m, _w in self.goals]
+        # (metric id, 0 exact / 1 noisy / 2 hidden, noise, min, max), in file order
+        self.sight: list[tuple[str, int, float, float, float]] = []
+        for metric in scenario.metrics:
+            how = sight(metric, seat.id)
+            code = 0 if how == "exact" else 2 if how == "hidden" or metric.see == "all" else 1
+            noise = 0.0 if metric.see == "all" else metric.see.noise
+            self.sight.append((metric.id, code, noise, metric.min, metric.max))
+        self.hidden = [m for m, code, _n, _l, _h in self.sight if code == 2]
+        self.noisy = [(m, n, low, high) for m, code, n, low, high in self.sight if code == 1]
+        seen = [m.id for m in scenario.metrics if sight(m, seat.id) != "hidden"]
+        self.visible = {metric: order for order, metric in enumerate(seen)}
+        own = {m.id for m in moves}
+        self.rules: list[RuleT] = []
+        for rule in scenario.interactions:
+            if rule.when is None:
+                continue
+            calls = scenario.expr(rule.when).calls()
+            named = {str(c.args[0]) for c in calls if c.name == "played"}
+            if named & own:
+                self.rules.append(RuleT(scenario, rule, frozenset(named & own)))
+
+
+class Tables:
+    """Everything the fast path reads from one scenario."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.moves = {m.id: MoveT(scenario, m) for m in scenario.moves}
+        scheduled = {e.id: e.round for e in scenario.events if e.kind == "scheduled" and e.round}
+        for table in self.moves.values():
+            move = table.move
+            for required in move.requires:
+                if required.split(".", 1)[0] == move.seat:
+                    self.moves[required].unlocks.append(table)
+            table.event_effects = [
+                (EffectsT(scenario, [effect]), str(call.args[0]), scheduled[str(call.args[0])])
+                for effect in move.effects
+                if effect.condition is not None
+                for call in scenario.expr(effect.condition).calls()
+                if call.name == "event" and str(call.args[0]) in scheduled
+            ]
+            table.by_horizon = tuple(
+                EffectsT(scenario, [e for e in move.effects if e.delay <= horizon])
+                for horizon in (0, 1)
+            )
+            table.static = all(e.static is not None for e in table.by_horizon)
+        self.seats = {
+            seat.id: SeatT(
+                scenario, seat, index, [self.moves[m.id] for m in scenario.moves_of(seat.id)]
+            )
+            for index, seat in enumerate(scenario.seats)
+        }
+        self.from_start = scenario.scoring.partial_from == "start"
+        self.effects: dict[int, tuple[Sequence[Effect], EffectsT]] = {}
+
+    def effects_of(self, scenario: Scenario, effects: Sequence[Effect]) -> EffectsT:
+        """The flattened form of a list of effects that lives as long as the scenario."""
+        found = self.effects.get(id(effects))
+        if found is None or found[0] is not effects:
+            found = self.effects[id(effects)] = (effects, EffectsT(scenario, effects))
+        return found[1]
+
+
+def tables(scenario: Scenario) -> Tables:
+    """The scenario's tables, built on first use.
+
+    Kept per scenario object: a ``model_copy`` shares its original's memo dict but may differ
+    (its scoring, say), so the entry remembers which object it was built for.
+    """
+    memo: dict[Any, Any] = scenario.memo("fast.tables")
+    found = memo.get(id(scenario))
+    if found is None or found[0] is not scenario:
+        found = memo[id(scenario)] = (scenario, Tables(scenario))
+    return found[1]
+
+
+def known_metrics(
+    scenario: Scenario, state: MatchState, seat_id: str, seed: int
+) -> dict[str, float]:
+    """The metrics as the seat's look-ahead takes them: ``view.seat_view`` with hidden metrics
+    at their start value. The same draws, in the same order, as ``seat_view``."""
+    seat = tables(scenario).seats[seat_id]
+    metrics, start = state.metrics, state.start
+    if len(metrics) == len(seat.sight):  # the usual case: copy, then patch what differs
+        known = dict(metrics)
+        for metric_id in seat.hidden:
+            known[metric_id] = start[metric_id]
+        if seat.noisy:
+            draws = noise_rng(seed, state.round, seat.index)
+            for metric_id, noise, low, high in seat.noisy:  # file order: the same draws
+                noisy = metrics[metric_id] + draws.uniform(-noise, noise)
+                known[metric_id] = round(min(max(noisy, low), high), 1)
+        return known
+    rng: random.Random | None = None
+    known = {}
+    for metric_id, code, noise, low, high in seat.sight:
+        if code == 0:
+            known[metric_id] = metrics[metric_id]
+        elif code == 2:
+            known[metric_id] = start[metric_id]
+        else:
+            rng = rng or noise_rng(seed, state.round, seat.index)
+            noisy = metrics[metric_id] + rng.uniform(-noise, noise)
+            known[metric_id] = round(min(max(noisy, low), high), 1)
+    return known
+
+
+def legal_table(
+    seat: SeatT, state: MatchState, env: StateEnv, last: Mapping[str, int]
+) -> list[MoveT]:
+    """The seat's legal moves (``legal.why_illegal`` finds no reason), in file order."""
+    budget, rnd = seat.budget, state.round
+    found: list[MoveT] = []
+    for move in seat.moves:
+        if move.cost > budget:
+            continue
+        played = last.get(move.id)
+        if played is not None and (move.once or rnd - played <= move.cooldown):
+            continue
+        if move.requires and any(r not in last for r in move.requires):
+            continue
+        if move.cond is not None and not move.cond.evaluate(env):
+            continue
+        found.append(move)
+    return found
+
+
+class RoundCache:
+    """What every AI seat reads of one state: the moves' last rounds, each seat's legal moves
+    and its view. Valid for one state object, which nothing changes between rounds."""
+
+    __slots__ = ("_known", "_legal", "env", "key", "last", "scenario", "state", "tables")
+
+    def __init__(self, scenario: Scenario, state: MatchState) -> None:
+        from bot.game.legal import last_played
+
+        self.scenario, self.state = scenario, state
+        self.key = (state.round, len(state.history))
+        self.tables = tables(scenario)
+        self.last = last_played(state)
+        self.env = StateEnv(state)
+        self._legal: dict[str, list[MoveT]] = {}
+        self._known: dict[tuple[str, int], dict[str, float]] = {}
+
+    def fits(self, scenario: Scenario, state: MatchState) -> bool:
+        """Whether this cache is the one for the state (the same objects, the same round)."""
+        return (
+            self.state is state
+            and self.scenario is scenario
+            and self.key == (state.round, len(state.history))
+        )
+
+    def legal(self, seat_id: str) -> list[MoveT]:
+        """The seat's legal moves this round."""
+        found = self._legal.get(seat_id)
+        if found is None:
+            seat = self.tables.seats[seat_id]
+            found = self._legal[seat_id] = legal_table(seat, self.state, self.env, self.last)
+        return found
+
+    def known(self, seat_id: str, seed: int) -> dict[str, float]:
+        """The metrics as the seat knows them this round (see ``known_metrics``)."""
+        key = (seat_id, seed)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = known_metrics(self.scenario, self.state, seat_id, seed)
+        return found

@@ -1,0 +1,257 @@
+"""How AI seats deal: propose, answer and keep deals with the same one-round look-ahead as
+their orders (``ai.py``), seeded and deterministic.
+
+- **Propose**: each AI seat, in seat order, values pairs (one of its legal moves, one legal move
+  of another seat that the other would not play on its own account but this seat wants); it
+  proposes the pair worth most to itself, when the other seat gains from the pair too (by its
+  goals, undiscounted) and the pair is worth at least ``PROPOSE_MIN`` points to the proposer.
+  The deal covers this round only: a promise to a seat whose credibility is at least
+  ``TRUSTED``, an escrow otherwise.
+- **Answer**: a seat accepts a promise when its own term's value plus the other terms' value,
+  discounted by the proposer's credibility, is positive; an escrow (it cannot be broken) when
+  its moves are worth something to the seat played together, as they will be: each with the
+  others played, and the interactions that fire when they meet.
+- **Keep**: a promise is kept unless what breaking it saves is worth more than the breach cost
+  plus the credibility it would lose (``CREDIBILITY_WORTH`` points per credibility point); an
+  escrow term is ordered when the other parties' moves are worth more than what it displaces.
+
+The AI judges another seat's gain with that seat's goals and the same public look-ahead: it
+knows the goals (they are in the scenario), not the other seat's private estimates.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection, Mapping
+
+from bot.game.deal_state import Deal, Term
+from bot.game.deals import DealRefused, answer, credibility, propose
+from bot.game.reference.ai import Planner, expected_deltas
+from bot.game.reference.legal import legal_moves
+from bot.game.scenario import Move, Scenario
+from bot.game.state import MatchState, Order, SeatOrders
+
+PROPOSE_MIN = 0.5  # goal points a seat must expect to gain before it proposes
+MAX_OFFERS = 1  # offers made per round across the table: the most valuable first
+TRUSTED = 50.0  # the credibility from which a seat is offered a promise rather than an escrow
+CREDIBILITY_WORTH = 0.2  # goal points one point of credibility is worth to the seat keeping it
+BREACH_CREDIBILITY = 15.0  # as in deals.BREACH_LOSS: what a breach costs in credibility
+
+
+def deal_rng(seed: int, round_number: int) -> random.Random:
+    """The random source for one round's negotiations, separate from orders and rules."""
+    return random.Random((seed * 7_368_787 + round_number) * 2_053 + 911)
+
+
+class _Values:
+    """What each seat's look-ahead makes of every legal move this round."""
+
+    def __init__(self, scenario: Scenario, state: MatchState, seed: int) -> None:
+        self.scenario, self.state = scenario, state
+        self.legal = {s: legal_moves(scenario, state, s) for s in scenario.seat_ids}
+        self.planners = {
+            s.id: Planner(scenario, state, s, seed, random.Random(0)) for s in scenario.seats
+        }
+        self._deltas: dict[str, Mapping[str, float]] = {}
+        self._memo: dict[tuple[str, str], float] = {}
+
+    def of(self, seat_id: str, move: Move) -> float:
+        """What the move is worth to the seat (its goal points, one round ahead).
+
+        The move's expected changes are worked out once, as the seat that plays it sees them;
+        each seat then scores them against its own goals.
+        """
+        key = (seat_id, move.id)
+        found = self._memo.get(key)
+        if found is None:
+            deltas = self._deltas.get(move.id)
+            if deltas is None:
+                owner = self.planners[move.seat]
+                env = owner.env(frozenset((move.id,)))
+                deltas = self._deltas[move.id] = expected_deltas(self.scenario, move.effects, env)
+            found = self._memo[key] = self.planners[seat_id].gain(deltas)
+        return found
+
+
+def _offer(
+    values: _Values, seat_id: str, others: Collection[str], rnd: int
+) -> tuple[float, Deal] | None:
+    scenario = values.scenario
+    best: tuple[float, Move, Move] | None = None
+    own_values = [(values.of(seat_id, own), own) for own in values.legal[seat_id]]
+    for other_id in others:
+        # worth asking for: moves the other seat would not play anyway, that it would play
+        # for one of ours (by its own goals, undiscounted)
+        wanted = [
+            (values.of(seat_id, theirs), values.of(other_id, theirs), theirs)
+            for theirs in values.legal[other_id]
+        ]
+        wanted = [w for w in wanted if w[0] > 0 and w[1] <= 0]
+        if not wanted:
+            continue
+        for mine_own, own in own_values:
+            paid = values.of(other_id, own)
+            for mine_theirs, their_own, theirs in wanted:
+                if paid + their_own <= 0:
+                    continue
+                score = mine_own + mine_theirs
+                if best is None or score > best[0]:
+                    best = (score, own, theirs)
+    if best is None or best[0] < PROPOSE_MIN:
+        return None
+    worth, own, theirs = best
+    trusted = credibility(scenario, values.state, theirs.seat) >= TRUSTED
+    return worth, Deal(
+        id=f"r{rnd}.{seat_id}",
+        proposer=seat_id,
+        parties=(seat_id, theirs.seat),
+        terms=(Term(seat_id, own.id, rnd, rnd), Term(theirs.seat, theirs.id, rnd, rnd)),
+        kind="promise" if trusted else "escrow",
+        deadline=rnd,
+        text=f"{own.name} for {theirs.name}",
+    )
+
+
+def accepts(scenario: Scenario, state: MatchState, deal: Deal, seat_id: str, seed: int) -> bool:
+    """Whether the AI holding ``seat_id`` accepts the deal."""
+    return _accepts(_Values(scenario, state, seed), deal, seat_id)
+
+
+def _accepts(values: _Values, deal: Deal, seat_id: str) -> bool:
+    scenario = values.scenario
+    trust = 1.0
+    if deal.kind == "promise":
+        trust = credibility(scenario, values.state, deal.proposer) / 100
+    if deal.kind == "escrow":
+        return _together(values, deal, seat_id) > 0
+    gain = 0.0
+    for term in deal.terms:
+        worth = values.of(seat_id, scenario.move(term.move)) * (-1 if term.avoid else 1)
+        gain += worth if term.seat == seat_id else trust * worth
+    return gain > 0
+
+
+def _together(values: _Values, deal: Deal, seat_id: str) -> float:
+    """What an escrow's moves are worth to the seat played together, as they will be: each
+    move's effects with all of them played, and the rules that fire when they meet."""
+    scenario, planner = values.scenario, values.planners[seat_id]
+    moves = frozenset(t.move for t in deal.terms if t.due(values.state.round))
+    env = planner.env(moves)
+    total: dict[str, float] = {}
+    effects = [scenario.move(m).effects for m in sorted(moves)]
+    for rule in scenario.interactions:
+        if rule.when is None:
+            continue
+        expr = scenario.expr(rule.when)
+        if expr.needs_played and expr.needs_played <= moves and expr.evaluate(env):
+            effects.append(rule.effects)
+    for group in effects:
+        for metric, amount in expected_deltas(scenario, group, env).items():
+            total[metric] = total.get(metric, 0.0) + amount
+    return planner.gain(total)
+
+
+def negotiate(
+    scenario: Scenario, state: MatchState, seed: int, ai_seats: Collection[str]
+) -> MatchState:
+    """One round's talks between AI seats (held with the chance
+    ``rules.ai_talks``, seeded): each finds its
+    best offer, and the ``MAX_OFFERS``
+    most valuable are proposed; the other parties answer at once. Seats not in ``ai_seats`` are
+    neither offered deals nor asked."""
+    if state.finished or len(ai_seats) < 2:
+        return state
+    rng = deal_rng(seed, state.round)
+    if rng.random() >= scenario.rules.ai_talks:
+        return state
+    values = _Values(scenario, state, seed)
+    offers: list[tuple[float, Deal]] = []
+    for seat_id in scenario.seat_ids:
+        if seat_id not in ai_seats:
+            continue
+        others = [s for s in scenario.seat_ids if s != seat_id and s in ai_seats]
+        rng.shuffle(others)  # who is asked first when two offers are worth the same
+        found = _offer(values, seat_id, others, state.round)
+        if found is not None:
+            offers.append(found)
+    offers.sort(key=lambda o: -o[0])  # the most valuable offers first (a stable sort: seat order)
+    for _worth, deal in offers[:MAX_OFFERS]:
+        try:
+            state = propose(scenario, state, deal)
+            for party in deal.parties[1:]:
+                state = answer(state, deal.id, party, _accepts(values, deal, party))
+        except DealRefused:
+            continue  # e.g. the seat already proposed this round
+    return state
+
+
+def honour(
+    scenario: Scenario, state: MatchState, seat_id: str, seed: int, orders: SeatOrders
+) -> SeatOrders:
+    """The AI's orders adjusted to its active deals due this round (see the module's note)."""
+    due = [
+        (deal, term)
+        for deal in state.deals
+        if deal.status == "active"
+        for term in deal.terms
+        if term.seat == seat_id and term.due(state.round)
+    ]
+    ordered = {o.move for o in orders.moves}
+    if all((t.move in ordered) != t.avoid for _, t in due):
+        return orders  # every term is kept by the orders as they are
+    seat = scenario.seat(seat_id)
+    planner = Planner(scenario, state, seat, seed, random.Random(0))
+    legal = legal_moves(scenario, state, seat_id)
+    by_id = {m.id: m for m in legal}
+    utilities = {m.id: planner.utility(m) for m in legal}
+    avoid = {t.move for _, t in due if t.avoid}
+    chosen = [by_id[o.move] for o in orders.moves if o.move in by_id]
+    ranked = sorted(
+        (m for m in legal if m.id not in avoid),
+        key=lambda m: utilities[m.id] / max(m.cost, 1),
+        reverse=True,
+    )
+    must: list[Move] = []
+    for deal, term in due:
+        move = by_id.get(term.move)
+        if term.avoid or move is None or move in must:
+            continue  # a move that cannot be ordered now breaks the promise whatever the AI does
+        wanted = [*must, move]
+        clash = any(scenario.exclusions(m.id) & {w.id for w in wanted} for m in wanted)
+        if clash or sum(m.cost for m in wanted) > seat.budget:
+            continue
+        forced = planner.fill(wanted, ranked, utilities)
+        loss = planner.combo_value(chosen, utilities) - planner.combo_value(forced, utilities)
+        if move in chosen or loss <= _worth_keeping(scenario, state, planner, deal, seat_id):
+            must = wanted
+            if move not in chosen:
+                chosen = forced
+    for deal, term in due:
+        if term.avoid and any(m.id == term.move for m in chosen):
+            without = [m for m in chosen if m.id != term.move]
+            saved = planner.combo_value(chosen, utilities) - planner.combo_value(without, utilities)
+            if saved <= _worth_keeping(scenario, state, planner, deal, seat_id):
+                chosen = without
+    order = {m.id: i for i, m in enumerate(legal)}
+    chosen.sort(key=lambda m: order[m.id])
+    arguments = {o.move: o for o in orders.moves}
+    moves = tuple(arguments.get(m.id, Order(m.id, m.argument or "")) for m in chosen)
+    return SeatOrders(moves=moves, decisions=orders.decisions)
+
+
+def _worth_keeping(
+    scenario: Scenario, state: MatchState, planner: Planner, deal: Deal, seat_id: str
+) -> float:
+    if deal.kind == "escrow":  # the others' terms run only if this one does
+        env = planner.env(frozenset())
+        return sum(
+            planner.gain(expected_deltas(scenario, scenario.move(t.move).effects, env))
+            for t in deal.terms
+            if t.seat != seat_id and t.due(state.round)
+        )
+    return scenario.rules.deal_breach_cost + CREDIBILITY_WORTH * BREACH_CREDIBILITY
+
+
+def ai_credibility(scenario: Scenario, state: MatchState) -> Mapping[str, float]:
+    """Every seat's credibility now (what the simulate report sums up)."""
+    return {s: credibility(scenario, state, s) for s in scenario.seat_ids}
