@@ -137,7 +137,9 @@ class SqliteStore(Store):
         self._batch: _Batch | None = None
         self._max_page_count: int | None = None
         self.commits = 0
-        """COMMITs run so far (the benchmark and the tests compare it with transactions)."""
+        """COMMITs run so far (the benchmark and the tests compare it with ``writes``)."""
+        self.writes = 0
+        """Write transactions that ended well (each in some commit)."""
 
     @classmethod
     async def connect(
@@ -247,6 +249,7 @@ class SqliteStore(Store):
                     raise translate(err, self.path) or err from err
                 raise
             batch.members += 1
+            self.writes += 1
             if self._waiting == 0 or batch.members >= MAX_BATCH:
                 commit_now = True
                 await self._commit(batch)
