@@ -41,6 +41,7 @@ from bot.services.models import SYSTEM, Announcement, Match
 from bot.services.threads import ThreadService
 
 log = logging.getLogger("levers.discord")
+SENDING = 8  # announcements rendered and posted at once (each of its own match)
 # Failures Discord or the network cause; they pass (retried soon), unlike a bug in rendering.
 TRANSIENT = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError, TimeoutError)
 
@@ -97,6 +98,9 @@ class Announcer:
         self._unsure: set[int] = set()  # an attempt here may have posted without confirmation
         self._confirmed: dict[int, int] = {}  # posts Discord confirmed, per announcement
         self._matches: dict[int, _MatchDelivery] = {}
+        # Announcements being rendered and posted at once: enough that a slow one does not
+        # hold the others back, few enough not to flood Discord (or the event loop) at once.
+        self._busy = asyncio.Semaphore(SENDING)
         self.backlog = False  # the last flush left something pending after a failure
 
     async def flush(self) -> int:
@@ -181,7 +185,8 @@ class Announcer:
 
     async def _send_tracked(self, item: Announcement, tried: set[int]) -> None:
         tried.add(item.id)
-        await self._send(item)
+        async with self._busy:
+            await self._send(item)
 
     async def _send(self, item: Announcement) -> None:
         assert item.match_id is not None and item.channel_id is not None
@@ -333,7 +338,11 @@ class Announcer:
         """
         try:
             _scenario, record = await load_record(self._services.ctx, match_id, scenario)
-            post = await offload.debrief(scenario, record)  # in a worker process
+            self._busy.release()  # waiting for the worker takes no sending slot
+            try:
+                post = await offload.debrief(scenario, record)  # in a worker process
+            finally:
+                await self._busy.acquire()
         except Exception:
             log.exception("could not build the debrief of match %s; posting without it", match_id)
             return []
