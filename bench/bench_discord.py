@@ -11,6 +11,7 @@ match's thread, every reveal accounted for) and peak resident memory.
 
     make bench            # or: .venv/bin/python -m bench discord
     LEVERS_BENCH_MATCHES=20 .venv/bin/python -m bench discord   # a smaller run
+    LEVERS_BENCH_GROUP_COMMIT=0 .venv/bin/python -m bench discord   # one commit per write
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bot.discord.client import LeversBot
 from bot.discord.settings import Settings
 from bot.scenarios import default_id
 from bot.services.models import SYSTEM, Actor
+from db import sqlite
 from db.sqlite import SqliteStore
 from tests.discord import transcript
 from tests.discord.fake.payloads import FakeUser
@@ -43,6 +45,7 @@ Figures = dict[str, float]
 MATCHES = int(os.environ.get("LEVERS_BENCH_MATCHES", "200"))
 WINDOW = float(os.environ.get("LEVERS_BENCH_WINDOW", "30"))
 PLAYERS_PER_MATCH = 5
+GROUP_COMMIT = os.environ.get("LEVERS_BENCH_GROUP_COMMIT", "1") != "0"
 TICK = 0.010
 
 
@@ -343,7 +346,10 @@ async def run_noop(folder: Path) -> Figures:
 def report(levers: Figures, noop: Figures, rss_noop: float, rss: float) -> None:
     """Print the figures side by side, with ratios and the targets."""
     players = MATCHES * PLAYERS_PER_MATCH
-    print(f"{MATCHES} matches, {players} players arriving over {WINDOW:.0f} s, file database")
+    print(
+        f"{MATCHES} matches, {players} players arriving over {WINDOW:.0f} s, file database, "
+        f"group commit {'on' if GROUP_COMMIT else 'off'}"
+    )
     print(f"{'':24}{'levers':>12}{'no-op':>12}{'ratio':>8}")
     for key in levers:
         if key not in noop:
@@ -396,6 +402,8 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     """Run both (the no-op first, so its memory peak is its own) and print the comparison."""
+    if not GROUP_COMMIT:
+        sqlite.MAX_BATCH = 1  # every write commits alone, as before group commit
     with tempfile.TemporaryDirectory() as folder:
         noop = asyncio.run(run_noop(Path(folder) / "noop"))
         rss_noop = peak_rss_mb()
