@@ -36,8 +36,9 @@ from db.store import Hook, Row, Store, Tx
 
 READERS = 3
 """Reader connections (each with its own thread); reads wait only when all are busy."""
-MAX_BATCH = 64
-"""Most transactions one commit carries (a bound on the work one failure can undo)."""
+MAX_BATCH = 8
+"""Most transactions one commit carries: a bound on the work one failure undoes, and on the
+burst of writers a commit wakes at once (64 let acknowledgments queue behind that burst)."""
 MEMBER = "levers_member"
 """The savepoint each transaction after a batch's first runs in."""
 
