@@ -5,10 +5,13 @@ each match, the sixth is the AI) each press Orders, pick a move, argue for it in
 submit, all at once: 4,000 interactions, 200 rounds resolved and revealed. The same interaction
 pattern is then played against a no-op bot that only acknowledges, in the same run. Reported:
 acknowledgment latency (INTERACTION_CREATE handed to discord.py → the callback reaching the fake
-Discord) p50 and p99, event-loop lag p99 (a 10 ms ticker), and peak resident memory.
+Discord) p50 and p99, event-loop lag p99 (a 10 ms ticker), the bot's wall time against the
+arrival window, the reveal latency (a match's last Submit → the first post of its reveal in the
+match's thread, every reveal accounted for) and peak resident memory.
 
     make bench            # or: .venv/bin/python -m bench discord
     LEVERS_BENCH_MATCHES=20 .venv/bin/python -m bench discord   # a smaller run
+    LEVERS_BENCH_GROUP_COMMIT=0 .venv/bin/python -m bench discord   # one commit per write
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from bot.discord.client import LeversBot
 from bot.discord.settings import Settings
 from bot.scenarios import default_id
 from bot.services.models import SYSTEM, Actor
+from db import sqlite
+from db.sqlite import SqliteStore
 from tests.discord import transcript
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.fake.state import InteractionRecord, Sent
@@ -40,6 +45,7 @@ Figures = dict[str, float]
 MATCHES = int(os.environ.get("LEVERS_BENCH_MATCHES", "200"))
 WINDOW = float(os.environ.get("LEVERS_BENCH_WINDOW", "30"))
 PLAYERS_PER_MATCH = 5
+GROUP_COMMIT = os.environ.get("LEVERS_BENCH_GROUP_COMMIT", "1") != "0"
 TICK = 0.010
 
 
@@ -93,7 +99,7 @@ def settings(folder: Path) -> Settings:
     )
 
 
-async def set_up_matches(h: Harness) -> list[tuple[Sent, list[FakeUser]]]:
+async def set_up_matches(h: Harness) -> list[tuple[int, Sent, list[FakeUser]]]:
     """MATCHES started matches (five players each), their briefings posted in their threads."""
     services = h.runtime.services
     stored = await services.scenarios.add_builtin(default_id())
@@ -110,11 +116,31 @@ async def set_up_matches(h: Harness) -> list[tuple[Sent, list[FakeUser]]]:
         await h.runtime.announcer.flush()
         thread = int(await h.runtime.threads.of_match(match.id) or 0)
         briefing = next(m for m in h.channel_messages(thread) if m.components())
-        found.append((briefing, players))
+        found.append((match.id, briefing, players))
     return found
 
 
 Records = list[tuple[str, InteractionRecord, float]]
+
+
+class PostTimes:
+    """When each message reached the fake Discord (by its nonce: announcements carry one)."""
+
+    def __init__(self, h: Harness) -> None:
+        self.began = h.http.clock()  # just before the first player arrives
+        store = h.http.store
+
+        def timed(*args: Any, **kwargs: Any) -> Sent:
+            sent = store(*args, **kwargs)
+            self.pending.append((h.http.clock(), sent))
+            return sent
+
+        self.pending: list[tuple[float, Sent]] = []
+        h.http.store = timed  # type: ignore[method-assign]
+
+    def by_nonce(self) -> dict[str, float]:
+        """Post time per nonce (the fake sets a message's nonce just after storing it)."""
+        return {s.nonce: t for t, s in self.pending if s.nonce is not None}
 
 
 async def step(
@@ -182,20 +208,23 @@ async def play_noop(h: Harness, message: Sent, player: FakeUser, records: Record
 Player = Callable[[Harness, Sent, FakeUser, Records], Awaitable[None]]
 
 
-async def measure(h: Harness, players: list[tuple[Sent, FakeUser]], run: Player) -> Figures:
+async def measure(
+    h: Harness, players: list[tuple[Sent, FakeUser]], run: Player, records: Records
+) -> Figures:
     """Players arrive over WINDOW seconds (the same seeded schedule for both bots)."""
     arrivals = random.Random(2021)
-    records: Records = []
 
     async def arrive(at: float, message: Sent, player: FakeUser) -> None:
         await asyncio.sleep(at)  # a benchmark's load schedule (tests never sleep)
         await run(h, message, player, records)
 
     began = time.perf_counter()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     with LagMeter() as lag:
         await asyncio.gather(*(arrive(arrivals.uniform(0, WINDOW), m, p) for m, p in players))
         await h.settle()
     wall = time.perf_counter() - began
+    used = resource.getrusage(resource.RUSAGE_SELF)
     assert not h.http.failures, h.http.failures[:5]
     acks = [(r.acked_at or 0) - r.created for _name, r, _done in records]
     figures: Figures = {
@@ -205,6 +234,8 @@ async def measure(h: Harness, players: list[tuple[Sent, FakeUser]], run: Player)
         "ack_max_ms": 1000 * max(acks),
         "lag_p99_ms": 1000 * quantile(lag.samples, 0.99),
         "wall_s": wall,
+        # CPU of this process (every thread; not the render worker's): what keeping pace needs
+        "cpu_s": used.ru_utime - cpu.ru_utime + used.ru_stime - cpu.ru_stime,
     }
     for name in ("orders", "pick", "argument", "submit"):
         done = [d for n, _r, d in records if n == name]
@@ -218,15 +249,75 @@ async def run_levers(folder: Path) -> Figures:
     await h.start()
     try:
         matches = await set_up_matches(h)
-        players = [(briefing, p) for briefing, group in matches for p in group]
-        figures = await measure(h, players, play)
-        history = [
-            await h.runtime.services.rounds.history(m, SYSTEM) for m in range(1, MATCHES + 1)
-        ]
+        players = [(briefing, p) for _id, briefing, group in matches for p in group]
+        posts = PostTimes(h)
+        records: Records = []
+        store = h.runtime.services.store
+        before = (store.commits, store.writes) if isinstance(store, SqliteStore) else (0, 0)
+        figures = await measure(h, players, play, records)
+        history = [await h.runtime.services.rounds.history(m, SYSTEM) for m, _b, _g in matches]
         figures["rounds_resolved"] = sum(len(rounds) - 1 for rounds in history)
+        match_of = {p.id: m for m, _b, group in matches for p in group}
+        last_submit: dict[int, float] = {}
+        for name, record, _done in records:
+            if name == "submit":
+                m = match_of[record.user.id]
+                last_submit[m] = max(last_submit.get(m, 0.0), record.created)
+        figures |= await reveals(h, [m for m, _b, _g in matches], last_submit, posts, records)
+        if isinstance(store, SqliteStore):
+            figures["commits"] = store.commits - before[0]
+            figures["writes"] = store.writes - before[1]
         return figures
     finally:
         await h.stop()
+
+
+UNMEASURED: dict[str, int] = {}
+"""Why a reveal was not measured, with how many (printed; the benchmark expects none)."""
+
+
+async def reveals(
+    h: Harness,
+    match_ids: list[int],
+    last_submit: dict[int, float],
+    posts: PostTimes,
+    records: Records,
+) -> Figures:
+    """Time from each match's last Submit to the first post of its reveal (and to the last post
+    of its end, debrief included); every match is measured or counted under a reason."""
+    sent = posts.by_nonce()
+    last_reveal = max((r.created + done for _n, r, done in records), default=posts.began)
+    revealed: list[float] = []
+    ended: list[float] = []
+    for match_id in match_ids:
+        found = await h.runtime.services.outbox.of_match(match_id)
+        reveal = next((a for a in found if a.kind == "round_resolved"), None)
+        why = None
+        if match_id not in last_submit:
+            why = "no Submit was made"
+        elif reveal is None:
+            why = "the round was not resolved"
+        elif reveal.sent_at is None:
+            why = "the reveal is still pending in the outbox"
+        elif f"{reveal.nonce}0" not in sent:
+            why = "marked sent, but no post reached Discord"
+        if why is not None or reveal is None:
+            UNMEASURED[why or "?"] = UNMEASURED.get(why or "?", 0) + 1
+            continue
+        revealed.append(sent[f"{reveal.nonce}0"] - last_submit[match_id])
+        last_reveal = max(last_reveal, sent[f"{reveal.nonce}0"])
+        end = next((a for a in found if a.kind == "match_ended"), None)
+        times = [t for n, t in sent.items() if end is not None and n.startswith(end.nonce)]
+        if times:
+            ended.append(max(times) - last_submit[match_id])
+    return {
+        "reveals_measured": len(revealed),
+        "reveal_p50_ms": 1000 * quantile(revealed, 0.5),
+        "reveal_p99_ms": 1000 * quantile(revealed, 0.99),
+        "reveal_max_ms": 1000 * max(revealed, default=0.0),
+        "ended_p99_ms": 1000 * quantile(ended, 0.99),
+        "answered_s": last_reveal - posts.began,
+    }
 
 
 async def run_noop(folder: Path) -> Figures:
@@ -247,7 +338,7 @@ async def run_noop(folder: Path) -> Figures:
         }
         message = h.http.store(h.channel_id, body, ephemeral=False, owner=None, iid=None)
         players = [(message, h.user(f"N{i}")) for i in range(MATCHES * PLAYERS_PER_MATCH)]
-        return await measure(h, players, play_noop)
+        return await measure(h, players, play_noop, [])
     finally:
         await h.stop()
 
@@ -255,7 +346,10 @@ async def run_noop(folder: Path) -> Figures:
 def report(levers: Figures, noop: Figures, rss_noop: float, rss: float) -> None:
     """Print the figures side by side, with ratios and the targets."""
     players = MATCHES * PLAYERS_PER_MATCH
-    print(f"{MATCHES} matches, {players} players arriving over {WINDOW:.0f} s, file database")
+    print(
+        f"{MATCHES} matches, {players} players arriving over {WINDOW:.0f} s, file database, "
+        f"group commit {'on' if GROUP_COMMIT else 'off'}"
+    )
     print(f"{'':24}{'levers':>12}{'no-op':>12}{'ratio':>8}")
     for key in levers:
         if key not in noop:
@@ -265,12 +359,36 @@ def report(levers: Figures, noop: Figures, rss_noop: float, rss: float) -> None:
     print("time until the bot was done with each step, p99 (ms):")
     for key in ("orders", "pick", "argument", "submit"):
         print(f"  {key:22}{levers[f'done_{key}_p99_ms']:>12.1f}")
-    print(f"rounds resolved: {levers['rounds_resolved']:.0f}")
+    print(f"rounds resolved: {levers['rounds_resolved']:.0f}", end="")
+    if "commits" in levers:
+        print(
+            f"; write transactions {levers['writes']:.0f} in {levers['commits']:.0f} commits",
+            end="",
+        )
+    print()
+    print(
+        f"reveal (last Submit -> first reveal post): p50 {levers['reveal_p50_ms']:.0f} ms, "
+        f"p99 {levers['reveal_p99_ms']:.0f} ms, max {levers['reveal_max_ms']:.0f} ms; "
+        f"measured {levers['reveals_measured']:.0f} of {MATCHES}"
+    )
+    for why, count in UNMEASURED.items():
+        print(f"  not measured: {count} ({why})")
+    print(f"end of match posted (debrief included), p99: {levers['ended_p99_ms']:.0f} ms")
+    print(
+        f"wall time / arrival window: {levers['wall_s']:.1f} / {WINDOW:.0f} s = "
+        f"{levers['wall_s'] / WINDOW:.2f} (everything, debriefs included); until every "
+        f"interaction was answered and every reveal posted: {levers['answered_s']:.1f} s = "
+        f"{levers['answered_s'] / WINDOW:.2f}"
+    )
     print(f"peak resident memory: no-op {rss_noop:.0f} MB, levers {rss:.0f} MB")
     checks = {
         "ack p99 <= 2x no-op": levers["ack_p99_ms"] <= 2 * noop["ack_p99_ms"],
         "ack p99 < 3 s": levers["ack_p99_ms"] < 3000,
         "loop lag p99 < 50 ms": levers["lag_p99_ms"] < 50,
+        "wall time <= 1.2x the arrival window": levers["wall_s"] <= 1.2 * WINDOW,
+        "answers and reveals <= 1.2x the window": levers["answered_s"] <= 1.2 * WINDOW,
+        "reveal p99 < 2 s": levers["reveal_p99_ms"] < 2000,
+        "every reveal measured": levers["reveals_measured"] == MATCHES,
         "memory < 300 MB": rss < 300,
     }
     for name, ok in checks.items():
@@ -284,6 +402,8 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     """Run both (the no-op first, so its memory peak is its own) and print the comparison."""
+    if not GROUP_COMMIT:
+        sqlite.MAX_BATCH = 1  # every write commits alone, as before group commit
     with tempfile.TemporaryDirectory() as folder:
         noop = asyncio.run(run_noop(Path(folder) / "noop"))
         rss_noop = peak_rss_mb()

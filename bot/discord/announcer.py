@@ -13,6 +13,7 @@ there. Posts confirmed in this process are never sent again.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ import discord
 from bot.discord import (
     limits,
     markers,
+    offload,
     render_debate,
     render_match,
     render_review,
@@ -34,14 +36,13 @@ from bot.discord.text import esc
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart
 from bot.review.from_store import load_record
-from bot.review.pages import debrief_post
 from bot.services import Services
 from bot.services.clock import parse_time
 from bot.services.models import SYSTEM, Announcement, Match
 from bot.services.threads import ThreadService
 
 log = logging.getLogger("levers.discord")
-PAGE = 100  # pending announcements read per flush (the outbox's default)
+SENDING = 8  # announcements rendered and posted at once (each of its own match)
 # Failures Discord or the network cause; they pass (retried soon), unlike a bug in rendering.
 TRANSIENT = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError, TimeoutError)
 
@@ -72,48 +73,121 @@ def uncertain(error: BaseException) -> bool:
     return True
 
 
+@dataclass
+class _MatchDelivery:
+    """One match's delivery task, whether to look at the outbox again, who waits for it."""
+
+    task: asyncio.Task[None] = field(init=False)
+    again: bool = True
+    waiters: list[asyncio.Future[tuple[int, bool]]] = field(default_factory=list)
+
+
 class Announcer:
-    """Delivers pending announcements in order, one delivery at a time."""
+    """Delivers pending announcements: in order within a match, matches side by side.
+
+    Each match with something pending gets a task of its own (``levers-task-announce-<id>``),
+    so a slow announcement (a debrief with charts, a channel Discord is throttling) holds back
+    only its own match's later ones, never another match's reveal.
+    """
 
     def __init__(self, client: discord.Client, services: Services, threads: ThreadService):
         self._client = client
         self._services = services
         self._threads = threads
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # one look at the outbox at a time
         self._inherited: set[int] | None = None  # pending when this process first looked
         self._unsure: set[int] = set()  # an attempt here may have posted without confirmation
         self._confirmed: dict[int, int] = {}  # posts Discord confirmed, per announcement
+        self._matches: dict[int, _MatchDelivery] = {}
+        # Announcements being rendered and posted at once: enough that a slow one does not
+        # hold the others back, few enough not to flood Discord (or the event loop) at once.
+        self._busy = asyncio.Semaphore(SENDING)
         self.backlog = False  # the last flush left something pending after a failure
 
     async def flush(self) -> int:
-        """Send everything pending, match by match (in order within a match).
+        """Send everything pending, match by match (in order within a match); return how many
+        were sent. Returns once every match that had something pending is done with it.
 
         A failure is logged and retried on the next flush (``backlog`` tells the timer worker
         to flush again soon); it holds back only its own match's later announcements, never
         another match's.
         """
+        runs = await self.start()
+        if not runs:
+            self.backlog = False
+            return 0
+        await asyncio.wait(runs)
+        outcomes = [run.result() for run in runs]
+        self.backlog = any(failed for _sent, failed in outcomes)
+        return sum(sent for sent, _failed in outcomes)
+
+    async def start(self) -> list[asyncio.Future[tuple[int, bool]]]:
+        """Start (or tell to look again) the delivery of every match with something pending,
+        without waiting for them (the runtime's way, after a commit); the outcomes to await."""
         async with self._lock:
             outbox = self._services.outbox
             if self._inherited is None:
                 everything = await outbox.pending(scope="discord", limit=1_000_000)
                 self._inherited = {a.id for a in everything}
-            pending = await outbox.pending(scope="discord")
-            sent, failed = 0, False
-            for match_id in sorted({a.match_id for a in pending if a.match_id is not None}):
+            # Every page: a burst (200 rounds resolved at once) can leave more than one pending.
+            pending = await outbox.pending(scope="discord", limit=1_000_000)
+            return [self._start(m) for m in sorted({a.match_id for a in pending if a.match_id})]
+
+    async def idle(self) -> None:
+        """Wait until no match's delivery is running."""
+        while self._matches:
+            await asyncio.wait([d.task for d in self._matches.values()])
+
+    def _start(self, match_id: int) -> asyncio.Future[tuple[int, bool]]:
+        """The match's delivery, started or told to look again; its outcome when it next ends."""
+        delivery = self._matches.get(match_id)
+        if delivery is None or delivery.task.done():
+            delivery = _MatchDelivery()
+            delivery.task = asyncio.create_task(
+                self._deliver(match_id, delivery), name=f"levers-task-announce-{match_id}"
+            )
+            self._matches[match_id] = delivery
+        delivery.again = True
+        waiter: asyncio.Future[tuple[int, bool]] = asyncio.get_running_loop().create_future()
+        delivery.waiters.append(waiter)
+        return waiter
+
+    async def _deliver(self, match_id: int, delivery: _MatchDelivery) -> None:
+        """Send the match's pending announcements until none is left or one fails."""
+        sent, failed = 0, False
+        try:
+            while delivery.again and not failed:
+                delivery.again = False
+                tried: set[int] = set()
                 try:
-                    sent += await outbox.deliver(self._send, scope="discord", match_id=match_id)
+                    sent += await self._services.outbox.deliver(
+                        functools.partial(self._send_tracked, tried=tried),
+                        scope="discord",
+                        match_id=match_id,
+                    )
                 except TRANSIENT as err:
                     failed = True
                     log.warning("could not announce for match %s (%r); retrying", match_id, err)
                 except Exception:
                     failed = True
                     log.exception("could not announce for match %s; it stays pending", match_id)
-            if len(pending) < PAGE:  # forget the bookkeeping of what is sent
-                live = {a.id for a in pending}
-                self._unsure &= live
-                self._confirmed = {k: v for k, v in self._confirmed.items() if k in live}
-            self.backlog = failed
-            return sent
+                if not failed:  # all of them sent and marked: forget their bookkeeping
+                    self._unsure -= tried
+                    for done in tried:
+                        self._confirmed.pop(done, None)
+        finally:
+            if failed:
+                self.backlog = True  # the timer worker flushes again soon
+            if self._matches.get(match_id) is delivery:
+                del self._matches[match_id]
+            for waiter in delivery.waiters:
+                if not waiter.done():
+                    waiter.set_result((sent, failed))
+
+    async def _send_tracked(self, item: Announcement, tried: set[int]) -> None:
+        tried.add(item.id)
+        async with self._busy:
+            await self._send(item)
 
     async def _send(self, item: Announcement) -> None:
         assert item.match_id is not None and item.channel_id is not None
@@ -295,7 +369,11 @@ class Announcer:
         """
         try:
             _scenario, record = await load_record(self._services.ctx, match_id, scenario)
-            post = await debrief_post(scenario, record)
+            self._busy.release()  # waiting for the worker takes no sending slot
+            try:
+                post = await offload.debrief(scenario, record)  # in a worker process
+            finally:
+                await self._busy.acquire()
         except Exception:
             log.exception("could not build the debrief of match %s; posting without it", match_id)
             return []

@@ -95,8 +95,10 @@ class Runtime:
     _again: bool = False
 
     def wake(self, touched: frozenset[str]) -> None:
-        """Told by the services after a commit: post what it announced (in the background, one
-        flush at a time) and re-read the next deadline when timers changed."""
+        """Told by the services after a commit: post what it announced (in the background: one
+        look at the outbox at a time, which starts each match's delivery without waiting for
+        it, so a slow match never delays another's reveal) and re-read the next deadline when
+        timers changed."""
         if "timers" in touched:
             self.timers.wake()
         if "outbox" in touched:
@@ -108,7 +110,7 @@ class Runtime:
         while self._again:
             self._again = False
             try:
-                await self.announcer.flush()
+                await self.announcer.start()
             except Exception:
                 log.exception("posting announcements failed; the next change retries")
 
@@ -119,10 +121,11 @@ class Runtime:
         self.timers.wake()
 
     async def stop(self) -> None:
-        """Let a flush in progress finish, then stop the timer worker."""
+        """Let the deliveries in progress finish, then stop the timer worker."""
         if self._flusher is not None:
             # Finished, or cut off by a crash: either way the stop goes on (_flush logs failures).
             await asyncio.wait([self._flusher])
+        await self.announcer.idle()
         await self.timers.stop()
 
 
