@@ -1,4 +1,4 @@
--- 0006: counterfactual forks a match's players or moderators asked for (/match whatif), and
+-- 0007: counterfactual forks a match's players or moderators asked for (/match whatif), and
 -- seat-swap rematches (/match rematch): which seat each seat's players moved to, and the AI's
 -- expected score in each seat that their results are compared against.
 CREATE TABLE match_forks (

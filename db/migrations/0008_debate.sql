@@ -1,4 +1,4 @@
--- 0006: the open debate's window. When a round's orders lock in an open-debate match, its
+-- 0008: the open debate's window. When a round's orders lock in an open-debate match, its
 -- intentions (the orders as they locked) wait here while seats and spectators rate them; the
 -- window closes at ``closes_at`` (the timer worker reads it like a timer) or when every seat
 -- has pressed Done, and the round resolves with the ratings.

@@ -1,4 +1,4 @@
--- 0006: deals made in a match being played (Discord and the terminal). Each row is one step of
+-- 0009: deals made in a match being played (Discord and the terminal). Each row is one step of
 -- the talks: a deal proposed (with its terms as JSON), a party's answer, a counter. The engine's
 -- state holds the deals once their round is resolved; between rounds these rows are the talks,
 -- and they keep who acted (a player id, or "ai") and when, for the match record.

@@ -1,4 +1,4 @@
--- 0006 (PostgreSQL): the open debate's window (see ../0006_debate.sql). When a round's
+-- 0008 (PostgreSQL): the open debate's window (see ../0008_debate.sql). When a round's
 -- orders lock in an open-debate match, its intentions (the orders as they locked) wait here
 -- while seats and spectators rate them; the window closes at ``closes_at`` or when every seat
 -- has pressed Done, and the round resolves with the ratings.

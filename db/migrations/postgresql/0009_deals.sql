@@ -1,5 +1,5 @@
--- 0006 (PostgreSQL): deals made in a match being played, and private talks threads (see
--- ../0006_deals.sql).
+-- 0009 (PostgreSQL): deals made in a match being played, and private talks threads (see
+-- ../0009_deals.sql).
 CREATE TABLE deal_events (
     match_id BIGINT NOT NULL REFERENCES matches (id),
     seq BIGINT NOT NULL,
