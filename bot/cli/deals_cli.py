@@ -129,6 +129,12 @@ def _pick_move(
     return moves[chosen - 1] if chosen else None
 
 
+def _refrain(who: str) -> bool:
+    """In a promise: whether the move is to be played (1) or promised not to be (2)."""
+    console.print(f"  1. {who} play it   2. {who} promise NOT to play it")
+    return _number("Play it or not? ", 2) == 2
+
+
 def _rounds(match: Match) -> tuple[int, int]:
     while True:
         answer = ask(
@@ -170,13 +176,15 @@ async def propose(
     give = _pick_move(
         scenario, scenario.moves_of(seat), "Your move: ", "nothing" if kind == "promise" else None
     )
+    give_not = give is not None and kind == "promise" and _refrain("you")
     console.print(f"[bold]What you ask of {escape(scenario.seat(other).name)}[/]")
     get = _pick_move(scenario, scenario.moves_of(other), "Their move: ", None)
+    get_not = get is not None and kind == "promise" and _refrain("they")
     first, last = _rounds(match)
     text = ask(f"A short message (up to {MAX_TEXT} characters, Enter for none): ")[:MAX_TEXT]
-    terms = [Term(seat, give.id, first, last)] if give is not None else []
+    terms = [Term(seat, give.id, first, last, avoid=give_not)] if give is not None else []
     if get is not None:
-        terms.append(Term(other, get.id, first, last))
+        terms.append(Term(other, get.id, first, last, avoid=get_not))
     try:
         deal = await services.deals.propose(match.id, actor, terms, kind, text, round=match.round)
     except USER_ERRORS as err:

@@ -136,3 +136,50 @@ async def test_a_proposal_to_an_ai_seat_is_answered_at_once(
             assert "is agreed and in force" in shown
     finally:
         await services.close()
+
+
+async def test_a_promise_not_to_play_a_move_is_broken_and_announced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Upstream promises the council not to build the dam (for its mediation), then builds it:
+    the submit asks first with the cost, and the reveal announces the breach."""
+    services, match_id = await _match(tmp_path, talks=False)
+    try:
+        script = _scripted(
+            monkeypatch,
+            [
+                ("Your answer", "1"),  # the drought's decision
+                (ORDER, "p"),
+                ("Seat:", "2"),  # the council
+                ("Kind:", "2"),  # promise
+                ("Your move:", "1"),  # build the dam...
+                ("Play it or not?", "2"),  # ...promised NOT to be played
+                ("Their move:", "1"),  # council.mediate
+                ("Play it or not?", "1"),  # played
+                ("Which rounds?", ""),
+                ("A short message", "No dam this spring"),
+                (ORDER, "1"),  # build the dam all the same
+                ("Your argument", "Power first."),
+                ("Add a forecast?", ""),  # none
+                (ORDER, "0"),
+                ("Lock these orders anyway?", "y"),
+            ],
+        )
+        await play_stored(services, match_id)
+        shown = capsys.readouterr().out
+        assert "Upstream town does not play Build the dam" in shown, "the term, in words"
+        assert "is agreed and in force" in shown
+        assert "break your promise" in shown and "points and 15 credibility" in shown
+        assert "Upstream town broke its promise" in shown, "the reveal announces the breach"
+        assert len(script.prompts) == 15
+        record = await services.rounds.get(match_id, 1, HOST)
+        deal = next(d for d in record.state.deals if d.proposer == "upstream")
+        assert deal.status == "broken" and deal.kind == "promise"
+        assert [(t.seat, t.move, t.avoid) for t in deal.terms][0] == (
+            "upstream",
+            "upstream.build_dam",
+            True,
+        )
+        assert record.state.credibility["upstream"] < 50
+    finally:
+        await services.close()
