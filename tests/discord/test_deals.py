@@ -166,3 +166,52 @@ async def test_a_counter_replaces_the_proposal_with_new_terms(harness: Harness) 
         ("d1", "rejected", None),
         ("d2", "proposed", "d1"),
     ]
+
+
+async def test_a_promise_not_to_play_a_move_is_broken_and_announced_with_its_cost(
+    harness: Harness,
+) -> None:
+    """Ana asks Maduro's seat to promise NOT to walk out (``avoid``); Ben accepts, walks out
+    after the warning, and the reveal announces the breach and what it cost."""
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await t.start_two_player_match(h, ana, ben)
+    refused(
+        await h.slash(ana, "deal propose", seat="maduro", give="us.engage_government"),
+        "ask the other seat for something",
+    )
+    sent = t.accepted(
+        await h.slash(
+            ana,
+            "deal propose",
+            seat="maduro",
+            give="us.engage_government",
+            avoid="maduro.walk_out",
+            text="We engage, you stay at the table",
+        )
+    )
+    assert "promise" in sent.text and "Maduro government does not play" in sent.text
+    listed = await h.slash(ben, "deal list")
+    assert "does not play" in listed.text
+    t.accepted(await h.click(ben, listed.message, label="Accept d1"))
+
+    panel = await _order(h, ana, "us.engage_government", "We keep our word.")
+    t.accepted(await h.click(ana, panel, label="Submit"))
+    panel = await _order(h, ben, "maduro.walk_out", "We walk out all the same.")
+    assert "d1 (promise): Maduro government does not play" in panel.text()
+    asked = await h.click(ben, panel, label="Submit")
+    warning = asked.messages[-1]
+    assert warning.ephemeral and "break your promise" in warning.text()
+    assert "5 points" in warning.text() and "15 credibility" in warning.text()
+    t.accepted(await h.click(ben, warning, label="Submit anyway"))
+
+    assert (await h.runtime.services.matches.get(1, SYSTEM)).round == 2
+    await h.runtime.announcer.flush()
+    shown = _reveal(h)
+    assert "Maduro government broke its promise" in shown and "-5 points" in shown
+    assert "does not play" in shown, "the broken term is named"
+    assert "Maduro government 35" in shown
+    outcome = await h.runtime.services.rounds.get(1, 1, SYSTEM)
+    [deal] = outcome.state.deals
+    assert deal.status == "broken"
+    assert [(x.seat, x.avoid) for x in deal.terms] == [("us", False), ("maduro", True)]
