@@ -55,6 +55,19 @@ def proposal(
     return deal_embed(scenario, deal), view(answer_row(match_id, round_number, deal))
 
 
+def offer(
+    scenario: Scenario, match_id: int, deal: Deal, seat: str
+) -> tuple[str, list[discord.Embed], discord.ui.View]:
+    """An AI's offer as posted to the asked seat's team: who offers, the deal, its answers."""
+    text = (
+        f"🤝 **{esc(scenario.seat(deal.proposer).name)} offers "
+        f"{esc(scenario.seat(seat).name)} a deal** (match {match_id}). Only your side sees "
+        "this; answer before this round resolves (your captain answers for a team)."
+    )
+    embeds, found = proposal(scenario, match_id, deal.deadline, deal)
+    return limits.fit(text, limits.CONTENT), embeds, found
+
+
 def listing_lines(scenario: Scenario, deals: Sequence[Deal], round_number: int) -> list[str]:
     """A seat's deals: waiting, in force (with this round's terms), and lately settled."""
     lines: list[str] = []

@@ -12,7 +12,9 @@ Ana and Ben, the other seats by the AI).
 
 from __future__ import annotations
 
-from bot.services.models import SYSTEM
+from pathlib import Path
+
+from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.fake.state import Sent
@@ -215,3 +217,78 @@ async def test_a_promise_not_to_play_a_move_is_broken_and_announced_with_its_cos
     [deal] = outcome.state.deals
     assert deal.status == "broken"
     assert [(x.seat, x.avoid) for x in deal.terms] == [("us", False), ("maduro", True)]
+
+
+TALKS = "\nrules:\n  ai_talks: 1\n  deal_breach_cost: 5\n"
+
+
+async def test_an_ai_offer_is_posted_where_only_the_asked_seats_team_sees_it(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """The tutorial with the AI's talks on (a copy), played in teams: Ana and Ben hold the
+    upstream town, Cleo the downstream town, the council is the AI. At round start the council's
+    offer is posted once, in the asked seat's team thread only, with Accept, Reject and Counter;
+    only the captain's answer counts; a restart does not post it again."""
+    h = harness
+    services = h.runtime.services
+    path = tmp_path / "tutorial-talks.yaml"
+    path.write_text(
+        Path("content/scenarios/tutorial.yaml").read_text(encoding="utf-8") + TALKS,
+        encoding="utf-8",
+    )
+    stored = await services.scenarios.add_builtin(str(path))
+    ana, ben, cleo, zoe = (h.user(n) for n in ("Ana", "Ben", "Cleo", "Zoe"))
+    host = Actor(str(ana.id), "Ana")
+    match = await services.matches.create(
+        host,
+        stored.sha256,
+        seed=11,
+        rounds=2,
+        team_size=2,
+        guild_id=str(h.guild_id),
+        channel_id=str(h.channel_id),
+    )
+    for person, seat in ((ana, "upstream"), (ben, "upstream"), (cleo, "downstream")):
+        await services.matches.take_seat(match.id, Actor(str(person.id), person.name), seat)
+    await services.matches.start(match.id, host)
+    await h.settle()
+    await h.runtime.announcer.flush()
+
+    started = await services.matches.get(match.id, SYSTEM)
+    assert started.state is not None
+    steps = await services.deals.steps(match.id, SYSTEM)
+    offers = [s for s in steps if s.status == "proposed" and s.seat == "council"]
+    assert offers, "with ai_talks 1 and this seed the council makes an offer"
+    teams = await services.team_threads.of_match(match.id)
+    posted: dict[str, list[Sent]] = {
+        seat: [m for m in h.channel_messages(int(thread)) if "offers" in m.content]
+        for seat, thread in teams.items()
+    }
+    asked = {p for s in offers if s.body for p in s.body["parties"] if p != "council"}
+    for seat, found in posted.items():
+        assert len(found) == (1 if seat in asked else 0), f"{seat}: {len(found)} offer posts"
+    seat = sorted(asked)[0]
+    [post] = posted[seat]
+    deal_id = next(s.deal_id for s in offers if s.body and seat in s.body["parties"])
+    assert "Regional council offers" in post.content and f"Deal {deal_id} (proposed)" in post.text()
+    labels = [c["label"] for c in post.components()]
+    assert labels == [f"Accept {deal_id}", f"Reject {deal_id}", "Counter"]
+    assert h.http.requests_for(post.id)["allowed_mentions"] == {"parse": []}
+    public = "\n".join(m.text() for m in h.channel_messages(t.thread_id(h)))
+    assert "Regional council offers" not in public, "not in the match's public thread"
+    for outsider in (zoe, cleo if seat == "upstream" else ana):
+        assert "Regional council offers" not in "\n".join(h.texts_seen_by(outsider))
+
+    holders = {"upstream": (ana, ben), "downstream": (cleo, None)}[seat]
+    captain, member = holders
+    if member is not None:
+        refused(await h.click(member, post, label=f"Accept {deal_id}"), "captain")
+    answered = t.accepted(await h.click(captain, post, label=f"Accept {deal_id}"))
+    assert "in force" in answered.text
+    deal = await services.deals.current(match.id, SYSTEM, deal_id)
+    assert deal is not None and deal.status == "active"
+
+    await h.restart()  # exactly once: a fresh process finds nothing left to post
+    await h.runtime.announcer.flush()
+    again = [m for m in h.channel_messages(int(teams[seat])) if "offers" in m.content]
+    assert [m.id for m in again] == [post.id]
