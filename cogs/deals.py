@@ -87,8 +87,7 @@ def _terms(
         terms.append(Term(other, _move(scenario, other, avoid).id, *span, avoid=True))
     if not any(t.seat == other for t in terms):
         raise InvalidInput(
-            "ask the other seat for something: a move to play (`get`) or one not to play "
-            "(`avoid`)"
+            "ask the other seat for something: a move to play (`get`) or one not to play (`avoid`)"
         )
     return terms
 
@@ -141,14 +140,16 @@ async def _seat_choices(interaction: Interaction, current: str) -> list[Choice[s
     ][:25]
 
 
-async def _moves(interaction: Interaction, current: str, own: bool) -> list[Choice[str]]:
+async def _moves(
+    interaction: Interaction, current: str, own: bool, field: str = "seat"
+) -> list[Choice[str]]:
     try:
         runtime, match_id, who, scenario = await _context(interaction, interaction.namespace.match)
         seat = (await runtime.services.deals.of_seat(match_id, who)).seat
     except USER_ERRORS:
         return []
     if not own:
-        seat = str(interaction.namespace.seat or "")
+        seat = str(getattr(interaction.namespace, field) or "")
         if seat not in scenario.seat_ids:
             return []
     typed = current.lower()
@@ -165,6 +166,10 @@ async def _give_choices(interaction: Interaction, current: str) -> list[Choice[s
 
 async def _get_choices(interaction: Interaction, current: str) -> list[Choice[str]]:
     return await _moves(interaction, current, own=False)
+
+
+async def _get2_choices(interaction: Interaction, current: str) -> list[Choice[str]]:
+    return await _moves(interaction, current, own=False, field="seat2")
 
 
 async def deliver(
@@ -224,12 +229,21 @@ class DealCommands(commands.GroupCog, group_name="deal", group_description="Deal
         text="A short message (up to 300 characters)",
         match="The match number (default: this thread's, or yours)",
         avoid="A move that seat promises NOT to play (a promise)",
+        seat2="A third party (optional): another seat in the same deal",
+        get2="The move you ask of the third party",
+        avoid2="A move the third party promises NOT to play",
     )
     @app_commands.choices(
         kind=[Choice(name="escrow", value="escrow"), Choice(name="promise", value="promise")]
     )
     @app_commands.autocomplete(
-        seat=_seat_choices, give=_give_choices, get=_get_choices, avoid=_get_choices
+        seat=_seat_choices,
+        give=_give_choices,
+        get=_get_choices,
+        avoid=_get_choices,
+        seat2=_seat_choices,
+        get2=_get2_choices,
+        avoid2=_get2_choices,
     )
     async def propose(
         self,
@@ -242,14 +256,24 @@ class DealCommands(commands.GroupCog, group_name="deal", group_description="Deal
         text: app_commands.Range[str, 0, MAX_TEXT] = "",
         match: MatchNumber | None = None,
         avoid: app_commands.Range[str, 1, 100] | None = None,
+        seat2: app_commands.Range[str, 1, 40] | None = None,
+        get2: app_commands.Range[str, 1, 100] | None = None,
+        avoid2: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Propose; AI parties answer at once, people get it where only they see it. Without a
-        kind: an escrow when both sides play a move, else a promise."""
+        kind: an escrow when two or more sides play a move (and none promises not to), else a
+        promise. ``seat2`` makes it a deal of three."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         runtime, match_id, who, scenario = await _context(interaction, match)
         mine = await runtime.services.deals.of_seat(match_id, who)
         span = _rounds(rounds, mine.round, mine.state.last_round)
         terms = _terms(scenario, mine.seat, seat, give, get, span, avoid)
+        if seat2:  # a deal of three: what the third party plays, or promises not to
+            if seat2 == seat:
+                raise InvalidInput("the third party is another seat than the second")
+            terms += _terms(scenario, mine.seat, seat2, None, get2, span, avoid2)
+        elif get2 or avoid2:
+            raise InvalidInput("name the third party (`seat2`) for `get2` or `avoid2`")
         deal = await runtime.services.deals.propose(
             match_id, who, terms, _kind(kind, terms), text, round=mine.round
         )

@@ -292,3 +292,51 @@ async def test_an_ai_offer_is_posted_where_only_the_asked_seats_team_sees_it(
     await h.runtime.announcer.flush()
     again = [m for m in h.channel_messages(int(teams[seat])) if "offers" in m.content]
     assert [m.id for m in again] == [post.id]
+
+
+async def test_a_deal_of_three_seats_waits_for_both_others(harness: Harness) -> None:
+    """Ana (United States) offers relief for guarantees from Maduro's seat (Ben) and for
+    running in the elections from Guaidó's (Cleo): an escrow of three, in force once both
+    accept; each sees it in ``/deal list``."""
+    h = harness
+    ana, ben, cleo = h.user("Ana"), h.user("Ben"), h.user("Cleo")
+    await h.slash(ana, "match new", rounds=2)
+    found = t.lobby(h)
+    seats = [c["label"] for c in found.components()][:3]
+    for person, label in zip((ana, ben, cleo), seats, strict=True):
+        await h.click(person, found, label=label)
+    await h.click(ana, found, label="Start")
+
+    refused(
+        await h.slash(ana, "deal propose", seat="maduro", get=GUARANTEES, get2="guaido.x"),
+        "seat2",
+    )
+    sent = t.accepted(
+        await h.slash(
+            ana,
+            "deal propose",
+            seat="maduro",
+            give=RELIEF,
+            get=GUARANTEES,
+            seat2="guaido",
+            get2="guaido.run_in_elections",
+            text="Relief for guarantees and a real race",
+        )
+    )
+    assert "escrow" in sent.text and "/deal list" in sent.text
+    for person in (ben, cleo):
+        listed = await h.slash(person, "deal list")
+        assert "Relief for guarantees and a real race" in listed.text
+        assert "Waiting for:" in listed.text
+    t.accepted(await h.click(ben, (await h.slash(ben, "deal list")).message, label="Accept d1"))
+    deal = await h.runtime.services.deals.current(1, SYSTEM, "d1")
+    assert deal is not None and deal.status == "proposed", "one party is still to answer"
+    t.accepted(await h.click(cleo, (await h.slash(cleo, "deal list")).message, label="Accept d1"))
+    deal = await h.runtime.services.deals.current(1, SYSTEM, "d1")
+    assert deal is not None and deal.status == "active" and deal.kind == "escrow"
+    assert deal.parties == ("us", "maduro", "guaido")
+    assert {(x.seat, x.move) for x in deal.terms} == {
+        ("us", RELIEF),
+        ("maduro", GUARANTEES),
+        ("guaido", "guaido.run_in_elections"),
+    }
