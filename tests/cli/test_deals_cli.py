@@ -175,11 +175,10 @@ async def test_a_promise_not_to_play_a_move_is_broken_and_announced(
         record = await services.rounds.get(match_id, 1, HOST)
         deal = next(d for d in record.state.deals if d.proposer == "upstream")
         assert deal.status == "broken" and deal.kind == "promise"
-        assert [(t.seat, t.move, t.avoid) for t in deal.terms][0] == (
-            "upstream",
-            "upstream.build_dam",
-            True,
-        )
+        assert [(t.seat, t.move, t.avoid) for t in deal.terms] == [
+            ("upstream", "upstream.build_dam", True),
+            ("council", "council.mediate", False),
+        ]
         assert record.state.credibility["upstream"] < 50
     finally:
         await services.close()
