@@ -340,3 +340,55 @@ async def test_a_deal_of_three_seats_waits_for_both_others(harness: Harness) -> 
         ("maduro", GUARANTEES),
         ("guaido", "guaido.run_in_elections"),
     }
+
+
+async def test_without_a_team_thread_an_ai_offer_goes_to_the_pairs_talks_or_waits(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """One player a seat (no team threads). In match 1 the council's round-1 offer to Ana has
+    no private place: it is posted nowhere and waits in ``/deal list``. In match 2 Ana's seat
+    already has a talks thread with the council when the round opens (stored before the start:
+    the council's only offers with this seed come in round 1), and the offer is posted there."""
+    h = harness
+    services = h.runtime.services
+    path = tmp_path / "tutorial-talks.yaml"
+    path.write_text(
+        Path("content/scenarios/tutorial.yaml").read_text(encoding="utf-8") + TALKS,
+        encoding="utf-8",
+    )
+    stored = await services.scenarios.add_builtin(str(path))
+    ana, cleo = h.user("Ana"), h.user("Cleo")
+    host = Actor(str(ana.id), "Ana")
+    talks = int(h.new_channel("talks")["id"])
+
+    def offers_posted() -> list[Sent]:
+        return [m for m in h.http.messages.values() if "Regional council offers" in m.content]
+
+    for number in (1, 2):
+        match = await services.matches.create(
+            host,
+            stored.sha256,
+            seed=11,
+            rounds=2,
+            guild_id=str(h.guild_id),
+            channel_id=str(h.channel_id),
+        )
+        for person, seat in ((ana, "upstream"), (cleo, "downstream")):
+            await services.matches.take_seat(match.id, Actor(str(person.id), person.name), seat)
+        if number == 2:
+            await services.deals.set_talk_thread(match.id, host, "council", str(talks))
+        await services.matches.start(match.id, host)
+        await h.settle()
+        await h.runtime.announcer.flush()
+        waiting = await services.deals.of_seat(match.id, host)
+        assert [d.proposer for d in waiting.waiting] == ["council"]
+        if number == 1:
+            assert offers_posted() == [], "no private place: nothing posted"
+            assert "Regional council" in (await h.slash(ana, "deal list", match=1)).text
+    [post] = offers_posted()
+    assert post.channel_id == talks, "in the pair's private talks thread"
+    deal_id = waiting.waiting[0].id
+    assert f"Accept {deal_id}" in post.text()
+    t.accepted(await h.click(ana, post, label=f"Reject {deal_id}"))
+    rejected = await services.deals.current(2, SYSTEM, deal_id)
+    assert rejected is not None and rejected.status == "rejected"
