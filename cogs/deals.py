@@ -8,6 +8,7 @@ a custom_id is checked again by the service (a party, the round being played).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -62,18 +63,50 @@ def _move(scenario: Scenario, seat: str, given: str) -> Move:
 
 
 def _terms(
-    scenario: Scenario, seat: str, other: str, give: str | None, get: str, span: tuple[int, int]
+    scenario: Scenario,
+    seat: str,
+    other: str,
+    give: str | None,
+    get: str | None,
+    span: tuple[int, int],
+    avoid: str | None = None,
 ) -> list[Term]:
+    """The terms of a deal between the seat and ``other``: what the seat gives, what it asks
+    ``other`` to play, and what it asks ``other`` not to play (a promise). ``get`` may also be
+    written ``not <move>`` (the counter's modal has no separate field)."""
     if other not in scenario.seat_ids:
         raise InvalidInput(f"there is no seat '{other[:40]}'")
     terms = []
     if give:
-        terms.append(Term(seat, _move(scenario, seat, give).id, *span))
-    terms.append(Term(other, _move(scenario, other, get).id, *span))
+        mine, refrain = _negated(give)
+        terms.append(Term(seat, _move(scenario, seat, mine).id, *span, avoid=refrain))
+    if get:
+        theirs, refrain = _negated(get)
+        terms.append(Term(other, _move(scenario, other, theirs).id, *span, avoid=refrain))
+    if avoid:
+        terms.append(Term(other, _move(scenario, other, avoid).id, *span, avoid=True))
+    if not any(t.seat == other for t in terms):
+        raise InvalidInput(
+            "ask the other seat for something: a move to play (`get`) or one not to play (`avoid`)"
+        )
     return terms
 
 
-def _kind(text: str) -> DealKind:
+def _negated(given: str) -> tuple[str, bool]:
+    """``not X`` is a promise not to play X."""
+    text = given.strip()
+    if text.lower().startswith("not "):
+        return text[4:].strip(), True
+    return text, False
+
+
+def _kind(text: str | None, terms: Sequence[Term] = ()) -> DealKind:
+    """The kind asked for; when none is, an escrow when both sides play a move, else a promise
+    (an escrow cannot hold a promise not to play)."""
+    if not text or not text.strip():
+        sides = {t.seat for t in terms if not t.avoid}
+        plays_only = all(not t.avoid for t in terms)
+        return "escrow" if len(sides) >= 2 and plays_only else "promise"
     kind = text.strip().lower()
     if kind == "escrow":
         return "escrow"
@@ -107,14 +140,16 @@ async def _seat_choices(interaction: Interaction, current: str) -> list[Choice[s
     ][:25]
 
 
-async def _moves(interaction: Interaction, current: str, own: bool) -> list[Choice[str]]:
+async def _moves(
+    interaction: Interaction, current: str, own: bool, field: str = "seat"
+) -> list[Choice[str]]:
     try:
         runtime, match_id, who, scenario = await _context(interaction, interaction.namespace.match)
         seat = (await runtime.services.deals.of_seat(match_id, who)).seat
     except USER_ERRORS:
         return []
     if not own:
-        seat = str(interaction.namespace.seat or "")
+        seat = str(getattr(interaction.namespace, field) or "")
         if seat not in scenario.seat_ids:
             return []
     typed = current.lower()
@@ -131,6 +166,10 @@ async def _give_choices(interaction: Interaction, current: str) -> list[Choice[s
 
 async def _get_choices(interaction: Interaction, current: str) -> list[Choice[str]]:
     return await _moves(interaction, current, own=False)
+
+
+async def _get2_choices(interaction: Interaction, current: str) -> list[Choice[str]]:
+    return await _moves(interaction, current, own=False, field="seat2")
 
 
 async def deliver(
@@ -184,35 +223,59 @@ class DealCommands(commands.GroupCog, group_name="deal", group_description="Deal
     @app_commands.describe(
         seat="The seat you deal with",
         get="The move you ask of that seat",
-        give="Your move in exchange (none: a promise asked for)",
         kind="escrow: both moves run together or not at all; promise: each keeps its word",
+        give="Your move in exchange (none: a promise asked for)",
         rounds="The rounds it covers: 3, or 3-4 (default: this round)",
         text="A short message (up to 300 characters)",
         match="The match number (default: this thread's, or yours)",
+        avoid="A move that seat promises NOT to play (a promise)",
+        seat2="A third party (optional): another seat in the same deal",
+        get2="The move you ask of the third party",
+        avoid2="A move the third party promises NOT to play",
     )
     @app_commands.choices(
         kind=[Choice(name="escrow", value="escrow"), Choice(name="promise", value="promise")]
     )
-    @app_commands.autocomplete(seat=_seat_choices, give=_give_choices, get=_get_choices)
+    @app_commands.autocomplete(
+        seat=_seat_choices,
+        give=_give_choices,
+        get=_get_choices,
+        avoid=_get_choices,
+        seat2=_seat_choices,
+        get2=_get2_choices,
+        avoid2=_get2_choices,
+    )
     async def propose(
         self,
         interaction: Interaction,
         seat: app_commands.Range[str, 1, 40],
-        get: app_commands.Range[str, 1, 100],
-        kind: str = "escrow",
+        get: app_commands.Range[str, 1, 100] | None = None,
+        kind: str | None = None,
         give: app_commands.Range[str, 1, 100] | None = None,
         rounds: app_commands.Range[str, 1, 5] | None = None,
         text: app_commands.Range[str, 0, MAX_TEXT] = "",
         match: MatchNumber | None = None,
+        avoid: app_commands.Range[str, 1, 100] | None = None,
+        seat2: app_commands.Range[str, 1, 40] | None = None,
+        get2: app_commands.Range[str, 1, 100] | None = None,
+        avoid2: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        """Propose; AI parties answer at once, people get it where only they see it."""
+        """Propose; AI parties answer at once, people get it where only they see it. Without a
+        kind: an escrow when two or more sides play a move (and none promises not to), else a
+        promise. ``seat2`` makes it a deal of three."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         runtime, match_id, who, scenario = await _context(interaction, match)
         mine = await runtime.services.deals.of_seat(match_id, who)
         span = _rounds(rounds, mine.round, mine.state.last_round)
-        terms = _terms(scenario, mine.seat, seat, give, get, span)
+        terms = _terms(scenario, mine.seat, seat, give, get, span, avoid)
+        if seat2:  # a deal of three: what the third party plays, or promises not to
+            if seat2 == seat:
+                raise InvalidInput("the third party is another seat than the second")
+            terms += _terms(scenario, mine.seat, seat2, None, get2, span, avoid2)
+        elif get2 or avoid2:
+            raise InvalidInput("name the third party (`seat2`) for `get2` or `avoid2`")
         deal = await runtime.services.deals.propose(
-            match_id, who, terms, _kind(kind), text, round=mine.round
+            match_id, who, terms, _kind(kind, terms), text, round=mine.round
         )
         reached = await deliver(runtime, interaction.client, scenario, match_id, deal)
         await respond(interaction, _told(scenario, deal, reached))
@@ -356,7 +419,7 @@ async def countered(interaction: Interaction, route: Route, given: Given) -> Non
         fields.get(render_deals.GET, ""),
         span,
     )
-    kind = _kind(fields.get(render_deals.KIND, ""))
+    kind = _kind(fields.get(render_deals.KIND, ""), terms)
     text = fields.get(render_deals.TEXT, "")
     deal = await runtime.services.deals.counter(
         match_id, who, deal_id, terms, kind, text, round=round_number

@@ -129,6 +129,22 @@ def _pick_move(
     return moves[chosen - 1] if chosen else None
 
 
+def _seat_numbers(prompt: str, count: int) -> list[int]:
+    """One seat's number, or two different ones (``1,2``) for a deal of three."""
+    while True:
+        parts = [p.strip() for p in ask(prompt).replace(" ", ",").split(",") if p.strip()]
+        numbers = [int(p) for p in parts if p.isdigit() and 1 <= int(p) <= count]
+        if numbers and len(numbers) == len(parts) <= 2 and len(set(numbers)) == len(numbers):
+            return numbers
+        console.print(f"Type a number from 1 to {count}, or two of them (e.g. 1,2).")
+
+
+def _refrain(who: str) -> bool:
+    """In a promise: whether the move is to be played (1) or promised not to be (2)."""
+    console.print(f"  1. {who} play it   2. {who} promise NOT to play it")
+    return _number("Play it or not? ", 2) == 2
+
+
 def _rounds(match: Match) -> tuple[int, int]:
     while True:
         answer = ask(
@@ -162,21 +178,27 @@ async def propose(
             f"  {number}. {escape(scenario.seat(other).name)} [dim]({who}, credibility "
             f"{credibility:.0f})[/]"
         )
-    other = others[_number("Seat: ", len(others)) - 1]
-    console.print("  1. escrow: both moves run together, or neither does")
+    if len(others) > 1:
+        console.print("[dim]Two numbers (e.g. 1,2) make a deal of three.[/]")
+    chosen = [others[n - 1] for n in _seat_numbers("Seat: ", len(others))]
+    console.print("  1. escrow: every move runs together, or none does")
     console.print("  2. promise: each plays its part; breaking it costs points and credibility")
     kind: DealKind = "escrow" if _number("Kind: ", 2) == 1 else "promise"
     console.print("[bold]What you give[/]")
     give = _pick_move(
         scenario, scenario.moves_of(seat), "Your move: ", "nothing" if kind == "promise" else None
     )
-    console.print(f"[bold]What you ask of {escape(scenario.seat(other).name)}[/]")
-    get = _pick_move(scenario, scenario.moves_of(other), "Their move: ", None)
+    give_not = give is not None and kind == "promise" and _refrain("you")
+    asked: list[tuple[str, Move, bool]] = []
+    for other in chosen:
+        console.print(f"[bold]What you ask of {escape(scenario.seat(other).name)}[/]")
+        get = _pick_move(scenario, scenario.moves_of(other), "Their move: ", None)
+        if get is not None:
+            asked.append((other, get, kind == "promise" and _refrain("they")))
     first, last = _rounds(match)
     text = ask(f"A short message (up to {MAX_TEXT} characters, Enter for none): ")[:MAX_TEXT]
-    terms = [Term(seat, give.id, first, last)] if give is not None else []
-    if get is not None:
-        terms.append(Term(other, get.id, first, last))
+    terms = [Term(seat, give.id, first, last, avoid=give_not)] if give is not None else []
+    terms += [Term(other, get.id, first, last, avoid=no) for other, get, no in asked]
     try:
         deal = await services.deals.propose(match.id, actor, terms, kind, text, round=match.round)
     except USER_ERRORS as err:

@@ -26,6 +26,7 @@ from bot.discord import (
     limits,
     markers,
     offload,
+    render_deals,
     render_debate,
     render_match,
     render_review,
@@ -205,6 +206,11 @@ class Announcer:
             return
         if item.kind == "match_started":
             target = await self._thread(match, int(item.channel_id))
+        elif item.kind == "deal_offer":
+            found = await self._offer_thread(match, item.payload)
+            if found is None:
+                return  # no private place: the panel and /deal list show the offer
+            target = found
         else:
             thread = await self._threads.of_match(match.id)
             target = int(thread or item.channel_id)
@@ -262,6 +268,29 @@ class Announcer:
         )
         await self._threads.set(match.id, str(thread.id))
         return thread.id
+
+    async def _offer_thread(self, match: Match, data: dict[str, Any]) -> int | None:
+        """Where only the asked seat's team sees an offer: its team thread, else the private
+        talks thread of the two seats, else nowhere."""
+        seat, proposer = str(data.get("seat")), str(data.get("proposer"))
+        team = (await self._services.team_threads.of_match(match.id)).get(seat)
+        if team is not None:
+            return int(team)
+        talks = await self._services.deals.talk_threads(match.id, SYSTEM)
+        pair = next((t.thread_id for t in talks if set(t.seats) == {seat, proposer}), None)
+        return int(pair) if pair is not None else None
+
+    async def _offer(self, scenario: Scenario, match: Match, data: dict[str, Any]) -> list[Post]:
+        """An AI's offer with Accept, Reject and Counter, while it still waits for the seat
+        (an answer given meanwhile, or a round gone by, leaves nothing to post)."""
+        seat, number = str(data.get("seat")), int(data.get("round") or 0)
+        deal = await self._services.deals.current(match.id, SYSTEM, str(data.get("deal")))
+        if deal is None or deal.status != "proposed" or seat in deal.accepted_by:
+            return []
+        if match.round != number or match.phase != "orders":
+            return []
+        text, embeds, view = render_deals.offer(scenario, match.id, deal, seat)
+        return [Post(text, embeds, view)]
 
     async def _render(self, item: Announcement, match: Match) -> list[Post]:
         scenario = await self._services.scenarios.of_match(match.id, SYSTEM)
@@ -326,6 +355,8 @@ class Announcer:
             debate = await self._services.debate.view(match.id, int(data["round"]), SYSTEM)
             made = render_debate.intentions(scenario, match, debate)
             return [Post(None, embeds, view) for embeds, view in made]
+        if item.kind == "deal_offer":
+            return await self._offer(scenario, match, data)
         if item.kind == "debate_counter":
             return [Post(render_debate.counter_post(scenario, data))]
         if item.kind == "debate_ruling":

@@ -12,7 +12,7 @@ import discord
 from bot.discord import ids, limits, pages
 from bot.discord.components import Routed, button, view
 from bot.discord.text import esc
-from bot.game.deal_state import Deal
+from bot.game.deal_state import Deal, Term
 from bot.game.deal_talks import AtStake
 from bot.game.deals import MAX_TEXT
 from bot.game.scenario import Scenario
@@ -53,6 +53,19 @@ def proposal(
 ) -> tuple[list[discord.Embed], discord.ui.View]:
     """A proposal as posted to the other parties: the deal and its answers."""
     return deal_embed(scenario, deal), view(answer_row(match_id, round_number, deal))
+
+
+def offer(
+    scenario: Scenario, match_id: int, deal: Deal, seat: str
+) -> tuple[str, list[discord.Embed], discord.ui.View]:
+    """An AI's offer as posted to the asked seat's team: who offers, the deal, its answers."""
+    text = (
+        f"🤝 **{esc(scenario.seat(deal.proposer).name)} offers "
+        f"{esc(scenario.seat(seat).name)} a deal** (match {match_id}). Only your side sees "
+        "this; answer before this round resolves (your captain answers for a team)."
+    )
+    embeds, found = proposal(scenario, match_id, deal.deadline, deal)
+    return limits.fit(text, limits.CONTENT), embeds, found
 
 
 def listing_lines(scenario: Scenario, deals: Sequence[Deal], round_number: int) -> list[str]:
@@ -143,12 +156,12 @@ class CounterModal(discord.ui.Modal):
             custom_id=ids.round_action(match_id, round_number, "dealcm", deal.id),
             timeout=None,
         )
-        give = next((t.move for t in deal.terms if t.seat == seat), "")
-        get = next((t.move for t in deal.terms if t.seat != seat), "")
+        give = next((_typed(t) for t in deal.terms if t.seat == seat), "")
+        get = next((_typed(t) for t in deal.terms if t.seat != seat), "")
         span = str(first) if first == last else f"{first}-{last}"
         fields = [
-            (GIVE, "Your move (its id or name)", give, 100, False),
-            (GET, "The move you ask for (id or name)", get, 100, True),
+            (GIVE, "Your move (id/name, or: not <move>)", give, 100, False),
+            (GET, "Their move (id/name, or: not <move>)", get, 100, True),
             (KIND, "escrow or promise", deal.kind, 7, True),
             (ROUNDS, "Rounds (e.g. 3, or 3-4)", span, 5, True),
             (TEXT, "A short message", deal.text, MAX_TEXT, False),
@@ -163,3 +176,9 @@ class CounterModal(discord.ui.Modal):
                     max_length=longest,
                 )
             )
+
+
+def _typed(term: Term) -> str:
+    """A term as the counter's modal takes it: the move's id, ``not <id>`` for a promise not
+    to play it."""
+    return f"not {term.move}" if term.avoid else term.move

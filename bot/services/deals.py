@@ -23,6 +23,7 @@ from bot.game.deal_talks import AtStake, Step, accepts, apply_steps, at_stake, o
 from bot.game.deals import MAX_TEXT, DealRefused, find_deal
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState
+from bot.services.common import announce
 from bot.services.context import Context, load_match, require_orders_phase
 from bot.services.errors import InvalidInput, NotAllowed, NotSeated, UnknownSeat
 from bot.services.models import SYSTEM, Actor
@@ -355,9 +356,24 @@ class DealService:
                         player=AI,
                         body=deal.to_dict(),
                     )
+                    await _announce_offer(tx, match, deal, now)
                     made.append(deal)
             self._ctx.forget(match_id)
             return made
+
+    async def current(self, match_id: int, actor: Actor, deal_id: str) -> Deal | None:
+        """The deal as it stands now (this round's talks included), or None when there is no
+        such deal; only its parties' players (and the bot, or a moderator) see it."""
+        scenario = await self._ctx.scenario_of(match_id, actor)
+        async with self._ctx.read() as tx:
+            match = await load_match(tx, match_id, actor)
+            if match.state is None:
+                return None
+            state = await read_live(tx, scenario, match)
+        found = next((d for d in state.deals if d.id == deal_id), None)
+        if found is None or actor.moderator or match.seat_of(actor.player) in found.parties:
+            return found
+        return None
 
     async def steps(self, match_id: int, actor: Actor) -> list[DealStep]:
         """Every step of the match's talks, in order (for its record)."""
@@ -411,6 +427,18 @@ def _ai_talks(scenario: Scenario, match: Match, state: MatchState) -> tuple[list
             continue
         offers.append(offer)
     return talked, offers
+
+
+async def _announce_offer(tx: Tx, match: Match, deal: Deal, now: datetime) -> None:
+    """In a server, an AI's offer is posted (by the announcer, after the commit) where only
+    each people's seat it asks sees it: once per seat, durable like every announcement."""
+    if match.channel_id is None:
+        return  # at the keyboard the offer is shown before the seat's orders
+    for seat in deal.parties:
+        if seat in deal.accepted_by or seat not in people_seats(match):
+            continue
+        data = {"deal": deal.id, "seat": seat, "proposer": deal.proposer, "round": match.round}
+        await announce(tx, match, "deal_offer", f"deal:{deal.id}:{seat}", now, match.round, data)
 
 
 async def _store_ai_deal(tx: Tx, match: Match, deal: Deal, now: datetime) -> None:

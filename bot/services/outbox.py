@@ -6,7 +6,9 @@ Kinds and payloads (every payload has ``match_id``):
 ``match_ended`` {reason: "finished"|"ended", ending?, winners, scores?, note?, by?};
 ``reminder`` {which: "half"|"last_minute", round, deadline_at, waiting: [seats], players};
 ``match_paused`` {by, reason}; ``match_resumed`` {by, deadline_at};
-``seat_substituted`` {seat, removed, player, name}.
+``seat_substituted`` {seat, removed, player, name};
+``deal_offer`` {deal, seat, proposer, round} (an AI's offer to a people's seat, posted where only
+that seat's team sees it).
 Send each, then call ``mark_sent``. A crash or an uncertain failure in between must not post
 twice: the Discord announcer marks every post with ``ref <nonce>.<index>`` and, before sending
 again, looks for that marker in the channel (``bot/discord/markers.py``); Discord's own nonce

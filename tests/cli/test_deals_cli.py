@@ -136,3 +136,94 @@ async def test_a_proposal_to_an_ai_seat_is_answered_at_once(
             assert "is agreed and in force" in shown
     finally:
         await services.close()
+
+
+async def test_a_promise_not_to_play_a_move_is_broken_and_announced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Upstream promises the council not to build the dam (for its mediation), then builds it:
+    the submit asks first with the cost, and the reveal announces the breach."""
+    services, match_id = await _match(tmp_path, talks=False)
+    try:
+        script = _scripted(
+            monkeypatch,
+            [
+                ("Your answer", "1"),  # the drought's decision
+                (ORDER, "p"),
+                ("Seat:", "2"),  # the council
+                ("Kind:", "2"),  # promise
+                ("Your move:", "1"),  # build the dam...
+                ("Play it or not?", "2"),  # ...promised NOT to be played
+                ("Their move:", "1"),  # council.mediate
+                ("Play it or not?", "1"),  # played
+                ("Which rounds?", ""),
+                ("A short message", "No dam this spring"),
+                (ORDER, "1"),  # build the dam all the same
+                ("Your argument", "Power first."),
+                ("Add a forecast?", ""),  # none
+                (ORDER, "0"),
+                ("Lock these orders anyway?", "y"),
+            ],
+        )
+        await play_stored(services, match_id)
+        shown = capsys.readouterr().out
+        assert "Upstream town does not play Build the dam" in shown, "the term, in words"
+        assert "is agreed and in force" in shown
+        assert "break your promise" in shown and "points and 15 credibility" in shown
+        assert "Upstream town broke its promise" in shown, "the reveal announces the breach"
+        assert len(script.prompts) == 15
+        record = await services.rounds.get(match_id, 1, HOST)
+        deal = next(d for d in record.state.deals if d.proposer == "upstream")
+        assert deal.status == "broken" and deal.kind == "promise"
+        assert [(t.seat, t.move, t.avoid) for t in deal.terms] == [
+            ("upstream", "upstream.build_dam", True),
+            ("council", "council.mediate", False),
+        ]
+        assert record.state.credibility["upstream"] < 50
+    finally:
+        await services.close()
+
+
+async def test_a_deal_of_three_seats_is_proposed_with_two_seat_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``1,2`` at the seat prompt: an escrow between upstream, downstream and the council, each
+    AI party answering at once."""
+    services, match_id = await _match(tmp_path, talks=False)
+    try:
+        _scripted(
+            monkeypatch,
+            [
+                ("Your answer", "1"),  # the drought's decision
+                (ORDER, "p"),
+                ("Seat:", "1,1"),  # the same seat twice: asked again
+                ("Seat:", "1,2"),  # downstream and the council
+                ("Kind:", "1"),  # escrow
+                ("Your move:", TALKS_MOVE),
+                ("Their move:", "3"),  # downstream.talks
+                ("Their move:", "1"),  # council.mediate
+                ("Which rounds?", ""),
+                ("A short message", "All three at the table"),
+                (ORDER, TALKS_MOVE),
+                ("Your argument", "Let us talk."),
+                ("Add a forecast?", ""),  # none
+                (ORDER, "0"),
+                ("Submit anyway?", "y"),
+            ],
+        )
+        await play_stored(services, match_id)
+        shown = capsys.readouterr().out
+        assert "two of them (e.g. 1,2)" in shown
+        assert "All three at the table" in shown, "the deal was printed back"
+        record = await services.rounds.get(match_id, 1, HOST)
+        deal = next(d for d in record.state.deals if d.proposer == "upstream")
+        assert deal.parties == ("upstream", "downstream", "council")
+        assert {(t.seat, t.move) for t in deal.terms} == {
+            ("upstream", "upstream.talks"),
+            ("downstream", "downstream.talks"),
+            ("council", "council.mediate"),
+        }
+        answered = {e.seat for e in deal.events if e.status in ("accepted", "rejected")}
+        assert answered & {"downstream", "council"}, "the AI answered before the orders"
+    finally:
+        await services.close()

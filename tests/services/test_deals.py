@@ -216,3 +216,22 @@ async def test_a_deal_of_three_seats_rejected_after_one_accepted_replays(
     assert rejected.status == "rejected" and rejected.accepted_by == ("upstream", "downstream")
     await services.rounds.resolve(match.id, 1, MOD)
     assert (await services.verify_replay(match.id, MOD)).ok
+
+
+async def test_an_ai_offer_in_a_server_is_queued_once_for_the_asked_seat(
+    services: Services, tmp_path: Path
+) -> None:
+    match = await _match(services, tmp_path, talks=True)
+    offers = list((await services.deals.of_seat(match.id, ANA)).waiting)
+    queued = [a for a in await services.outbox.of_match(match.id) if a.kind == "deal_offer"]
+    assert [(a.payload["deal"], a.payload["seat"]) for a in queued] == [
+        (d.id, "upstream") for d in offers
+    ]
+    assert queued[0].payload["proposer"] == "council" and queued[0].round == 1
+    assert await services.deals.open_round(match.id) == []
+    again = [a for a in await services.outbox.of_match(match.id) if a.kind == "deal_offer"]
+    assert len(again) == len(queued), "a round's offers are queued once"
+    deal_id = offers[0].id
+    assert (await services.deals.current(match.id, ANA, deal_id)) == offers[0]
+    assert await services.deals.current(match.id, BEN, deal_id) is None, "not Ben's deal"
+    assert await services.deals.current(match.id, SYSTEM, "d99") is None

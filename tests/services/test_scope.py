@@ -92,6 +92,7 @@ CALLS: dict[str, Call] = {
     "deals.talk_thread": lambda s, d, m, a: s.deals.talk_thread(m, a, "downstream"),
     "deals.set_talk_thread": lambda s, d, m, a: s.deals.set_talk_thread(m, a, "downstream", "1"),
     "deals.talk_threads": lambda s, d, m, a: s.deals.talk_threads(m, a),
+    "deals.current": lambda s, d, m, a: s.deals.current(m, a, "d1"),
 }
 
 
