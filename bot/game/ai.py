@@ -20,7 +20,7 @@ byte, so a change to the AI's rules goes into both.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from bot.game.ai_tables import (
@@ -121,9 +121,15 @@ class _Planner:
         # only the "then" side varies.
         self.from_start = self.tables.from_start
         known = self.known
+        self.goals: list[tuple[str, Callable[[float], float], float, float, float, float, float]]
         self.goals = [
             (g.metric, fraction, w, m.min, m.max, known[g.metric], fraction(known[g.metric]))
             for (g, m, w), fraction in zip(table.goals, table.fractions, strict=True)
+        ]
+        # The secret objectives' thresholds, valued like goals (``ai_tables.objective_terms``).
+        self.goals += [
+            (metric, ramp, points, low, high, known[metric], ramp(known[metric]))
+            for metric, ramp, points, low, high in table.objectives
         ]
 
     @property
