@@ -2,7 +2,8 @@
 
 It looks one round ahead with expected values: for every legal move it works out what the move's
 effects would do on average (their size times their chance, later rounds discounted), through
-the same conditions the engine evaluates, and what that does to its seat's goal score. It then
+the same conditions the engine evaluates, and what that does to its seat's goal score and to
+its secret objectives' thresholds (``ai_tables.objective_terms``). It then
 adds its seat's leanings and seeded noise, and builds the best affordable set of moves, counting
 the interactions its own moves would set off, what the moves a move unlocks (``requires``)
 would be worth a round later, and what a move's effects tied to a scheduled event (``event("x")``
