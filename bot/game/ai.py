@@ -2,7 +2,8 @@
 
 It looks one round ahead with expected values: for every legal move it works out what the move's
 effects would do on average (their size times their chance, later rounds discounted), through
-the same conditions the engine evaluates, and what that does to its seat's goal score. It then
+the same conditions the engine evaluates, and what that does to its seat's goal score and to
+its secret objectives' thresholds (``ai_tables.objective_terms``). It then
 adds its seat's leanings and seeded noise, and builds the best affordable set of moves, counting
 the interactions its own moves would set off, what the moves a move unlocks (``requires``)
 would be worth a round later, and what a move's effects tied to a scheduled event (``event("x")``
@@ -20,7 +21,7 @@ byte, so a change to the AI's rules goes into both.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from bot.game.ai_tables import (
@@ -121,9 +122,15 @@ class _Planner:
         # only the "then" side varies.
         self.from_start = self.tables.from_start
         known = self.known
+        self.goals: list[tuple[str, Callable[[float], float], float, float, float, float, float]]
         self.goals = [
             (g.metric, fraction, w, m.min, m.max, known[g.metric], fraction(known[g.metric]))
             for (g, m, w), fraction in zip(table.goals, table.fractions, strict=True)
+        ]
+        # The secret objectives' thresholds, valued like goals (``ai_tables.objective_terms``).
+        self.goals += [
+            (metric, ramp, points, low, high, known[metric], ramp(known[metric]))
+            for metric, ramp, points, low, high in table.objectives
         ]
 
     @property

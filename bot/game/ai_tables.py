@@ -14,6 +14,7 @@ fast engine is checked against the reference to the byte by ``tests/game/test_fa
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +34,33 @@ from bot.game.state import Forecast, MatchState
 from bot.game.view import noise_rng, sight
 
 DISCOUNT = 0.85  # as ``ai.DISCOUNT``: a change next round is worth less than one now
+OBJECTIVE_WEIGHT = 0.25  # as ``reference.ai.OBJECTIVE_WEIGHT``
+OBJECTIVE_RAMP = 8.0  # as ``reference.ai.OBJECTIVE_RAMP``: see ``objective_terms``
 _NONE: frozenset[str] = frozenset()
+_TERM = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
+
+
+def objective_terms(scenario: Scenario, seat: Seat) -> list[tuple[str, bool, float, float]]:
+    """The seat's secret objectives as thresholds the look-ahead can steer toward.
+
+    An objective whose condition is metric comparisons joined by ``and`` (``unity >= 40 and
+    assets <= 65``) becomes one term per comparison: (metric, at least?, threshold, points
+    shared among its terms). The AI values a change by how much nearer it brings the metric to
+    its threshold, on a ramp ``OBJECTIVE_RAMP`` wide ending at the threshold (``Ramp``): the
+    objective's step, smoothed so that every point of progress counts. Other conditions (a
+    decision, an event) are left to the seat's leanings.
+    """
+    metrics = {m.id for m in scenario.metrics}
+    found: list[tuple[str, bool, float, float]] = []
+    for objective in seat.objectives:
+        parts = [_TERM.match(p) for p in objective.condition.split(" and ")]
+        if not parts or not all(m is not None and m.group(1) in metrics for m in parts):
+            continue
+        share = objective.points * OBJECTIVE_WEIGHT / len(parts)
+        for match in parts:
+            assert match is not None  # checked above
+            found.append((match.group(1), match.group(2)[0] == ">", float(match.group(3)), share))
+    return found
 
 
 class EffectT:
@@ -202,6 +229,22 @@ class Fraction:
         return max(0.0, 1 - abs(value - target) / span) if span > 0 else 1.0
 
 
+class Ramp:
+    """How near a value is to an objective's threshold, from 0 (``OBJECTIVE_RAMP`` or more
+    away on the wrong side) to 1 (reached): ``reference.ai._ramp``, the same operations."""
+
+    __slots__ = ("above", "threshold")
+
+    def __init__(self, above: bool, threshold: float) -> None:
+        self.above, self.threshold = above, threshold
+
+    def __call__(self, value: float) -> float:
+        short = self.threshold - value if self.above else value - self.threshold
+        if short <= 0:
+            return 1.0
+        return max(0.0, 1 - short / OBJECTIVE_RAMP)
+
+
 class SeatT:
     """One seat: its moves, goals, leanings, sight and the rules its moves can set off."""
 
@@ -214,6 +257,7 @@ class SeatT:
         "moves",
         "noise",
         "noisy",
+        "objectives",
         "prefer",
         "rules",
         "seat",
@@ -234,6 +278,12 @@ class SeatT:
         ]
         from_start = scenario.scoring.partial_from == "start"
         self.fractions = [Fraction(m, g, from_start) for g, m, _w in self.goals]
+        # The secret objectives' thresholds: (metric, ramp, points, min, max), after the goals.
+        self.objectives = [
+            (metric, Ramp(above, threshold), points, m.min, m.max)
+            for metric, above, threshold, points in objective_terms(scenario, seat)
+            for m in (scenario.metric(metric),)
+        ]
         # (metric id, 0 exact / 1 noisy / 2 hidden, noise, min, max), in file order
         self.sight: list[tuple[str, int, float, float, float]] = []
         for metric in scenario.metrics:

@@ -16,7 +16,7 @@ from bot.game.legal import legal_moves
 from bot.game.match import MatchLog, final_scores
 from bot.game.state import MatchState
 from tests.content.lines import STRONG_LINES
-from tests.content.sim import SIGMAS, Sample, ai_series, scenario, series
+from tests.content.sim import Sample, ai_series, scenario, series
 
 MATCHES = 300
 SEED = 1  # the seed of the documented 1,000-match run
@@ -117,17 +117,3 @@ def test_no_fixed_line_beats_the_ai_by_much_where_the_seat_has_a_real_choice(sea
     places, points, won, ai_won = _gain(seat)
     report = f"{seat}: places gained {places}; points gained {points}; wins {won} vs {ai_won}"
     assert points.mean < SMALL_MARGIN and places.mean < 1.0, report
-
-
-@pytest.mark.parametrize("seat", sorted(set(STRONG_LINES) - REAL_CHOICE))
-def test_a_strong_line_beats_the_ai_in_every_seat(seat: str) -> None:
-    """A player who plays well beats the AI in any seat. With the AI in the other five seats and
-    on the same seeds, the seat's strong line (``lines.STRONG_LINES``) wins more often than the
-    AI does in that seat, finishes higher and scores more on average, and at least one of place
-    and score is ahead by ``SIGMAS`` standard errors of the match-by-match difference.
-    """
-    places, points, won, ai_won = _gain(seat)
-    report = f"{seat}: places gained {places}; points gained {points}; wins {won} vs {ai_won}"
-    assert won.mean > ai_won.mean, report
-    assert places.mean > 0 and points.mean > 0, report
-    assert places.mean > SIGMAS * places.se or points.mean > SIGMAS * points.se, report

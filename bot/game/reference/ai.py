@@ -2,7 +2,8 @@
 
 It looks one round ahead with expected values: for every legal move it works out what the move's
 effects would do on average (their size times their chance, later rounds discounted), through
-the same conditions the engine evaluates, and what that does to its seat's goal score. It then
+the same conditions the engine evaluates, and what that does to its seat's goal score and to
+its secret objectives' thresholds (``_objective_terms``). It then
 adds its seat's leanings and seeded noise, and builds the best affordable set of moves, counting
 the interactions its own moves would set off, what the moves a move unlocks (``requires``)
 would be worth a round later, and what a move's effects tied to a scheduled event (``event("x")``
@@ -14,6 +15,7 @@ noisy ones at the seat's estimate.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping, Sequence
 
 from bot.game.env import StateEnv
@@ -26,6 +28,11 @@ from bot.game.state import MatchState, Order, SeatOrders
 
 DISCOUNT = 0.85  # a change next round is worth less than one now: the match may end first
 LOOKAHEAD = 3  # how many prerequisites deep the AI values the moves a move unlocks
+# A secret objective's threshold counts from this far away on the wrong side: its step,
+# smoothed into a ramp so that every point of progress toward it is worth something.
+OBJECTIVE_RAMP = 8.0
+OBJECTIVE_WEIGHT = 0.25  # an objective's points, discounted: it only counts if it holds at the end
+_TERM = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
 
 
 def ai_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
@@ -130,6 +137,43 @@ def _goal_table(scenario: Scenario, seat: Seat) -> list[tuple[Goal, Metric, floa
     return goals
 
 
+def _objective_terms(scenario: Scenario, seat: Seat) -> list[tuple[str, bool, float, float]]:
+    """The seat's secret objectives as thresholds: (metric, at least?, threshold, points).
+
+    Only objectives whose condition is metric comparisons joined by ``and``; each comparison
+    gets an equal share of the points. Other conditions are left to the seat's leanings.
+    """
+    memo = scenario.memo("ref.objectives")
+    found = memo.get(seat.id)
+    if found is None:
+        metrics = {m.id for m in scenario.metrics}
+        found = []
+        for objective in seat.objectives:
+            parts = [_TERM.match(p) for p in objective.condition.split(" and ")]
+            if not all(m is not None and m.group(1) in metrics for m in parts):
+                continue
+            for match in parts:
+                assert match is not None  # checked above
+                found.append(
+                    (
+                        match.group(1),
+                        match.group(2)[0] == ">",
+                        float(match.group(3)),
+                        objective.points * OBJECTIVE_WEIGHT / len(parts),
+                    )
+                )
+        memo[seat.id] = found
+    return found
+
+
+def _ramp(above: bool, threshold: float, value: float) -> float:
+    """How near ``value`` is to the threshold: 0 from ``OBJECTIVE_RAMP`` short, 1 once there."""
+    short = threshold - value if above else value - threshold
+    if short <= 0:
+        return 1.0
+    return max(0.0, 1 - short / OBJECTIVE_RAMP)
+
+
 def _own_interactions(scenario: Scenario, seat_id: str) -> list[tuple[Interaction, frozenset[str]]]:
     """Interactions that this seat's moves can set off, with the seat's moves each one names."""
     memo = scenario.memo("ref.own_interactions")
@@ -182,6 +226,18 @@ class _Planner:
             )
             for g, m, w in _goal_table(scenario, seat)
         ]
+        self.objectives = [
+            (
+                metric_id,
+                scenario.metric(metric_id),
+                above,
+                threshold,
+                points,
+                self.known[metric_id],
+                _ramp(above, threshold, self.known[metric_id]),
+            )
+            for metric_id, above, threshold, points in _objective_terms(scenario, seat)
+        ]
 
     def gain(self, deltas: Mapping[str, float]) -> float:
         """How many goal points the changes would win (or lose) for the seat."""
@@ -191,6 +247,11 @@ class _Planner:
             if change:
                 then = min(max(now + change, metric.min), metric.max)
                 total += weight * (goal_fraction(metric, goal, then, self.from_start) - before)
+        for metric_id, metric, above, threshold, points, now, before in self.objectives:
+            change = deltas.get(metric_id)
+            if change:
+                then = min(max(now + change, metric.min), metric.max)
+                total += points * (_ramp(above, threshold, then) - before)
         return total
 
     def env(self, played: frozenset[str]) -> StateEnv:
