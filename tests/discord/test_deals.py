@@ -8,12 +8,20 @@ Ana and Ben, the other seats by the AI).
    something else: Submit asks first and says the cost; he confirms; the reveal announces the
    broken promise and the scoreboard shows credibility.
 3. A server that forbids private threads: ``/deal talks`` says so and points to the fallback.
+
+These transcripts are about the deals people make, so they play a copy of the built-in
+scenarios with the AI's own talks off (the default scenario has ``rules.ai_talks`` on, and the
+AI's deals would take the first ids); AI offers have their own transcripts below, on the
+tutorial with talks on.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bot.scenarios import SCENARIOS
 from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
@@ -22,6 +30,18 @@ from tests.discord.harness import Harness
 from tests.discord.test_refusals import refused
 
 RELIEF, GUARANTEES = "us.relief_for_openings", "maduro.electoral_guarantees"
+
+
+@pytest.fixture(autouse=True)
+def _no_ai_talks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in scenarios as they ship, but with the AI's talks off (see the docstring)."""
+    folder = tmp_path / "builtin"
+    folder.mkdir()
+    for source in SCENARIOS.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        (folder / source.name).write_text(text.replace("\n  ai_talks: ", "\n  ai_talks: 0 #"))
+    for module in ("bot.scenarios", "bot.services.scenarios", "bot.services.catalog"):
+        monkeypatch.setattr(f"{module}.SCENARIOS", folder)
 
 
 def _reveal(h: Harness) -> str:

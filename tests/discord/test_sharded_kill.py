@@ -151,7 +151,9 @@ async def test_a_process_killed_mid_round_loses_nothing_and_doubles_nothing(
             history = await services.rounds.history(match.id, SYSTEM)
             announcements = await services.outbox.of_match(match.id)
             assert [r.round for r in history] == [0, 1]
-            assert [a.kind for a in announcements] == ["match_started", "round_resolved"]
+            # AI deal offers (the default scenario's talks) come or not with the match's seed
+            kinds = [a.kind for a in announcements if a.kind != "deal_offer"]
+            assert kinds == ["match_started", "round_resolved"]
             assert all(a.sent_at is not None for a in announcements)
             sources = [o.source for o in history[1].orders.values()]
             assert "players" in sources, "the acknowledged orders were kept"
