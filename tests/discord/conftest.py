@@ -14,6 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.discord.settings import Settings
+from bot.scenarios import SCENARIOS
 from tests.discord.harness import Harness
 
 
@@ -42,3 +43,17 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     assert not violations, f"the bot ignored a rate limit: {violations}"
     logged = [f"{r.name}: {r.getMessage()}" for r in h.errors.records]
     assert not logged, f"errors were logged: {logged}"
+
+
+@pytest.fixture
+def no_ai_talks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in scenarios as they ship, but with the AI's talks off: for transcripts whose
+    announcements or deal ids must not depend on whether the AI makes an offer (the default
+    scenario's `rules.ai_talks` opens talks in a quarter of the rounds, by the match's seed)."""
+    folder = tmp_path / "builtin"
+    folder.mkdir()
+    for source in SCENARIOS.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        (folder / source.name).write_text(text.replace("\n  ai_talks: ", "\n  ai_talks: 0 #"))
+    for module in ("bot.scenarios", "bot.services.scenarios", "bot.services.catalog"):
+        monkeypatch.setattr(f"{module}.SCENARIOS", folder)

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.scenarios import SCENARIOS
 from bot.services.models import SYSTEM, Actor
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
@@ -32,16 +31,7 @@ from tests.discord.test_refusals import refused
 RELIEF, GUARANTEES = "us.relief_for_openings", "maduro.electoral_guarantees"
 
 
-@pytest.fixture(autouse=True)
-def _no_ai_talks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The built-in scenarios as they ship, but with the AI's talks off (see the docstring)."""
-    folder = tmp_path / "builtin"
-    folder.mkdir()
-    for source in SCENARIOS.glob("*.yaml"):
-        text = source.read_text(encoding="utf-8")
-        (folder / source.name).write_text(text.replace("\n  ai_talks: ", "\n  ai_talks: 0 #"))
-    for module in ("bot.scenarios", "bot.services.scenarios", "bot.services.catalog"):
-        monkeypatch.setattr(f"{module}.SCENARIOS", folder)
+pytestmark = pytest.mark.usefixtures("no_ai_talks")
 
 
 def _reveal(h: Harness) -> str:

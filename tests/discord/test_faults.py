@@ -9,12 +9,18 @@ request sent while its bucket was limited) and nothing acknowledged is lost.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.services.models import SYSTEM
 from tests.discord import faulty
 from tests.discord import transcript as t
 from tests.discord.fake.faults import Fault
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.harness import Harness
+
+# Exactly-once transcripts count announcements: play with the AI's talks off, so none depends
+# on whether the AI makes a deal offer (its talks have their own tests in test_deals.py).
+pytestmark = pytest.mark.usefixtures("no_ai_talks")
 
 
 async def start_match(h: Harness, rounds: int = 2) -> tuple[int, FakeUser]:
