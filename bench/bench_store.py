@@ -22,7 +22,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.game.engine import new_match, resolve_round, round_rng
+from bot.game.match import play_match
 from bot.game.policies import AiPolicy
 from bot.game.scenario import Scenario
 from bot.services import Actor, Services
@@ -139,16 +139,10 @@ async def orders_per_second(work: Path) -> None:
 
 
 def _engine_round_ms(scenario: Scenario, seeds: list[int]) -> tuple[float, int]:
-    """The same rounds in memory: the AI's orders for every seat, then the engine."""
+    """The same rounds in memory: the AI seats' talks and orders, then the engine (the loop
+    ``levers simulate`` plays)."""
     start = time.perf_counter()
-    rounds = 0
-    ai = AiPolicy()
-    for seed in seeds:
-        state = new_match(scenario, round_rng(seed, 0)).state
-        while not state.finished:
-            orders = {s: ai.orders(scenario, state, s, seed) for s in scenario.seat_ids}
-            state = resolve_round(scenario, state, orders, round_rng(seed, state.round)).state
-            rounds += 1
+    rounds = sum(len(play_match(scenario, seed).rounds) for seed in seeds)
     return (time.perf_counter() - start) * 1000, rounds
 
 
