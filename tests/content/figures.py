@@ -199,11 +199,28 @@ def idle() -> None:
         show(f"{seat} AI vs idle", ("points gained", gain))
 
 
+def seats() -> None:
+    """Issue 12's two rules, with the arms, seeds and counts of ``test_seats.py``: each fixed
+    line's gain over the AI (mean, se, mean + 2 se) and the AI's gain over an idle seat."""
+    from tests.content import test_seats as tse
+
+    for seat in scenario().seat_ids:
+        for line in [*tse._lines(seat), *tse.retired_lines(seat)]:
+            gain = tse._gain_over_ai(seat, line)
+            moves = ", ".join(m.split(".")[1] for m in line[0])
+            bound = gain.mean + 2 * gain.se
+            print(f"{seat} [{moves}]: {gain.mean:+.1f} ({gain.se:.2f}) mean + 2 se {bound:.1f}")
+    for seat in scenario().seat_ids:
+        show(f"{seat} AI vs idle", ("points gained", tse._gain_over_idle(seat)))
+
+
 if __name__ == "__main__":
     import sys
 
     if sys.argv[1:] == ["idle"]:
         idle()
+    elif sys.argv[1:] == ["seats"]:
+        seats()
     else:
         claims()
         lines()

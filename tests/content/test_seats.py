@@ -8,8 +8,9 @@ Baseline for both: the AI in the other five seats, on the same seeds as the shar
 
 The fixed lines tried per seat (``FIXED_LINES``) are the best move sets found by an exhaustive
 search over every affordable, non-contradictory set of a seat's moves repeated every round
-(``python -m tests.content.search SEAT``: 8 matches a set, the best re-played on 60), plus the
-docs' old "strong lines" (``lines.STRONG_LINES``).
+(``python -m tests.content.search SEAT``: 8 matches a set, the best re-played on 60). The lines
+that won before repeated moves gave less, and the docs' old "strong lines", are replayed by
+``python -m tests.content.figures seats`` (``RETIRED_LINES``), not here.
 """
 
 from __future__ import annotations
@@ -28,30 +29,27 @@ SMALL_MARGIN = 8.0  # points: the most a fixed line may gain over the AI, upper 
 CONFIDENCE = 2.0  # standard errors added to the mean gain before it is held to SMALL_MARGIN
 
 FIXED_LINES: dict[str, list[list[str]]] = {
-    "us": [
-        ["us.relief_for_openings", "us.renounce_force", "us.latino_outreach"],
-        ["us.latino_outreach", "us.multilateral_diplomacy", "us.engage_civil_society"],
-    ],
+    # Per seat, the best line of the search on the current rules (60 matches, seed 1); the test
+    # replays these. The runners-up are within a point of them (docs/balance.md).
+    "us": [["us.chevron_licence", "us.lift_fuel_sanctions", "us.renounce_force"]],
+    "maduro": [["maduro.blame_sanctions", "maduro.coopt_opposition", "maduro.repress_protests"]],
+    "guaido": [["guaido.call_protests", "guaido.join_talks", "guaido.unity_platform"]],
+    "civil": [["civil.humanitarian_relief", "civil.join_talks", "civil.unify_platform"]],
+    "eu_lima": [["eu_lima.election_observers", "eu_lima.un_humanitarian_fund"]],
+    "allies": [["allies.guarantee_deal", "allies.press_negotiation", "allies.scale_back"]],
+}
+# The best lines before issue 12's third pass made repeated moves give less (they beat the AI by
+# 7 to 12 points then); ``python -m tests.content.figures seats`` replays them with the docs'
+# old "strong lines" (``lines.STRONG_LINES``). Not replayed by the test, to keep its CPU time.
+RETIRED_LINES: dict[str, list[list[str]]] = {
+    "us": [["us.relief_for_openings", "us.renounce_force", "us.latino_outreach"]],
     "maduro": [
-        ["maduro.coopt_opposition", "maduro.own_terms_elections", "maduro.repress_protests"],
-        ["maduro.join_talks", "maduro.own_terms_elections", "maduro.repress_protests"],
+        ["maduro.coopt_opposition", "maduro.own_terms_elections", "maduro.repress_protests"]
     ],
-    "guaido": [
-        ["guaido.assembly_continuity", "guaido.call_protests", "guaido.unity_platform"],
-        ["guaido.call_protests", "guaido.join_talks", "guaido.unity_platform"],
-    ],
-    "civil": [
-        ["civil.humanitarian_relief", "civil.join_talks", "civil.unify_platform"],
-        ["civil.humanitarian_relief", "civil.join_talks", "civil.refuse_cooptation"],
-    ],
-    "eu_lima": [
-        ["eu_lima.election_observers", "eu_lima.un_humanitarian_fund"],
-        ["eu_lima.election_observers", "eu_lima.icc_referral"],
-    ],
-    "allies": [
-        ["allies.press_negotiation", "allies.quiet_credit", "allies.scale_back"],
-        ["allies.demand_relief", "allies.press_negotiation", "allies.scale_back"],
-    ],
+    "guaido": [["guaido.assembly_continuity", "guaido.call_protests", "guaido.unity_platform"]],
+    "civil": [["civil.humanitarian_relief", "civil.join_talks", "civil.refuse_cooptation"]],
+    "eu_lima": [["eu_lima.election_observers", "eu_lima.icc_referral"]],
+    "allies": [["allies.press_negotiation", "allies.quiet_credit", "allies.scale_back"]],
 }
 
 
@@ -73,17 +71,29 @@ def _gain_over_ai(seat: str, line: tuple[tuple[str, ...], ...]) -> Sample:
     )
 
 
+@cache
+def _gain_over_idle(seat: str) -> Sample:
+    """Points the AI in the seat gains over the same seat holding (no moves), match by match."""
+    held = series({seat: "hold"}, MATCHES, SEED, default="ai")
+    return Sample(
+        tuple(_score(a, seat) - _score(h, seat) for a, h in zip(ai_matches(), held, strict=True))
+    )
+
+
 def _lines(seat: str) -> list[tuple[tuple[str, ...], ...]]:
-    found = [(tuple(line),) for line in FIXED_LINES[seat]]
+    return [(tuple(line),) for line in FIXED_LINES[seat]]
+
+
+def retired_lines(seat: str) -> list[tuple[tuple[str, ...], ...]]:
+    """The lines that beat the AI before the third pass, and the docs' old strong lines."""
+    old = [(tuple(line),) for line in RETIRED_LINES[seat]]
     strong = tuple(tuple(moves) for moves in STRONG_LINES[seat])
-    return list(dict.fromkeys([*found, strong]))
+    return [line for line in dict.fromkeys([*old, strong]) if line not in _lines(seat)]
 
 
-# Issue 12 is not done for every seat: with the AI counting secret objectives (bot/game/ai.py)
-# the best fixed lines still gain more than the margin over the AI for the US, Maduro, Guaido,
-# civil society and the allies (figures in docs/balance.md). Only the seats that pass are
-# checked here; a seat joins ``PASSING`` once its lines stay under the margin.
-PASSING = ["eu_lima"]
+# Every seat meets the rule since issue 12's third pass (repeated moves give less; see the
+# rules' comments in the scenario and docs/balance.md).
+PASSING = ["us", "maduro", "guaido", "civil", "eu_lima", "allies"]
 
 
 @pytest.mark.parametrize("seat", PASSING)
@@ -95,3 +105,19 @@ def test_no_fixed_line_beats_the_ai_by_more_than_a_small_margin(seat: str) -> No
     gains = {line: _gain_over_ai(seat, line) for line in _lines(seat)}
     report = "; ".join(f"{line}: {gain}" for line, gain in gains.items())
     assert all(g.mean + CONFIDENCE * g.se < SMALL_MARGIN for g in gains.values()), report
+
+
+US_SHARE = 2 / 3  # the US's gain from being played, as a share of the other seats' mean gain
+
+
+def test_playing_the_us_matters_about_as_much_as_playing_another_seat() -> None:
+    """Issue 12: "Playing the US must matter about as much as playing any other seat." The AI's
+    gain over an idle US (no moves), less ``CONFIDENCE`` standard errors, is at least
+    ``US_SHARE`` of the other five seats' mean gain over their idle selves (paired by seed).
+    """
+    gains = {seat: _gain_over_idle(seat) for seat in scenario().seat_ids}
+    others = [g.mean for seat, g in gains.items() if seat != "us"]
+    needed = US_SHARE * sum(others) / len(others)
+    us = gains["us"]
+    report = "; ".join(f"{seat}: {gain}" for seat, gain in gains.items())
+    assert us.mean - CONFIDENCE * us.se >= needed, f"US needs {needed:.2f}; {report}"
