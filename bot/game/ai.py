@@ -21,7 +21,7 @@ byte, so a change to the AI's rules goes into both.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from bot.game.ai_tables import (
@@ -29,12 +29,10 @@ from bot.game.ai_tables import (
     MoveT,
     RoundCache,
     expected,
-    known_metrics,
     tables,
 )
 from bot.game.env import StateEnv
 from bot.game.expr import Value
-from bot.game.legal import last_played
 from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
 from bot.game.state import MatchState, Order, SeatOrders
 
@@ -108,30 +106,21 @@ class _Planner:
         cache: RoundCache | None = None,
     ) -> None:
         self.scenario, self.state, self.seat, self.rng = scenario, state, seat, rng
-        self.tables = tables(scenario)
-        self.seat_table = table = self.tables.seats[seat.id]
+        if cache is None or not cache.fits(scenario, state):
+            cache = RoundCache(scenario, state)
+        self.cache, self.seed = cache, seed
+        self.tables = cache.tables
+        self.seat_table = self.tables.seats[seat.id]
         self._ever: set[str] | None = None
-        self._last: Mapping[str, int] | None = None
-        if cache is None:
-            self.known = known_metrics(scenario, state, seat.id, seed)
-        else:
-            self.known = cache.known(seat.id, seed)
-            self._last = cache.last
-        self._env = StateEnv(state, metrics=self.known)
-        # Each goal's metric, fraction function, weight, range, value now and fraction met now:
-        # only the "then" side varies.
+        self._last: Mapping[str, int] = cache.last
+        # The seat's view, one environment on it, and each goal's metric, fraction function,
+        # weight, range, value now and fraction met now (``ai_tables.SeatRound``); the
+        # secret objectives' thresholds follow the goals (``ai_tables.objective_terms``).
+        self.round = cache.seat_round(seat.id, seed)
+        self.known = self.round.known
+        self._env = self.round.env
         self.from_start = self.tables.from_start
-        known = self.known
-        self.goals: list[tuple[str, Callable[[float], float], float, float, float, float, float]]
-        self.goals = [
-            (g.metric, fraction, w, m.min, m.max, known[g.metric], fraction(known[g.metric]))
-            for (g, m, w), fraction in zip(table.goals, table.fractions, strict=True)
-        ]
-        # The secret objectives' thresholds, valued like goals (``ai_tables.objective_terms``).
-        self.goals += [
-            (metric, ramp, points, low, high, known[metric], ramp(known[metric]))
-            for metric, ramp, points, low, high in table.objectives
-        ]
+        self.goals = self.round.terms
 
     @property
     def rules(self) -> list[tuple[Interaction, frozenset[str]]]:
@@ -140,14 +129,7 @@ class _Planner:
 
     def gain(self, deltas: Mapping[str, float]) -> float:
         """How many goal points the changes would win (or lose) for the seat."""
-        total = 0.0
-        get = deltas.get
-        for metric_id, fraction, weight, low, high, now, before in self.goals:
-            change = get(metric_id)
-            if change:
-                then = min(max(now + change, low), high)
-                total += weight * (fraction(then) - before)
-        return total
+        return self.round.gain(deltas)
 
     def env(self, played: frozenset[str]) -> StateEnv:
         # One environment, re-pointed at each candidate: it caches the history it reads.
@@ -160,11 +142,10 @@ class _Planner:
 
     def utility_of(self, move: MoveT) -> float:
         """``utility`` for a move's table entry."""
-        env = self.env(move.alone)
-        deltas = move.effects.deltas(env)
+        own = self.cache.value(self.seat.id, move, self.seed)
         state = self.state
         later = (
-            foresight_deltas(move, env, state.round, state.last_round)
+            foresight_deltas(move, self.env(move.alone), state.round, state.last_round)
             if move.event_effects
             else None
         )
@@ -172,7 +153,7 @@ class _Planner:
         lean = table.prefer.get(move.id, 0.0)
         noise = self.rng.gauss(0.0, table.noise) if table.noise else 0.0
         ahead = self.unlock_value(move, frozenset(), LOOKAHEAD) if move.unlocks else 0.0
-        value = self.gain(deltas) + (self.gain(later) if later else 0.0)
+        value = own + (self.gain(later) if later else 0.0)
         return value + ahead + lean + noise
 
     def unlock_value(self, move: MoveT, assumed: frozenset[str], depth: int) -> float:
@@ -191,14 +172,14 @@ class _Planner:
         for other in move.unlocks:
             if other.id in done or not other.requires_set <= opened:
                 continue
-            deltas = other.effects.deltas(self.env(other.alone))
-            value = self.gain(deltas) + self.unlock_value(other, opened, depth - 1)
+            own = self.cache.value(self.seat.id, other, self.seed)
+            value = own + self.unlock_value(other, opened, depth - 1)
             best = max(best, value)
         return DISCOUNT * best
 
     def _played_ever(self) -> set[str]:
         if self._ever is None:
-            self._ever = set(last_played(self.state) if self._last is None else self._last)
+            self._ever = set(self._last)
         return self._ever
 
     def combo_value(self, combo: Sequence[Move | MoveT], utilities: Mapping[str, float]) -> float:
@@ -208,7 +189,7 @@ class _Planner:
         env = self.env(played)
         for rule in self.seat_table.rules:
             if rule.named & played and rule.needs <= played and rule.expr.evaluate(env):
-                value += self.gain(rule.effects.deltas(env))
+                value += self.round.gain_of(rule.effects, env)
         return value
 
     def fill(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.game.env import StateEnv
@@ -83,11 +83,32 @@ class EffectT:
         self.balance = effect.source or scenario.metric(effect.metric).balance
 
 
+class Outcome:
+    """The expected changes of a list of effects in one set of circumstances (``deltas``,
+    shared: never to be changed), and, by seat index, the changes that touch the seat's goal
+    terms as (term index, change) in term order (``pairs``, filled in on first use): what
+    ``SeatRound.gain_of`` adds up."""
+
+    __slots__ = ("deltas", "pairs")
+
+    def __init__(self, deltas: dict[str, float]) -> None:
+        self.deltas = deltas
+        self.pairs: dict[int, tuple[tuple[int, float], ...]] = {}
+
+
+OUTCOMES = 64  # circumstances kept per list of effects (formulas can make many)
+
+
 class EffectsT:
     """A list of effects; ``static`` holds their expected changes when no condition or
-    formula makes them depend on the state (computed once, never to be changed by callers)."""
+    formula makes them depend on the state (computed once, never to be changed by callers).
 
-    __slots__ = ("items", "static")
+    Otherwise the changes depend only on which conditions hold and what the formulas give
+    (``_signature``): each such outcome is kept (``outcomes``, up to ``OUTCOMES``), so the
+    same circumstances in a later round or for another seat reuse its changes and pairs.
+    """
+
+    __slots__ = ("fixed", "items", "outcomes", "static")
 
     def __init__(self, scenario: Scenario, effects: Sequence[Effect]) -> None:
         self.items = tuple(EffectT(scenario, e) for e in effects)
@@ -95,11 +116,43 @@ class EffectsT:
         self.static: dict[str, float] | None = (
             expected(self.items, StateEnv.__new__(StateEnv)) if static else None
         )
+        self.fixed = None if self.static is None else Outcome(self.static)
+        self.outcomes: dict[tuple[float | bool, ...], Outcome] = {}
+
+    def outcome(self, env: StateEnv) -> Outcome:
+        """The expected changes in ``env``, with their pairs."""
+        fixed = self.fixed
+        if fixed is not None:
+            return fixed
+        key: list[float | bool] = []
+        _signature(self.items, env, key)
+        sign = tuple(key)
+        found = self.outcomes.get(sign)
+        if found is None:
+            found = Outcome(expected(self.items, env))
+            if len(self.outcomes) < OUTCOMES:
+                self.outcomes[sign] = found
+        return found
 
     def deltas(self, env: StateEnv) -> dict[str, float]:
-        """The expected change per metric in ``env``."""
+        """The expected change per metric in ``env`` (shared: do not change it)."""
         found = self.static
-        return expected(self.items, env) if found is None else found
+        return self.outcome(env).deltas if found is None else found
+
+
+def _signature(items: Sequence[EffectT], env: StateEnv, out: list[float | bool]) -> None:
+    """What ``expected`` reads of ``env`` for ``items``, in the order it reads it: each
+    condition's truth and each formula's value. Equal signatures give equal changes."""
+    for effect in items:
+        cond = effect.cond
+        if cond is not None:
+            if not cond.evaluate(env):
+                out.append(False)
+                _signature(effect.otherwise, env, out)
+                continue
+            out.append(True)
+        if effect.formula is not None:
+            out.append(float(effect.formula.evaluate(env)))
 
 
 def expected(items: Sequence[EffectT], env: StateEnv) -> dict[str, float]:
@@ -262,6 +315,7 @@ class SeatT:
         "rules",
         "seat",
         "sight",
+        "terms",
         "visible",
     )
 
@@ -291,6 +345,8 @@ class SeatT:
             code = 0 if how == "exact" else 2 if how == "hidden" or metric.see == "all" else 1
             noise = 0.0 if metric.see == "all" else metric.see.noise
             self.sight.append((metric.id, code, noise, metric.min, metric.max))
+        # The metric of each goal term the look-ahead values (goals, then objectives' terms).
+        self.terms = [g.metric for g, _m, _w in self.goals] + [o[0] for o in self.objectives]
         self.hidden = [m for m, code, _n, _l, _h in self.sight if code == 2]
         self.noisy = [(m, n, low, high) for m, code, n, low, high in self.sight if code == 1]
         seen = [m.id for m in scenario.metrics if sight(m, seat.id) != "hidden"]
@@ -337,6 +393,12 @@ class Tables:
         }
         self.from_start = scenario.scoring.partial_from == "start"
         self.effects: dict[int, tuple[Sequence[Effect], EffectsT]] = {}
+        # Every interaction with a ``when``, in file order: its condition and its effects.
+        self.whens = [
+            (scenario.expr(rule.when), EffectsT(scenario, rule.effects))
+            for rule in scenario.interactions
+            if rule.when is not None
+        ]
 
     def effects_of(self, scenario: Scenario, effects: Sequence[Effect]) -> EffectsT:
         """The flattened form of a list of effects that lives as long as the scenario."""
@@ -410,11 +472,92 @@ def legal_table(
     return found
 
 
+Term = tuple[str, Callable[[float], float], float, float, float, float, float]
+
+
+class SeatRound:
+    """One seat's look-ahead inputs for one round: the metrics as it knows them, one
+    environment on them (re-pointed at each candidate's ``played``), and its goal terms
+    valued now: (metric, fraction, weight, min, max, value now, fraction met now).
+
+    ``values`` keeps what each move is worth to the seat this round (``RoundCache.value``).
+    """
+
+    __slots__ = ("env", "gains", "index", "known", "seat", "terms", "values")
+
+    def __init__(self, seat: SeatT, state: MatchState, known: dict[str, float]) -> None:
+        self.seat = seat
+        self.index = seat.index
+        self.known = known
+        self.env = StateEnv(state, metrics=known)
+        terms: list[Term] = [
+            (g.metric, fraction, w, m.min, m.max, known[g.metric], fraction(known[g.metric]))
+            for (g, m, w), fraction in zip(seat.goals, seat.fractions, strict=True)
+        ]
+        terms += [
+            (metric, ramp, points, low, high, known[metric], ramp(known[metric]))
+            for metric, ramp, points, low, high in seat.objectives
+        ]
+        self.terms = terms
+        self.gains: dict[Outcome, float] = {}
+        self.values: dict[str, float] = {}
+
+    def gain(self, deltas: Mapping[str, float]) -> float:
+        """How many goal points the changes would win (or lose) for the seat."""
+        total = 0.0
+        get = deltas.get
+        for metric_id, fraction, weight, low, high, now, before in self.terms:
+            change = get(metric_id)
+            if change:
+                then = min(max(now + change, low), high)
+                total += weight * (fraction(then) - before)
+        return total
+
+    def gain_of(self, effects: EffectsT, env: StateEnv) -> float:
+        """``gain(effects.deltas(env))``."""
+        return self.gain_in(effects.outcome(env))
+
+    def gain_in(self, outcome: Outcome) -> float:
+        """``gain(outcome.deltas)``, kept for the round: only the terms the changes touch
+        (``Outcome.pairs``), in term order, which are the float operations of ``gain``
+        (it skips the others)."""
+        found = self.gains.get(outcome)
+        if found is None:
+            terms = self.terms
+            pairs = outcome.pairs.get(self.index)
+            if pairs is None:
+                deltas = outcome.deltas
+                pairs = outcome.pairs[self.index] = tuple(
+                    (i, change)
+                    for i, metric in enumerate(self.seat.terms)
+                    if (change := deltas.get(metric))
+                )
+            total = 0.0
+            for i, change in pairs:
+                _metric, fraction, weight, low, high, now, before = terms[i]
+                then = min(max(now + change, low), high)
+                total += weight * (fraction(then) - before)
+            found = self.gains[outcome] = total
+        return found
+
+
 class RoundCache:
     """What every AI seat reads of one state: the moves' last rounds, each seat's legal moves
-    and its view. Valid for one state object, which nothing changes between rounds."""
+    and its view. Valid for one state object, which nothing changes between rounds (or its
+    copy after the round's talks, which change only deals: ``follow``)."""
 
-    __slots__ = ("_known", "_legal", "env", "key", "last", "scenario", "state", "tables")
+    __slots__ = (
+        "_known",
+        "_legal",
+        "_outcomes",
+        "_seats",
+        "env",
+        "key",
+        "last",
+        "scenario",
+        "state",
+        "tables",
+    )
 
     def __init__(self, scenario: Scenario, state: MatchState) -> None:
         from bot.game.legal import last_played
@@ -426,6 +569,8 @@ class RoundCache:
         self.env = StateEnv(state)
         self._legal: dict[str, list[MoveT]] = {}
         self._known: dict[tuple[str, int], dict[str, float]] = {}
+        self._seats: dict[tuple[str, int], SeatRound] = {}
+        self._outcomes: dict[tuple[str, int], Outcome] = {}
 
     def fits(self, scenario: Scenario, state: MatchState) -> bool:
         """Whether this cache is the one for the state (the same objects, the same round)."""
@@ -434,6 +579,11 @@ class RoundCache:
             and self.scenario is scenario
             and self.key == (state.round, len(state.history))
         )
+
+    def follow(self, state: MatchState) -> None:
+        """Serve ``state``, a copy of this cache's state that differs only in its deals (what
+        the round's talks change): nothing kept here reads deals."""
+        self.state = state
 
     def legal(self, seat_id: str) -> list[MoveT]:
         """The seat's legal moves this round."""
@@ -449,4 +599,40 @@ class RoundCache:
         found = self._known.get(key)
         if found is None:
             found = self._known[key] = known_metrics(self.scenario, self.state, seat_id, seed)
+        return found
+
+    def seat_round(self, seat_id: str, seed: int) -> SeatRound:
+        """The seat's look-ahead inputs this round."""
+        key = (seat_id, seed)
+        found = self._seats.get(key)
+        if found is None:
+            seat = self.tables.seats[seat_id]
+            found = SeatRound(seat, self.state, self.known(seat_id, seed))
+            self._seats[key] = found
+        return found
+
+    def outcome(self, move: MoveT, seed: int) -> Outcome:
+        """The move's expected changes as its own seat sees them, played alone."""
+        found = move.effects.fixed
+        if found is not None:
+            return found
+        key = (move.id, seed)
+        found = self._outcomes.get(key)
+        if found is None:
+            env = self.seat_round(move.seat, seed).env
+            env.played = move.alone
+            found = self._outcomes[key] = move.effects.outcome(env)
+        return found
+
+    def deltas(self, move: MoveT, seed: int) -> Mapping[str, float]:
+        """``outcome``'s changes (shared: do not change them)."""
+        return self.outcome(move, seed).deltas
+
+    def value(self, seat_id: str, move: MoveT, seed: int) -> float:
+        """What the move is worth to the seat (its goal points, one round ahead), the move's
+        changes taken as the move's own seat expects them (``outcome``)."""
+        seat = self.seat_round(seat_id, seed)
+        found = seat.values.get(move.id)
+        if found is None:
+            found = seat.values[move.id] = seat.gain_in(self.outcome(move, seed))
         return found

@@ -45,6 +45,7 @@ class _Eff:
         "fixed",
         "formula",
         "metric",
+        "now",
         "otherwise",
         "range",
         "source",
@@ -62,8 +63,14 @@ class _Eff:
         self.fixed = 0.0 if formula is not None else float(effect.change or 0.0)
         self.delay = effect.delay
         self.duration = effect.duration
+        self.now = effect.duration == 1 and effect.delay == 0  # applied at once, in full
         self.metric = effect.metric
         self.source = effect.source
+
+
+_NONE4 = (None, None, None, None)  # before, after, delta, delayed_from
+_NONE5 = (None, None, None, None, None)  # ... and draw
+_NONE6 = (None, None, None, None, None, None)  # metric, ... draw
 
 
 def _record(values: tuple[object, ...]) -> Record:
@@ -80,6 +87,7 @@ class _Tables:
 
     def __init__(self, scenario: Scenario) -> None:
         self.bounds = {m.id: (m.min, m.max, m.balance) for m in scenario.metrics}
+        self.rating_bound = scenario.rules.rating_bound
         self.seat_moves = [
             (
                 seat.id,
@@ -169,22 +177,37 @@ class _Round:
 
         ``partner`` (a transfer) takes the place of the metric's own balancing metric.
         """
-        low, high, balance = self.bounds[metric_id]
+        bounds = self.bounds
+        low, high, balance = bounds[metric_id]
         if partner is not None:
             balance = partner
-        metrics = self.state.metrics
+        state = self.state
+        metrics = state.metrics
         before = metrics[metric_id]
-        delta = min(max(before + amount, low), high) - before
+        # min(max(x, low), high), spelt out (the same comparisons, without two calls)
+        moved = before + amount
+        if low > moved:
+            moved = low
+        if high < moved:
+            moved = high
+        delta = moved - before
         if balance is not None and delta:
-            other_low, other_high, _ = self.bounds[balance]
+            other_low, other_high, _ = bounds[balance]
             held = metrics[balance]
-            delta = held - min(max(held - delta, other_low), other_high)
+            rest = held - delta
+            if other_low > rest:
+                rest = other_low
+            if other_high < rest:
+                rest = other_high
+            delta = held - rest
         after = round(before + delta, 4)
         metrics[metric_id] = after
-        self.records.append(
+        records = self.records
+        rnd = state.round
+        records.append(
             _record(
                 (
-                    self.state.round,
+                    rnd,
                     "effect",
                     source,
                     seat,
@@ -200,19 +223,22 @@ class _Round:
         )
         if balance is not None and delta:
             held = metrics[balance]
-            metrics[balance] = round(held - delta, 4)
-            self.records.append(
-                Record(
-                    self.state.round,
-                    "effect",
-                    source,
-                    seat,
-                    balance,
-                    held,
-                    metrics[balance],
-                    round(metrics[balance] - held, 4),
-                    delayed_from,
-                    detail=f"balances {metric_id}" if partner is None else f"to {metric_id}",
+            now = metrics[balance] = round(held - delta, 4)
+            records.append(
+                _record(
+                    (
+                        rnd,
+                        "effect",
+                        source,
+                        seat,
+                        balance,
+                        held,
+                        now,
+                        round(now - held, 4),
+                        delayed_from,
+                        None,
+                        f"balances {metric_id}" if partner is None else f"to {metric_id}",
+                    )
                 )
             )
 
@@ -238,9 +264,10 @@ class _Round:
         """``trigger`` for a flattened effect."""
         state = self.state
         rnd = state.round
-        if effect.cond is not None and not effect.cond.evaluate(env):
+        cond = effect.cond
+        if cond is not None and not cond.evaluate(env):
             self.records.append(
-                Record(rnd, "miss", source, seat, effect.metric, detail="condition")
+                _record((rnd, "miss", source, seat, effect.metric, *_NONE5, "condition"))
             )
             hits = [self.fire(other, source, env, seat, factor) for other in effect.otherwise]
             return any(hits)
@@ -249,7 +276,7 @@ class _Round:
             draw = round(self.rng.random(), 6)
             if draw >= effect.chance:
                 self.records.append(
-                    Record(rnd, "miss", source, seat, effect.metric, draw=draw, detail="chance")
+                    _record((rnd, "miss", source, seat, effect.metric, *_NONE4, draw, "chance"))
                 )
                 return False
         if effect.range is not None:
@@ -260,8 +287,8 @@ class _Round:
         else:
             amount = effect.fixed
         amount *= factor
-        if effect.duration == 1 and effect.delay == 0:
-            self.apply(source, effect.metric, amount, seat, draw=draw, partner=effect.source)
+        if effect.now:
+            self.apply(source, effect.metric, amount, seat, None, draw, effect.source)
             return True
         for step in range(effect.duration):
             due = rnd + effect.delay + step
@@ -378,9 +405,10 @@ def _resolve_decisions(work: _Round, orders: Mapping[str, SeatOrders], env: Stat
 
 
 def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv) -> None:
-    scenario = work.scenario
     records = work.records
     rnd = work.state.round
+    bound = work.tables.rating_bound
+    fire = work.fire
     for seat_id, moves in work.tables.seat_moves:
         seat_orders = orders.get(seat_id)
         if seat_orders is None or not seat_orders.moves:
@@ -391,10 +419,10 @@ def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv
             if order is None:
                 continue
             mark = len(records)
-            factor = _rating_factor(scenario, order.rating)
-            hits = [work.fire(e, source, env, seat_id, factor) for e in effects]
+            factor = 1.0 + bound * (order.rating or 0.0)  # ``_rating_factor``
+            hits = [fire(e, source, env, seat_id, factor) for e in effects]
             outcome = "hit" if all(hits) else "miss" if not any(hits) else "partial"
-            records.insert(mark, Record(rnd, "order", source, seat_id, detail=outcome))
+            records.insert(mark, _record((rnd, "order", source, seat_id, *_NONE6, outcome)))
 
 
 def _resolve_interactions(work: _Round, env: StateEnv) -> None:

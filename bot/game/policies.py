@@ -59,16 +59,22 @@ class AiPolicy:
     def __setstate__(self, data: dict[str, object]) -> None:
         self._cache = None
 
-    def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
-        """The AI's orders this round."""
+    def round_cache(self, scenario: Scenario, state: MatchState) -> RoundCache:
+        """The cache for the state, made when it is new: the round's talks (``negotiate``)
+        may share it, and it follows the state they make."""
         cache = self._cache
         if cache is None or not cache.fits(scenario, state):
             cache = self._cache = RoundCache(scenario, state)
+        return cache
+
+    def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
+        """The AI's orders this round."""
+        cache = self.round_cache(scenario, state)
         index = tables(scenario).seats[seat_id].index
         rng = ai_rng(seed, state.round, index)
         chosen = choose_orders(scenario, state, seat_id, seed, rng, cache)
         if state.deals:
-            chosen = honour(scenario, state, seat_id, seed, chosen)
+            chosen = honour(scenario, state, seat_id, seed, chosen, cache)
         return ai_arguments(scenario, state, seat_id, chosen, seed, cache.known(seat_id, seed))
 
 
