@@ -34,9 +34,17 @@ from bot.game.ai_tables import (
 from bot.game.env import StateEnv
 from bot.game.expr import Value
 from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
-from bot.game.state import MatchState, Order, SeatOrders
+from bot.game.state import MatchState, SeatOrders, plain_order
 
-__all__ = ["DISCOUNT", "LOOKAHEAD", "Planner", "ai_rng", "choose_orders", "expected_deltas"]
+__all__ = [
+    "DISCOUNT",
+    "LOOKAHEAD",
+    "Planner",
+    "ai_rng",
+    "choose_moves",
+    "choose_orders",
+    "expected_deltas",
+]
 LOOKAHEAD = 3  # how many prerequisites deep the AI values the moves a move unlocks
 
 
@@ -229,12 +237,27 @@ def choose_orders(
 
     ``cache`` (for ``state``) shares legal moves and views between the seats of one round.
     """
+    best, decisions = choose_moves(scenario, state, seat_id, seed, rng, cache)
+    moves = tuple(plain_order(m.id, m.move.argument or "") for m in best)
+    return SeatOrders(moves=moves, decisions=decisions)
+
+
+def choose_moves(
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    seed: int,
+    rng: random.Random,
+    cache: RoundCache | None = None,
+) -> tuple[list[MoveT], dict[str, str]]:
+    """``choose_orders`` as the moves' table entries, in file order, and the decisions."""
     if cache is None or not cache.fits(scenario, state):
         cache = RoundCache(scenario, state)
     seat = scenario.seat(seat_id)
     planner = _Planner(scenario, state, seat, seed, rng, cache)
     legal = cache.legal(seat_id)
-    utilities = {m.id: planner.utility_of(m) for m in legal}
+    utility = planner.utility_of
+    utilities = {m.id: utility(m) for m in legal}
     ranked = sorted(legal, key=lambda m: utilities[m.id] / max(m.cost, 1), reverse=True)
     ranked = [m for m in ranked if utilities[m.id] > 0]  # ``fill`` skips the others anyway
     candidates = [planner.fill([], ranked, utilities)]
@@ -247,12 +270,14 @@ def choose_orders(
             and sum(by_id[n].cost for n in named) <= seat.budget
         ):
             candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
-    unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
-    best = max(unique, key=lambda c: planner.combo_value(c, utilities))
+    if len(candidates) == 1:
+        best = candidates[0]  # ``max`` of one: its value is never needed
+    else:
+        unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
+        best = max(unique, key=lambda c: planner.combo_value(c, utilities))
     order = {m.id: i for i, m in enumerate(legal)}
     best.sort(key=lambda m: order[m.id])
-    moves = tuple(Order(m.id, m.move.argument or "") for m in best)
-    return SeatOrders(moves=moves, decisions=_decide(planner, state, seat_id))
+    return best, _decide(planner, state, seat_id)
 
 
 def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str]:

@@ -194,10 +194,12 @@ class MoveT:
         "effects",
         "event_effects",
         "excl",
+        "forecasts",
         "id",
         "move",
         "once",
         "own_forecast",
+        "plain",
         "requires",
         "requires_set",
         "seat",
@@ -226,6 +228,8 @@ class MoveT:
         # the move's effects by either horizon depend on nothing (``static``): kept once known.
         single = [ArgumentText(text=move.argument)] if move.argument else []
         self.texts: list[ArgumentText] = single + list(move.arguments)
+        self.plain = [t for t in self.texts if t.forecast is None] or self.texts
+        self.forecasts: dict[int, Forecast] = {}  # by id of a text in ``texts``
         self.static = False
         self.agreeing: list[ArgumentText] | None = None
         self.own_forecast: tuple[Forecast | None] | None = None
@@ -252,11 +256,12 @@ class Fraction:
     comparisons and the same float operations on the same operands. (A class rather than a
     closure, so that the tables, kept with the scenario, still pickle.)"""
 
-    __slots__ = ("kind", "span", "target")
+    __slots__ = ("code", "kind", "span", "target")
 
     def __init__(self, metric: Metric, goal: Goal, from_start: bool) -> None:
         target = self.target = goal.target
         self.kind = goal.kind
+        self.code = 0 if goal.kind == "at_least" else 1 if goal.kind == "at_most" else 2
         if goal.kind == "at_least":
             low = metric.start if from_start and metric.start < target else metric.min
             self.span = target - low
@@ -475,6 +480,25 @@ def legal_table(
 Term = tuple[str, Callable[[float], float], float, float, float, float, float]
 
 
+Flat = tuple[int, float, float, float, float, float, float, float, float]
+
+
+def _flat(term: Term) -> Flat:
+    """A goal term as ``SeatRound.flat`` holds it: (side, target, span, met when the span is
+    empty, weight, min, max, value now, fraction met now). Every fraction is the shortfall
+    ``short`` from the target (side 0: below it, 1: above it, 2: either way): 1.0 when there
+    is none, else ``max(0.0, 1 - short / span)``. That is ``Fraction`` (a value at or past an
+    at-least target has ``target - value <= 0``, exactly) and ``Ramp`` (an objective's
+    threshold approached from below or above, over ``OBJECTIVE_RAMP``)."""
+    _metric, fraction, weight, low, high, now, before = term
+    if isinstance(fraction, Fraction):
+        side, empty = fraction.code, 1.0 if fraction.code == 2 else 0.0
+        return (side, fraction.target, fraction.span, empty, weight, low, high, now, before)
+    assert isinstance(fraction, Ramp)  # the only other kind of term
+    side = 0 if fraction.above else 1
+    return (side, fraction.threshold, OBJECTIVE_RAMP, 0.0, weight, low, high, now, before)
+
+
 class SeatRound:
     """One seat's look-ahead inputs for one round: the metrics as it knows them, one
     environment on them (re-pointed at each candidate's ``played``), and its goal terms
@@ -483,7 +507,7 @@ class SeatRound:
     ``values`` keeps what each move is worth to the seat this round (``RoundCache.value``).
     """
 
-    __slots__ = ("env", "gains", "index", "known", "seat", "terms", "values")
+    __slots__ = ("env", "flat", "gains", "index", "known", "seat", "terms", "values")
 
     def __init__(self, seat: SeatT, state: MatchState, known: dict[str, float]) -> None:
         self.seat = seat
@@ -499,6 +523,10 @@ class SeatRound:
             for metric, ramp, points, low, high in seat.objectives
         ]
         self.terms = terms
+        # The same terms for ``gain_in``: (kind, target, span, weight, min, max, value now,
+        # fraction met now), kind 0-2 a goal (``Fraction``), 3 and 4 an objective's ``Ramp``
+        # toward a threshold from below and from above.
+        self.flat = [_flat(term) for term in terms]
         self.gains: dict[Outcome, float] = {}
         self.values: dict[str, float] = {}
 
@@ -523,7 +551,6 @@ class SeatRound:
         (it skips the others)."""
         found = self.gains.get(outcome)
         if found is None:
-            terms = self.terms
             pairs = outcome.pairs.get(self.index)
             if pairs is None:
                 deltas = outcome.deltas
@@ -532,11 +559,29 @@ class SeatRound:
                     for i, metric in enumerate(self.seat.terms)
                     if (change := deltas.get(metric))
                 )
+            # ``gain``'s sum with ``Fraction`` and ``Ramp`` spelt out (see ``_flat``): the
+            # same comparisons (``max(0.0, x)`` is 0.0 unless x > 0.0) and float operations.
+            flat = self.flat
             total = 0.0
             for i, change in pairs:
-                _metric, fraction, weight, low, high, now, before = terms[i]
-                then = min(max(now + change, low), high)
-                total += weight * (fraction(then) - before)
+                side, target, span, otherwise, weight, low, high, now, before = flat[i]
+                then = now + change
+                if low > then:
+                    then = low
+                if high < then:
+                    then = high
+                short = target - then if side == 0 else then - target if side == 1 else None
+                if short is None:
+                    short = abs(then - target)
+                if short <= 0:
+                    met = 1.0
+                elif span > 0:
+                    met = 1 - short / span
+                    if not met > 0.0:
+                        met = 0.0
+                else:
+                    met = otherwise
+                total += weight * (met - before)
             found = self.gains[outcome] = total
         return found
 
