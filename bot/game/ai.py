@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
 
 from bot.game.ai_tables import (
     DISCOUNT,
@@ -121,14 +120,13 @@ class _Planner:
         self.seat_table = self.tables.seats[seat.id]
         self._ever: set[str] | None = None
         self._last: Mapping[str, int] = cache.last
-        # The seat's view, one environment on it, and each goal's metric, fraction function,
-        # weight, range, value now and fraction met now (``ai_tables.SeatRound``); the
-        # secret objectives' thresholds follow the goals (``ai_tables.objective_terms``).
+        # The seat's view, one environment on it, and its goal terms valued now
+        # (``ai_tables.SeatRound``): its goals, then the secret objectives' thresholds
+        # (``ai_tables.objective_terms``).
         self.round = cache.seat_round(seat.id, seed)
         self.known = self.round.known
         self._env = self.round.env
         self.from_start = self.tables.from_start
-        self.goals = self.round.terms
 
     @property
     def rules(self) -> list[tuple[Interaction, frozenset[str]]]:
@@ -150,7 +148,9 @@ class _Planner:
 
     def utility_of(self, move: MoveT) -> float:
         """``utility`` for a move's table entry."""
-        own = self.cache.value(self.seat.id, move, self.seed)
+        own = self.round.values.get(move.id)
+        if own is None:
+            own = self.cache.value(self.seat.id, move, self.seed)
         state = self.state
         later = (
             foresight_deltas(move, self.env(move.alone), state.round, state.last_round)
@@ -196,23 +196,26 @@ class _Planner:
         played = frozenset(m.id for m in combo)
         env = self.env(played)
         for rule in self.seat_table.rules:
-            if rule.named & played and rule.needs <= played and rule.expr.evaluate(env):
+            if (
+                not rule.named.isdisjoint(played)
+                and rule.needs <= played
+                and rule.expr.evaluate(env)
+            ):
                 value += self.round.gain_of(rule.effects, env)
         return value
 
     def fill(
-        self, start: list[_M], ranked: Sequence[_M], utilities: Mapping[str, float]
-    ) -> list[_M]:
+        self, start: list[MoveT], ranked: Sequence[MoveT], utilities: Mapping[str, float]
+    ) -> list[MoveT]:
         """``start``, then the best-ranked moves with a positive utility the budget allows."""
         chosen = list(start)
         taken = {m.id for m in chosen}
         spent = sum(m.cost for m in chosen)
         budget = self.seat_table.budget
-        moves = self.tables.moves
         for move in ranked:
             if move.id in taken or utilities[move.id] <= 0:
                 continue
-            if moves[move.id].excl & taken:
+            if not move.excl.isdisjoint(taken):
                 continue
             if spent + move.cost <= budget:
                 chosen.append(move)
@@ -221,7 +224,6 @@ class _Planner:
         return chosen
 
 
-_M = TypeVar("_M", Move, MoveT)
 Planner = _Planner  # the look-ahead, for the AI's deals (``ai_deals.py``)
 
 
@@ -256,6 +258,7 @@ def choose_moves(
     seat = scenario.seat(seat_id)
     planner = _Planner(scenario, state, seat, seed, rng, cache)
     legal = cache.legal(seat_id)
+    cache.row(seat_id, legal, seed)  # the moves' values, for ``utility_of``
     utility = planner.utility_of
     utilities = {m.id: utility(m) for m in legal}
     ranked = sorted(legal, key=lambda m: utilities[m.id] / max(m.cost, 1), reverse=True)
@@ -291,7 +294,7 @@ def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str
         decision = planner.scenario.event(event_id).decision
         assert decision is not None  # only events with a decision wait for an answer
         values = {
-            o.id: planner.gain(expected_deltas(planner.scenario, o.effects, env))
+            o.id: planner.round.gain_of(planner.tables.effects_of(planner.scenario, o.effects), env)
             + planner.rng.gauss(0.0, planner.seat.ai.noise or 1e-9)
             for o in decision.options
         }

@@ -59,6 +59,7 @@ class _Values:
         self.scenario, self.state, self.seed, self.cache = scenario, state, seed, cache
         self.tables = cache.tables
         self.legal = {s: cache.legal(s) for s in scenario.seat_ids}
+        self._all = [m for moves in self.legal.values() for m in moves]
         self._rows: dict[str, dict[str, float]] = {}
 
     def of(self, seat_id: str, move: Move | MoveT) -> float:
@@ -73,10 +74,7 @@ class _Values:
         """``of`` the seat for every legal move of every seat, by move id."""
         found = self._rows.get(seat_id)
         if found is None:
-            value, seed = self.cache.value, self.seed
-            found = self._rows[seat_id] = {
-                m.id: value(seat_id, m, seed) for moves in self.legal.values() for m in moves
-            }
+            found = self._rows[seat_id] = self.cache.row(seat_id, self._all, self.seed)
         return found
 
 
@@ -211,6 +209,36 @@ def honour(
     """The AI's orders adjusted to its active deals due this round (see the module's note).
 
     ``cache`` (for ``state``) shares legal moves and values with the seat's orders."""
+    chosen = _honoured(scenario, state, seat_id, seed, [o.move for o in orders.moves], cache)
+    if chosen is None:
+        return orders  # every term is kept by the orders as they are
+    arguments = {o.move: o for o in orders.moves}
+    moves = tuple(arguments.get(m.id, Order(m.id, m.move.argument or "")) for m in chosen)
+    return SeatOrders(moves=moves, decisions=orders.decisions)
+
+
+def honour_moves(
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    seed: int,
+    moves: list[MoveT],
+    cache: RoundCache | None = None,
+) -> list[MoveT]:
+    """``honour`` for the moves the AI chose (``ai.choose_moves``): the moves to order."""
+    chosen = _honoured(scenario, state, seat_id, seed, [m.id for m in moves], cache)
+    return moves if chosen is None else chosen
+
+
+def _honoured(
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    seed: int,
+    ordered_ids: list[str],
+    cache: RoundCache | None,
+) -> list[MoveT] | None:
+    """The moves ``honour`` orders, in file order; None when the orders keep every term."""
     due = [
         (deal, term)
         for deal in state.deals
@@ -218,9 +246,9 @@ def honour(
         for term in deal.terms
         if term.seat == seat_id and term.due(state.round)
     ]
-    ordered = {o.move for o in orders.moves}
+    ordered = set(ordered_ids)
     if all((t.move in ordered) != t.avoid for _, t in due):
-        return orders  # every term is kept by the orders as they are
+        return None
     seat = scenario.seat(seat_id)
     if cache is None or not cache.fits(scenario, state):
         cache = RoundCache(scenario, state)
@@ -229,7 +257,7 @@ def honour(
     by_id = {m.id: m for m in legal}
     utilities = {m.id: planner.utility_of(m) for m in legal}
     avoid = {t.move for _, t in due if t.avoid}
-    chosen = [by_id[o.move] for o in orders.moves if o.move in by_id]
+    chosen = [by_id[move_id] for move_id in ordered_ids if move_id in by_id]
     ranked = sorted(
         (m for m in legal if m.id not in avoid),
         key=lambda m: utilities[m.id] / max(m.cost, 1),
@@ -258,9 +286,7 @@ def honour(
                 chosen = without
     order = {m.id: i for i, m in enumerate(legal)}
     chosen.sort(key=lambda m: order[m.id])
-    arguments = {o.move: o for o in orders.moves}
-    moves = tuple(arguments.get(m.id, Order(m.id, m.move.argument or "")) for m in chosen)
-    return SeatOrders(moves=moves, decisions=orders.decisions)
+    return chosen
 
 
 def _worth_keeping(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.game.env import StateEnv
@@ -320,6 +320,7 @@ class SeatT:
         "rules",
         "seat",
         "sight",
+        "specs",
         "terms",
         "visible",
     )
@@ -350,8 +351,17 @@ class SeatT:
             code = 0 if how == "exact" else 2 if how == "hidden" or metric.see == "all" else 1
             noise = 0.0 if metric.see == "all" else metric.see.noise
             self.sight.append((metric.id, code, noise, metric.min, metric.max))
-        # The metric of each goal term the look-ahead values (goals, then objectives' terms).
+        # The metric of each goal term the look-ahead values (goals, then objectives' terms),
+        # and each term as ``SeatRound`` values it: (metric, side, target, span, met when the
+        # span is empty, weight, min, max); see ``met``.
         self.terms = [g.metric for g, _m, _w in self.goals] + [o[0] for o in self.objectives]
+        self.specs = [
+            (g.metric, f.code, f.target, f.span, 1.0 if f.code == 2 else 0.0, w, m.min, m.max)
+            for (g, m, w), f in zip(self.goals, self.fractions, strict=True)
+        ] + [
+            (metric, 0 if ramp.above else 1, ramp.threshold, OBJECTIVE_RAMP, 0.0, w, low, high)
+            for metric, ramp, w, low, high in self.objectives
+        ]
         self.hidden = [m for m, code, _n, _l, _h in self.sight if code == 2]
         self.noisy = [(m, n, low, high) for m, code, n, low, high in self.sight if code == 1]
         seen = [m.id for m in scenario.metrics if sight(m, seat.id) != "hidden"]
@@ -438,10 +448,15 @@ def known_metrics(
         for metric_id in seat.hidden:
             known[metric_id] = start[metric_id]
         if seat.noisy:
-            draws = noise_rng(seed, state.round, seat.index)
+            draw = noise_rng(seed, state.round, seat.index).random
             for metric_id, noise, low, high in seat.noisy:  # file order: the same draws
-                noisy = metrics[metric_id] + draws.uniform(-noise, noise)
-                known[metric_id] = round(min(max(noisy, low), high), 1)
+                # ``uniform(-noise, noise)`` is ``a + (b - a) * random()``; then the clamp
+                noisy = metrics[metric_id] + (-noise + (noise - -noise) * draw())
+                if low > noisy:
+                    noisy = low
+                if high < noisy:
+                    noisy = high
+                known[metric_id] = round(noisy, 1)
         return known
     rng: random.Random | None = None
     known = {}
@@ -477,56 +492,51 @@ def legal_table(
     return found
 
 
-Term = tuple[str, Callable[[float], float], float, float, float, float, float]
+def met(side: int, target: float, span: float, empty: float, value: float) -> float:
+    """How far a goal term is met at ``value``, 0 .. 1: the shortfall ``short`` from the
+    target (side 0: below it, 1: above it, 2: either way) is none: 1.0; else
+    ``max(0.0, 1 - short / span)``, or ``empty`` when the span is empty.
+
+    This is ``Fraction`` (a value at or past an at-least target has ``target - value <= 0``,
+    exactly; a target goal's empty span gives 1.0, the others' 0.0) and ``Ramp`` (an
+    objective's threshold approached from below or above, over ``OBJECTIVE_RAMP``), with the
+    same comparisons (``max(0.0, x)`` is 0.0 unless x > 0.0) and float operations.
+    ``SeatRound.gain_in`` spells it out inline.
+    """
+    short = target - value if side == 0 else value - target if side == 1 else abs(value - target)
+    if short <= 0:
+        return 1.0
+    if span > 0:
+        found = 1 - short / span
+        return found if found > 0.0 else 0.0
+    return empty
 
 
 Flat = tuple[int, float, float, float, float, float, float, float, float]
 
 
-def _flat(term: Term) -> Flat:
-    """A goal term as ``SeatRound.flat`` holds it: (side, target, span, met when the span is
-    empty, weight, min, max, value now, fraction met now). Every fraction is the shortfall
-    ``short`` from the target (side 0: below it, 1: above it, 2: either way): 1.0 when there
-    is none, else ``max(0.0, 1 - short / span)``. That is ``Fraction`` (a value at or past an
-    at-least target has ``target - value <= 0``, exactly) and ``Ramp`` (an objective's
-    threshold approached from below or above, over ``OBJECTIVE_RAMP``)."""
-    _metric, fraction, weight, low, high, now, before = term
-    if isinstance(fraction, Fraction):
-        side, empty = fraction.code, 1.0 if fraction.code == 2 else 0.0
-        return (side, fraction.target, fraction.span, empty, weight, low, high, now, before)
-    assert isinstance(fraction, Ramp)  # the only other kind of term
-    side = 0 if fraction.above else 1
-    return (side, fraction.threshold, OBJECTIVE_RAMP, 0.0, weight, low, high, now, before)
-
-
 class SeatRound:
     """One seat's look-ahead inputs for one round: the metrics as it knows them, one
     environment on them (re-pointed at each candidate's ``played``), and its goal terms
-    valued now: (metric, fraction, weight, min, max, value now, fraction met now).
+    valued now (``flat``: the seat's ``specs`` without the metric, then the value now and
+    how far the term is met now).
 
     ``values`` keeps what each move is worth to the seat this round (``RoundCache.value``).
     """
 
-    __slots__ = ("env", "flat", "gains", "index", "known", "seat", "terms", "values")
+    __slots__ = ("env", "flat", "gains", "index", "known", "seat", "values")
 
     def __init__(self, seat: SeatT, state: MatchState, known: dict[str, float]) -> None:
         self.seat = seat
         self.index = seat.index
         self.known = known
         self.env = StateEnv(state, metrics=known)
-        terms: list[Term] = [
-            (g.metric, fraction, w, m.min, m.max, known[g.metric], fraction(known[g.metric]))
-            for (g, m, w), fraction in zip(seat.goals, seat.fractions, strict=True)
-        ]
-        terms += [
-            (metric, ramp, points, low, high, known[metric], ramp(known[metric]))
-            for metric, ramp, points, low, high in seat.objectives
-        ]
-        self.terms = terms
-        # The same terms for ``gain_in``: (kind, target, span, weight, min, max, value now,
-        # fraction met now), kind 0-2 a goal (``Fraction``), 3 and 4 an objective's ``Ramp``
-        # toward a threshold from below and from above.
-        self.flat = [_flat(term) for term in terms]
+        flat: list[Flat] = []
+        for metric, side, target, span, empty, weight, low, high in seat.specs:
+            now = known[metric]
+            before = met(side, target, span, empty, now)
+            flat.append((side, target, span, empty, weight, low, high, now, before))
+        self.flat = flat
         self.gains: dict[Outcome, float] = {}
         self.values: dict[str, float] = {}
 
@@ -534,11 +544,12 @@ class SeatRound:
         """How many goal points the changes would win (or lose) for the seat."""
         total = 0.0
         get = deltas.get
-        for metric_id, fraction, weight, low, high, now, before in self.terms:
+        for metric_id, term in zip(self.seat.terms, self.flat, strict=True):
             change = get(metric_id)
             if change:
+                side, target, span, empty, weight, low, high, now, before = term
                 then = min(max(now + change, low), high)
-                total += weight * (fraction(then) - before)
+                total += weight * (met(side, target, span, empty, then) - before)
         return total
 
     def gain_of(self, effects: EffectsT, env: StateEnv) -> float:
@@ -559,14 +570,13 @@ class SeatRound:
                     for i, metric in enumerate(self.seat.terms)
                     if (change := deltas.get(metric))
                 )
-            # ``gain``'s sum with ``Fraction`` and ``Ramp`` spelt out (see ``_flat``): the
-            # same comparisons (``max(0.0, x)`` is 0.0 unless x > 0.0) and float operations.
+            # ``gain``'s sum with ``met`` spelt out: the same comparisons and operations.
             flat = self.flat
             total = 0.0
             for i, change in pairs:
-                side, target, span, otherwise, weight, low, high, now, before = flat[i]
+                side, target, span, empty, weight, low, high, now, before = flat[i]
                 then = now + change
-                if low > then:
+                if low > then:  # min(max(then, low), high)
                     then = low
                 if high < then:
                     then = high
@@ -574,14 +584,14 @@ class SeatRound:
                 if short is None:
                     short = abs(then - target)
                 if short <= 0:
-                    met = 1.0
+                    done = 1.0
                 elif span > 0:
-                    met = 1 - short / span
-                    if not met > 0.0:
-                        met = 0.0
+                    done = 1 - short / span
+                    if not done > 0.0:
+                        done = 0.0
                 else:
-                    met = otherwise
-                total += weight * (met - before)
+                    done = empty
+                total += weight * (done - before)
             found = self.gains[outcome] = total
         return found
 
@@ -672,6 +682,18 @@ class RoundCache:
     def deltas(self, move: MoveT, seed: int) -> Mapping[str, float]:
         """``outcome``'s changes (shared: do not change them)."""
         return self.outcome(move, seed).deltas
+
+    def row(self, seat_id: str, moves: Iterable[MoveT], seed: int) -> dict[str, float]:
+        """``value`` of the moves for the seat, kept in the seat's ``values`` (returned: it
+        may hold other moves too; do not change it)."""
+        seat = self.seat_round(seat_id, seed)
+        values = seat.values
+        outcome, gain_in = self.outcome, seat.gain_in
+        for move in moves:
+            if move.id not in values:
+                fixed = move.effects.fixed
+                values[move.id] = gain_in(fixed if fixed is not None else outcome(move, seed))
+        return values
 
     def value(self, seat_id: str, move: MoveT, seed: int) -> float:
         """What the move is worth to the seat (its goal points, one round ahead), the move's

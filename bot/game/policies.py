@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.game.ai import ai_rng, choose_moves, choose_orders
-from bot.game.ai_deals import honour
-from bot.game.ai_debate import ai_arguments, argue
+from bot.game.ai import ai_rng, choose_moves
+from bot.game.ai_deals import honour_moves
+from bot.game.ai_debate import argue
 from bot.game.ai_tables import RoundCache, tables
 from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
@@ -72,12 +72,11 @@ class AiPolicy:
         cache = self.round_cache(scenario, state)
         index = tables(scenario).seats[seat_id].index
         rng = ai_rng(seed, state.round, index)
-        if state.deals:
-            chosen = choose_orders(scenario, state, seat_id, seed, rng, cache)
-            chosen = honour(scenario, state, seat_id, seed, chosen, cache)
-            return ai_arguments(scenario, state, seat_id, chosen, seed, cache.known(seat_id, seed))
-        # No deals: the chosen moves go straight to their arguments (no orders made twice).
+        # The chosen moves go straight to their arguments (``choose_orders``, ``honour`` and
+        # ``ai_arguments`` without the orders in between).
         moves, decisions = choose_moves(scenario, state, seat_id, seed, rng, cache)
+        if state.deals:
+            moves = honour_moves(scenario, state, seat_id, seed, moves, cache)
         if not moves:
             return SeatOrders(decisions=decisions)
         argued = argue(scenario, state, seat_id, moves, seed, cache.known(seat_id, seed))
