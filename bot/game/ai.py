@@ -27,6 +27,7 @@ from bot.game.ai_tables import (
     DISCOUNT,
     MoveT,
     RoundCache,
+    RuleT,
     expected,
     tables,
 )
@@ -190,12 +191,20 @@ class _Planner:
             self._ever = set(self._last)
         return self._ever
 
-    def combo_value(self, combo: Sequence[Move | MoveT], utilities: Mapping[str, float]) -> float:
-        """The moves' utilities together, plus the interactions they would set off."""
+    def combo_value(
+        self,
+        combo: Sequence[Move | MoveT],
+        utilities: Mapping[str, float],
+        rules: Sequence[RuleT] | None = None,
+    ) -> float:
+        """The moves' utilities together, plus the interactions they would set off.
+
+        ``rules``: the seat's rules that moves like these can set off (all of them when
+        None); leaving out rules that cannot fire changes nothing."""
         value = sum(utilities[m.id] for m in combo)
         played = frozenset(m.id for m in combo)
         env = self.env(played)
-        for rule in self.seat_table.rules:
+        for rule in self.seat_table.rules if rules is None else rules:
             if (
                 not rule.named.isdisjoint(played)
                 and rule.needs <= played
@@ -277,7 +286,10 @@ def choose_moves(
         best = candidates[0]  # ``max`` of one: its value is never needed
     else:
         unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
-        best = max(unique, key=lambda c: planner.combo_value(c, utilities))
+        # Only rules whose named and needed moves are legal now can fire for a candidate.
+        keys = by_id.keys()
+        live = [r for r in planner.seat_table.rules if r.needs <= keys and r.named & keys]
+        best = max(unique, key=lambda c: planner.combo_value(c, utilities, live))
     order = {m.id: i for i, m in enumerate(legal)}
     best.sort(key=lambda m: order[m.id])
     return best, _decide(planner, state, seat_id)

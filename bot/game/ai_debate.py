@@ -176,6 +176,13 @@ def _value(move: MoveT, forecast: Forecast, env: StateEnv) -> int:
     return 0 if expected == 0 else (1 if expected == claimed else -1)
 
 
+def _rating(made: dict[tuple[str, float], Rating], rater: str, value: float) -> Rating:
+    found = made.get((rater, value))
+    if found is None:
+        found = made[(rater, value)] = Rating(rater, value)
+    return found
+
+
 def ai_ratings(
     scenario: Scenario,
     state: MatchState,
@@ -189,7 +196,7 @@ def ai_ratings(
         return rated
     env = StateEnv(state)
     moves_table = tables(scenario).moves
-    values = {
+    values: dict[str, dict[str, float]] = {
         seat: {
             o.move: 0.0
             if o.forecast is None
@@ -198,7 +205,7 @@ def ai_ratings(
         }
         for seat, seat_orders in orders.items()
     }
-    made: dict[tuple[str, float], Rating] = {}  # ratings are immutable: share equal ones
+    made = tables(scenario).ratings  # ratings are immutable values: equal ones are shared
     added_for: dict[tuple[str, float], tuple[Rating, ...]] = {}  # (rated seat, value)
     by_rater = set(raters)
     for seat, seat_orders in rated.items():
@@ -211,9 +218,7 @@ def ai_ratings(
             added = added_for.get((seat, value))
             if added is None:
                 added = added_for[(seat, value)] = tuple(
-                    made.setdefault((rater, value), Rating(rater, value))
-                    for rater in raters
-                    if rater != seat
+                    _rating(made, rater, value) for rater in raters if rater != seat
                 )
             moves.append(evolve(order, ratings=kept + added))
         rated[seat] = evolve(seat_orders, moves=tuple(moves))

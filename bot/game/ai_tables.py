@@ -30,7 +30,7 @@ from bot.game.scenario import (
     Scenario,
     Seat,
 )
-from bot.game.state import Forecast, MatchState
+from bot.game.state import Forecast, MatchState, Rating
 from bot.game.view import noise_rng, sight
 
 DISCOUNT = 0.85  # as ``ai.DISCOUNT``: a change next round is worth less than one now
@@ -408,6 +408,8 @@ class Tables:
         }
         self.from_start = scenario.scoring.partial_from == "start"
         self.effects: dict[int, tuple[Sequence[Effect], EffectsT]] = {}
+        # The AI's ratings made so far, by (rater, value): immutable, so shared (``ai_debate``).
+        self.ratings: dict[tuple[str, float], Rating] = {}
         # Every interaction with a ``when``, in file order: its condition and its effects.
         self.whens = [
             (scenario.expr(rule.when), EffectsT(scenario, rule.effects))
