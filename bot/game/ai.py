@@ -282,10 +282,14 @@ def choose_moves(
             and sum(by_id[n].cost for n in named) <= seat.budget
         ):
             candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
-    if len(candidates) == 1:
-        best = candidates[0]  # ``max`` of one: its value is never needed
+    unique = (
+        candidates
+        if len(candidates) == 1
+        else list({frozenset(m.id for m in c): c for c in candidates}.values())
+    )
+    if len(unique) == 1:
+        best = unique[0]  # ``max`` of one: its value is never needed
     else:
-        unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
         # Only rules whose named and needed moves are legal now can fire for a candidate.
         keys = by_id.keys()
         live = [r for r in planner.seat_table.rules if r.needs <= keys and r.named & keys]

@@ -559,43 +559,50 @@ class SeatRound:
         return self.gain_in(effects.outcome(env))
 
     def gain_in(self, outcome: Outcome) -> float:
-        """``gain(outcome.deltas)``, kept for the round: only the terms the changes touch
-        (``Outcome.pairs``), in term order, which are the float operations of ``gain``
-        (it skips the others)."""
+        """``gain(outcome.deltas)``, kept for the round (``_gain``)."""
         found = self.gains.get(outcome)
         if found is None:
-            pairs = outcome.pairs.get(self.index)
-            if pairs is None:
-                deltas = outcome.deltas
-                pairs = outcome.pairs[self.index] = tuple(
-                    (i, change)
-                    for i, metric in enumerate(self.seat.terms)
-                    if (change := deltas.get(metric))
-                )
-            # ``gain``'s sum with ``met`` spelt out: the same comparisons and operations.
-            flat = self.flat
-            total = 0.0
-            for i, change in pairs:
-                side, target, span, empty, weight, low, high, now, before = flat[i]
-                then = now + change
-                if low > then:  # min(max(then, low), high)
-                    then = low
-                if high < then:
-                    then = high
-                short = target - then if side == 0 else then - target if side == 1 else None
-                if short is None:
-                    short = abs(then - target)
-                if short <= 0:
-                    done = 1.0
-                elif span > 0:
-                    done = 1 - short / span
-                    if not done > 0.0:
-                        done = 0.0
-                else:
-                    done = empty
-                total += weight * (done - before)
-            found = self.gains[outcome] = total
+            found = self.gains[outcome] = _gain(self.flat, self.pairs(outcome))
         return found
+
+    def pairs(self, outcome: Outcome) -> tuple[tuple[int, float], ...]:
+        """The outcome's changes to the seat's goal terms (``Outcome.pairs``)."""
+        pairs = outcome.pairs.get(self.index)
+        if pairs is None:
+            deltas = outcome.deltas
+            pairs = outcome.pairs[self.index] = tuple(
+                (i, change)
+                for i, metric in enumerate(self.seat.terms)
+                if (change := deltas.get(metric))
+            )
+        return pairs
+
+
+def _gain(flat: list[Flat], pairs: tuple[tuple[int, float], ...]) -> float:
+    """``SeatRound.gain`` of the changes ``pairs`` (term index, change) in term order: the
+    terms they do not touch are the ones ``gain`` skips, so the float operations are the same,
+    with ``met`` spelt out (the same comparisons and operations)."""
+    total = 0.0
+    for i, change in pairs:
+        side, target, span, empty, weight, low, high, now, before = flat[i]
+        then = now + change
+        if low > then:  # min(max(then, low), high)
+            then = low
+        if high < then:
+            then = high
+        short = target - then if side == 0 else then - target if side == 1 else None
+        if short is None:
+            short = abs(then - target)
+        if short <= 0:
+            done = 1.0
+        elif span > 0:
+            done = 1 - short / span
+            if not done > 0.0:
+                done = 0.0
+        else:
+            done = empty
+        total += weight * (done - before)
+    return total
 
 
 class RoundCache:
@@ -689,12 +696,16 @@ class RoundCache:
         """``value`` of the moves for the seat, kept in the seat's ``values`` (returned: it
         may hold other moves too; do not change it)."""
         seat = self.seat_round(seat_id, seed)
-        values = seat.values
-        outcome, gain_in = self.outcome, seat.gain_in
+        values, flat = seat.values, seat.flat
         for move in moves:
             if move.id not in values:
-                fixed = move.effects.fixed
-                values[move.id] = gain_in(fixed if fixed is not None else outcome(move, seed))
+                found = move.effects.fixed
+                if found is None:
+                    found = self.outcome(move, seed)
+                pairs = found.pairs.get(seat.index)
+                if pairs is None:
+                    pairs = seat.pairs(found)
+                values[move.id] = _gain(flat, pairs) if pairs else 0.0
         return values
 
     def value(self, seat_id: str, move: MoveT, seed: int) -> float:
