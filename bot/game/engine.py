@@ -27,6 +27,7 @@ from bot.game.scenario import Effect, Ending, Event, Interaction, Scenario, Thre
 from bot.game.state import MatchState, Pending, Record, RoundResult, SeatOrders
 
 LAST_ROUND = "last_round"  # the ending id reported when no end condition fired
+ROUNDED = 1 << 16  # rounded sums kept per scenario before the memo starts again
 
 
 def round_rng(seed: int, round_number: int) -> random.Random:
@@ -88,6 +89,7 @@ class _Tables:
     def __init__(self, scenario: Scenario) -> None:
         self.bounds = {m.id: (m.min, m.max, m.balance) for m in scenario.metrics}
         self.rating_bound = scenario.rules.rating_bound
+        self.rounded: dict[float, float] = {}  # ``_Round.round4``'s results
         self.seat_moves = [
             (
                 seat.id,
@@ -162,6 +164,21 @@ class _Round:
         self.records: list[Record] = []
         self.tables = _tables(scenario)
         self.bounds = self.tables.bounds
+        self.rounded = self.tables.rounded
+
+    def round4(self, value: float) -> float:
+        """``round(value, 4)``, kept per scenario: a match rounds the same few thousand sums
+        over and over, and ``round`` to digits is slow. Only non-zero floats are kept (0.0
+        and -0.0 are equal keys but round to different signs)."""
+        found = self.rounded.get(value)
+        if found is None:
+            found = round(value, 4)
+            if value and type(value) is float and value == value:  # not NaN either
+                rounded = self.rounded
+                if len(rounded) >= ROUNDED:
+                    rounded.clear()
+                rounded[value] = found
+        return found
 
     def apply(
         self,
@@ -200,7 +217,8 @@ class _Round:
             if other_high < rest:
                 rest = other_high
             delta = held - rest
-        after = round(before + delta, 4)
+        round4 = self.round4
+        after = round4(before + delta)
         metrics[metric_id] = after
         records = self.records
         rnd = state.round
@@ -214,7 +232,7 @@ class _Round:
                     metric_id,
                     before,
                     after,
-                    round(after - before, 4),
+                    round4(after - before),
                     delayed_from,
                     draw,
                     None,
@@ -223,7 +241,7 @@ class _Round:
         )
         if balance is not None and delta:
             held = metrics[balance]
-            now = metrics[balance] = round(held - delta, 4)
+            now = metrics[balance] = round4(held - delta)
             records.append(
                 _record(
                     (
@@ -234,7 +252,7 @@ class _Round:
                         balance,
                         held,
                         now,
-                        round(now - held, 4),
+                        round4(now - held),
                         delayed_from,
                         None,
                         f"balances {metric_id}" if partner is None else f"to {metric_id}",
