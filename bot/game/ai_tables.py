@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.game.env import StateEnv
 from bot.game.expr import Expr
@@ -37,6 +37,8 @@ DISCOUNT = 0.85  # as ``ai.DISCOUNT``: a change next round is worth less than on
 OBJECTIVE_WEIGHT = 0.25  # as ``reference.ai.OBJECTIVE_WEIGHT``
 OBJECTIVE_RAMP = 8.0  # as ``reference.ai.OBJECTIVE_RAMP``: see ``objective_terms``
 _NONE: frozenset[str] = frozenset()
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _TERM = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
 
 
@@ -83,6 +85,16 @@ class EffectT:
         self.balance = effect.source or scenario.metric(effect.metric).balance
 
 
+class Kept(dict[_K, _V]):
+    """A memo of values derived from the scenario, kept with its tables: a copy (a pickle sent
+    to a worker process) starts empty, as the tables of a fresh scenario would."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Kept[_K, _V]], tuple[()]]:
+        return (type(self), ())
+
+
 class Outcome:
     """The expected changes of a list of effects in one set of circumstances (``deltas``,
     shared: never to be changed), and, by seat index, the changes that touch the seat's goal
@@ -117,7 +129,7 @@ class EffectsT:
             expected(self.items, StateEnv.__new__(StateEnv)) if static else None
         )
         self.fixed = None if self.static is None else Outcome(self.static)
-        self.outcomes: dict[tuple[float | bool, ...], Outcome] = {}
+        self.outcomes: Kept[tuple[float | bool, ...], Outcome] = Kept()
 
     def outcome(self, env: StateEnv) -> Outcome:
         """The expected changes in ``env``, with their pairs."""
@@ -409,7 +421,7 @@ class Tables:
         self.from_start = scenario.scoring.partial_from == "start"
         self.effects: dict[int, tuple[Sequence[Effect], EffectsT]] = {}
         # The AI's ratings made so far, by (rater, value): immutable, so shared (``ai_debate``).
-        self.ratings: dict[tuple[str, float], Rating] = {}
+        self.ratings: Kept[tuple[str, float], Rating] = Kept()
         # Every interaction with a ``when``, in file order: its condition and its effects.
         self.whens = [
             (scenario.expr(rule.when), EffectsT(scenario, rule.effects))

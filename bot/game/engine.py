@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 
+from bot.game.ai_tables import Kept
 from bot.game.deals import plan_round, settle
 from bot.game.env import StateEnv
 from bot.game.errors import MatchOver
@@ -27,7 +28,7 @@ from bot.game.scenario import Effect, Ending, Event, Interaction, Scenario, Thre
 from bot.game.state import MatchState, Pending, Record, RoundResult, SeatOrders
 
 LAST_ROUND = "last_round"  # the ending id reported when no end condition fired
-ROUNDED = 1 << 16  # rounded sums kept per scenario before the memo starts again
+ROUNDED = 1 << 15  # rounded sums kept per scenario before the memo starts again
 
 
 def round_rng(seed: int, round_number: int) -> random.Random:
@@ -89,7 +90,7 @@ class _Tables:
     def __init__(self, scenario: Scenario) -> None:
         self.bounds = {m.id: (m.min, m.max, m.balance) for m in scenario.metrics}
         self.rating_bound = scenario.rules.rating_bound
-        self.rounded: dict[float, float] = {}  # ``_Round.round4``'s results
+        self.rounded: Kept[float, float] = Kept()  # ``_Round.round4``'s results
         self.seat_moves = [
             (
                 seat.id,

@@ -10,6 +10,7 @@ the dataclass's ``__init__``.
 from __future__ import annotations
 
 import itertools
+import pickle
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, fields
@@ -21,12 +22,14 @@ from bot.game import match as fast
 from bot.game.ai_tables import (
     OBJECTIVE_RAMP,
     Fraction,
+    Kept,
     Ramp,
     RoundCache,
     expected,
     met,
     tables,
 )
+from bot.game.engine import _tables as engine_tables
 from bot.game.match import match_seed
 from bot.game.scenario import Goal, Metric, Scenario
 from bot.game.state import Forecast, MatchState, Order, plain_order
@@ -131,3 +134,15 @@ def test_plain_order_is_the_dataclass() -> None:
     assert asdict(made) == asdict(Order("us.oil_sanctions", "why", forecast=forecast))
     assert set(made.__dict__) == {f.name for f in fields(Order)}  # a new field is set too
     assert plain_order("x") == Order("x")
+
+
+def test_memos_are_not_carried_by_a_pickled_scenario() -> None:
+    kept: Kept[float, float] = Kept({1.23456: 1.2346})
+    again = pickle.loads(pickle.dumps(kept))
+    assert type(again) is Kept and not again
+    scenario = read_scenario(None)[0]
+    for index in range(3):
+        fast.play_match(scenario, match_seed(9, index))
+    copy = pickle.loads(pickle.dumps(scenario))
+    assert not engine_tables(copy).rounded  # a worker's copy starts with empty memos
+    assert fast.play_match(copy, 5).final == fast.play_match(scenario, 5).final
