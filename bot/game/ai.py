@@ -274,14 +274,12 @@ def choose_moves(
     ranked = [m for m in ranked if utilities[m.id] > 0]  # ``fill`` skips the others anyway
     candidates = [planner.fill([], ranked, utilities)]
     by_id = {m.id: m for m in legal}
+    ids = frozenset(by_id)
     for rule in planner.seat_table.rules:
-        named = rule.named
-        if (
-            named <= by_id.keys()
-            and not rule.clash
-            and sum(by_id[n].cost for n in named) <= seat.budget
-        ):
-            candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
+        # every named move legal, no two excluding each other, together within the budget
+        if not rule.clash and rule.cost <= seat.budget and rule.named <= ids:
+            start = [by_id[n] for n in rule.in_order]
+            candidates.append(planner.fill(start, ranked, utilities))
     unique = (
         candidates
         if len(candidates) == 1
@@ -291,8 +289,7 @@ def choose_moves(
         best = unique[0]  # ``max`` of one: its value is never needed
     else:
         # Only rules whose named and needed moves are legal now can fire for a candidate.
-        keys = by_id.keys()
-        live = [r for r in planner.seat_table.rules if r.needs <= keys and r.named & keys]
+        live = [r for r in planner.seat_table.rules if r.needs <= ids and r.named & ids]
         best = max(unique, key=lambda c: planner.combo_value(c, utilities, live))
     order = {m.id: i for i, m in enumerate(legal)}
     best.sort(key=lambda m: order[m.id])

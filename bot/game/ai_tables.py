@@ -251,13 +251,15 @@ class MoveT:
 class RuleT:
     """An interaction rule a seat's own moves can set off (the AI's combination bonus)."""
 
-    __slots__ = ("clash", "effects", "expr", "named", "needs", "rule")
+    __slots__ = ("clash", "cost", "effects", "expr", "in_order", "named", "needs", "rule")
 
     def __init__(self, scenario: Scenario, rule: Interaction, named: frozenset[str]) -> None:
         self.rule = rule
         self.expr = scenario.expr(rule.when or "")
         self.needs = self.expr.needs_played
         self.named = named
+        self.in_order = sorted(named)
+        self.cost = sum(scenario.move(n).cost for n in self.in_order)  # the named moves'
         self.effects = EffectsT(scenario, rule.effects)
         # Two of the named moves exclude each other: never worth trying together.
         self.clash = any(scenario.exclusions(n) & named for n in named)
