@@ -457,7 +457,10 @@ def known_metrics(
 ) -> dict[str, float]:
     """The metrics as the seat's look-ahead takes them: ``view.seat_view`` with hidden metrics
     at their start value. The same draws, in the same order, as ``seat_view``."""
-    seat = tables(scenario).seats[seat_id]
+    return _known(tables(scenario).seats[seat_id], state, seed)
+
+
+def _known(seat: SeatT, state: MatchState, seed: int) -> dict[str, float]:
     metrics, start = state.metrics, state.start
     if len(metrics) == len(seat.sight):  # the usual case: copy, then patch what differs
         known = dict(metrics)
@@ -676,7 +679,7 @@ class RoundCache:
         key = (seat_id, seed)
         found = self._known.get(key)
         if found is None:
-            found = self._known[key] = known_metrics(self.scenario, self.state, seat_id, seed)
+            found = self._known[key] = _known(self.tables.seats[seat_id], self.state, seed)
         return found
 
     def seat_round(self, seat_id: str, seed: int) -> SeatRound:

@@ -13,7 +13,7 @@ from typing import Protocol
 from bot.game.ai import ai_rng, choose_moves
 from bot.game.ai_deals import honour_moves
 from bot.game.ai_debate import argue
-from bot.game.ai_tables import RoundCache, tables
+from bot.game.ai_tables import RoundCache
 from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
@@ -70,7 +70,7 @@ class AiPolicy:
     def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
         """The AI's orders this round."""
         cache = self.round_cache(scenario, state)
-        index = tables(scenario).seats[seat_id].index
+        index = cache.tables.seats[seat_id].index
         rng = ai_rng(seed, state.round, index)
         # The chosen moves go straight to their arguments (``choose_orders``, ``honour`` and
         # ``ai_arguments`` without the orders in between).
