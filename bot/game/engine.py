@@ -218,13 +218,22 @@ class _Round:
             if other_high < rest:
                 rest = other_high
             delta = held - rest
-        round4 = self.round4
-        after = round4(before + delta)
+        # ``round4`` with its memo read here first: most sums are in it.
+        rounded = self.rounded
+        total = before + delta
+        after = rounded.get(total)
+        if after is None:
+            after = self.round4(total)
         metrics[metric_id] = after
+        change = after - before
+        shown = rounded.get(change)
+        if shown is None:
+            shown = self.round4(change)
         records = self.records
         rnd = state.round
         records.append(
-            _record(
+            tuple.__new__(
+                Record,
                 (
                     rnd,
                     "effect",
@@ -233,16 +242,16 @@ class _Round:
                     metric_id,
                     before,
                     after,
-                    round4(after - before),
+                    shown,
                     delayed_from,
                     draw,
                     None,
-                )
+                ),
             )
         )
         if balance is not None and delta:
             held = metrics[balance]
-            now = metrics[balance] = round4(held - delta)
+            now = metrics[balance] = self.round4(held - delta)
             records.append(
                 _record(
                     (
@@ -253,7 +262,7 @@ class _Round:
                         balance,
                         held,
                         now,
-                        round4(now - held),
+                        self.round4(now - held),
                         delayed_from,
                         None,
                         f"balances {metric_id}" if partner is None else f"to {metric_id}",
