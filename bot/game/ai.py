@@ -270,7 +270,7 @@ def choose_moves(
     cache.row(seat_id, legal, seed)  # the moves' values, for ``utility_of``
     utility = planner.utility_of
     utilities = {m.id: utility(m) for m in legal}
-    ranked = sorted(legal, key=lambda m: utilities[m.id] / max(m.cost, 1), reverse=True)
+    ranked = sorted(legal, key=lambda m: utilities[m.id] / m.per, reverse=True)
     ranked = [m for m in ranked if utilities[m.id] > 0]  # ``fill`` skips the others anyway
     candidates = [planner.fill([], ranked, utilities)]
     by_id = {m.id: m for m in legal}
@@ -291,9 +291,12 @@ def choose_moves(
         # Only rules whose named and needed moves are legal now can fire for a candidate.
         live = [r for r in planner.seat_table.rules if r.needs <= ids and r.named & ids]
         best = max(unique, key=lambda c: planner.combo_value(c, utilities, live))
-    order = {m.id: i for i, m in enumerate(legal)}
-    best.sort(key=lambda m: order[m.id])
+    best.sort(key=_file_order)  # the order of ``legal``, a part of the seat's moves
     return best, _decide(planner, state, seat_id)
+
+
+def _file_order(move: MoveT) -> int:
+    return move.rank
 
 
 def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str]:

@@ -211,7 +211,9 @@ class MoveT:
         "move",
         "once",
         "own_forecast",
+        "per",
         "plain",
+        "rank",
         "requires",
         "requires_set",
         "seat",
@@ -225,6 +227,8 @@ class MoveT:
         self.id = move.id
         self.seat = move.seat
         self.cost = move.cost
+        self.per = max(move.cost, 1)  # what the AI divides a move's worth by to rank it
+        self.rank = 0  # the move's place among its seat's moves, in file order (``Tables``)
         self.once = move.once
         self.cooldown = move.cooldown
         self.requires = tuple(move.requires)
@@ -420,6 +424,9 @@ class Tables:
             )
             for index, seat in enumerate(scenario.seats)
         }
+        for seat_table in self.seats.values():
+            for rank, table in enumerate(seat_table.moves):
+                table.rank = rank
         self.from_start = scenario.scoring.partial_from == "start"
         self.effects: dict[int, tuple[Sequence[Effect], EffectsT]] = {}
         # The AI's ratings made so far, by (rater, value): immutable, so shared (``ai_debate``).
