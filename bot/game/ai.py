@@ -12,10 +12,12 @@ only what its seat may see: hidden metrics are taken at their publicly known sta
 noisy ones at the seat's estimate.
 
 Speed: this is the fast path. It reads the scenario through ``ai_tables`` (flattened moves,
-effects and goals, built once) and one ``RoundCache`` per state (legal moves and views shared by
-all seats). The same rules live in ``bot/game/reference/ai.py`` (the AI as it was, through the
-general lookups); ``tests/game/test_fast_engine.py`` checks the two choose the same orders to the
-byte, so a change to the AI's rules goes into both.
+effects and goals, built once) and one ``RoundCache`` per state, shared by all seats and by the
+round's talks (``ai_deals``): legal moves, each seat's view and goal terms, and what each move
+is worth to each seat, worked out once per round. The same rules live in
+``bot/game/reference/ai.py`` (the AI as it was, through the general lookups);
+``tests/game/test_fast_engine.py`` checks the two choose the same orders to the byte, so a
+change to the AI's rules goes into both.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ The engine's rules and the AI's look-ahead read the scenario through pydantic mo
 properties (``Move.seat``, ``Effect.mean``) and per-call lookups (``scenario.expr``, ``memo``,
 ``exclusions``) cost more than the arithmetic they feed. These tables hold the same facts as
 plain slotted objects with the conditions already parsed, so the hot loops do attribute reads
-and dict lookups only. Everything here is derived from the scenario alone and never changes.
+and dict lookups only. Everything here is derived from the scenario alone and never changes,
+except memos of pure results (``Kept``: outcomes of a list of effects, shared ratings), which
+pickle empty. ``RoundCache`` and ``SeatRound`` hold what one round's state gives.
 
 ``expected`` is the AI's expected change per metric (``ai.expected_deltas``); it must do the
 same float operations in the same order as ``bot/game/reference/ai.py``'s ``_expected`` (the
