@@ -373,17 +373,20 @@ def _draw_events(work: _Round) -> None:
         last = event_last.get(event.id)
         if last is not None and rnd - last <= event.cooldown:
             continue  # resting: no draw is made, as if the event were not in the file
+        # Conditions are pure: one whose answer cannot matter is not evaluated.
+        if event.kind == "scheduled" and event.round != rnd:
+            continue
         holds = condition is None or bool(condition.evaluate(env))
-        if event.kind == "scheduled":
-            happens = event.round == rnd and holds
-        elif event.kind == "triggered":
+        if event.kind == "scheduled" or event.kind == "triggered":
             happens = holds
+        elif not holds:
+            happens = False  # no draw, as before: the chance is drawn only when it holds
         else:
             chance = event.chance
             for when, factor in scales:
                 if when.evaluate(env):
                     chance *= factor
-            happens = holds and work.rng.random() < min(chance, 1.0)
+            happens = work.rng.random() < min(chance, 1.0)
         if happens:
             work.fire_event(event, env, effects)
 
