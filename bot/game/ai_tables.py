@@ -101,7 +101,7 @@ class Outcome:
     """The expected changes of a list of effects in one set of circumstances (``deltas``,
     shared: never to be changed), and, by seat index, the changes that touch the seat's goal
     terms as (term index, change) in term order (``pairs``, filled in on first use): what
-    ``SeatRound.gain_of`` adds up."""
+    ``_gain`` adds up."""
 
     __slots__ = ("deltas", "pairs")
 
@@ -713,10 +713,6 @@ class RoundCache:
             env.played = move.alone
             found = self._outcomes[key] = move.effects.outcome(env)
         return found
-
-    def deltas(self, move: MoveT, seed: int) -> Mapping[str, float]:
-        """``outcome``'s changes (shared: do not change them)."""
-        return self.outcome(move, seed).deltas
 
     def row(self, seat_id: str, moves: Iterable[MoveT], seed: int) -> dict[str, float]:
         """``value`` of the moves for the seat, kept in the seat's ``values`` (returned: it
