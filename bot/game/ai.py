@@ -12,33 +12,41 @@ only what its seat may see: hidden metrics are taken at their publicly known sta
 noisy ones at the seat's estimate.
 
 Speed: this is the fast path. It reads the scenario through ``ai_tables`` (flattened moves,
-effects and goals, built once) and one ``RoundCache`` per state (legal moves and views shared by
-all seats). The same rules live in ``bot/game/reference/ai.py`` (the AI as it was, through the
-general lookups); ``tests/game/test_fast_engine.py`` checks the two choose the same orders to the
-byte, so a change to the AI's rules goes into both.
+effects and goals, built once) and one ``RoundCache`` per state, shared by all seats and by the
+round's talks (``ai_deals``): legal moves, each seat's view and goal terms, and what each move
+is worth to each seat, worked out once per round. The same rules live in
+``bot/game/reference/ai.py`` (the AI as it was, through the general lookups);
+``tests/game/test_fast_engine.py`` checks the two choose the same orders to the byte, so a
+change to the AI's rules goes into both.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
 
 from bot.game.ai_tables import (
     DISCOUNT,
     MoveT,
     RoundCache,
+    RuleT,
     expected,
-    known_metrics,
     tables,
 )
 from bot.game.env import StateEnv
 from bot.game.expr import Value
-from bot.game.legal import last_played
 from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
-from bot.game.state import MatchState, Order, SeatOrders
+from bot.game.state import MatchState, SeatOrders, plain_order
 
-__all__ = ["DISCOUNT", "LOOKAHEAD", "Planner", "ai_rng", "choose_orders", "expected_deltas"]
+__all__ = [
+    "DISCOUNT",
+    "LOOKAHEAD",
+    "Planner",
+    "ai_rng",
+    "choose_moves",
+    "choose_orders",
+    "expected_deltas",
+]
 LOOKAHEAD = 3  # how many prerequisites deep the AI values the moves a move unlocks
 
 
@@ -108,30 +116,20 @@ class _Planner:
         cache: RoundCache | None = None,
     ) -> None:
         self.scenario, self.state, self.seat, self.rng = scenario, state, seat, rng
-        self.tables = tables(scenario)
-        self.seat_table = table = self.tables.seats[seat.id]
+        if cache is None or not cache.fits(scenario, state):
+            cache = RoundCache(scenario, state)
+        self.cache, self.seed = cache, seed
+        self.tables = cache.tables
+        self.seat_table = self.tables.seats[seat.id]
         self._ever: set[str] | None = None
-        self._last: Mapping[str, int] | None = None
-        if cache is None:
-            self.known = known_metrics(scenario, state, seat.id, seed)
-        else:
-            self.known = cache.known(seat.id, seed)
-            self._last = cache.last
-        self._env = StateEnv(state, metrics=self.known)
-        # Each goal's metric, fraction function, weight, range, value now and fraction met now:
-        # only the "then" side varies.
+        self._last: Mapping[str, int] = cache.last
+        # The seat's view, one environment on it, and its goal terms valued now
+        # (``ai_tables.SeatRound``): its goals, then the secret objectives' thresholds
+        # (``ai_tables.objective_terms``).
+        self.round = cache.seat_round(seat.id, seed)
+        self.known = self.round.known
+        self._env = self.round.env
         self.from_start = self.tables.from_start
-        known = self.known
-        self.goals: list[tuple[str, Callable[[float], float], float, float, float, float, float]]
-        self.goals = [
-            (g.metric, fraction, w, m.min, m.max, known[g.metric], fraction(known[g.metric]))
-            for (g, m, w), fraction in zip(table.goals, table.fractions, strict=True)
-        ]
-        # The secret objectives' thresholds, valued like goals (``ai_tables.objective_terms``).
-        self.goals += [
-            (metric, ramp, points, low, high, known[metric], ramp(known[metric]))
-            for metric, ramp, points, low, high in table.objectives
-        ]
 
     @property
     def rules(self) -> list[tuple[Interaction, frozenset[str]]]:
@@ -140,14 +138,7 @@ class _Planner:
 
     def gain(self, deltas: Mapping[str, float]) -> float:
         """How many goal points the changes would win (or lose) for the seat."""
-        total = 0.0
-        get = deltas.get
-        for metric_id, fraction, weight, low, high, now, before in self.goals:
-            change = get(metric_id)
-            if change:
-                then = min(max(now + change, low), high)
-                total += weight * (fraction(then) - before)
-        return total
+        return self.round.gain(deltas)
 
     def env(self, played: frozenset[str]) -> StateEnv:
         # One environment, re-pointed at each candidate: it caches the history it reads.
@@ -160,11 +151,12 @@ class _Planner:
 
     def utility_of(self, move: MoveT) -> float:
         """``utility`` for a move's table entry."""
-        env = self.env(move.alone)
-        deltas = move.effects.deltas(env)
+        own = self.round.values.get(move.id)
+        if own is None:
+            own = self.cache.value(self.seat.id, move, self.seed)
         state = self.state
         later = (
-            foresight_deltas(move, env, state.round, state.last_round)
+            foresight_deltas(move, self.env(move.alone), state.round, state.last_round)
             if move.event_effects
             else None
         )
@@ -172,7 +164,7 @@ class _Planner:
         lean = table.prefer.get(move.id, 0.0)
         noise = self.rng.gauss(0.0, table.noise) if table.noise else 0.0
         ahead = self.unlock_value(move, frozenset(), LOOKAHEAD) if move.unlocks else 0.0
-        value = self.gain(deltas) + (self.gain(later) if later else 0.0)
+        value = own + (self.gain(later) if later else 0.0)
         return value + ahead + lean + noise
 
     def unlock_value(self, move: MoveT, assumed: frozenset[str], depth: int) -> float:
@@ -191,39 +183,50 @@ class _Planner:
         for other in move.unlocks:
             if other.id in done or not other.requires_set <= opened:
                 continue
-            deltas = other.effects.deltas(self.env(other.alone))
-            value = self.gain(deltas) + self.unlock_value(other, opened, depth - 1)
+            own = self.cache.value(self.seat.id, other, self.seed)
+            value = own + self.unlock_value(other, opened, depth - 1)
             best = max(best, value)
         return DISCOUNT * best
 
     def _played_ever(self) -> set[str]:
         if self._ever is None:
-            self._ever = set(last_played(self.state) if self._last is None else self._last)
+            self._ever = set(self._last)
         return self._ever
 
-    def combo_value(self, combo: Sequence[Move | MoveT], utilities: Mapping[str, float]) -> float:
-        """The moves' utilities together, plus the interactions they would set off."""
+    def combo_value(
+        self,
+        combo: Sequence[Move | MoveT],
+        utilities: Mapping[str, float],
+        rules: Sequence[RuleT] | None = None,
+    ) -> float:
+        """The moves' utilities together, plus the interactions they would set off.
+
+        ``rules``: the seat's rules that moves like these can set off (all of them when
+        None); leaving out rules that cannot fire changes nothing."""
         value = sum(utilities[m.id] for m in combo)
         played = frozenset(m.id for m in combo)
         env = self.env(played)
-        for rule in self.seat_table.rules:
-            if rule.named & played and rule.needs <= played and rule.expr.evaluate(env):
-                value += self.gain(rule.effects.deltas(env))
+        for rule in self.seat_table.rules if rules is None else rules:
+            if (
+                not rule.named.isdisjoint(played)
+                and rule.needs <= played
+                and rule.expr.evaluate(env)
+            ):
+                value += self.round.gain_of(rule.effects, env)
         return value
 
     def fill(
-        self, start: list[_M], ranked: Sequence[_M], utilities: Mapping[str, float]
-    ) -> list[_M]:
+        self, start: list[MoveT], ranked: Sequence[MoveT], utilities: Mapping[str, float]
+    ) -> list[MoveT]:
         """``start``, then the best-ranked moves with a positive utility the budget allows."""
         chosen = list(start)
         taken = {m.id for m in chosen}
         spent = sum(m.cost for m in chosen)
         budget = self.seat_table.budget
-        moves = self.tables.moves
         for move in ranked:
             if move.id in taken or utilities[move.id] <= 0:
                 continue
-            if moves[move.id].excl & taken:
+            if not move.excl.isdisjoint(taken):
                 continue
             if spent + move.cost <= budget:
                 chosen.append(move)
@@ -232,7 +235,6 @@ class _Planner:
         return chosen
 
 
-_M = TypeVar("_M", Move, MoveT)
 Planner = _Planner  # the look-ahead, for the AI's deals (``ai_deals.py``)
 
 
@@ -248,30 +250,55 @@ def choose_orders(
 
     ``cache`` (for ``state``) shares legal moves and views between the seats of one round.
     """
+    best, decisions = choose_moves(scenario, state, seat_id, seed, rng, cache)
+    moves = tuple(plain_order(m.id, m.move.argument or "") for m in best)
+    return SeatOrders(moves=moves, decisions=decisions)
+
+
+def choose_moves(
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    seed: int,
+    rng: random.Random,
+    cache: RoundCache | None = None,
+) -> tuple[list[MoveT], dict[str, str]]:
+    """``choose_orders`` as the moves' table entries, in file order, and the decisions."""
     if cache is None or not cache.fits(scenario, state):
         cache = RoundCache(scenario, state)
     seat = scenario.seat(seat_id)
     planner = _Planner(scenario, state, seat, seed, rng, cache)
     legal = cache.legal(seat_id)
-    utilities = {m.id: planner.utility_of(m) for m in legal}
-    ranked = sorted(legal, key=lambda m: utilities[m.id] / max(m.cost, 1), reverse=True)
+    cache.row(seat_id, legal, seed)  # the moves' values, for ``utility_of``
+    utility = planner.utility_of
+    utilities = {m.id: utility(m) for m in legal}
+    ranked = sorted(legal, key=lambda m: utilities[m.id] / m.per, reverse=True)
     ranked = [m for m in ranked if utilities[m.id] > 0]  # ``fill`` skips the others anyway
     candidates = [planner.fill([], ranked, utilities)]
     by_id = {m.id: m for m in legal}
+    ids = frozenset(by_id)
     for rule in planner.seat_table.rules:
-        named = rule.named
-        if (
-            named <= by_id.keys()
-            and not rule.clash
-            and sum(by_id[n].cost for n in named) <= seat.budget
-        ):
-            candidates.append(planner.fill([by_id[n] for n in sorted(named)], ranked, utilities))
-    unique = list({frozenset(m.id for m in c): c for c in candidates}.values())
-    best = max(unique, key=lambda c: planner.combo_value(c, utilities))
-    order = {m.id: i for i, m in enumerate(legal)}
-    best.sort(key=lambda m: order[m.id])
-    moves = tuple(Order(m.id, m.move.argument or "") for m in best)
-    return SeatOrders(moves=moves, decisions=_decide(planner, state, seat_id))
+        # every named move legal, no two excluding each other, together within the budget
+        if not rule.clash and rule.cost <= seat.budget and rule.named <= ids:
+            start = [by_id[n] for n in rule.in_order]
+            candidates.append(planner.fill(start, ranked, utilities))
+    unique = (
+        candidates
+        if len(candidates) == 1
+        else list({frozenset(m.id for m in c): c for c in candidates}.values())
+    )
+    if len(unique) == 1:
+        best = unique[0]  # ``max`` of one: its value is never needed
+    else:
+        # Only rules whose named and needed moves are legal now can fire for a candidate.
+        live = [r for r in planner.seat_table.rules if r.needs <= ids and r.named & ids]
+        best = max(unique, key=lambda c: planner.combo_value(c, utilities, live))
+    best.sort(key=_file_order)  # the order of ``legal``, a part of the seat's moves
+    return best, _decide(planner, state, seat_id)
+
+
+def _file_order(move: MoveT) -> int:
+    return move.rank
 
 
 def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str]:
@@ -285,7 +312,7 @@ def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str
         decision = planner.scenario.event(event_id).decision
         assert decision is not None  # only events with a decision wait for an answer
         values = {
-            o.id: planner.gain(expected_deltas(planner.scenario, o.effects, env))
+            o.id: planner.round.gain_of(planner.tables.effects_of(planner.scenario, o.effects), env)
             + planner.rng.gauss(0.0, planner.seat.ai.noise or 1e-9)
             for o in decision.options
         }

@@ -28,10 +28,10 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Mapping
 
-from bot.game.ai import Planner, expected_deltas
+from bot.game.ai import Planner
+from bot.game.ai_tables import MoveT, RoundCache
 from bot.game.deal_state import Deal, Term
 from bot.game.deals import DealRefused, answer, credibility, propose
-from bot.game.legal import legal_moves
 from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 
@@ -48,32 +48,33 @@ def deal_rng(seed: int, round_number: int) -> random.Random:
 
 
 class _Values:
-    """What each seat's look-ahead makes of every legal move this round."""
+    """What each seat's look-ahead makes of every legal move this round (kept in the round's
+    ``RoundCache``, shared with the seats' orders)."""
 
-    def __init__(self, scenario: Scenario, state: MatchState, seed: int) -> None:
-        self.scenario, self.state = scenario, state
-        self.legal = {s: legal_moves(scenario, state, s) for s in scenario.seat_ids}
-        self.planners = {
-            s.id: Planner(scenario, state, s, seed, random.Random(0)) for s in scenario.seats
-        }
-        self._deltas: dict[str, Mapping[str, float]] = {}
-        self._memo: dict[tuple[str, str], float] = {}
+    def __init__(
+        self, scenario: Scenario, state: MatchState, seed: int, cache: RoundCache | None = None
+    ) -> None:
+        if cache is None or not cache.fits(scenario, state):
+            cache = RoundCache(scenario, state)
+        self.scenario, self.state, self.seed, self.cache = scenario, state, seed, cache
+        self.tables = cache.tables
+        self.legal = {s: cache.legal(s) for s in scenario.seat_ids}
+        self._all = [m for moves in self.legal.values() for m in moves]
+        self._rows: dict[str, dict[str, float]] = {}
 
-    def of(self, seat_id: str, move: Move) -> float:
+    def of(self, seat_id: str, move: Move | MoveT) -> float:
         """What the move is worth to the seat (its goal points, one round ahead).
 
         The move's expected changes are worked out once, as the seat that plays it sees them;
         each seat then scores them against its own goals.
         """
-        key = (seat_id, move.id)
-        found = self._memo.get(key)
+        return self.cache.value(seat_id, self.tables.moves[move.id], self.seed)
+
+    def row(self, seat_id: str) -> dict[str, float]:
+        """``of`` the seat for every legal move of every seat, by move id."""
+        found = self._rows.get(seat_id)
         if found is None:
-            deltas = self._deltas.get(move.id)
-            if deltas is None:
-                owner = self.planners[move.seat]
-                env = owner.env(frozenset((move.id,)))
-                deltas = self._deltas[move.id] = expected_deltas(self.scenario, move.effects, env)
-            found = self._memo[key] = self.planners[seat_id].gain(deltas)
+            found = self._rows[seat_id] = self.cache.row(seat_id, self._all, self.seed)
         return found
 
 
@@ -81,20 +82,22 @@ def _offer(
     values: _Values, seat_id: str, others: Collection[str], rnd: int
 ) -> tuple[float, Deal] | None:
     scenario = values.scenario
-    best: tuple[float, Move, Move] | None = None
-    own_values = [(values.of(seat_id, own), own) for own in values.legal[seat_id]]
+    best: tuple[float, MoveT, MoveT] | None = None
+    mine = values.row(seat_id)
+    own_values = [(mine[own.id], own) for own in values.legal[seat_id]]
     for other_id in others:
         # worth asking for: moves the other seat would not play anyway, that it would play
         # for one of ours (by its own goals, undiscounted)
+        row = values.row(other_id)
         wanted = [
-            (values.of(seat_id, theirs), values.of(other_id, theirs), theirs)
+            (mine[theirs.id], row[theirs.id], theirs)
             for theirs in values.legal[other_id]
+            if mine[theirs.id] > 0 and row[theirs.id] <= 0
         ]
-        wanted = [w for w in wanted if w[0] > 0 and w[1] <= 0]
         if not wanted:
             continue
         for mine_own, own in own_values:
-            paid = values.of(other_id, own)
+            paid = row[own.id]
             for mine_theirs, their_own, theirs in wanted:
                 if paid + their_own <= 0:
                     continue
@@ -112,7 +115,7 @@ def _offer(
         terms=(Term(seat_id, own.id, rnd, rnd), Term(theirs.seat, theirs.id, rnd, rnd)),
         kind="promise" if trusted else "escrow",
         deadline=rnd,
-        text=f"{own.name} for {theirs.name}",
+        text=f"{own.move.name} for {theirs.move.name}",
     )
 
 
@@ -138,37 +141,42 @@ def _accepts(values: _Values, deal: Deal, seat_id: str) -> bool:
 def _together(values: _Values, deal: Deal, seat_id: str) -> float:
     """What an escrow's moves are worth to the seat played together, as they will be: each
     move's effects with all of them played, and the rules that fire when they meet."""
-    scenario, planner = values.scenario, values.planners[seat_id]
+    seat = values.cache.seat_round(seat_id, values.seed)
     moves = frozenset(t.move for t in deal.terms if t.due(values.state.round))
-    env = planner.env(moves)
+    env = seat.env
+    env.played = moves
     total: dict[str, float] = {}
-    effects = [scenario.move(m).effects for m in sorted(moves)]
-    for rule in scenario.interactions:
-        if rule.when is None:
-            continue
-        expr = scenario.expr(rule.when)
+    effects = [values.tables.moves[m].effects for m in sorted(moves)]
+    for expr, rule_effects in values.tables.whens:
         if expr.needs_played and expr.needs_played <= moves and expr.evaluate(env):
-            effects.append(rule.effects)
+            effects.append(rule_effects)
     for group in effects:
-        for metric, amount in expected_deltas(scenario, group, env).items():
+        for metric, amount in group.deltas(env).items():
             total[metric] = total.get(metric, 0.0) + amount
-    return planner.gain(total)
+    return seat.gain(total)
 
 
 def negotiate(
-    scenario: Scenario, state: MatchState, seed: int, ai_seats: Collection[str]
+    scenario: Scenario,
+    state: MatchState,
+    seed: int,
+    ai_seats: Collection[str],
+    cache: RoundCache | None = None,
 ) -> MatchState:
     """One round's talks between AI seats (held with the chance
     ``rules.ai_talks``, seeded): each finds its
     best offer, and the ``MAX_OFFERS``
     most valuable are proposed; the other parties answer at once. Seats not in ``ai_seats`` are
-    neither offered deals nor asked."""
+    neither offered deals nor asked.
+
+    ``cache`` (for ``state``) shares the seats' look-ahead with their orders this round: it
+    follows the state the talks make (they change only deals)."""
     if state.finished or len(ai_seats) < 2:
         return state
     rng = deal_rng(seed, state.round)
     if rng.random() >= scenario.rules.ai_talks:
         return state
-    values = _Values(scenario, state, seed)
+    values = _Values(scenario, state, seed, cache)
     offers: list[tuple[float, Deal]] = []
     for seat_id in scenario.seat_ids:
         if seat_id not in ai_seats:
@@ -186,13 +194,51 @@ def negotiate(
                 state = answer(state, deal.id, party, _accepts(values, deal, party))
         except DealRefused:
             continue  # e.g. the seat already proposed this round
+    values.cache.follow(state)
     return state
 
 
 def honour(
-    scenario: Scenario, state: MatchState, seat_id: str, seed: int, orders: SeatOrders
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    seed: int,
+    orders: SeatOrders,
+    cache: RoundCache | None = None,
 ) -> SeatOrders:
-    """The AI's orders adjusted to its active deals due this round (see the module's note)."""
+    """The AI's orders adjusted to its active deals due this round (see the module's note).
+
+    ``cache`` (for ``state``) shares legal moves and values with the seat's orders."""
+    chosen = _honoured(scenario, state, seat_id, seed, [o.move for o in orders.moves], cache)
+    if chosen is None:
+        return orders  # every term is kept by the orders as they are
+    arguments = {o.move: o for o in orders.moves}
+    moves = tuple(arguments.get(m.id, Order(m.id, m.move.argument or "")) for m in chosen)
+    return SeatOrders(moves=moves, decisions=orders.decisions)
+
+
+def honour_moves(
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    seed: int,
+    moves: list[MoveT],
+    cache: RoundCache | None = None,
+) -> list[MoveT]:
+    """``honour`` for the moves the AI chose (``ai.choose_moves``): the moves to order."""
+    chosen = _honoured(scenario, state, seat_id, seed, [m.id for m in moves], cache)
+    return moves if chosen is None else chosen
+
+
+def _honoured(
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    seed: int,
+    ordered_ids: list[str],
+    cache: RoundCache | None,
+) -> list[MoveT] | None:
+    """The moves ``honour`` orders, in file order; None when the orders keep every term."""
     due = [
         (deal, term)
         for deal in state.deals
@@ -200,28 +246,30 @@ def honour(
         for term in deal.terms
         if term.seat == seat_id and term.due(state.round)
     ]
-    ordered = {o.move for o in orders.moves}
+    ordered = set(ordered_ids)
     if all((t.move in ordered) != t.avoid for _, t in due):
-        return orders  # every term is kept by the orders as they are
+        return None
     seat = scenario.seat(seat_id)
-    planner = Planner(scenario, state, seat, seed, random.Random(0))
-    legal = legal_moves(scenario, state, seat_id)
+    if cache is None or not cache.fits(scenario, state):
+        cache = RoundCache(scenario, state)
+    planner = Planner(scenario, state, seat, seed, random.Random(0), cache)
+    legal = cache.legal(seat_id)
     by_id = {m.id: m for m in legal}
-    utilities = {m.id: planner.utility(m) for m in legal}
+    utilities = {m.id: planner.utility_of(m) for m in legal}
     avoid = {t.move for _, t in due if t.avoid}
-    chosen = [by_id[o.move] for o in orders.moves if o.move in by_id]
+    chosen = [by_id[move_id] for move_id in ordered_ids if move_id in by_id]
     ranked = sorted(
         (m for m in legal if m.id not in avoid),
         key=lambda m: utilities[m.id] / max(m.cost, 1),
         reverse=True,
     )
-    must: list[Move] = []
+    must: list[MoveT] = []
     for deal, term in due:
         move = by_id.get(term.move)
         if term.avoid or move is None or move in must:
             continue  # a move that cannot be ordered now breaks the promise whatever the AI does
         wanted = [*must, move]
-        clash = any(scenario.exclusions(m.id) & {w.id for w in wanted} for m in wanted)
+        clash = any(m.excl & {w.id for w in wanted} for m in wanted)
         if clash or sum(m.cost for m in wanted) > seat.budget:
             continue
         forced = planner.fill(wanted, ranked, utilities)
@@ -238,9 +286,7 @@ def honour(
                 chosen = without
     order = {m.id: i for i, m in enumerate(legal)}
     chosen.sort(key=lambda m: order[m.id])
-    arguments = {o.move: o for o in orders.moves}
-    moves = tuple(arguments.get(m.id, Order(m.id, m.argument or "")) for m in chosen)
-    return SeatOrders(moves=moves, decisions=orders.decisions)
+    return chosen
 
 
 def _worth_keeping(
@@ -249,7 +295,7 @@ def _worth_keeping(
     if deal.kind == "escrow":  # the others' terms run only if this one does
         env = planner.env(frozenset())
         return sum(
-            planner.gain(expected_deltas(scenario, scenario.move(t.move).effects, env))
+            planner.gain(planner.tables.moves[t.move].effects.deltas(env))
             for t in deal.terms
             if t.seat != seat_id and t.due(state.round)
         )

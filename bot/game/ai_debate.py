@@ -13,12 +13,12 @@ fast path by ``tests/game/test_fast_engine.py``): change both together.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.game.ai_tables import MoveT, Tables, known_metrics, tables
 from bot.game.env import StateEnv
 from bot.game.scenario import ArgumentText, Move, Scenario
-from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders, evolve
+from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders, evolve, plain_order
 
 HORIZONS = (0, 1)
 
@@ -97,17 +97,21 @@ def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: random.Random) -> O
     if agreeing:
         chosen = rng.choice(agreeing)
         assert chosen.forecast is not None
-        spec = chosen.forecast
-        forecast: Forecast | None = Forecast(spec.metric, spec.direction, spec.horizon)
-        return Order(move.id, chosen.text, forecast=forecast)
-    plain = [t for t in texts if t.forecast is None] or texts
+        # Forecasts are immutable values: one per text, made the first time it is argued.
+        forecast = table.forecasts.get(id(chosen))
+        if forecast is None:
+            spec = chosen.forecast
+            forecast = Forecast(spec.metric, spec.direction, spec.horizon)
+            table.forecasts[id(chosen)] = forecast
+        return plain_order(move.id, chosen.text, forecast)
+    plain = table.plain  # the texts without a forecast, else all of them
     text = rng.choice(plain).text if plain else ""
     if table.own_forecast is not None:
-        return Order(move.id, text, forecast=table.own_forecast[0])
-    forecast = _own_forecast(tabled.seats[table.seat].visible, table, env)
+        return plain_order(move.id, text, table.own_forecast[0])
+    own = _own_forecast(tabled.seats[table.seat].visible, table, env)
     if table.static:
-        table.own_forecast = (forecast,)
-    return Order(move.id, text, forecast=forecast)
+        table.own_forecast = (own,)
+    return plain_order(move.id, text, own)
 
 
 def ai_argument(
@@ -134,12 +138,25 @@ def ai_arguments(
     if not orders.moves:
         return orders
     table = tables(scenario)
+    chosen = [table.moves[o.move] for o in orders.moves]
+    return evolve(orders, moves=argue(scenario, state, seat_id, chosen, seed, known))
+
+
+def argue(
+    scenario: Scenario,
+    state: MatchState,
+    seat_id: str,
+    moves: Sequence[MoveT],
+    seed: int,
+    known: dict[str, float] | None = None,
+) -> tuple[Order, ...]:
+    """``ai_arguments``' orders for the moves' table entries (at least one move)."""
+    table = tables(scenario)
     rng = argument_rng(seed, state.round, table.seats[seat_id].index)
     if known is None:
         known = known_metrics(scenario, state, seat_id, seed)
     env = StateEnv(state, metrics=known)
-    moves = tuple(_argue(table, table.moves[o.move], env, rng) for o in orders.moves)
-    return evolve(orders, moves=moves)
+    return tuple(_argue(table, move, env, rng) for move in moves)
 
 
 def ai_value(
@@ -153,10 +170,17 @@ def ai_value(
 
 
 def _value(move: MoveT, forecast: Forecast, env: StateEnv) -> int:
-    env.played = frozenset((move.id,))
+    env.played = move.alone
     expected = _direction(move, forecast.metric, forecast.horizon, env)
     claimed = 1 if forecast.direction == "up" else -1
     return 0 if expected == 0 else (1 if expected == claimed else -1)
+
+
+def _rating(made: dict[tuple[str, float], Rating], rater: str, value: float) -> Rating:
+    found = made.get((rater, value))
+    if found is None:
+        found = made[(rater, value)] = Rating(rater, value)
+    return found
 
 
 def ai_ratings(
@@ -172,7 +196,7 @@ def ai_ratings(
         return rated
     env = StateEnv(state)
     moves_table = tables(scenario).moves
-    values = {
+    values: dict[str, dict[str, float]] = {
         seat: {
             o.move: 0.0
             if o.forecast is None
@@ -181,7 +205,7 @@ def ai_ratings(
         }
         for seat, seat_orders in orders.items()
     }
-    made: dict[tuple[str, float], Rating] = {}  # ratings are immutable: share equal ones
+    made = tables(scenario).ratings  # ratings are immutable values: equal ones are shared
     added_for: dict[tuple[str, float], tuple[Rating, ...]] = {}  # (rated seat, value)
     by_rater = set(raters)
     for seat, seat_orders in rated.items():
@@ -190,13 +214,11 @@ def ai_ratings(
         moves = []
         for order in seat_orders.moves:
             value = values[seat][order.move]
-            kept = tuple(r for r in order.ratings if r.by not in by_rater)
+            kept = tuple(r for r in order.ratings if r.by not in by_rater) if order.ratings else ()
             added = added_for.get((seat, value))
             if added is None:
                 added = added_for[(seat, value)] = tuple(
-                    made.setdefault((rater, value), Rating(rater, value))
-                    for rater in raters
-                    if rater != seat
+                    _rating(made, rater, value) for rater in raters if rater != seat
                 )
             moves.append(evolve(order, ratings=kept + added))
         rated[seat] = evolve(seat_orders, moves=tuple(moves))

@@ -4,7 +4,9 @@ The engine's rules and the AI's look-ahead read the scenario through pydantic mo
 properties (``Move.seat``, ``Effect.mean``) and per-call lookups (``scenario.expr``, ``memo``,
 ``exclusions``) cost more than the arithmetic they feed. These tables hold the same facts as
 plain slotted objects with the conditions already parsed, so the hot loops do attribute reads
-and dict lookups only. Everything here is derived from the scenario alone and never changes.
+and dict lookups only. Everything here is derived from the scenario alone and never changes,
+except memos of pure results (``Kept``: outcomes of a list of effects, shared ratings), which
+pickle empty. ``RoundCache`` and ``SeatRound`` hold what one round's state gives.
 
 ``expected`` is the AI's expected change per metric (``ai.expected_deltas``); it must do the
 same float operations in the same order as ``bot/game/reference/ai.py``'s ``_expected`` (the
@@ -15,8 +17,8 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from bot.game.env import StateEnv
 from bot.game.expr import Expr
@@ -30,13 +32,15 @@ from bot.game.scenario import (
     Scenario,
     Seat,
 )
-from bot.game.state import Forecast, MatchState
+from bot.game.state import Forecast, MatchState, Rating
 from bot.game.view import noise_rng, sight
 
 DISCOUNT = 0.85  # as ``ai.DISCOUNT``: a change next round is worth less than one now
 OBJECTIVE_WEIGHT = 0.25  # as ``reference.ai.OBJECTIVE_WEIGHT``
 OBJECTIVE_RAMP = 8.0  # as ``reference.ai.OBJECTIVE_RAMP``: see ``objective_terms``
 _NONE: frozenset[str] = frozenset()
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _TERM = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
 
 
@@ -83,11 +87,42 @@ class EffectT:
         self.balance = effect.source or scenario.metric(effect.metric).balance
 
 
+class Kept(dict[_K, _V]):
+    """A memo of values derived from the scenario, kept with its tables: a copy (a pickle sent
+    to a worker process) starts empty, as the tables of a fresh scenario would."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Kept[_K, _V]], tuple[()]]:
+        return (type(self), ())
+
+
+class Outcome:
+    """The expected changes of a list of effects in one set of circumstances (``deltas``,
+    shared: never to be changed), and, by seat index, the changes that touch the seat's goal
+    terms as (term index, change) in term order (``pairs``, filled in on first use): what
+    ``_gain`` adds up."""
+
+    __slots__ = ("deltas", "pairs")
+
+    def __init__(self, deltas: dict[str, float]) -> None:
+        self.deltas = deltas
+        self.pairs: dict[int, tuple[tuple[int, float], ...]] = {}
+
+
+OUTCOMES = 64  # circumstances kept per list of effects (formulas can make many)
+
+
 class EffectsT:
     """A list of effects; ``static`` holds their expected changes when no condition or
-    formula makes them depend on the state (computed once, never to be changed by callers)."""
+    formula makes them depend on the state (computed once, never to be changed by callers).
 
-    __slots__ = ("items", "static")
+    Otherwise the changes depend only on which conditions hold and what the formulas give
+    (``_signature``): each such outcome is kept (``outcomes``, up to ``OUTCOMES``), so the
+    same circumstances in a later round or for another seat reuse its changes and pairs.
+    """
+
+    __slots__ = ("fixed", "items", "outcomes", "static")
 
     def __init__(self, scenario: Scenario, effects: Sequence[Effect]) -> None:
         self.items = tuple(EffectT(scenario, e) for e in effects)
@@ -95,11 +130,43 @@ class EffectsT:
         self.static: dict[str, float] | None = (
             expected(self.items, StateEnv.__new__(StateEnv)) if static else None
         )
+        self.fixed = None if self.static is None else Outcome(self.static)
+        self.outcomes: Kept[tuple[float | bool, ...], Outcome] = Kept()
+
+    def outcome(self, env: StateEnv) -> Outcome:
+        """The expected changes in ``env``, with their pairs."""
+        fixed = self.fixed
+        if fixed is not None:
+            return fixed
+        key: list[float | bool] = []
+        _signature(self.items, env, key)
+        sign = tuple(key)
+        found = self.outcomes.get(sign)
+        if found is None:
+            found = Outcome(expected(self.items, env))
+            if len(self.outcomes) < OUTCOMES:
+                self.outcomes[sign] = found
+        return found
 
     def deltas(self, env: StateEnv) -> dict[str, float]:
-        """The expected change per metric in ``env``."""
+        """The expected change per metric in ``env`` (shared: do not change it)."""
         found = self.static
-        return expected(self.items, env) if found is None else found
+        return self.outcome(env).deltas if found is None else found
+
+
+def _signature(items: Sequence[EffectT], env: StateEnv, out: list[float | bool]) -> None:
+    """What ``expected`` reads of ``env`` for ``items``, in the order it reads it: each
+    condition's truth and each formula's value. Equal signatures give equal changes."""
+    for effect in items:
+        cond = effect.cond
+        if cond is not None:
+            if not cond.evaluate(env):
+                out.append(False)
+                _signature(effect.otherwise, env, out)
+                continue
+            out.append(True)
+        if effect.formula is not None:
+            out.append(float(effect.formula.evaluate(env)))
 
 
 def expected(items: Sequence[EffectT], env: StateEnv) -> dict[str, float]:
@@ -141,10 +208,14 @@ class MoveT:
         "effects",
         "event_effects",
         "excl",
+        "forecasts",
         "id",
         "move",
         "once",
         "own_forecast",
+        "per",
+        "plain",
+        "rank",
         "requires",
         "requires_set",
         "seat",
@@ -158,6 +229,8 @@ class MoveT:
         self.id = move.id
         self.seat = move.seat
         self.cost = move.cost
+        self.per = max(move.cost, 1)  # what the AI divides a move's worth by to rank it
+        self.rank = 0  # the move's place among its seat's moves, in file order (``Tables``)
         self.once = move.once
         self.cooldown = move.cooldown
         self.requires = tuple(move.requires)
@@ -173,6 +246,8 @@ class MoveT:
         # the move's effects by either horizon depend on nothing (``static``): kept once known.
         single = [ArgumentText(text=move.argument)] if move.argument else []
         self.texts: list[ArgumentText] = single + list(move.arguments)
+        self.plain = [t for t in self.texts if t.forecast is None] or self.texts
+        self.forecasts: dict[int, Forecast] = {}  # by id of a text in ``texts``
         self.static = False
         self.agreeing: list[ArgumentText] | None = None
         self.own_forecast: tuple[Forecast | None] | None = None
@@ -182,13 +257,15 @@ class MoveT:
 class RuleT:
     """An interaction rule a seat's own moves can set off (the AI's combination bonus)."""
 
-    __slots__ = ("clash", "effects", "expr", "named", "needs", "rule")
+    __slots__ = ("clash", "cost", "effects", "expr", "in_order", "named", "needs", "rule")
 
     def __init__(self, scenario: Scenario, rule: Interaction, named: frozenset[str]) -> None:
         self.rule = rule
         self.expr = scenario.expr(rule.when or "")
         self.needs = self.expr.needs_played
         self.named = named
+        self.in_order = sorted(named)
+        self.cost = sum(scenario.move(n).cost for n in self.in_order)  # the named moves'
         self.effects = EffectsT(scenario, rule.effects)
         # Two of the named moves exclude each other: never worth trying together.
         self.clash = any(scenario.exclusions(n) & named for n in named)
@@ -199,11 +276,12 @@ class Fraction:
     comparisons and the same float operations on the same operands. (A class rather than a
     closure, so that the tables, kept with the scenario, still pickle.)"""
 
-    __slots__ = ("kind", "span", "target")
+    __slots__ = ("code", "kind", "span", "target")
 
     def __init__(self, metric: Metric, goal: Goal, from_start: bool) -> None:
         target = self.target = goal.target
         self.kind = goal.kind
+        self.code = 0 if goal.kind == "at_least" else 1 if goal.kind == "at_most" else 2
         if goal.kind == "at_least":
             low = metric.start if from_start and metric.start < target else metric.min
             self.span = target - low
@@ -262,6 +340,8 @@ class SeatT:
         "rules",
         "seat",
         "sight",
+        "specs",
+        "terms",
         "visible",
     )
 
@@ -291,6 +371,17 @@ class SeatT:
             code = 0 if how == "exact" else 2 if how == "hidden" or metric.see == "all" else 1
             noise = 0.0 if metric.see == "all" else metric.see.noise
             self.sight.append((metric.id, code, noise, metric.min, metric.max))
+        # The metric of each goal term the look-ahead values (goals, then objectives' terms),
+        # and each term as ``SeatRound`` values it: (metric, side, target, span, met when the
+        # span is empty, weight, min, max); see ``met``.
+        self.terms = [g.metric for g, _m, _w in self.goals] + [o[0] for o in self.objectives]
+        self.specs = [
+            (g.metric, f.code, f.target, f.span, 1.0 if f.code == 2 else 0.0, w, m.min, m.max)
+            for (g, m, w), f in zip(self.goals, self.fractions, strict=True)
+        ] + [
+            (metric, 0 if ramp.above else 1, ramp.threshold, OBJECTIVE_RAMP, 0.0, w, low, high)
+            for metric, ramp, w, low, high in self.objectives
+        ]
         self.hidden = [m for m, code, _n, _l, _h in self.sight if code == 2]
         self.noisy = [(m, n, low, high) for m, code, n, low, high in self.sight if code == 1]
         seen = [m.id for m in scenario.metrics if sight(m, seat.id) != "hidden"]
@@ -335,8 +426,19 @@ class Tables:
             )
             for index, seat in enumerate(scenario.seats)
         }
+        for seat_table in self.seats.values():
+            for rank, table in enumerate(seat_table.moves):
+                table.rank = rank
         self.from_start = scenario.scoring.partial_from == "start"
         self.effects: dict[int, tuple[Sequence[Effect], EffectsT]] = {}
+        # The AI's ratings made so far, by (rater, value): immutable, so shared (``ai_debate``).
+        self.ratings: Kept[tuple[str, float], Rating] = Kept()
+        # Every interaction with a ``when``, in file order: its condition and its effects.
+        self.whens = [
+            (scenario.expr(rule.when), EffectsT(scenario, rule.effects))
+            for rule in scenario.interactions
+            if rule.when is not None
+        ]
 
     def effects_of(self, scenario: Scenario, effects: Sequence[Effect]) -> EffectsT:
         """The flattened form of a list of effects that lives as long as the scenario."""
@@ -364,17 +466,25 @@ def known_metrics(
 ) -> dict[str, float]:
     """The metrics as the seat's look-ahead takes them: ``view.seat_view`` with hidden metrics
     at their start value. The same draws, in the same order, as ``seat_view``."""
-    seat = tables(scenario).seats[seat_id]
+    return _known(tables(scenario).seats[seat_id], state, seed)
+
+
+def _known(seat: SeatT, state: MatchState, seed: int) -> dict[str, float]:
     metrics, start = state.metrics, state.start
     if len(metrics) == len(seat.sight):  # the usual case: copy, then patch what differs
         known = dict(metrics)
         for metric_id in seat.hidden:
             known[metric_id] = start[metric_id]
         if seat.noisy:
-            draws = noise_rng(seed, state.round, seat.index)
+            draw = noise_rng(seed, state.round, seat.index).random
             for metric_id, noise, low, high in seat.noisy:  # file order: the same draws
-                noisy = metrics[metric_id] + draws.uniform(-noise, noise)
-                known[metric_id] = round(min(max(noisy, low), high), 1)
+                # ``uniform(-noise, noise)`` is ``a + (b - a) * random()``; then the clamp
+                noisy = metrics[metric_id] + (-noise + (noise - -noise) * draw())
+                if low > noisy:
+                    noisy = low
+                if high < noisy:
+                    noisy = high
+                known[metric_id] = round(noisy, 1)
         return known
     rng: random.Random | None = None
     known = {}
@@ -410,11 +520,134 @@ def legal_table(
     return found
 
 
+def met(side: int, target: float, span: float, empty: float, value: float) -> float:
+    """How far a goal term is met at ``value``, 0 .. 1: the shortfall ``short`` from the
+    target (side 0: below it, 1: above it, 2: either way) is none: 1.0; else
+    ``max(0.0, 1 - short / span)``, or ``empty`` when the span is empty.
+
+    This is ``Fraction`` (a value at or past an at-least target has ``target - value <= 0``,
+    exactly; a target goal's empty span gives 1.0, the others' 0.0) and ``Ramp`` (an
+    objective's threshold approached from below or above, over ``OBJECTIVE_RAMP``), with the
+    same comparisons (``max(0.0, x)`` is 0.0 unless x > 0.0) and float operations.
+    ``SeatRound.gain_in`` spells it out inline.
+    """
+    short = target - value if side == 0 else value - target if side == 1 else abs(value - target)
+    if short <= 0:
+        return 1.0
+    if span > 0:
+        found = 1 - short / span
+        return found if found > 0.0 else 0.0
+    return empty
+
+
+Flat = tuple[int, float, float, float, float, float, float, float, float]
+
+
+class SeatRound:
+    """One seat's look-ahead inputs for one round: the metrics as it knows them, one
+    environment on them (re-pointed at each candidate's ``played``), and its goal terms
+    valued now (``flat``: the seat's ``specs`` without the metric, then the value now and
+    how far the term is met now).
+
+    ``values`` keeps what each move is worth to the seat this round (``RoundCache.value``).
+    """
+
+    __slots__ = ("env", "flat", "gains", "index", "known", "seat", "values")
+
+    def __init__(self, seat: SeatT, state: MatchState, known: dict[str, float]) -> None:
+        self.seat = seat
+        self.index = seat.index
+        self.known = known
+        self.env = StateEnv(state, metrics=known)
+        flat: list[Flat] = []
+        for metric, side, target, span, empty, weight, low, high in seat.specs:
+            now = known[metric]
+            before = met(side, target, span, empty, now)
+            flat.append((side, target, span, empty, weight, low, high, now, before))
+        self.flat = flat
+        self.gains: dict[Outcome, float] = {}
+        self.values: dict[str, float] = {}
+
+    def gain(self, deltas: Mapping[str, float]) -> float:
+        """How many goal points the changes would win (or lose) for the seat."""
+        total = 0.0
+        get = deltas.get
+        for metric_id, term in zip(self.seat.terms, self.flat, strict=True):
+            change = get(metric_id)
+            if change:
+                side, target, span, empty, weight, low, high, now, before = term
+                then = min(max(now + change, low), high)
+                total += weight * (met(side, target, span, empty, then) - before)
+        return total
+
+    def gain_of(self, effects: EffectsT, env: StateEnv) -> float:
+        """``gain(effects.deltas(env))``."""
+        return self.gain_in(effects.outcome(env))
+
+    def gain_in(self, outcome: Outcome) -> float:
+        """``gain(outcome.deltas)``, kept for the round (``_gain``)."""
+        found = self.gains.get(outcome)
+        if found is None:
+            found = self.gains[outcome] = _gain(self.flat, self.pairs(outcome))
+        return found
+
+    def pairs(self, outcome: Outcome) -> tuple[tuple[int, float], ...]:
+        """The outcome's changes to the seat's goal terms (``Outcome.pairs``)."""
+        pairs = outcome.pairs.get(self.index)
+        if pairs is None:
+            deltas = outcome.deltas
+            pairs = outcome.pairs[self.index] = tuple(
+                (i, change)
+                for i, metric in enumerate(self.seat.terms)
+                if (change := deltas.get(metric))
+            )
+        return pairs
+
+
+def _gain(flat: list[Flat], pairs: tuple[tuple[int, float], ...]) -> float:
+    """``SeatRound.gain`` of the changes ``pairs`` (term index, change) in term order: the
+    terms they do not touch are the ones ``gain`` skips, so the float operations are the same,
+    with ``met`` spelt out (the same comparisons and operations)."""
+    total = 0.0
+    for i, change in pairs:
+        side, target, span, empty, weight, low, high, now, before = flat[i]
+        then = now + change
+        if low > then:  # min(max(then, low), high)
+            then = low
+        if high < then:
+            then = high
+        short = target - then if side == 0 else then - target if side == 1 else None
+        if short is None:
+            short = abs(then - target)
+        if short <= 0:
+            done = 1.0
+        elif span > 0:
+            done = 1 - short / span
+            if not done > 0.0:
+                done = 0.0
+        else:
+            done = empty
+        total += weight * (done - before)
+    return total
+
+
 class RoundCache:
     """What every AI seat reads of one state: the moves' last rounds, each seat's legal moves
-    and its view. Valid for one state object, which nothing changes between rounds."""
+    and its view. Valid for one state object, which nothing changes between rounds (or its
+    copy after the round's talks, which change only deals: ``follow``)."""
 
-    __slots__ = ("_known", "_legal", "env", "key", "last", "scenario", "state", "tables")
+    __slots__ = (
+        "_known",
+        "_legal",
+        "_outcomes",
+        "_seats",
+        "env",
+        "key",
+        "last",
+        "scenario",
+        "state",
+        "tables",
+    )
 
     def __init__(self, scenario: Scenario, state: MatchState) -> None:
         from bot.game.legal import last_played
@@ -426,6 +659,8 @@ class RoundCache:
         self.env = StateEnv(state)
         self._legal: dict[str, list[MoveT]] = {}
         self._known: dict[tuple[str, int], dict[str, float]] = {}
+        self._seats: dict[tuple[str, int], SeatRound] = {}
+        self._outcomes: dict[tuple[str, int], Outcome] = {}
 
     def fits(self, scenario: Scenario, state: MatchState) -> bool:
         """Whether this cache is the one for the state (the same objects, the same round)."""
@@ -434,6 +669,11 @@ class RoundCache:
             and self.scenario is scenario
             and self.key == (state.round, len(state.history))
         )
+
+    def follow(self, state: MatchState) -> None:
+        """Serve ``state``, a copy of this cache's state that differs only in its deals (what
+        the round's talks change): nothing kept here reads deals."""
+        self.state = state
 
     def legal(self, seat_id: str) -> list[MoveT]:
         """The seat's legal moves this round."""
@@ -448,5 +688,53 @@ class RoundCache:
         key = (seat_id, seed)
         found = self._known.get(key)
         if found is None:
-            found = self._known[key] = known_metrics(self.scenario, self.state, seat_id, seed)
+            found = self._known[key] = _known(self.tables.seats[seat_id], self.state, seed)
+        return found
+
+    def seat_round(self, seat_id: str, seed: int) -> SeatRound:
+        """The seat's look-ahead inputs this round."""
+        key = (seat_id, seed)
+        found = self._seats.get(key)
+        if found is None:
+            seat = self.tables.seats[seat_id]
+            found = SeatRound(seat, self.state, self.known(seat_id, seed))
+            self._seats[key] = found
+        return found
+
+    def outcome(self, move: MoveT, seed: int) -> Outcome:
+        """The move's expected changes as its own seat sees them, played alone."""
+        found = move.effects.fixed
+        if found is not None:
+            return found
+        key = (move.id, seed)
+        found = self._outcomes.get(key)
+        if found is None:
+            env = self.seat_round(move.seat, seed).env
+            env.played = move.alone
+            found = self._outcomes[key] = move.effects.outcome(env)
+        return found
+
+    def row(self, seat_id: str, moves: Iterable[MoveT], seed: int) -> dict[str, float]:
+        """``value`` of the moves for the seat, kept in the seat's ``values`` (returned: it
+        may hold other moves too; do not change it)."""
+        seat = self.seat_round(seat_id, seed)
+        values, flat = seat.values, seat.flat
+        for move in moves:
+            if move.id not in values:
+                found = move.effects.fixed
+                if found is None:
+                    found = self.outcome(move, seed)
+                pairs = found.pairs.get(seat.index)
+                if pairs is None:
+                    pairs = seat.pairs(found)
+                values[move.id] = _gain(flat, pairs) if pairs else 0.0
+        return values
+
+    def value(self, seat_id: str, move: MoveT, seed: int) -> float:
+        """What the move is worth to the seat (its goal points, one round ahead), the move's
+        changes taken as the move's own seat expects them (``outcome``)."""
+        seat = self.seat_round(seat_id, seed)
+        found = seat.values.get(move.id)
+        if found is None:
+            found = seat.values[move.id] = seat.gain_in(self.outcome(move, seed))
         return found

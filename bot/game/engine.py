@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 
+from bot.game.ai_tables import Kept
 from bot.game.deals import plan_round, settle
 from bot.game.env import StateEnv
 from bot.game.errors import MatchOver
@@ -27,6 +28,7 @@ from bot.game.scenario import Effect, Ending, Event, Interaction, Scenario, Thre
 from bot.game.state import MatchState, Pending, Record, RoundResult, SeatOrders
 
 LAST_ROUND = "last_round"  # the ending id reported when no end condition fired
+ROUNDED = 1 << 15  # rounded sums kept per scenario before the memo starts again
 
 
 def round_rng(seed: int, round_number: int) -> random.Random:
@@ -45,6 +47,7 @@ class _Eff:
         "fixed",
         "formula",
         "metric",
+        "now",
         "otherwise",
         "range",
         "source",
@@ -62,8 +65,14 @@ class _Eff:
         self.fixed = 0.0 if formula is not None else float(effect.change or 0.0)
         self.delay = effect.delay
         self.duration = effect.duration
+        self.now = effect.duration == 1 and effect.delay == 0  # applied at once, in full
         self.metric = effect.metric
         self.source = effect.source
+
+
+_NONE4 = (None, None, None, None)  # before, after, delta, delayed_from
+_NONE5 = (None, None, None, None, None)  # ... and draw
+_NONE6 = (None, None, None, None, None, None)  # metric, ... draw
 
 
 def _record(values: tuple[object, ...]) -> Record:
@@ -80,6 +89,8 @@ class _Tables:
 
     def __init__(self, scenario: Scenario) -> None:
         self.bounds = {m.id: (m.min, m.max, m.balance) for m in scenario.metrics}
+        self.rating_bound = scenario.rules.rating_bound
+        self.rounded: Kept[float, float] = Kept()  # ``_Round.round4``'s results
         self.seat_moves = [
             (
                 seat.id,
@@ -154,6 +165,21 @@ class _Round:
         self.records: list[Record] = []
         self.tables = _tables(scenario)
         self.bounds = self.tables.bounds
+        self.rounded = self.tables.rounded
+
+    def round4(self, value: float) -> float:
+        """``round(value, 4)``, kept per scenario: a match rounds the same few thousand sums
+        over and over, and ``round`` to digits is slow. Only non-zero floats are kept (0.0
+        and -0.0 are equal keys but round to different signs)."""
+        found = self.rounded.get(value)
+        if found is None:
+            found = round(value, 4)
+            if value and type(value) is float and value == value:  # not NaN either
+                rounded = self.rounded
+                if len(rounded) >= ROUNDED:
+                    rounded.clear()
+                rounded[value] = found
+        return found
 
     def apply(
         self,
@@ -169,50 +195,78 @@ class _Round:
 
         ``partner`` (a transfer) takes the place of the metric's own balancing metric.
         """
-        low, high, balance = self.bounds[metric_id]
+        bounds = self.bounds
+        low, high, balance = bounds[metric_id]
         if partner is not None:
             balance = partner
-        metrics = self.state.metrics
+        state = self.state
+        metrics = state.metrics
         before = metrics[metric_id]
-        delta = min(max(before + amount, low), high) - before
+        # min(max(x, low), high), spelt out (the same comparisons, without two calls)
+        moved = before + amount
+        if low > moved:
+            moved = low
+        if high < moved:
+            moved = high
+        delta = moved - before
         if balance is not None and delta:
-            other_low, other_high, _ = self.bounds[balance]
+            other_low, other_high, _ = bounds[balance]
             held = metrics[balance]
-            delta = held - min(max(held - delta, other_low), other_high)
-        after = round(before + delta, 4)
+            rest = held - delta
+            if other_low > rest:
+                rest = other_low
+            if other_high < rest:
+                rest = other_high
+            delta = held - rest
+        # ``round4`` with its memo read here first: most sums are in it.
+        rounded = self.rounded
+        total = before + delta
+        after = rounded.get(total)
+        if after is None:
+            after = self.round4(total)
         metrics[metric_id] = after
-        self.records.append(
-            _record(
+        change = after - before
+        shown = rounded.get(change)
+        if shown is None:
+            shown = self.round4(change)
+        records = self.records
+        rnd = state.round
+        records.append(
+            tuple.__new__(
+                Record,
                 (
-                    self.state.round,
+                    rnd,
                     "effect",
                     source,
                     seat,
                     metric_id,
                     before,
                     after,
-                    round(after - before, 4),
+                    shown,
                     delayed_from,
                     draw,
                     None,
-                )
+                ),
             )
         )
         if balance is not None and delta:
             held = metrics[balance]
-            metrics[balance] = round(held - delta, 4)
-            self.records.append(
-                Record(
-                    self.state.round,
-                    "effect",
-                    source,
-                    seat,
-                    balance,
-                    held,
-                    metrics[balance],
-                    round(metrics[balance] - held, 4),
-                    delayed_from,
-                    detail=f"balances {metric_id}" if partner is None else f"to {metric_id}",
+            now = metrics[balance] = self.round4(held - delta)
+            records.append(
+                _record(
+                    (
+                        rnd,
+                        "effect",
+                        source,
+                        seat,
+                        balance,
+                        held,
+                        now,
+                        self.round4(now - held),
+                        delayed_from,
+                        None,
+                        f"balances {metric_id}" if partner is None else f"to {metric_id}",
+                    )
                 )
             )
 
@@ -238,9 +292,10 @@ class _Round:
         """``trigger`` for a flattened effect."""
         state = self.state
         rnd = state.round
-        if effect.cond is not None and not effect.cond.evaluate(env):
+        cond = effect.cond
+        if cond is not None and not cond.evaluate(env):
             self.records.append(
-                Record(rnd, "miss", source, seat, effect.metric, detail="condition")
+                _record((rnd, "miss", source, seat, effect.metric, *_NONE5, "condition"))
             )
             hits = [self.fire(other, source, env, seat, factor) for other in effect.otherwise]
             return any(hits)
@@ -249,7 +304,7 @@ class _Round:
             draw = round(self.rng.random(), 6)
             if draw >= effect.chance:
                 self.records.append(
-                    Record(rnd, "miss", source, seat, effect.metric, draw=draw, detail="chance")
+                    _record((rnd, "miss", source, seat, effect.metric, *_NONE4, draw, "chance"))
                 )
                 return False
         if effect.range is not None:
@@ -260,8 +315,8 @@ class _Round:
         else:
             amount = effect.fixed
         amount *= factor
-        if effect.duration == 1 and effect.delay == 0:
-            self.apply(source, effect.metric, amount, seat, draw=draw, partner=effect.source)
+        if effect.now:
+            self.apply(source, effect.metric, amount, seat, None, draw, effect.source)
             return True
         for step in range(effect.duration):
             due = rnd + effect.delay + step
@@ -318,17 +373,20 @@ def _draw_events(work: _Round) -> None:
         last = event_last.get(event.id)
         if last is not None and rnd - last <= event.cooldown:
             continue  # resting: no draw is made, as if the event were not in the file
+        # Conditions are pure: one whose answer cannot matter is not evaluated.
+        if event.kind == "scheduled" and event.round != rnd:
+            continue
         holds = condition is None or bool(condition.evaluate(env))
-        if event.kind == "scheduled":
-            happens = event.round == rnd and holds
-        elif event.kind == "triggered":
+        if event.kind == "scheduled" or event.kind == "triggered":
             happens = holds
+        elif not holds:
+            happens = False  # no draw, as before: the chance is drawn only when it holds
         else:
             chance = event.chance
             for when, factor in scales:
                 if when.evaluate(env):
                     chance *= factor
-            happens = holds and work.rng.random() < min(chance, 1.0)
+            happens = work.rng.random() < min(chance, 1.0)
         if happens:
             work.fire_event(event, env, effects)
 
@@ -378,9 +436,10 @@ def _resolve_decisions(work: _Round, orders: Mapping[str, SeatOrders], env: Stat
 
 
 def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv) -> None:
-    scenario = work.scenario
     records = work.records
     rnd = work.state.round
+    bound = work.tables.rating_bound
+    fire = work.fire
     for seat_id, moves in work.tables.seat_moves:
         seat_orders = orders.get(seat_id)
         if seat_orders is None or not seat_orders.moves:
@@ -391,10 +450,10 @@ def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv
             if order is None:
                 continue
             mark = len(records)
-            factor = _rating_factor(scenario, order.rating)
-            hits = [work.fire(e, source, env, seat_id, factor) for e in effects]
+            factor = 1.0 + bound * (order.rating or 0.0)  # ``_rating_factor``
+            hits = [fire(e, source, env, seat_id, factor) for e in effects]
             outcome = "hit" if all(hits) else "miss" if not any(hits) else "partial"
-            records.insert(mark, Record(rnd, "order", source, seat_id, detail=outcome))
+            records.insert(mark, _record((rnd, "order", source, seat_id, *_NONE6, outcome)))
 
 
 def _resolve_interactions(work: _Round, env: StateEnv) -> None:

@@ -101,7 +101,7 @@ def play_match(
     state = opening.state
     while not state.finished:
         if scenario.rules.ai_talks:
-            state = negotiate(scenario, state, seed, ai_seats)
+            state = negotiate(scenario, state, seed, ai_seats, default.round_cache(scenario, state))
         chosen = {
             seat: policies.get(seat, default).orders(scenario, state, seat, seed)
             for seat in scenario.seat_ids

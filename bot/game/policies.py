@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.game.ai import ai_rng, choose_orders
-from bot.game.ai_deals import honour
-from bot.game.ai_debate import ai_arguments
-from bot.game.ai_tables import RoundCache, tables
+from bot.game.ai import ai_rng, choose_moves
+from bot.game.ai_deals import honour_moves
+from bot.game.ai_debate import argue
+from bot.game.ai_tables import RoundCache
 from bot.game.legal import legal_moves
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState, Order, SeatOrders
@@ -59,17 +59,28 @@ class AiPolicy:
     def __setstate__(self, data: dict[str, object]) -> None:
         self._cache = None
 
-    def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
-        """The AI's orders this round."""
+    def round_cache(self, scenario: Scenario, state: MatchState) -> RoundCache:
+        """The cache for the state, made when it is new: the round's talks (``negotiate``)
+        may share it, and it follows the state they make."""
         cache = self._cache
         if cache is None or not cache.fits(scenario, state):
             cache = self._cache = RoundCache(scenario, state)
-        index = tables(scenario).seats[seat_id].index
+        return cache
+
+    def orders(self, scenario: Scenario, state: MatchState, seat_id: str, seed: int) -> SeatOrders:
+        """The AI's orders this round."""
+        cache = self.round_cache(scenario, state)
+        index = cache.tables.seats[seat_id].index
         rng = ai_rng(seed, state.round, index)
-        chosen = choose_orders(scenario, state, seat_id, seed, rng, cache)
+        # The chosen moves go straight to their arguments (``choose_orders``, ``honour`` and
+        # ``ai_arguments`` without the orders in between).
+        moves, decisions = choose_moves(scenario, state, seat_id, seed, rng, cache)
         if state.deals:
-            chosen = honour(scenario, state, seat_id, seed, chosen)
-        return ai_arguments(scenario, state, seat_id, chosen, seed, cache.known(seat_id, seed))
+            moves = honour_moves(scenario, state, seat_id, seed, moves, cache)
+        if not moves:
+            return SeatOrders(decisions=decisions)
+        argued = argue(scenario, state, seat_id, moves, seed, cache.known(seat_id, seed))
+        return SeatOrders(moves=argued, decisions=decisions)
 
 
 class HoldPolicy:

@@ -104,6 +104,24 @@ class Order:
     conditions: tuple[str, ...] = ()  # ``if: SEAT.MOVE``: runs only when all of these run
 
 
+def plain_order(move: str, argument: str = "", forecast: Forecast | None = None) -> Order:
+    """``Order(move, argument, forecast=forecast)`` without the frozen dataclass's
+    ``__init__`` (nine ``object.__setattr__`` calls); the AI makes tens of orders per round."""
+    new = object.__new__(Order)
+    new.__dict__.update(
+        move=move,
+        argument=argument,
+        rating=None,
+        forecast=forecast,
+        author=None,
+        ratings=(),
+        umpire=None,
+        counter_arguments=(),
+        conditions=(),
+    )
+    return new
+
+
 _Plain = TypeVar("_Plain", "Order", "SeatOrders")
 
 

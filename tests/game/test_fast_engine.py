@@ -92,6 +92,14 @@ def test_ai_talks_always_on_iran(index: int) -> None:
     assert new == old
 
 
+@pytest.mark.parametrize("index", range(8))
+def test_ai_talks_always_on_default(index: int) -> None:
+    # Talks every round: the round cache the talks and the orders share follows the state the
+    # talks make, and the AI keeps its deals (``honour``) in most rounds.
+    new, old = _both(_scenario(None, 1.0), match_seed(27, index))
+    assert new == old
+
+
 @pytest.mark.parametrize("index", range(16))
 def test_open_debate_with_a_room(index: int) -> None:
     sc = _scenario(None)

@@ -1,0 +1,148 @@
+"""The fast path's parts give what the plain code they replace gives, to the last bit.
+
+``test_fast_engine.py`` compares whole matches with the reference engine; these check the
+pieces on their own, on cases the scenarios may not reach (a value exactly at a target, an
+empty span, a metric at its bound): the goal fractions spelt out (``ai_tables.met`` and
+``SeatRound.gain_in``), the look-ahead's changes kept per outcome, and orders built without
+the dataclass's ``__init__``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, fields
+from typing import Literal
+
+import pytest
+
+from bot.game import match as fast
+from bot.game.ai_tables import (
+    OBJECTIVE_RAMP,
+    Fraction,
+    Kept,
+    Ramp,
+    RoundCache,
+    expected,
+    met,
+    tables,
+)
+from bot.game.engine import _tables as engine_tables
+from bot.game.match import match_seed
+from bot.game.scenario import Goal, Metric, Scenario
+from bot.game.state import Forecast, MatchState, Order, plain_order
+from bot.scenarios import read_scenario
+
+SCENARIOS = (None, "iran-2013", "tutorial")
+Term = tuple[str, Callable[[float], float], float, float, float]  # metric, fraction, weight, range
+
+
+def _states(scenario: Scenario, matches: int = 3) -> list[MatchState]:
+    logs = [fast.play_match(scenario, match_seed(5, i)) for i in range(matches)]
+    return [logs[0].start] + [r.state for log in logs for r in log.rounds if not r.state.finished]
+
+
+def _values(low: float, high: float, target: float) -> list[float]:
+    """Values around the interesting points: the bounds, the target, either side of it."""
+    rng = random.Random(7)
+    points = [low, high, target, target + 1e-12, target - 1e-12, (low + high) / 2]
+    points += [rng.uniform(low, high) for _ in range(40)]
+    return points + [round(rng.uniform(low, high), 1) for _ in range(20)]
+
+
+@pytest.mark.parametrize("kind", ["at_least", "at_most", "near"])
+@pytest.mark.parametrize("from_start", [False, True])
+def test_met_is_the_goal_fraction(
+    kind: Literal["at_least", "at_most", "near"], from_start: bool
+) -> None:
+    for target, start, low, high in itertools.product(
+        [0.0, 35.0, 50.0, 100.0], [0.0, 35.0, 60.0, 100.0], [0.0], [100.0]
+    ):
+        metric = Metric(id="m", name="M", min=low, max=high, start=start)
+        fraction = Fraction(metric, Goal(metric="m", target=target, kind=kind), from_start)
+        empty = 1.0 if fraction.code == 2 else 0.0
+        for value in _values(low, high, target):
+            want = fraction(value)
+            got = met(fraction.code, fraction.target, fraction.span, empty, value)
+            assert (got, str(got)) == (want, str(want)), (kind, target, start, value)
+
+
+@pytest.mark.parametrize("above", [True, False])
+def test_met_is_the_objective_ramp(above: bool) -> None:
+    for threshold in (0.0, 12.5, 40.0, 100.0):
+        ramp = Ramp(above, threshold)
+        for value in [*_values(0.0, 100.0, threshold), threshold - 8.0, threshold + 8.0]:
+            got = met(0 if above else 1, threshold, OBJECTIVE_RAMP, 0.0, value)
+            assert (got, str(got)) == (ramp(value), str(ramp(value))), (threshold, value)
+
+
+def _plain_gain(
+    terms: list[Term],
+    known: Mapping[str, float],
+    deltas: Mapping[str, float],
+) -> float:
+    """The look-ahead's gain as the reference sums it, through Fraction and Ramp."""
+    total = 0.0
+    for metric, fraction, weight, low, high in terms:
+        change = deltas.get(metric)
+        if change:
+            then = min(max(known[metric] + change, low), high)
+            total += weight * (fraction(then) - fraction(known[metric]))
+    return total
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_gain_in_is_the_plain_sum_for_every_seat_and_move(name: str | None) -> None:
+    scenario = read_scenario(name)[0]
+    table = tables(scenario)
+    for state in _states(scenario):
+        cache = RoundCache(scenario, state)
+        for seat_id, seat in table.seats.items():
+            round_ = cache.seat_round(seat_id, 11)
+            terms: list[Term] = [
+                (g.metric, f, w, m.min, m.max)
+                for (g, m, w), f in zip(seat.goals, seat.fractions, strict=True)
+            ]
+            terms += [(o[0], o[1], o[2], o[3], o[4]) for o in seat.objectives]
+            for move in table.moves.values():
+                outcome = cache.outcome(move, 11)
+                want = _plain_gain(terms, round_.known, outcome.deltas)
+                assert cache.value(seat_id, move, 11) == want
+                assert round_.gain(outcome.deltas) == want
+                assert round_.gain_in(outcome) == want  # kept: the same again
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_outcomes_kept_are_the_changes_worked_out_afresh(name: str | None) -> None:
+    scenario = read_scenario(name)[0]
+    table = tables(scenario)
+    for state in _states(scenario):
+        cache = RoundCache(scenario, state)
+        for move in table.moves.values():
+            env = cache.seat_round(move.seat, 3).env
+            env.played = move.alone
+            for effects in (move.effects, *move.by_horizon):
+                assert effects.deltas(env) == expected(effects.items, env)
+
+
+def test_plain_order_is_the_dataclass() -> None:
+    forecast = Forecast("unity", "up", 1)
+    made = plain_order("us.oil_sanctions", "why", forecast)
+    assert made == Order("us.oil_sanctions", "why", forecast=forecast)
+    assert asdict(made) == asdict(Order("us.oil_sanctions", "why", forecast=forecast))
+    assert set(made.__dict__) == {f.name for f in fields(Order)}  # a new field is set too
+    assert plain_order("x") == Order("x")
+
+
+def test_memos_are_not_carried_by_a_pickled_scenario() -> None:
+    kept: Kept[float, float] = Kept({1.23456: 1.2346})
+    again = pickle.loads(pickle.dumps(kept))
+    assert type(again) is Kept and not again
+    scenario = read_scenario(None)[0]
+    for index in range(3):
+        fast.play_match(scenario, match_seed(9, index))
+    copy = pickle.loads(pickle.dumps(scenario))
+    assert not engine_tables(copy).rounded  # a worker's copy starts with empty memos
+    assert fast.play_match(copy, 5).final == fast.play_match(scenario, 5).final
