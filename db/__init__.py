@@ -1,4 +1,4 @@
-"""The match store: SQLite through aiosqlite (migrations, the store, repositories).
+"""The match store: SQLite (or PostgreSQL): migrations, the store, repositories.
 
 It knows the engine's models (``bot.game``), never Discord. See ``db.store.Store``.
 """

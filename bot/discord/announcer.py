@@ -36,7 +36,7 @@ from bot.discord import (
 from bot.discord.text import esc
 from bot.game.scenario import Scenario
 from bot.review.charts import Chart
-from bot.review.from_store import load_record
+from bot.review.from_store import read_stored
 from bot.services import Services
 from bot.services.clock import parse_time
 from bot.services.models import SYSTEM, Announcement, Match
@@ -399,10 +399,10 @@ class Announcer:
         scores (the announcement would otherwise stay pending, retried forever).
         """
         try:
-            _scenario, record = await load_record(self._services.ctx, match_id, scenario)
+            stored = await read_stored(self._services.ctx, match_id)  # with the text
             self._busy.release()  # waiting for the worker takes no sending slot
             try:
-                post = await offload.debrief(scenario, record)  # in a worker process
+                post = await offload.debrief(scenario, stored)  # built in a worker process
             finally:
                 await self._busy.acquire()
         except Exception:

@@ -264,14 +264,26 @@ def _facts(
     )
 
 
-async def load_record(
-    reader: Reader, match_id: int, scenario: Scenario | None = None
-) -> tuple[Scenario, MatchRecord]:
-    """The scenario and the full (unredacted) record of a stored match.
+@dataclass(frozen=True)
+class StoredMatch:
+    """What one read transaction gives for a record: the rows, decoded, nothing built yet
+    (plain values: it pickles, so the Discord bot builds the record in its render worker)."""
 
-    Pass ``scenario`` when the caller has it cached (it must be the match's, by hash); otherwise
-    it is loaded from the stored text. Raises RecordNotFound.
-    """
+    match: Match
+    body: bytes | None  # the scenario's text, when the caller had no scenario
+    stored: list[StoredRound]
+    submissions: dict[int, Submission]
+    log: list[LogEntry]
+    drafts: dict[tuple[int, str], dict[str, tuple[str, str]]]
+    swap: SeatSwap | None
+    source: Match | None
+    talks: list[DealStep]
+
+
+async def read_stored(
+    reader: Reader, match_id: int, scenario: Scenario | None = None
+) -> StoredMatch:
+    """Everything ``load_record`` reads, in one read transaction (RecordNotFound)."""
     async with reader.read() as tx:
         match = await matches_repo.get_match(tx, match_id, with_state=False)
         if match is None:
@@ -297,11 +309,20 @@ async def load_record(
             else await matches_repo.get_match(tx, swap.source_match_id, with_state=True)
         )
         talks = await deals_repo.steps(tx, match_id)
+    return StoredMatch(
+        match, body, list(stored), submissions, log, drafts, swap, source, list(talks)
+    )
+
+
+def assemble_record(
+    read: StoredMatch, scenario: Scenario | None = None
+) -> tuple[Scenario, MatchRecord]:
+    """The scenario and the record built from what ``read_stored`` read (CPU only, no I/O)."""
+    match, stored, log = read.match, read.stored, sorted(read.log, key=lambda e: e.id)
     if scenario is None:
-        if body is None:
-            raise RecordNotFound(f"the scenario text of match {match_id} is not in the store")
-        scenario = load_scenario(body, f"match {match_id} scenario")
-    log.sort(key=lambda e: e.id)
+        if read.body is None:
+            raise RecordNotFound(f"the scenario text of match {match.id} is not in the store")
+        scenario = load_scenario(read.body, f"match {match.id} scenario")
     holders = _holders(match, log)
     facts = _facts(match, holders, log)
     if not stored:  # still in the lobby: nothing drawn or played yet
@@ -316,15 +337,27 @@ async def load_record(
             records=r.records,
             state=r.state,
             resolved_at=r.resolved_at,
-            turns=_turns(r, submissions, holders, drafts),
+            turns=_turns(r, read.submissions, holders, read.drafts),
         )
         for r in rounds
     ]
     record = build_record(scenario, match.seed, opening.state, opening.records, played, facts)
+    swap, source = read.swap, read.source
     if swap is not None and source is not None and source.state is not None:
         info = seat_swap_info(scenario, swap, source, source.state, match, rounds[-1].state)
         record = record.model_copy(update={"seat_swap": info})
-    return scenario, with_talks(record, talks)
+    return scenario, with_talks(record, read.talks)
+
+
+async def load_record(
+    reader: Reader, match_id: int, scenario: Scenario | None = None
+) -> tuple[Scenario, MatchRecord]:
+    """The scenario and the full (unredacted) record of a stored match.
+
+    Pass ``scenario`` when the caller has it cached (it must be the match's, by hash); otherwise
+    it is loaded from the stored text. Raises RecordNotFound.
+    """
+    return assemble_record(await read_stored(reader, match_id, scenario), scenario)
 
 
 def _holders_at_end(match: Match) -> dict[str, list[tuple[str, str]]]:

@@ -50,6 +50,10 @@ class FakeDiscordHttp:
         self.channels: dict[int, Json] = {}
         self.thread_members: dict[int, set[int]] = {}  # thread id -> user ids added to it
         self.messages: dict[int, Sent] = {}
+        # (channel, nonce) -> the first message posted with it: Discord's duplicate check, kept
+        # as an index (a scan of every message made each post cost O(messages), so a long
+        # benchmark's posts slowed down the bot sharing this process)
+        self._nonces: dict[tuple[int, Any], Sent] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.commands: dict[int | None, list[Json]] = {}
         self.requests: list[Request] = []
@@ -227,11 +231,13 @@ class FakeDiscordHttp:
         channel = self._channel(p["channel"])
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce") and not self.faults.forget_nonces:
-            for old in self.messages.values():
-                if old.channel_id == int(channel["id"]) and old.nonce == nonce:
-                    return reply(old.data)  # Discord drops the duplicate, returns the original
+            old = self._nonces.get((int(channel["id"]), nonce))
+            if old is not None:
+                return reply(old.data)  # Discord drops the duplicate, returns the original
         sent = self.store(int(channel["id"]), body, ephemeral=False, owner=None, iid=None)
         sent.nonce = nonce
+        if nonce is not None:
+            self._nonces.setdefault((sent.channel_id, nonce), sent)
         return reply(sent.data)
 
     async def _history(self, request: web.Request, body: Json, p: dict[str, str]) -> web.Response:
