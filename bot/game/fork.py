@@ -220,7 +220,7 @@ def play_arm(
             with suppress(DealRefused):  # a changed arm may have ended or moved on differently
                 state = reapply(scenario, state, made) if made else state
         elif scenario.rules.ai_talks:
-            state = negotiate(scenario, state, seed, ai_seats)
+            state = negotiate(scenario, state, seed, ai_seats, ai.round_cache(scenario, state))
         number = state.round
         locked = stored.orders[number - 1] if number <= stored.rounds_played else None
         orders: dict[str, SeatOrders] = {}
