@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from bot.game.env import StateEnv
-from bot.game.expr import Expr
+from bot.game.expr import Env, Expr, Value
 from bot.game.scenario import (
     ArgumentText,
     Effect,
@@ -113,6 +113,21 @@ class Outcome:
 OUTCOMES = 64  # circumstances kept per list of effects (formulas can make many)
 
 
+class _Unread:
+    """The environment of effects that read nothing (no condition, no formula)."""
+
+    def value(self, name: str) -> float:
+        raise KeyError(name)
+
+    def call(
+        self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]
+    ) -> Value:
+        raise KeyError(name)
+
+
+_UNREAD = _Unread()
+
+
 class EffectsT:
     """A list of effects; ``static`` holds their expected changes when no condition or
     formula makes them depend on the state (computed once, never to be changed by callers).
@@ -128,7 +143,7 @@ class EffectsT:
         self.items = tuple(EffectT(scenario, e) for e in effects)
         static = all(e.condition is None and e.formula is None for e in effects)
         self.static: dict[str, float] | None = (
-            expected(self.items, StateEnv.__new__(StateEnv)) if static else None
+            expected(self.items, _UNREAD) if static else None
         )
         self.fixed = None if self.static is None else Outcome(self.static)
         self.outcomes: Kept[tuple[float | bool, ...], Outcome] = Kept()
@@ -169,7 +184,7 @@ def _signature(items: Sequence[EffectT], env: StateEnv, out: list[float | bool])
             out.append(float(effect.formula.evaluate(env)))
 
 
-def expected(items: Sequence[EffectT], env: StateEnv) -> dict[str, float]:
+def expected(items: Sequence[EffectT], env: Env) -> dict[str, float]:
     """The average change the effects make to each metric, counting balancing metrics.
 
     Mirrors ``_expected`` in ``bot/game/reference/ai.py`` operation for operation.

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mypy_extensions import mypyc_attr
+
 from bot.game.expr import Value
 from bot.game.state import MatchState
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # the reference engine's _ForesightEnv
 class StateEnv:
     """Answers a condition's identifiers and function calls from a state.
 
