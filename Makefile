@@ -4,9 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck contracts pytest bench run schema clean
+.PHONY: install engine demo test lint typecheck contracts pytest bench run schema clean
 
-install: $(STAMP)
+# The engine's hot modules compiled by mypyc into build/engine when a C compiler is present
+# (skipped with a message otherwise; a no-op while the build matches bot/game's sources).
+install: $(STAMP) engine
+
+engine: $(STAMP)
+	$(BIN)/python -m bot.build_engine
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,4 +47,4 @@ schema: install
 	$(BIN)/levers schema > content/schema/scenario.schema.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build/engine .mypy_cache .ruff_cache .pytest_cache

@@ -8,14 +8,22 @@ every seat on `hold`: the engine's own cost with no moves). The three alternate 
 ``BLOCK`` matches, so a busy moment of a shared machine hits all three alike; each is timed by
 the wall clock and by the CPU time of this process (the better figure on a shared machine).
 ``LEVERS_BENCH_ENGINE_MATCHES`` changes the count (1,000 by default).
+
+The engine runs compiled when a build matching the sources exists (``bot/game/native.py``);
+the report says which one it measured, and when it is the compiled one a child process then
+plays the same matches with the interpreted fast engine (``LEVERS_ENGINE=interpreted``), after
+the main run rather than interleaved with it.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping
 
+import bot.game
 from bot.game import match as fast
 from bot.game.match import MatchLog, match_seed
 from bot.game.policies import HoldPolicy, Policy
@@ -53,8 +61,18 @@ def _line(name: str, wall: float, cpu: float, rounds: float) -> str:
     )
 
 
+def _interpreted_only() -> None:
+    """The child's part: the fast engine's AI matches alone, as one line."""
+    scenario, _raw, _path = read_scenario(None)
+    fast.play_match(scenario, 1)
+    print(_line(f"AI, {bot.game.ENGINE}", *_run(fast.play_match, scenario, {}, range(MATCHES))))
+
+
 def main() -> None:
     """Print matches per second: the engine, the reference engine and the hold baseline."""
+    if os.environ.get("LEVERS_BENCH_ENGINE_CHILD"):
+        _interpreted_only()
+        return
     scenario, _raw, _path = read_scenario(None)
     hold: dict[str, Policy] = {seat: HoldPolicy() for seat in scenario.seat_ids}
     fast.play_match(scenario, 1)  # build the per-scenario tables outside the timing
@@ -67,6 +85,7 @@ def main() -> None:
         _add(old, _run(reference.play_match, scenario, {}, block))
     assert new[2] == old[2], "the engines played different matches"
     print(f"scenario: {default_id()} ({len(scenario.seat_ids)} seats), {MATCHES} matches each")
+    print(f"engine: {bot.game.ENGINE} ({bot.game.ENGINE_REASON})")
     print(_line("hold baseline", *base))
     print(_line("AI, engine", *new))
     print(_line("AI, reference", *old))
@@ -75,3 +94,8 @@ def main() -> None:
     rate = MATCHES / new[1]
     verdict = "met" if rate >= TARGET else "NOT met"
     print(f"target >= {TARGET:.0f} AI matches/s on one core: {verdict} ({rate:.1f} CPU)")
+    if bot.game.ENGINE == "compiled":
+        env = {**os.environ, "LEVERS_ENGINE": "interpreted", "LEVERS_BENCH_ENGINE_CHILD": "1"}
+        child = [sys.executable, "-m", "bench", "engine"]
+        out = subprocess.run(child, env=env, capture_output=True, text=True, check=True).stdout
+        print("then, in a child process:", *[x for x in out.splitlines() if x.startswith("AI")])

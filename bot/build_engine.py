@@ -34,7 +34,7 @@ def _missing_tools() -> str | None:
     """Why a build cannot be tried here, or None."""
     try:
         import mypyc.build  # noqa: F401
-        import setuptools  # noqa: F401
+        import setuptools  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return "mypyc or setuptools is not installed"
     compiler = str(sysconfig.get_config_var("CC") or "cc").split()[0]
@@ -49,7 +49,7 @@ def _compile(out: Path) -> None:
     """Run mypyc and the C compiler, the extension modules going to ``out``."""
     from mypyc.build import mypycify
     from setuptools import Distribution
-    from setuptools.command.build_ext import build_ext
+    from setuptools.command.build_ext import build_ext  # type: ignore[import-untyped]
 
     paths = [f"bot/game/{name}.py" for name in COMPILED]
     extensions = mypycify(paths, opt_level="3", group_name=GROUP, target_dir=str(out / "c"))

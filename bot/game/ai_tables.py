@@ -142,9 +142,7 @@ class EffectsT:
     def __init__(self, scenario: Scenario, effects: Sequence[Effect]) -> None:
         self.items = tuple(EffectT(scenario, e) for e in effects)
         static = all(e.condition is None and e.formula is None for e in effects)
-        self.static: dict[str, float] | None = (
-            expected(self.items, _UNREAD) if static else None
-        )
+        self.static: dict[str, float] | None = expected(self.items, _UNREAD) if static else None
         self.fixed = None if self.static is None else Outcome(self.static)
         self.outcomes: Kept[tuple[float | bool, ...], Outcome] = Kept()
 
