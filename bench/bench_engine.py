@@ -9,7 +9,7 @@ every seat on `hold`: the engine's own cost with no moves). The three alternate 
 the wall clock and by the CPU time of this process (the better figure on a shared machine).
 ``LEVERS_BENCH_ENGINE_MATCHES`` changes the count (1,000 by default).
 
-The engine runs compiled when a build matching the sources exists (``bot/game/native.py``);
+The engine runs compiled when a build matching the sources exists (``bot/native_engine.py``);
 the report says which one it measured, and when it is the compiled one a child process then
 plays the same matches with the interpreted fast engine (``LEVERS_ENGINE=interpreted``), after
 the main run rather than interleaved with it.

@@ -1,8 +1,8 @@
 """Compile the engine's hot modules with mypyc: ``python -m bot.build_engine`` (``make install``).
 
-Builds ``bot.game.native.COMPILED`` into ``build/engine/`` with a manifest of the sources'
+Builds ``bot.native_engine.COMPILED`` into ``build/engine/`` with a manifest of the sources'
 digest; ``bot/game/__init__.py`` uses the build only while that digest matches (see
-``bot/game/native.py``). Does nothing when the build is up to date, and skips with a message,
+``bot/native_engine.py``). Does nothing when the build is up to date, and skips with a message,
 exiting 0, when mypyc or a C compiler is missing or the build fails: the engine then runs as
 pure Python, which is always correct, only slower. ``--force`` rebuilds anyway.
 """
@@ -16,7 +16,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from bot.game.native import (
+from bot.native_engine import (
     BUILD,
     COMPILED,
     GROUP,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.game.env import StateEnv
 from bot.game.expr import Env, Expr, Value
@@ -467,7 +467,11 @@ def tables(scenario: Scenario) -> Tables:
     Kept per scenario object: a ``model_copy`` shares its original's memo dict but may differ
     (its scoring, say), so the entry remembers which object it was built for.
     """
-    memo: dict[Any, Any] = scenario.memo("fast.tables")
+    # A Kept: a pickled scenario (sent to a worker) carries no tables (and the compiled
+    # engine's tables do not pickle); the copy builds its own, as it would anyway (new id).
+    memo: Kept[int, tuple[Scenario, Tables]] = scenario.memo("fast.tables").setdefault(
+        "by_id", Kept()
+    )
     found = memo.get(id(scenario))
     if found is None or found[0] is not scenario:
         found = memo[id(scenario)] = (scenario, Tables(scenario))

@@ -143,7 +143,9 @@ class _Tables:
 
 
 def _tables(scenario: Scenario) -> _Tables:
-    memo = scenario.memo("fast.engine")
+    memo: Kept[int, tuple[Scenario, _Tables]] = scenario.memo("fast.engine").setdefault(
+        "by_id", Kept()
+    )  # pickles empty, as ``ai_tables.tables``' memo
     found = memo.get(id(scenario))
     if found is None or found[0] is not scenario:
         found = memo[id(scenario)] = (scenario, _Tables(scenario))

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import bot.game
-from bot.game import ai, native
+from bot import native_engine as native
+from bot.game import ai
 
 
 def _package(tmp: Path) -> tuple[Path, Path]:

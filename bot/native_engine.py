@@ -1,8 +1,11 @@
-"""Which engine runs: this package's pure Python, or its hot modules compiled by mypyc.
+"""Which engine runs: ``bot/game``'s pure Python, or its hot modules compiled by mypyc.
+
+Outside ``bot/game`` because it reads the environment and files (the engine itself is pure);
+``bot/game/__init__.py`` calls it before any engine module is imported.
 
 The pure Python is the source of truth and the fallback. ``python -m bot.build_engine`` (run
 by ``make install`` when a C compiler is present) compiles ``COMPILED`` into ``BUILD`` with a
-manifest holding a digest of every ``.py`` file of this package at build time. The package
+manifest holding a digest of every ``.py`` file of ``bot/game`` at build time. The package
 (``bot/game/__init__.py``) puts the compiled modules first on its path only when that digest
 still matches the sources, so a module edited after the build runs interpreted (never a stale
 binary) until the next build. ``LEVERS_ENGINE=interpreted`` forces the pure Python.
@@ -17,7 +20,7 @@ import os
 import sysconfig
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent / "game"  # bot/game
 BUILD = PACKAGE.parents[1] / "build" / "engine"  # the checkout's build/engine (gitignored)
 MANIFEST = "manifest.json"
 GROUP = "bot.game._compiled"  # mypyc's shared library: bot/game/_compiled__mypyc.*.so
