@@ -37,8 +37,8 @@ def _missing_tools() -> str | None:
         import setuptools  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return "mypyc or setuptools is not installed"
-    compiler = str(sysconfig.get_config_var("CC") or "cc").split()[0]
-    if shutil.which(os.environ.get("CC", compiler).split()[0]) is None:
+    compiler = (os.environ.get("CC") or str(sysconfig.get_config_var("CC") or "cc")).split()[0]
+    if shutil.which(compiler) is None:
         return f"no C compiler ({compiler})"
     if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
         return "no Python headers (Python.h)"
