@@ -76,4 +76,4 @@ def test_a_copy_edited_after_the_build_runs_interpreted(tmp_path: Path) -> None:
     with (tmp_path / "bot" / "game" / "ai.py").open("a") as module:
         module.write("\nEDITED = True\n")
     after = _engine_in(tmp_path)
-    assert after.startswith("interpreted ") and after.endswith("/bot/game/ai.py")
+    assert after == f"interpreted {tmp_path / 'bot' / 'game' / 'ai.py'}"
