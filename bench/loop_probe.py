@@ -10,6 +10,7 @@ a little of the loop itself.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -74,8 +75,10 @@ class Probe:
             self.slow_sizes.append(took)
 
     def report(self, top: int = 40) -> None:
-        print(f"loop probe: busy {self.busy:.1f} s; steps over {1000 * SLOW:.0f} ms: "
-              f"{len(self.slow_sizes)}, {sum(self.slow_sizes):.1f} s")
+        print(
+            f"loop probe: busy {self.busy:.1f} s; steps over {1000 * SLOW:.0f} ms: "
+            f"{len(self.slow_sizes)}, {sum(self.slow_sizes):.1f} s"
+        )
         ranked = sorted(self.kinds.items(), key=lambda kv: -kv[1][2])
         print(f"  {'slow':>6} {'slow s':>7} {'count':>7} {'total s':>8}  kind")
         for label, (count, slow, slow_total, total) in ranked[:top]:
@@ -98,8 +101,18 @@ def probing() -> Iterator[Probe]:
             label = f"{label} [{before} -> {_where(coro)}]"
         probe.record(label, took)
 
-    asyncio.events.Handle._run = timed  # type: ignore[method-assign]
+    started: list[float] = []
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            probe.record(f"gc generation {info['generation']}", time.perf_counter() - started.pop())
+
+    asyncio.events.Handle._run = timed  # type: ignore[method-assign,assignment]
+    gc.callbacks.append(collected)
     try:
         yield probe
     finally:
         asyncio.events.Handle._run = original  # type: ignore[method-assign]
+        gc.callbacks.remove(collected)
