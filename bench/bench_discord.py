@@ -17,6 +17,7 @@ match's thread, every reveal accounted for) and peak resident memory.
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import os
 import random
 import resource
@@ -24,12 +25,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import discord
 from pydantic import SecretStr
 
+from bench.loop_probe import probing
 from bot.discord.client import LeversBot
 from bot.discord.settings import Settings
 from bot.scenarios import default_id
@@ -47,6 +50,8 @@ WINDOW = float(os.environ.get("LEVERS_BENCH_WINDOW", "30"))
 PLAYERS_PER_MATCH = 5
 GROUP_COMMIT = os.environ.get("LEVERS_BENCH_GROUP_COMMIT", "1") != "0"
 TICK = 0.010
+PROFILE = os.environ.get("LEVERS_BENCH_PROFILE", "")  # cProfile the loop's thread to this file
+PROBE = os.environ.get("LEVERS_BENCH_LOOP_PROBE", "0") != "0"  # time the loop's callbacks
 
 
 class NoopBot(LeversBot):
@@ -254,7 +259,16 @@ async def run_levers(folder: Path) -> Figures:
         records: Records = []
         store = h.runtime.services.store
         before = (store.commits, store.writes) if isinstance(store, SqliteStore) else (0, 0)
-        figures = await measure(h, players, play, records)
+        profile = cProfile.Profile() if PROFILE else None
+        with probing() if PROBE else nullcontext() as probe:
+            if profile is not None:
+                profile.enable()
+            figures = await measure(h, players, play, records)
+            if profile is not None:
+                profile.disable()
+                profile.dump_stats(PROFILE)
+        if probe is not None:
+            probe.report()
         history = [await h.runtime.services.rounds.history(m, SYSTEM) for m, _b, _g in matches]
         figures["rounds_resolved"] = sum(len(rounds) - 1 for rounds in history)
         match_of = {p.id: m for m, _b, group in matches for p in group}
