@@ -61,7 +61,9 @@ def _figure(title: str, legend_rows: int) -> tuple[Figure, Axes]:
     height = 4.6 + 0.42 * legend_rows
     fig = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(title, fontsize=TITLE_PT, loc="left", fontweight="bold")
+    # y given: matplotlib then skips placing the title clear of the axes' top decorations
+    # (there are none: no top ticks or spine), a layout pass of every artist, ~10 ms a chart.
+    ax.set_title(title, fontsize=TITLE_PT, loc="left", fontweight="bold", y=1.0)
     ax.tick_params(labelsize=FONT_PT)
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
@@ -138,11 +140,18 @@ def metrics_figure(record: MatchRecord, metric_ids: Sequence[str] | None = None)
     return fig
 
 
+PNG_COMPRESSION = 1
+"""zlib level of the PNGs: Pillow's default (6) spent about 20 ms a chart squeezing 800 x 500
+pixels into 49 KB instead of 56 KB; the image is the same, pixel for pixel."""
+
+
 def png(fig: Figure) -> bytes:
     """Render a figure to PNG bytes."""
     buffer = io.BytesIO()
     with _LOCK:
-        FigureCanvasAgg(fig).print_png(buffer)  # type: ignore[no-untyped-call]
+        FigureCanvasAgg(fig).print_png(  # type: ignore[no-untyped-call]
+            buffer, pil_kwargs={"compress_level": PNG_COMPRESSION}
+        )
     return buffer.getvalue()
 
 
@@ -212,6 +221,7 @@ def fork_figure(scenario: Scenario, report: Mapping[str, Any]) -> Figure:
             fontsize=TITLE_PT,
             loc="left",
             fontweight="bold",
+            y=1.0,  # fixed: no layout pass to place it (as in ``_figure``)
         )
         for arm_index, (arm, name) in enumerate(
             (("as_played", "As played"), ("what_if", "What if"))
@@ -253,6 +263,15 @@ def fork_chart(scenario: Scenario, report: Mapping[str, Any], label: str) -> Cha
         f"final scores of {seats}, and the metrics the fork changed most (mean, p10 to p90)"
     )
     return Chart(f"{label}.png", png(fork_figure(scenario, report)), alt)
+
+
+def warm_up() -> None:
+    """Draw a small chart once: matplotlib's imports, its font cache and the Agg text paths
+    loaded before the first real chart (a render worker calls this when it starts)."""
+    fig, ax = _figure("Warm-up", 1)
+    ax.plot([0, 1], [0, 1], label="warm-up", marker="o")
+    _finish(ax, 1)
+    png(fig)
 
 
 T = TypeVar("T")
