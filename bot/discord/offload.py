@@ -2,10 +2,11 @@
 
 A debrief (its forks and its matplotlib charts) costs a few hundred milliseconds of CPU. In a
 thread it still holds the interpreter lock the event loop needs, so acknowledgements and reveals
-wait behind it under load; a separate process does not. One worker process per bot process,
-started the first time it is needed (``spawn``: never a fork of a process with running threads)
-and reused. When it cannot be used (a broken pool, a value that does not pickle) the work runs
-here, in a thread, as before: slower under load, never lost.
+wait behind it under load; a separate process does not. Worker processes (``WORKERS``) are
+started with the bot (``warm``; ``spawn``: never a fork of a process with running threads),
+warmed up (matplotlib imported, a chart drawn) and reused. When the pool cannot be used (a
+broken pool, a value that does not pickle) the work runs here, in a thread, as before: slower
+under load, never lost.
 """
 
 from __future__ import annotations
