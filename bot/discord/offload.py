@@ -2,10 +2,11 @@
 
 A debrief (its forks and its matplotlib charts) costs a few hundred milliseconds of CPU. In a
 thread it still holds the interpreter lock the event loop needs, so acknowledgements and reveals
-wait behind it under load; a separate process does not. One worker process per bot process,
-started the first time it is needed (``spawn``: never a fork of a process with running threads)
-and reused. When it cannot be used (a broken pool, a value that does not pickle) the work runs
-here, in a thread, as before: slower under load, never lost.
+wait behind it under load; a separate process does not. Worker processes (``WORKERS``) are
+started with the bot (``warm``; ``spawn``: never a fork of a process with running threads),
+warmed up (matplotlib imported, a chart drawn) and reused. When the pool cannot be used (a
+broken pool, a value that does not pickle) the work runs here, in a thread, as before: slower
+under load, never lost.
 """
 
 from __future__ import annotations
@@ -42,9 +43,30 @@ keep pace with arrivals)."""
 
 
 def _background() -> None:
-    """In the worker, at start: yield the CPU to the bot (and to anything interactive)."""
+    """In the worker, at start: yield the CPU to the bot (and to anything interactive), then
+    import and warm up what a debrief uses (matplotlib, its fonts, the engine): about 0.7 s of
+    CPU that the first debrief of each worker paid otherwise."""
     with contextlib.suppress(OSError, AttributeError):  # not everywhere (Windows: no nice)
         os.nice(NICE)
+    from bot.review.charts import warm_up
+
+    warm_up()
+
+
+def _ready() -> int:
+    """A job that returns once the worker has started (``_background`` ran)."""
+    return os.getpid()
+
+
+def warm() -> None:
+    """Start the render workers now, at the bot's start, not at the first debrief: a worker
+    takes a second or two to spawn and warm up, which the first debriefs waited for."""
+    pool = _executor()
+    if pool is None:
+        return
+    with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):
+        for _ in range(WORKERS):  # one job each: the pool spawns a worker per waiting job
+            pool.submit(_ready)
 
 
 def _executor() -> ProcessPoolExecutor | None:

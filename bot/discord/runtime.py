@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.discord import offload
 from bot.discord.announcer import Announcer
 from bot.services import Services
 from bot.services.clock import Clock, system_clock
@@ -191,6 +192,7 @@ def starter(
         services.ctx.listeners.append(runtime.wake)
         if run_timers:
             runtime.timers.start()
+        offload.warm()  # the debriefs' render workers: spawned now, not at the first debrief
 
         async def close() -> None:
             await runtime.stop()
