@@ -36,7 +36,7 @@ from bot.services.deals import DealService, live_state
 from bot.services.errors import Conflict, NotFound, NotSeated
 from bot.services.models import SYSTEM, Actor, RoundOutcome
 from bot.services.orders import seat_statuses
-from db.codec import dumps, sha256_hex, state_text, time_text
+from db.codec import dumps, time_text
 from db.models import LockedSeat, Match, StoredRound, Submission
 from db.repos import deals as deals_repo
 from db.repos import debate as debate_repo
@@ -172,6 +172,11 @@ def run_engine(
             locked[err.seat] = _fallback(scenario, match, err.seat, at)
 
 
+Ran = tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]], repo.Encoded]
+"""A round run in the worker thread: its locked orders, (result, rejected), and the result
+encoded for the store (encoding a large state takes milliseconds: not on the event loop)."""
+
+
 def _lock_and_run(
     scenario: Scenario,
     match: Match,
@@ -179,9 +184,10 @@ def _lock_and_run(
     at: datetime,
     debate: Debate,
     drafts: Mapping[str, SeatOrders],
-) -> tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]]]:
+) -> Ran:
     locked = debate_locked(scenario, match, lock_orders(scenario, match, live, at, drafts), debate)
-    return locked, run_engine(scenario, match, locked, at)
+    result, rejected = run_engine(scenario, match, locked, at)
+    return locked, (result, rejected), repo.encode(result.state, result.records)
 
 
 def _debated_run(
@@ -189,12 +195,13 @@ def _debated_run(
     match: Match,
     at: datetime,
     window: tuple[dict[str, LockedSeat], dict[str, tuple[str, int]]],
-) -> tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]]]:
+) -> Ran:
     """A round whose debate window closed: its intentions as they locked, rated in the window
     (and by the AI seats), ruled on by an umpire, settled (open debate), then resolved."""
     intentions, rulings = window
     locked = debate_locked(scenario, match, intentions, Debate(open=True, rulings=rulings))
-    return locked, run_engine(scenario, match, locked, at)
+    result, rejected = run_engine(scenario, match, locked, at)
+    return locked, (result, rejected), repo.encode(result.state, result.records)
 
 
 class RoundService:
@@ -265,16 +272,22 @@ class RoundService:
                 # event loop keeps acknowledging other interactions meanwhile (outside any
                 # transaction; the write below compares-and-sets, so nothing else changes).
                 if window is not None:
-                    locked, (result, rejected) = await asyncio.to_thread(
+                    locked, (result, rejected), encoded = await asyncio.to_thread(
                         _debated_run, scenario, match, now, window
                     )
                 else:
-                    locked, (result, rejected) = await asyncio.to_thread(
+                    locked, (result, rejected), encoded = await asyncio.to_thread(
                         _lock_and_run, scenario, match, live, now, debate or Debate(), drafts
                     )
                 async with self._ctx.write() as tx:
                     done = await self._store(
-                        tx, scenario, match, locked, result, (trigger, now, timer_id), rejected
+                        tx,
+                        scenario,
+                        match,
+                        locked,
+                        (result, encoded),
+                        (trigger, now, timer_id),
+                        rejected,
                     )
                 self._ctx.forget(match_id)
                 if done is not None:
@@ -296,17 +309,18 @@ class RoundService:
         scenario: Scenario,
         match: Match,
         locked: dict[str, LockedSeat],
-        result: RoundResult,
+        ran: tuple[RoundResult, repo.Encoded],
         how: tuple[str, datetime, int | None],
         rejected: list[str],
     ) -> StoredRound | None:
         """Write the resolved round in the open transaction; None when the CAS lost."""
         trigger, now, timer_id = how
+        result, encoded = ran
         state, number = result.state, match.round
         table = scores(scenario, state)
         won = winners(table) if state.finished else []
         deadline = None if state.finished else deadline_for(match, now)
-        text = state_text(state)
+        text = encoded.state
         changes = _match_changes(match, state, deadline, won, now) | {"state": text}
         if await orders_repo.live_ids(tx, match.id, number) != _submitted(locked):
             return None  # a submission came in from another process since we read them
@@ -315,14 +329,16 @@ class RoundService:
             return None
         if match.phase == "debate":
             await debate_repo.close(tx, match.id, number, now)
-        await repo.insert_round(tx, match.id, number, state, result.records, locked, trigger, now)
+        await repo.insert_round(
+            tx, match.id, number, state, result.records, locked, trigger, now, encoded
+        )
         await orders_repo.lock_current(tx, match.id, number, now)
         entries = _log_entries(number, locked, result, rejected)
         entries.append(
             Entry(
                 "round_resolved",
                 number,
-                data={"trigger": trigger, "state_sha256": sha256_hex(text)},
+                data={"trigger": trigger, "state_sha256": encoded.state_sha256},
             )
         )
         if state.finished:
@@ -347,7 +363,14 @@ class RoundService:
             ended = {"reason": "finished", "ending": state.ending, "winners": won, "scores": table}
             await announce(tx, match, "match_ended", "ended", now, number, ended)
         return StoredRound(
-            match.id, number, dict(locked), result.records, state, sha256_hex(text), now, trigger
+            match.id,
+            number,
+            dict(locked),
+            result.records,
+            state,
+            encoded.state_sha256,
+            now,
+            trigger,
         )
 
     async def resolve_submitted(

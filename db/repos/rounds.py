@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
@@ -23,6 +24,22 @@ from db.models import LockedSeat, OrderSource, StoredRound
 from db.store import Tx
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A resolved round's state and records as stored (canonical JSON), with the state's hash."""
+
+    state: str
+    state_sha256: str
+    records: str
+
+
+def encode(state: MatchState, records: tuple[Record, ...]) -> Encoded:
+    """Encode a round for ``insert_round`` (pure CPU, a few ms for a large state: the
+    resolution does it in its worker thread, off the event loop)."""
+    text = state_text(state)
+    return Encoded(text, sha256_hex(text), records_json(records))
+
+
 async def insert_round(
     tx: Tx,
     match_id: int,
@@ -32,13 +49,15 @@ async def insert_round(
     locked: Mapping[str, LockedSeat],
     trigger: str,
     at: datetime,
+    encoded: Encoded | None = None,
 ) -> str:
-    """Store a resolved round (0: the opening) with its locked orders; return the state JSON."""
-    text = state_text(state)
+    """Store a resolved round (0: the opening) with its locked orders; return the state JSON.
+    ``encoded``: ``encode(state, records)`` when the caller made it already."""
+    done = encoded or encode(state, records)
     await tx.run(
         "INSERT INTO rounds (match_id, round, state, state_sha256, records, resolved_at, trigger) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (match_id, round, text, sha256_hex(text), records_json(records), time_text(at), trigger),
+        (match_id, round, done.state, done.state_sha256, done.records, time_text(at), trigger),
     )
     if locked:
         await tx.many(
@@ -57,7 +76,7 @@ async def insert_round(
                 for seat, item in locked.items()
             ],
         )
-    return text
+    return done.state
 
 
 async def locked_orders(tx: Tx, match_id: int, round: int) -> dict[str, LockedSeat]:
