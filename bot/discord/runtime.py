@@ -38,7 +38,7 @@ GC_THRESHOLDS = (10_000, 10, 10)
 """The collector's thresholds while the bot runs (Python's default: 700, 10, 10). With 700, a
 run of the Discord benchmark made ~1,100 young passes (0.9 s), 100 middle ones (6.5 ms each)
 and 9 full ones (50 ms each) on the event loop; with 10,000: 61 young passes (4.6 ms each),
-5 middle, no full one in the window (0.4 s in all; probe figures in docs/performance.md).
+5 middle (28 ms), no full one in the window (0.4 s in all; probe figures in docs/performance.md).
 Per-interaction objects mostly die by reference counting before a pass sees them."""
 MAX_NAP = 300.0  # re-read the next deadline at least this often
 RETRY_NAPS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # after a failed announcement

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.game.engine import new_match, resolve_round, round_rng
 from bot.game.policies import AiPolicy
-from bot.game.state import SeatOrders, canonical_json
+from bot.game.state import SeatOrders, canonical_json, records_json
 from bot.services import Actor, Services
 from bot.services.errors import NotAllowed, RoundClosed
 from bot.services.models import SYSTEM
@@ -50,6 +52,28 @@ async def test_a_round_resolves_exactly_as_the_engine_with_the_locked_orders(
     assert (now.round, now.phase) == (2, "orders")
     assert rows(db, "SELECT status FROM submissions") == [("locked",)]
     assert rows(db, "SELECT count(*) FROM locked_orders WHERE round = 1") == [(3,)]
+
+
+async def test_the_stored_round_is_the_result_encoded_once_in_the_worker(
+    services: Services, db: Path
+) -> None:
+    """The resolution encodes the state and records in its thread (``rounds.encode``): what is
+    stored (the round's row, the match's state, the log's hash) is that result, byte for byte."""
+    match = await started(services, {"upstream": BEN, "downstream": CAT})
+    outcome = await services.rounds.resolve(match.id, 1, SYSTEM, trigger="test")
+    text = canonical_json(outcome.state.to_dict())
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    stored = rows(
+        db,
+        "SELECT state, state_sha256, records FROM rounds WHERE match_id = ? AND round = 1",
+        (match.id,),
+    )
+    assert stored == [(text, digest, records_json(outcome.records))]
+    assert rows(db, "SELECT state FROM matches WHERE id = ?", (match.id,)) == [(text,)]
+    logged = rows(
+        db, "SELECT data FROM match_log WHERE match_id = ? AND kind = 'round_resolved'", (match.id,)
+    )
+    assert [json.loads(d)["state_sha256"] for (d,) in logged] == [digest]
 
 
 async def test_missing_seats_hold_without_ai_fill(services: Services) -> None:
