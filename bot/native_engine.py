@@ -40,6 +40,7 @@ COMPILED = (
     "legal",
     "match",
     "policies",
+    "rng",
 )
 
 
