@@ -37,6 +37,7 @@ COMPILED = (
     "debate",
     "engine",
     "env",
+    "expr",
     "legal",
     "match",
     "policies",
