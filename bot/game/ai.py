@@ -35,6 +35,7 @@ from bot.game.ai_tables import (
 )
 from bot.game.env import StateEnv
 from bot.game.expr import Value
+from bot.game.rng import gauss, seeded
 from bot.game.scenario import Effect, Interaction, Move, Scenario, Seat
 from bot.game.state import MatchState, SeatOrders, plain_order
 
@@ -52,7 +53,7 @@ LOOKAHEAD = 3  # how many prerequisites deep the AI values the moves a move unlo
 
 def ai_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
     """The AI's own random source for one seat and round, separate from the rules' draws."""
-    return random.Random((seed * 104_729 + round_number) * 1_009 + seat_index + 5_000_011)
+    return seeded((seed * 104_729 + round_number) * 1_009 + seat_index + 5_000_011)
 
 
 def expected_deltas(
@@ -162,7 +163,7 @@ class _Planner:
         )
         table = self.seat_table
         lean = table.prefer.get(move.id, 0.0)
-        noise = self.rng.gauss(0.0, table.noise) if table.noise else 0.0
+        noise = gauss(self.rng, 0.0, table.noise) if table.noise else 0.0
         ahead = self.unlock_value(move, frozenset(), LOOKAHEAD) if move.unlocks else 0.0
         value = own + (self.gain(later) if later else 0.0)
         return value + ahead + lean + noise
@@ -313,7 +314,7 @@ def _decide(planner: _Planner, state: MatchState, seat_id: str) -> dict[str, str
         assert decision is not None  # only events with a decision wait for an answer
         values = {
             o.id: planner.round.gain_of(planner.tables.effects_of(planner.scenario, o.effects), env)
-            + planner.rng.gauss(0.0, planner.seat.ai.noise or 1e-9)
+            + gauss(planner.rng, 0.0, planner.seat.ai.noise or 1e-9)
             for o in decision.options
         }
         answers[event_id] = max(values, key=lambda k: values[k])

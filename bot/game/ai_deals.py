@@ -32,6 +32,7 @@ from bot.game.ai import Planner
 from bot.game.ai_tables import MoveT, RoundCache
 from bot.game.deal_state import Deal, Term
 from bot.game.deals import DealRefused, answer, credibility, propose
+from bot.game.rng import seeded
 from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 
@@ -44,7 +45,7 @@ BREACH_CREDIBILITY = 15.0  # as in deals.BREACH_LOSS: what a breach costs in cre
 
 def deal_rng(seed: int, round_number: int) -> random.Random:
     """The random source for one round's negotiations, separate from orders and rules."""
-    return random.Random((seed * 7_368_787 + round_number) * 2_053 + 911)
+    return seeded((seed * 7_368_787 + round_number) * 2_053 + 911)
 
 
 class _Values:
@@ -252,7 +253,7 @@ def _honoured(
     seat = scenario.seat(seat_id)
     if cache is None or not cache.fits(scenario, state):
         cache = RoundCache(scenario, state)
-    planner = Planner(scenario, state, seat, seed, random.Random(0), cache)
+    planner = Planner(scenario, state, seat, seed, seeded(0), cache)
     legal = cache.legal(seat_id)
     by_id = {m.id: m for m in legal}
     utilities = {m.id: planner.utility_of(m) for m in legal}

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from bot.game.ai_tables import MoveT, Tables, known_metrics, tables
 from bot.game.env import StateEnv
+from bot.game.rng import seeded
 from bot.game.scenario import ArgumentText, Move, Scenario
 from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders, evolve, plain_order
 
@@ -25,7 +26,7 @@ HORIZONS = (0, 1)
 
 def argument_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
     """The AI's generator for its arguments in one round, apart from its moves' generator."""
-    return random.Random((seed * 15_485_863 + round_number) * 7_927 + seat_index + 31)
+    return seeded((seed * 15_485_863 + round_number) * 7_927 + seat_index + 31)
 
 
 def expected_direction(

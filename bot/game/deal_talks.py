@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from bot.game import ai_deals
 from bot.game.deal_state import Deal, Term
 from bot.game.deals import BREACH_LOSS, answer, propose
+from bot.game.rng import seeded
 from bot.game.scenario import Scenario
 from bot.game.state import MatchState
 
@@ -46,7 +47,7 @@ def apply_steps(scenario: Scenario, state: MatchState, steps: Sequence[Step]) ->
 
 def talks_rng(seed: int, round_number: int) -> random.Random:
     """The random source of the AI's offers to people in one round (its own stream)."""
-    return random.Random((seed * 5_915_587 + round_number) * 3_571 + 17)
+    return seeded((seed * 5_915_587 + round_number) * 3_571 + 17)
 
 
 def offers_to(

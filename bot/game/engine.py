@@ -24,6 +24,7 @@ from bot.game.env import StateEnv
 from bot.game.errors import MatchOver
 from bot.game.expr import Expr
 from bot.game.legal import check_orders
+from bot.game.rng import seeded
 from bot.game.scenario import Effect, Ending, Event, Interaction, Scenario, Threshold
 from bot.game.state import MatchState, Pending, Record, RoundResult, SeatOrders
 
@@ -33,7 +34,7 @@ ROUNDED = 1 << 15  # rounded sums kept per scenario before the memo starts again
 
 def round_rng(seed: int, round_number: int) -> random.Random:
     """The random source for one round of a match, so any round can be replayed on its own."""
-    return random.Random(seed * 1_000_003 + round_number * 7_919 + 17)
+    return seeded(seed * 1_000_003 + round_number * 7_919 + 17)
 
 
 class _Eff:

@@ -84,6 +84,12 @@ class FrozenKwargs(Mapping[str, str | float]):
     def __hash__(self) -> int:
         return hash(frozenset(self._items.items()))
 
+    def __eq__(self, other: object) -> bool:
+        # Mapping's own __eq__, spelt out: a class compiled by mypyc does not inherit it.
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
     def __repr__(self) -> str:
         return f"FrozenKwargs({self._items!r})"
 
@@ -110,7 +116,7 @@ _Code: TypeAlias = tuple[Compiled, Value | None]
 class Expr:
     """A parsed and compiled expression; build one with :func:`parse`."""
 
-    __slots__ = ("_calls", "_const", "_names", "compiled", "needs_played", "source")
+    __slots__ = ("_all_const", "_calls", "_names", "compiled", "needs_played", "source")
     source: str
     compiled: Compiled  # evaluate() without the method hop, for hot loops
 
@@ -130,7 +136,7 @@ class Expr:
                 const = const and FUNCTIONS[node.name].builtin
         self._names = names
         self._calls = tuple(calls)
-        self._const = const
+        self._all_const = const
         # Moves that must be played this round for the expression to be true: lets the engine
         # skip most interaction rules without evaluating them.
         self.needs_played: frozenset[str] = _needs_played(tree)
@@ -156,7 +162,7 @@ class Expr:
 
         Builtins (min, max, abs, clamp) of constants are constant too.
         """
-        return self._const
+        return self._all_const
 
     def __repr__(self) -> str:
         return f"Expr({self.source!r})"
@@ -273,34 +279,177 @@ _APPLY: dict[str, Callable[[Value, Value], Value]] = {
     "!=": operator.ne,
 }
 
-# One closure shape per operator (instead of calling _APPLY) saves a call per node.
+# One closure shape per operator (instead of calling _APPLY) saves a call per node. Nested
+# defs rather than lambdas that return lambdas, which mypyc cannot compile.
+
+
+def _dd_add(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) + b(env)
+
+    return run
+
+
+def _dd_sub(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) - b(env)
+
+    return run
+
+
+def _dd_mul(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) * b(env)
+
+    return run
+
+
+def _dd_lt(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) < b(env)
+
+    return run
+
+
+def _dd_le(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) <= b(env)
+
+    return run
+
+
+def _dd_gt(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) > b(env)
+
+    return run
+
+
+def _dd_ge(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) >= b(env)
+
+    return run
+
+
+def _dd_eq(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) == b(env)
+
+    return run
+
+
+def _dd_ne(a: Compiled, b: Compiled) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) != b(env)
+
+    return run
+
+
+def _dc_add(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) + c
+
+    return run
+
+
+def _dc_sub(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) - c
+
+    return run
+
+
+def _dc_mul(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) * c
+
+    return run
+
+
+def _dc_div(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) / c
+
+    return run
+
+
+def _dc_mod(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) % c
+
+    return run
+
+
+def _dc_lt(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) < c
+
+    return run
+
+
+def _dc_le(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) <= c
+
+    return run
+
+
+def _dc_gt(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) > c
+
+    return run
+
+
+def _dc_ge(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) >= c
+
+    return run
+
+
+def _dc_eq(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) == c
+
+    return run
+
+
+def _dc_ne(a: Compiled, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return a(env) != c
+
+    return run
+
+
 _DYN_DYN: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
-    "+": lambda a, b: lambda env: a(env) + b(env),
-    "-": lambda a, b: lambda env: a(env) - b(env),
-    "*": lambda a, b: lambda env: a(env) * b(env),
+    "+": _dd_add,
+    "-": _dd_sub,
+    "*": _dd_mul,
     "/": _dyn_div,
     "%": _dyn_mod,
-    "<": lambda a, b: lambda env: a(env) < b(env),
-    "<=": lambda a, b: lambda env: a(env) <= b(env),
-    ">": lambda a, b: lambda env: a(env) > b(env),
-    ">=": lambda a, b: lambda env: a(env) >= b(env),
-    "==": lambda a, b: lambda env: a(env) == b(env),
-    "!=": lambda a, b: lambda env: a(env) != b(env),
+    "<": _dd_lt,
+    "<=": _dd_le,
+    ">": _dd_gt,
+    ">=": _dd_ge,
+    "==": _dd_eq,
+    "!=": _dd_ne,
 }
 
 # Right operand constant (and non-zero for / and %): the common `metric >= 50`.
 _DYN_CONST: dict[str, Callable[[Compiled, Value], Compiled]] = {
-    "+": lambda a, c: lambda env: a(env) + c,
-    "-": lambda a, c: lambda env: a(env) - c,
-    "*": lambda a, c: lambda env: a(env) * c,
-    "/": lambda a, c: lambda env: a(env) / c,
-    "%": lambda a, c: lambda env: a(env) % c,
-    "<": lambda a, c: lambda env: a(env) < c,
-    "<=": lambda a, c: lambda env: a(env) <= c,
-    ">": lambda a, c: lambda env: a(env) > c,
-    ">=": lambda a, c: lambda env: a(env) >= c,
-    "==": lambda a, c: lambda env: a(env) == c,
-    "!=": lambda a, c: lambda env: a(env) != c,
+    "+": _dc_add,
+    "-": _dc_sub,
+    "*": _dc_mul,
+    "/": _dc_div,
+    "%": _dc_mod,
+    "<": _dc_lt,
+    "<=": _dc_le,
+    ">": _dc_gt,
+    ">=": _dc_ge,
+    "==": _dc_eq,
+    "!=": _dc_ne,
 }
 
 # `c OP x` rewritten as `x SWAP c` so a constant left operand also gets _DYN_CONST.

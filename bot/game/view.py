@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterable
 from typing import Literal
 
+from bot.game.rng import seeded
 from bot.game.scenario import Metric, Scenario
 from bot.game.state import MatchState, Record
 
@@ -26,7 +27,7 @@ def sight(metric: Metric, seat_id: str | None) -> Sight:
 
 def noise_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
     """The generator of one seat's noisy estimates in one round."""
-    return random.Random((seed * 7_919 + round_number) * 131 + seat_index)
+    return seeded((seed * 7_919 + round_number) * 131 + seat_index)
 
 
 _noise_rng = noise_rng
