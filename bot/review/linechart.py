@@ -14,9 +14,10 @@ bytes (no timestamps, Pillow's basic text layout).
 from __future__ import annotations
 
 import importlib.util
-import io
 import itertools
 import math
+import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -29,7 +30,7 @@ DPI = 100
 FONT_PT = 16
 TITLE_PT = 18
 SCALE = 2
-PNG_COMPRESSION = 1  # zlib level: 6 spent several times the drawing squeezing out ~15 %
+PNG_COMPRESSION = 1  # zlib level: 6 took three times as long for 25 % fewer bytes
 MARGIN_PX = 6.0
 LINE_PT = 3.2
 MARKER_PT = 7.0  # a marker's diameter
@@ -313,8 +314,28 @@ def draw(chart: LineChart) -> Image.Image:
     return image
 
 
+def png(image: Image.Image) -> bytes:
+    """An RGB image as PNG bytes, written here: every row unfiltered, then zlib. Pillow's
+    encoder tries each PNG filter on each row, which cost twice the drawing (9 ms a chart);
+    a chart's rows are mostly white, unfiltered they compress about as well (34 KB, not 32)."""
+    width, height = image.size
+    data, stride = image.tobytes(), width * 3
+    rows = b"".join(b"\0" + data[i : i + stride] for i in range(0, len(data), stride))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, PNG_COMPRESSION))
+        + chunk(b"IEND", b"")
+    )
+
+
 def render(chart: LineChart) -> bytes:
     """The chart as PNG bytes (the same bytes for the same chart)."""
-    buffer = io.BytesIO()
-    draw(chart).save(buffer, "PNG", compress_level=PNG_COMPRESSION)
-    return buffer.getvalue()
+    return png(draw(chart))
