@@ -1,10 +1,11 @@
 """CPU-heavy rendering in a worker process, off the bot's event loop and its GIL.
 
-A debrief (its forks and its matplotlib charts) costs a few hundred milliseconds of CPU. In a
+A debrief (its forks and its two charts) costs some tens of milliseconds of CPU (a few hundred
+when matplotlib drew its charts), 200 debriefs within half a minute several seconds. In a
 thread it still holds the interpreter lock the event loop needs, so acknowledgements and reveals
 wait behind it under load; a separate process does not. Worker processes (``WORKERS``) are
 started with the bot (``warm``; ``spawn``: never a fork of a process with running threads),
-warmed up (matplotlib imported, a chart drawn) and reused. When the pool cannot be used (a
+warmed up (a chart drawn: the fonts loaded) and reused. When the pool cannot be used (a
 broken pool, a value that does not pickle) the work runs here, in a thread, as before: slower
 under load, never lost.
 """
@@ -44,8 +45,8 @@ keep pace with arrivals)."""
 
 def _background() -> None:
     """In the worker, at start: yield the CPU to the bot (and to anything interactive), then
-    import and warm up what a debrief uses (matplotlib, its fonts, the engine): about 0.7 s of
-    CPU that the first debrief of each worker paid otherwise."""
+    import and warm up what a debrief uses (the charts' fonts, the engine): CPU that the first
+    debrief of each worker paid otherwise."""
     with contextlib.suppress(OSError, AttributeError):  # not everywhere (Windows: no nice)
         os.nice(NICE)
     from bot.review.charts import warm_up

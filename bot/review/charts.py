@@ -1,9 +1,12 @@
 """PNG charts of a (redacted) record: scores per seat and metrics over the rounds.
 
-Drawn with matplotlib's Agg canvas on a fresh ``Figure`` (never pyplot, so no global state and
-no GUI backend), sized to stay legible when Discord shows them at about 400 pixels wide. Seats
-are drawn in their scenario colours, the colours their embeds use. Drawing is CPU work: from the
-event loop call ``render_charts`` (or ``in_thread``), which runs it in a worker thread.
+The two line charts of every debrief are drawn with Pillow (``bot.review.linechart``: a few
+milliseconds each, where matplotlib took ~80); a fork's bar chart (``fork_chart``) and the class
+chart (``bot.review.classes``) with matplotlib's Agg canvas on a fresh ``Figure`` (never
+pyplot, so no global state and no GUI backend; imported when first needed). All are sized to
+stay legible when Discord shows them at about 400 pixels wide. Seats are drawn in their
+scenario colours, the colours their embeds use. Drawing is CPU work: from the event loop call
+``render_charts`` (or ``in_thread``), which runs it in a worker thread.
 """
 
 from __future__ import annotations
@@ -11,24 +14,23 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
-import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.game.scenario import Scenario
+from bot.review.linechart import DPI as DPI  # the sizes are the class chart's too
+from bot.review.linechart import FONT_PT as FONT_PT
+from bot.review.linechart import TITLE_PT as TITLE_PT
+from bot.review.linechart import WIDTH_PX as WIDTH_PX
+from bot.review.linechart import LineChart, Series, render
 from bot.review.record import MatchRecord
 
-WIDTH_PX = 800
-DPI = 100
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 PREVIEW_PX = 400  # how wide Discord shows an attached image in a message or embed
-FONT_PT = 16
-TITLE_PT = 18
 MAX_METRICS = 6
 # Okabe-Ito: a palette people with colour-blindness can tell apart (metrics are not seats).
 METRIC_COLOURS = (
@@ -53,103 +55,22 @@ class Chart:
     alt: str
 
 
-def _values(series: Sequence[float | None]) -> list[float]:
-    return [math.nan if v is None else float(v) for v in series]
-
-
-def _figure(title: str, legend_rows: int) -> tuple[Figure, Axes]:
-    height = 4.6 + 0.42 * legend_rows
-    fig = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI)  # laid out by ``_finish``
-    FigureCanvasAgg(fig)  # one renderer from layout to PNG: text is measured once
-    ax = fig.add_subplot()
-    # y given: matplotlib then skips placing the title clear of the axes' top decorations
-    # (there are none: no top ticks or spine), a layout pass of every artist, ~10 ms a chart.
-    ax.set_title(title, fontsize=TITLE_PT, loc="left", fontweight="bold", y=1.0)
-    ax.tick_params(labelsize=FONT_PT)
-    ax.grid(True, alpha=0.3)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    return fig, ax
-
-
-def _px(points: float) -> float:
-    return points * DPI / 72
-
-
-MARGIN_PX = 6.0
-TICK_PT = 3.5 + 3.5  # matplotlib's default major tick length and label pad
-LABEL_PAD_PT = 4.0  # and its default axis label pad
-
-
-def _finish(ax: Axes, rounds: int) -> None:
-    """Ticks, the x label and the legend, then the axes placed in pixels around them.
-
-    This replaces matplotlib's constrained layout, which measured every artist twice per
-    chart (a third of a debrief's CPU): the title above, the y tick labels (the only text of
-    varying size, measured here) and the y label on the left, the x tick labels, the x label
-    and the legend (below, at the figure's bottom) take what they need; the axes get the rest.
-    """
-    ax.set_xlim(-0.2, max(rounds, 1) + 0.2)
-    ax.set_xticks(range(rounds + 1), ["Start", *[str(i) for i in range(1, rounds + 1)]])
-    ax.set_xlabel("Round", fontsize=FONT_PT)
-    fig = ax.get_figure()
-    assert isinstance(fig, Figure)
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    width, height = fig.bbox.width, fig.bbox.height
-    line = _px(FONT_PT) * 1.2
-    below = MARGIN_PX
-    legend = None
-    if ax.get_legend_handles_labels()[0]:
-        legend = ax.legend(
-            loc="lower center",
-            bbox_to_anchor=(0.5, MARGIN_PX / height),
-            bbox_transform=fig.transFigure,
-            ncols=2,
-            fontsize=FONT_PT,
-            frameon=False,
-            handlelength=1.4,
-        )
-        below += legend.get_window_extent(renderer).height + _px(FONT_PT) * 0.5
-    below += line + _px(LABEL_PAD_PT) + line + _px(TICK_PT)
-    above = MARGIN_PX + _px(TITLE_PT) * 1.2 + _px(6.0)  # the title and its default pad
-    ax.set_position((0.0, below / height, 1.0, 1.0 - (below + above) / height))
-    # The y ticks depend on the axes' height (set above), their labels' width sets the left.
-    labels = [t for t in ax.yaxis.get_majorticklabels() if t.get_text()]
-    left = (
-        MARGIN_PX
-        + _px(TICK_PT)
-        + max((t.get_window_extent(renderer).width for t in labels), default=0.0)
-    )
-    if ax.get_ylabel():
-        left += line + _px(LABEL_PAD_PT)
-    right = MARGIN_PX * 2
-    ax.set_position(
-        (left / width, below / height, 1.0 - (left + right) / width, 1.0 - (below + above) / height)
-    )
-    if legend is not None:  # centred under the axes, as before
-        legend.set_bbox_to_anchor(
-            ((left + (width - left - right) / 2) / width, MARGIN_PX / height), fig.transFigure
-        )
-
-
-def scores_figure(record: MatchRecord) -> Figure:
-    """The figure of every visible seat's score over the rounds, in the seats' colours."""
+def scores_chart(record: MatchRecord) -> LineChart:
+    """Every visible seat's score over the rounds, in the seats' colours."""
     seats = [s for s in record.seats if any(v is not None for v in record.score_series(s.id))]
-    fig, ax = _figure("Scores", math.ceil(len(seats) / 2))
-    rounds = len(record.rounds)
-    for seat in seats:
-        ax.plot(
-            range(rounds + 1),
-            _values(record.score_series(seat.id)),
-            color=seat.colour,
-            linewidth=3.2,
-            marker="o",
-            markersize=7,
-            label=seat.name,
-        )
-    ax.set_ylabel("Score", fontsize=FONT_PT)
-    _finish(ax, rounds)
-    return fig
+    return LineChart(
+        "Scores",
+        _rounds(record),
+        "Round",
+        "Score",
+        tuple(
+            Series(s.name, tuple(record.score_series(s.id)), s.colour, markers=True) for s in seats
+        ),
+    )
+
+
+def _rounds(record: MatchRecord) -> tuple[str, ...]:
+    return ("Start", *[str(i) for i in range(1, len(record.rounds) + 1)])
 
 
 def moved_metrics(record: MatchRecord, limit: int = MAX_METRICS) -> list[str]:
@@ -166,33 +87,33 @@ def moved_metrics(record: MatchRecord, limit: int = MAX_METRICS) -> list[str]:
     return [m[2] for m in sorted(moves)[:limit]]
 
 
-def metrics_figure(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> Figure:
-    """The figure of some metrics over the rounds (by default the ones that moved most)."""
+def metrics_chart(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> LineChart:
+    """Some metrics over the rounds (by default the ones that moved most)."""
     chosen = list(metric_ids) if metric_ids is not None else moved_metrics(record)
     chosen = [m for m in chosen if not record.metric(m).hidden]
-    fig, ax = _figure("How the situation changed", math.ceil(len(chosen) / 2))
-    rounds = len(record.rounds)
+    lines = []
     for index, metric_id in enumerate(chosen):
         metric = record.metric(metric_id)
-        ax.plot(
-            range(rounds + 1),
-            _values(record.series(metric_id)),
-            color=METRIC_COLOURS[index % len(METRIC_COLOURS)],
-            linestyle="-" if index < len(METRIC_COLOURS) else "--",
-            linewidth=3.2,
-            label=metric.name + (f" ({metric.unit})" if metric.unit else ""),
+        lines.append(
+            Series(
+                metric.name + (f" ({metric.unit})" if metric.unit else ""),
+                tuple(record.series(metric_id)),
+                METRIC_COLOURS[index % len(METRIC_COLOURS)],
+                dashed=index >= len(METRIC_COLOURS),
+            )
         )
-    _finish(ax, rounds)
-    return fig
+    return LineChart("How the situation changed", _rounds(record), "Round", "", tuple(lines))
 
 
 PNG_COMPRESSION = 1
-"""zlib level of the PNGs: Pillow's default (6) spent about 20 ms a chart squeezing 800 x 500
-pixels into 49 KB instead of 56 KB; the image is the same, pixel for pixel."""
+"""zlib level of matplotlib's PNGs (the fork and class charts): Pillow's default (6) spent
+about 20 ms a chart squeezing 800 x 500 pixels into 49 KB instead of 56 KB; the same pixels."""
 
 
 def png(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes."""
+    """Render a matplotlib figure to PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     with _LOCK:
         canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
@@ -204,12 +125,12 @@ def png(fig: Figure) -> bytes:
 
 def scores_png(record: MatchRecord) -> bytes:
     """The scores chart as PNG bytes."""
-    return png(scores_figure(record))
+    return render(scores_chart(record))
 
 
 def metrics_png(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> bytes:
     """The metrics chart as PNG bytes."""
-    return png(metrics_figure(record, metric_ids))
+    return render(metrics_chart(record, metric_ids))
 
 
 def charts(record: MatchRecord, metric_ids: Sequence[str] | None = None) -> list[Chart]:
@@ -256,6 +177,8 @@ def fork_figure(scenario: Scenario, report: Mapping[str, Any]) -> Figure:
     changed most; a bar is the mean over the seeds, its whisker the p10 to p90 range."""
     metrics = fork_metrics(scenario, report, MAX_METRICS)
     height = 4.2 + 0.55 * (len(scenario.seats) + len(metrics))
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI, layout="constrained")
     panels = [("scores", [(s.id, s.name) for s in scenario.seats], "Final score")]
     if metrics:
@@ -313,12 +236,11 @@ def fork_chart(scenario: Scenario, report: Mapping[str, Any], label: str) -> Cha
 
 
 def warm_up() -> None:
-    """Draw a small chart once: matplotlib's imports, its font cache and the Agg text paths
-    loaded before the first real chart (a render worker calls this when it starts)."""
-    fig, ax = _figure("Warm-up", 1)
-    ax.plot([0, 1], [0, 1], label="warm-up", marker="o")
-    _finish(ax, 1)
-    png(fig)
+    """Draw a small chart once: the fonts loaded before the first real chart (a render worker
+    calls this when it starts)."""
+    render(
+        LineChart("Warm-up", ("Start", "1"), "Round", "Score", (Series("a", (0, 1), "#000000"),))
+    )
 
 
 T = TypeVar("T")

@@ -8,19 +8,18 @@ import io
 import itertools
 import time
 
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
 from PIL import Image
 
 from bot.review.charts import (
     PREVIEW_PX,
     charts,
-    metrics_figure,
+    metrics_chart,
     moved_metrics,
     render_charts,
-    scores_figure,
+    scores_chart,
     scores_png,
 )
+from bot.review.linechart import FONT_PX, TITLE_PX, WIDTH_PX, layout, render
 from bot.review.redact import view_for
 from tests.review.helpers import players_log, players_record, running, scenario, tutorial_record
 
@@ -32,31 +31,63 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return (value >> 16) & 255, (value >> 8) & 255, value & 255
 
 
-def test_scores_chart_draws_each_seat_in_its_colour() -> None:
+def _image(png: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def test_scores_chart_draws_each_seat_in_its_colour_where_its_scores_are() -> None:
     record = tutorial_record()
-    fig = scores_figure(record)
-    lines = [a for a in fig.axes[0].get_lines() if isinstance(a, Line2D)]
-    assert {line.get_label(): line.get_color() for line in lines} == {
-        s.name: s.colour for s in record.seats
-    }
-    image = Image.open(io.BytesIO(scores_png(record))).convert("RGB")
-    colours = {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
-    for seat in record.seats:  # the exact colour is painted somewhere (lines, markers, legend)
-        assert _rgb(seat.colour) in colours, seat.id
+    chart = scores_chart(record)
+    assert {s.label: s.colour for s in chart.series} == {s.name: s.colour for s in record.seats}
+    image = _image(scores_png(record))
+    at = layout(chart)
+    for index, series in enumerate(chart.series):
+        later = chart.series[index + 1 :]
+        for x, value in enumerate(series.values):
+            assert value is not None
+            point = (at.x(x), at.y(value))
+            assert at.left < point[0] < at.right and at.top <= point[1] <= at.bottom
+            hidden = any(  # drawn over by a later line's marker
+                v is not None and abs(at.y(v) - point[1]) < 12 for s in later for v in [s.values[x]]
+            )
+            if not hidden:  # the marker's centre is the seat's exact colour
+                assert image.getpixel((round(point[0]), round(point[1]))) == _rgb(series.colour)
+    # Independently of ``layout``: along the Start column, the seats' colours appear from the
+    # top in the order of their starting scores, highest first.
+    column = round(at.x(0))
+    colours = {_rgb(s.colour): s.label for s in chart.series}
+    seen = []
+    for y in range(image.height):
+        label = colours.get(image.getpixel((column, y)))  # type: ignore[arg-type]
+        if label and label not in seen:
+            seen.append(label)
+    starts = sorted(chart.series, key=lambda s: -(s.values[0] or 0.0))
+    assert seen[: len(starts)] == [s.label for s in starts]
+
+
+def test_the_legend_shows_every_line_below_the_axes() -> None:
+    record = tutorial_record()
+    for chart in (scores_chart(record), metrics_chart(record)):
+        image = _image(render(chart))
+        below = image.crop((0, round(layout(chart).bottom + 2 * FONT_PX), *image.size))
+        colours = {c for _, c in below.getcolors(maxcolors=1 << 20) or []}
+        for series in chart.series:
+            assert _rgb(series.colour) in colours, series.label
 
 
 def test_all_text_stays_legible_when_discord_shrinks_the_chart() -> None:
     record = tutorial_record()
-    for fig in (scores_figure(record), metrics_figure(record)):
-        width_px = fig.get_figwidth() * fig.dpi
-        scale = PREVIEW_PX / width_px
-        texts = [t for t in fig.findobj(Text) if t.get_text().strip()]
-        assert texts
-        for text in texts:
-            shown = float(text.get_fontsize()) * fig.dpi / 72 * scale
-            assert shown >= MIN_PREVIEW_TEXT_PX, (text.get_text(), shown)
-        width, height = fig.get_size_inches() * fig.dpi
+    for chart in (scores_chart(record), metrics_chart(record)):
+        scale = PREVIEW_PX / WIDTH_PX
+        assert chart.title and all(s.label for s in chart.series)
+        for size in (FONT_PX, TITLE_PX):  # the tick labels, axis titles and legend; the title
+            assert size * scale >= MIN_PREVIEW_TEXT_PX, size
+        width, height = _image(render(chart)).size
         assert 1.0 <= width / height <= 2.0
+
+
+def test_the_same_match_gives_the_same_png_bytes() -> None:
+    assert [c.png for c in charts(tutorial_record())] == [c.png for c in charts(tutorial_record())]
 
 
 def test_charts_are_pngs_of_the_announced_size() -> None:
@@ -77,16 +108,15 @@ def test_metrics_chart_shows_the_metrics_that_moved_most() -> None:
         moved = sum(abs(b - a) for a, b in itertools.pairwise(values))
         totals[metric.id] = moved / (metric.max - metric.min)
     assert chosen == sorted(totals, key=lambda m: -totals[m])[:2]
-    labels = [line.get_label() for line in metrics_figure(record, chosen).axes[0].get_lines()]
+    labels = [s.label for s in metrics_chart(record, chosen).series]
     assert labels == [record.metric(m).name for m in chosen]
 
 
 def test_a_running_match_charts_only_what_the_viewer_sees() -> None:
     cut = view_for(running(players_record(), players_log(), 2), scenario(), None)
-    fig = metrics_figure(cut, [m.id for m in cut.metrics])
-    labels = {line.get_label() for line in fig.axes[0].get_lines()}
+    labels = {s.label for s in metrics_chart(cut, [m.id for m in cut.metrics]).series}
     assert "Trust between the towns" not in labels and "Power supply" in labels
-    seats = {line.get_label() for line in scores_figure(cut).axes[0].get_lines()}
+    seats = {s.label for s in scores_chart(cut).series}
     assert "Regional council" not in seats  # its goals read trust, which the public cannot see
 
 
