@@ -10,6 +10,7 @@ discord.py's own tasks (and the bot's ``levers-`` tasks), never on sleeps.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from bot.discord.runtime import Runtime, runtime_of, starter
 from bot.discord.settings import Settings
 from bot.services.clock import ManualClock
 from bot.services.models import FiredTimer
+from bot.services.throttle import Throttle
 from tests.discord.fake import gateway, payloads
 from tests.discord.fake.cdn import Cdn
 from tests.discord.fake.payloads import FakeAttachment, FakeUser, snowflake
@@ -106,6 +108,13 @@ class Harness:
         guild = payloads.guild(self.guild_id, self.owner, channels, self.roles, self.members)
         self.feed("GUILD_CREATE", guild)
         await bot.wait_until_ready()
+        # The abuse limit counts real seconds: a transcript clicks faster than any player, and
+        # how much faster depends on the machine's load, so its limit would refuse clicks at
+        # random. Here each action moves its clock a second on; the limit itself is tested with
+        # a stopped clock (test_refusals) and in tests/services/test_throttle.py.
+        bot_runtime = getattr(bot, "runtime", None)  # None: a harness started without one
+        if isinstance(bot_runtime, Runtime):
+            bot_runtime.services.ctx.throttle = Throttle(clock=itertools.count().__next__)
         await self.settle()
         return bot
 

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from bot.game.view import hide_covert, secret_moves
 from bot.render.narrative import causes
 from bot.scenarios import read_scenario
 from bot.services.models import SYSTEM
-from bot.services.throttle import Throttle
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.harness import Harness
@@ -19,10 +17,7 @@ DIPLOMACY = "us.multilateral_diplomacy"
 
 
 async def _us_match(h: Harness, ana: FakeUser, rounds: int = 2) -> None:
-    """Ana hosts the default scenario and plays the United States; the AI plays the rest.
-
-    Her clicks come a second apart for the throttle (5 a second): a transcript is fast."""
-    h.runtime.services.ctx.throttle = Throttle(clock=itertools.count().__next__)
+    """Ana hosts the default scenario and plays the United States; the AI plays the rest."""
     await h.slash(ana, "match new", rounds=rounds, deadline=30)
     lobby = t.lobby(h)
     await h.click(ana, lobby, label="United States")

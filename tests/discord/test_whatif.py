@@ -11,11 +11,9 @@ each seat against the AI's expected score there, as the export's ``seat_swap`` h
 
 from __future__ import annotations
 
-import itertools
 import json
 
 from bot.services.models import SYSTEM
-from bot.services.throttle import Throttle
 from tests.discord import transcript as t
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.fake.state import Sent
@@ -25,10 +23,6 @@ from tests.discord.test_review import PNG, read_log, refused
 
 
 async def _finished_match(h: Harness, ana: FakeUser, ben: FakeUser) -> None:
-    # Ana acts on match 1 more than the abuse limit's burst within a second or two of real
-    # time once debriefs are quick: a clock moving a second per action keeps the limit (tested
-    # in tests/discord/test_refusals.py) out of these transcripts.
-    h.runtime.services.ctx.throttle = Throttle(clock=itertools.count().__next__)
     await t.start_two_player_match(h, ana, ben)
     for number in (1, 2):
         for player in (ana, ben):
