@@ -27,9 +27,11 @@ GROUP = "bot.game._compiled"  # mypyc's shared library: bot/game/_compiled__mypy
 SWITCH = "LEVERS_ENGINE"  # "interpreted" forces the pure Python
 
 # The modules worth compiling (the AI, its tables, resolution, the debate and talks, the match
-# loop, the conditions' closures, the seeded generators). Not state.py (orders are built
-# without their ``__init__``), scenario.py (pydantic) nor the reference engine; deals, view,
-# scoring and deal_talks were tried and gave nothing measurable (and a deals test failed).
+# loop, the conditions' closures, the seeded generators). Not state.py (compiled, its frozen
+# dataclasses keep the Python ``__init__`` dataclasses generates and orders were slower to build
+# than with the ``__dict__`` trick: no gain, see docs/performance.md), scenario.py (pydantic)
+# nor the reference engine; deals, view, scoring and deal_talks were tried and gave nothing
+# measurable (and a deals test failed).
 COMPILED = (
     "ai",
     "ai_deals",
