@@ -4,9 +4,9 @@ A match makes about 160 generators (five per seat and round: the AI's, its view'
 arguments', the rules' and the talks'), each seeded from the match seed. ``random.Random(n)``
 spends a third of its time in two Python frames (``__init__`` and ``seed``, which for an int
 only call the C seed and clear ``gauss_next``); ``seeded`` makes the same generator without
-them. ``gauss`` and ``uniform`` are ``Random.gauss`` and ``Random.uniform`` (CPython 3.11)
-spelt out here, the same float operations in the same order, so that they run compiled; they
-read and write the generator's ``gauss_next`` exactly as the methods do.
+them. ``gauss`` is ``Random.gauss`` (CPython 3.11) spelt out here, the same float operations
+in the same order, so that it runs compiled; it reads and writes the generator's
+``gauss_next`` exactly as the method does.
 """
 
 from __future__ import annotations
@@ -41,8 +41,3 @@ def gauss(rng: Random, mu: float, sigma: float) -> float:
         z = math.cos(x2pi) * g2rad
         state.gauss_next = math.sin(x2pi) * g2rad
     return mu + z * sigma
-
-
-def uniform(rng: Random, a: float, b: float) -> float:
-    """``rng.uniform(a, b)``."""
-    return a + (b - a) * rng.random()

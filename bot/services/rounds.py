@@ -177,6 +177,12 @@ Ran = tuple[dict[str, LockedSeat], tuple[RoundResult, list[str]], repo.Encoded]
 encoded for the store (encoding a large state takes milliseconds: not on the event loop)."""
 
 
+def _run(scenario: Scenario, match: Match, locked: dict[str, LockedSeat], at: datetime) -> Ran:
+    """Resolve the locked orders and encode the result, both in the worker thread."""
+    result, rejected = run_engine(scenario, match, locked, at)
+    return locked, (result, rejected), repo.encode(result.state, result.records)
+
+
 def _lock_and_run(
     scenario: Scenario,
     match: Match,
@@ -186,8 +192,7 @@ def _lock_and_run(
     drafts: Mapping[str, SeatOrders],
 ) -> Ran:
     locked = debate_locked(scenario, match, lock_orders(scenario, match, live, at, drafts), debate)
-    result, rejected = run_engine(scenario, match, locked, at)
-    return locked, (result, rejected), repo.encode(result.state, result.records)
+    return _run(scenario, match, locked, at)
 
 
 def _debated_run(
@@ -200,8 +205,7 @@ def _debated_run(
     (and by the AI seats), ruled on by an umpire, settled (open debate), then resolved."""
     intentions, rulings = window
     locked = debate_locked(scenario, match, intentions, Debate(open=True, rulings=rulings))
-    result, rejected = run_engine(scenario, match, locked, at)
-    return locked, (result, rejected), repo.encode(result.state, result.records)
+    return _run(scenario, match, locked, at)
 
 
 class RoundService:
