@@ -32,7 +32,7 @@ from bot.game.ai import Planner
 from bot.game.ai_tables import MoveT, RoundCache
 from bot.game.deal_state import Deal, Term
 from bot.game.deals import DealRefused, answer, credibility, propose
-from bot.game.rng import seeded
+from bot.game.rng import seeded, shuffle
 from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 
@@ -183,7 +183,7 @@ def negotiate(
         if seat_id not in ai_seats:
             continue
         others = [s for s in scenario.seat_ids if s != seat_id and s in ai_seats]
-        rng.shuffle(others)  # who is asked first when two offers are worth the same
+        shuffle(rng, others)  # who is asked first when two offers are worth the same
         found = _offer(values, seat_id, others, state.round)
         if found is not None:
             offers.append(found)

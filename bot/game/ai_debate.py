@@ -14,19 +14,33 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from bot.game.ai_tables import MoveT, Tables, known_metrics, tables
 from bot.game.env import StateEnv
-from bot.game.rng import seeded
+from bot.game.rng import Lazy, seeded
 from bot.game.scenario import ArgumentText, Move, Scenario
-from bot.game.state import Forecast, MatchState, Order, Rating, SeatOrders, evolve, plain_order
+from bot.game.state import (
+    Forecast,
+    MatchState,
+    Order,
+    Rating,
+    SeatOrders,
+    evolve,
+    plain_order,
+)
 
 HORIZONS = (0, 1)
+_Fields = TypeVar("_Fields", Order, SeatOrders)
 
 
 def argument_rng(seed: int, round_number: int, seat_index: int) -> random.Random:
     """The AI's generator for its arguments in one round, apart from its moves' generator."""
-    return seeded((seed * 15_485_863 + round_number) * 7_927 + seat_index + 31)
+    return seeded(_argument_seed(seed, round_number, seat_index))
+
+
+def _argument_seed(seed: int, round_number: int, seat_index: int) -> int:
+    return (seed * 15_485_863 + round_number) * 7_927 + seat_index + 31
 
 
 def expected_direction(
@@ -80,7 +94,7 @@ def _seat_env(scenario: Scenario, state: MatchState, seat_id: str, seed: int) ->
     return StateEnv(state, metrics=known_metrics(scenario, state, seat_id, seed))
 
 
-def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: random.Random) -> Order:
+def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: Lazy) -> Order:
     move = table.move
     env.played = table.alone  # one environment, re-pointed at each move
     texts = table.texts  # argument_texts(move)
@@ -121,7 +135,7 @@ def ai_argument(
     """The AI's order for a move it plays: a scenario text and a forecast it expects."""
     env = _seat_env(scenario, state, move.seat, seed)
     tabled = tables(scenario)
-    return _argue(tabled, tabled.moves[move.id], env, rng)
+    return _argue(tabled, tabled.moves[move.id], env, Lazy(0, rng))
 
 
 def ai_arguments(
@@ -153,7 +167,8 @@ def argue(
 ) -> tuple[Order, ...]:
     """``ai_arguments``' orders for the moves' table entries (at least one move)."""
     table = tables(scenario)
-    rng = argument_rng(seed, state.round, table.seats[seat_id].index)
+    # Made only if a choice among several texts comes up (``Lazy``): most never do.
+    rng = Lazy(_argument_seed(seed, state.round, table.seats[seat_id].index))
     if known is None:
         known = known_metrics(scenario, state, seat_id, seed)
     env = StateEnv(state, metrics=known)
@@ -182,6 +197,16 @@ def _rating(made: dict[tuple[str, float], Rating], rater: str, value: float) -> 
     if found is None:
         found = made[(rater, value)] = Rating(rater, value)
     return found
+
+
+def _replaced(value: _Fields, name: str, new: object) -> _Fields:
+    """``evolve(value, **{name: new})`` for a field the value has, compiled: the same object
+    (its fields in the same order), without a call into Python per order rated."""
+    made: _Fields = object.__new__(type(value))
+    fields = made.__dict__
+    fields.update(value.__dict__)
+    fields[name] = new
+    return made
 
 
 def ai_ratings(
@@ -221,6 +246,6 @@ def ai_ratings(
                 added = added_for[(seat, value)] = tuple(
                     _rating(made, rater, value) for rater in raters if rater != seat
                 )
-            moves.append(evolve(order, ratings=kept + added))
-        rated[seat] = evolve(seat_orders, moves=tuple(moves))
+            moves.append(_replaced(order, "ratings", kept + added))
+        rated[seat] = _replaced(seat_orders, "moves", tuple(moves))
     return rated

@@ -467,6 +467,9 @@ def tables(scenario: Scenario) -> Tables:
     Kept per scenario object: a ``model_copy`` shares its original's memo dict but may differ
     (its scoring, say), so the entry remembers which object it was built for.
     """
+    last = _LAST[0]
+    if last is not None and last[0] is scenario:  # the usual case: the same scenario again
+        return last[1]
     # A Kept: a pickled scenario (sent to a worker) carries no tables (and the compiled
     # engine's tables do not pickle); the copy builds its own, as it would anyway (new id).
     memo: Kept[int, tuple[Scenario, Tables]] = scenario.memo("fast.tables").setdefault(
@@ -475,7 +478,14 @@ def tables(scenario: Scenario) -> Tables:
     found = memo.get(id(scenario))
     if found is None or found[0] is not scenario:
         found = memo[id(scenario)] = (scenario, Tables(scenario))
+    _LAST[0] = found
     return found[1]
+
+
+# The scenario whose tables were asked for last, with them: a match asks hundreds of times a
+# round, and the scenario's memo is two Python calls away. One entry, replaced whole (a tuple),
+# so a reader in another thread sees either the old pair or the new one.
+_LAST: list[tuple[Scenario, Tables] | None] = [None]
 
 
 def known_metrics(
