@@ -227,7 +227,7 @@ class _Planner:
         for move in ranked:
             if move.id in taken or utilities[move.id] <= 0:
                 continue
-            if not move.excl.isdisjoint(taken):
+            if move.excl and not move.excl.isdisjoint(taken):  # most moves exclude none
                 continue
             if spent + move.cost <= budget:
                 chosen.append(move)

@@ -22,6 +22,10 @@ T = TypeVar("T")
 
 _new = Random.__new__
 _seed = _CRandom.seed  # the C seeding: for an int, all its bits
+# The C methods themselves: calling them skips looking the name up on the instance's class
+# (``random.Random`` inherits both and overrides neither).
+_random = _CRandom.random
+_getrandbits = _CRandom.getrandbits
 _TWOPI = 2.0 * math.pi
 
 
@@ -40,8 +44,8 @@ def gauss(rng: Random, mu: float, sigma: float) -> float:
     z: float | None = state.gauss_next
     state.gauss_next = None
     if z is None:
-        x2pi = rng.random() * _TWOPI
-        g2rad = math.sqrt(-2.0 * math.log(1.0 - rng.random()))
+        x2pi = _random(rng) * _TWOPI
+        g2rad = math.sqrt(-2.0 * math.log(1.0 - _random(rng)))
         z = math.cos(x2pi) * g2rad
         state.gauss_next = math.sin(x2pi) * g2rad
     return mu + z * sigma
@@ -50,9 +54,9 @@ def gauss(rng: Random, mu: float, sigma: float) -> float:
 def below(rng: Random, n: int) -> int:
     """``rng._randbelow(n)`` for ``n > 0`` (``_randbelow_with_getrandbits``, CPython 3.11)."""
     k = n.bit_length()
-    r: int = rng.getrandbits(k)
+    r: int = _getrandbits(rng, k)
     while r >= n:
-        r = rng.getrandbits(k)
+        r = _getrandbits(rng, k)
     return r
 
 
