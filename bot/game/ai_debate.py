@@ -70,22 +70,38 @@ def argument_texts(move: Move) -> list[ArgumentText]:
     return single + list(move.arguments)
 
 
-def _own_forecast(visible: Mapping[str, int], move: MoveT, env: StateEnv) -> Forecast | None:
+def _own_forecast(
+    visible: Mapping[str, int],
+    move: MoveT,
+    env: StateEnv,
+    made: dict[tuple[str, bool, int], Forecast],
+) -> Forecast | None:
     """The forecast the look-ahead is surest of: the visible metric the move moves most, this
     round if anything lands now, else the next (the first in file order on a tie).
-    ``visible``: the metrics the move's seat sees, with their file order."""
+    ``visible``: the metrics the move's seat sees, with their file order; ``made``: the
+    forecasts made so far (immutable values, shared)."""
     for horizon in HORIZONS:
         deltas = move.by_horizon[horizon].deltas(env)
-        best: tuple[float, int, str, float] | None = None
+        best = ""
+        best_size = best_value = 0.0
+        best_order = 0
         for metric, value in deltas.items():
             order = visible.get(metric)
-            if order is None or abs(value) <= 1e-9:
+            if order is None:
                 continue
-            key = (abs(value), -order, metric, value)
-            if best is None or key > best:
-                best = key
-        if best is not None:
-            return Forecast(best[2], "up" if best[3] > 0 else "down", horizon)
+            size = abs(value)
+            if size <= 1e-9:
+                continue
+            # The largest change; on a tie the metric first in file order (each metric has
+            # its own place, so no two keys tie further).
+            if not best or size > best_size or (size == best_size and order < best_order):
+                best, best_size, best_order, best_value = metric, size, order, value
+        if best:
+            key = (best, best_value > 0, horizon)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = Forecast(best, "up" if best_value > 0 else "down", horizon)
+            return found
     return None
 
 
@@ -123,7 +139,7 @@ def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: Lazy) -> Order:
     text = rng.choice(plain).text if plain else ""
     if table.own_forecast is not None:
         return plain_order(move.id, text, table.own_forecast[0])
-    own = _own_forecast(tabled.seats[table.seat].visible, table, env)
+    own = _own_forecast(tabled.seats[table.seat].visible, table, env, tabled.forecasts)
     if table.static:
         table.own_forecast = (own,)
     return plain_order(move.id, text, own)

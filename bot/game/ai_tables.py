@@ -446,6 +446,8 @@ class Tables:
         self.effects: dict[int, tuple[Sequence[Effect], EffectsT]] = {}
         # The AI's ratings made so far, by (rater, value): immutable, so shared (``ai_debate``).
         self.ratings: Kept[tuple[str, float], Rating] = Kept()
+        # The forecasts the AI makes of its own, by (metric, up, horizon): shared likewise.
+        self.forecasts: Kept[tuple[str, bool, int], Forecast] = Kept()
         # Every interaction with a ``when``, in file order: its condition and its effects.
         self.whens = [
             (scenario.expr(rule.when), EffectsT(scenario, rule.effects))
