@@ -7,7 +7,8 @@ path, which gives the same matches to the byte), and the hold baseline (the fast
 every seat on `hold`: the engine's own cost with no moves). The three alternate in blocks of
 ``BLOCK`` matches, so a busy moment of a shared machine hits all three alike; each is timed by
 the wall clock and by the CPU time of this process (the better figure on a shared machine).
-``LEVERS_BENCH_ENGINE_MATCHES`` changes the count (1,000 by default).
+``LEVERS_BENCH_ENGINE_MATCHES`` changes the count (1,000 by default). The garbage collector is
+set as the commands that play matches in bulk set it (``bot.collector.quiet``).
 
 The engine runs compiled when a build matching the sources exists (``bot/native_engine.py``);
 the report says which one it measured, and when it is the compiled one a child process then
@@ -24,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 
 import bot.game
+from bot import collector
 from bot.game import match as fast
 from bot.game.match import MatchLog, match_seed
 from bot.game.policies import HoldPolicy, Policy
@@ -65,6 +67,7 @@ def _interpreted_only() -> None:
     """The child's part: the fast engine's AI matches alone, as one line."""
     scenario, _raw, _path = read_scenario(None)
     fast.play_match(scenario, 1)
+    collector.quiet()
     print(_line(f"AI, {bot.game.ENGINE}", *_run(fast.play_match, scenario, {}, range(MATCHES))))
 
 
@@ -77,6 +80,7 @@ def main() -> None:
     hold: dict[str, Policy] = {seat: HoldPolicy() for seat in scenario.seat_ids}
     fast.play_match(scenario, 1)  # build the per-scenario tables outside the timing
     reference.play_match(scenario, 1)
+    collector.quiet()  # as ``levers simulate`` and the other batch commands run (bot/collector.py)
     base, new, old = [0.0, 0.0, 0], [0.0, 0.0, 0], [0.0, 0.0, 0]
     for first in range(0, MATCHES, BLOCK):
         block = range(first, min(first + BLOCK, MATCHES))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 
+from bot import collector
 from bot.game.engine import resolve_round, round_rng
 from bot.game.fork import Changes, Fork, StoredMatch, fork, fork_report, stored_from_log
 from bot.game.match import match_seed, play_match
@@ -80,6 +81,7 @@ def main() -> None:
     scenario, _raw, _path = read_scenario(None)
     log = play_match(scenario, SEED)
     stored = stored_from_log(log)
+    collector.quiet()  # as ``levers whatif`` and the compute worker run (bot/collector.py)
     seat = scenario.seat_ids[0]
     moves = {o.move for o in log.rounds[FROM_ROUND - 1].orders[seat].moves}
     print(

@@ -19,6 +19,7 @@ from typing import Any
 
 from rich.table import Table
 
+from bot import collector
 from bot.cli.simulate_cmd import policy_specs
 from bot.cli.terminal import console
 from bot.game.fork import MAX_SEEDS, Changes, ForkError, SeatPolicy, fork, fork_report
@@ -108,6 +109,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     """Fork one stored match; exit 1 when the match is missing, 2 on any other bad input."""
     try:
         source, changes = _prepare(args)
+        collector.quiet()
         result = fork(source.scenario, source.stored, args.from_round, args.seeds, changes)
     except RecordNotFound as err:
         print(f"{PROG}: {err}", file=sys.stderr)

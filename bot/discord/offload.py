@@ -49,9 +49,11 @@ def _background() -> None:
     debrief of each worker paid otherwise."""
     with contextlib.suppress(OSError, AttributeError):  # not everywhere (Windows: no nice)
         os.nice(NICE)
+    from bot import collector
     from bot.review.charts import warm_up
 
     warm_up()
+    collector.quiet()
 
 
 def _ready() -> int:

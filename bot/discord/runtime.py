@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot import collector
 from bot.discord import offload
 from bot.discord.announcer import Announcer
 from bot.services import Services
@@ -34,7 +35,7 @@ SWITCH_INTERVAL = 0.001
 """How long another thread may hold the interpreter lock once the event loop asks for it (Python's
 default is 5 ms): the round's resolution runs in a thread, and the loop's acknowledgments must
 not wait 5 ms for it at each step. Set when the bot's runtime starts."""
-GC_THRESHOLDS = (10_000, 10, 10)
+GC_THRESHOLDS = collector.THRESHOLDS
 """The collector's thresholds while the bot runs (Python's default: 700, 10, 10). With 700, a
 run of the Discord benchmark made ~1,100 young passes (0.9 s), 100 middle ones (6.5 ms each)
 and 9 full ones (50 ms each) on the event loop; with 10,000: 61 young passes (4.6 ms each),

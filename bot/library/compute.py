@@ -25,6 +25,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Literal, TypeVar
 
+from bot import collector
 from bot.game.fork import Changes, StoredMatch, fork, fork_report
 from bot.game.scenario import Scenario
 from bot.game.seat_swap import expected_scores
@@ -86,7 +87,7 @@ class Compute:
                 methods = multiprocessing.get_all_start_methods()
                 method = "forkserver" if "forkserver" in methods else "spawn"
                 self._executor = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context(method)
+                    1, mp_context=multiprocessing.get_context(method), initializer=collector.quiet
                 )
         return self._executor
 

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from bot import collector
 from bot.game.policies import AiPolicy, Entry, HoldPolicy, Policy, ScriptPolicy
 from bot.game.report import MatchFigures, play_one, simulate, tally
 from bot.game.scenario import Scenario
@@ -56,6 +57,7 @@ def build_policies(specs: Mapping[str, PolicySpec]) -> dict[str, Policy]:
 def _start(raw: bytes, name: str) -> None:
     global _scenario
     _scenario = load_scenario(raw, name)
+    collector.quiet()
 
 
 def _chunk(
@@ -95,6 +97,7 @@ def simulate_parallel(
     if not 1 <= workers <= MAX_WORKERS:
         raise ValueError(f"workers must be between 1 and {MAX_WORKERS}")
     if workers == 1:
+        collector.quiet()
         return simulate(scenario, matches, seed, lambda: build_policies(specs), rounds, rate)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot import collector
 from bot.game.match import play_match
 from bot.game.scenario import Scenario
 from bot.game.validate import Problem, ScenarioInvalid, load_scenario_report
@@ -177,6 +178,7 @@ def run(fd: int, job: Job) -> None:
     """
     try:
         limit_resources(job.memory_mb, job.cpu_seconds)
+        collector.quiet()
         for message in check(job):
             _send(fd, message)
     except MemoryError:
