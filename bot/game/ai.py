@@ -267,7 +267,7 @@ def choose_moves(
     """``choose_orders`` as the moves' table entries, in file order, and the decisions."""
     if cache is None or not cache.fits(scenario, state):
         cache = RoundCache(scenario, state)
-    seat = scenario.seat(seat_id)
+    seat = cache.tables.seats[seat_id].seat  # ``scenario.seat(seat_id)``
     planner = _Planner(scenario, state, seat, seed, rng, cache)
     legal = cache.legal(seat_id)
     cache.row(seat_id, legal, seed)  # the moves' values, for ``utility_of``

@@ -179,10 +179,11 @@ def negotiate(
         return state
     values = _Values(scenario, state, seed, cache)
     offers: list[tuple[float, Deal]] = []
-    for seat_id in scenario.seat_ids:
+    seat_ids = scenario.seat_ids  # a new list at every read
+    for seat_id in seat_ids:
         if seat_id not in ai_seats:
             continue
-        others = [s for s in scenario.seat_ids if s != seat_id and s in ai_seats]
+        others = [s for s in seat_ids if s != seat_id and s in ai_seats]
         shuffle(rng, others)  # who is asked first when two offers are worth the same
         found = _offer(values, seat_id, others, state.round)
         if found is not None:
@@ -250,9 +251,9 @@ def _honoured(
     ordered = set(ordered_ids)
     if all((t.move in ordered) != t.avoid for _, t in due):
         return None
-    seat = scenario.seat(seat_id)
     if cache is None or not cache.fits(scenario, state):
         cache = RoundCache(scenario, state)
+    seat = cache.tables.seats[seat_id].seat  # ``scenario.seat(seat_id)``
     planner = Planner(scenario, state, seat, seed, seeded(0), cache)
     legal = cache.legal(seat_id)
     by_id = {m.id: m for m in legal}
