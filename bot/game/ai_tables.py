@@ -15,6 +15,7 @@ fast engine is checked against the reference to the byte by ``tests/game/test_fa
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -513,7 +514,7 @@ def _known(seat: SeatT, state: MatchState, seed: int) -> dict[str, float]:
                     noisy = low
                 if high < noisy:
                     noisy = high
-                known[metric_id] = round(noisy, 1)
+                known[metric_id] = round1(noisy)
         return known
     rng: random.Random | None = None
     known = {}
@@ -525,7 +526,7 @@ def _known(seat: SeatT, state: MatchState, seed: int) -> dict[str, float]:
         else:
             rng = rng or noise_rng(seed, state.round, seat.index)
             noisy = metrics[metric_id] + rng.uniform(-noise, noise)
-            known[metric_id] = round(min(max(noisy, low), high), 1)
+            known[metric_id] = round1(min(max(noisy, low), high))
     return known
 
 
@@ -547,6 +548,29 @@ def legal_table(
             continue
         found.append(move)
     return found
+
+
+def round1(x: float) -> float:
+    """``round(x, 1)``, the same float, without the decimal conversion ``round`` makes.
+
+    ``round`` rounds the exact value of ``x`` to one decimal and returns the double nearest
+    that decimal. An exact tie cannot occur (``10 * x`` is never an odd multiple of one half
+    for a binary ``x``), so the decimal is the integer nearest ``10 * x``, over ten. ``y``,
+    the product rounded to a double, lies within half an ulp of it (far less than 1e-6 below
+    1e9), so unless ``y`` is within 1e-6 of a half it has the same nearest integer ``d``; and
+    ``d / 10.0`` is the double nearest ``d / 10`` (IEEE division rounds correctly). Near a
+    half, or for huge values, ``round`` itself decides. A zero takes the sign of ``x``, as
+    ``round`` gives it.
+    """
+    y = x * 10.0
+    if not -1e9 < y < 1e9:
+        return round(x, 1)
+    low = math.floor(y)
+    frac = y - low  # exact: ``low`` and ``y`` are within 1 of each other
+    if -1e-6 < frac - 0.5 < 1e-6:
+        return round(x, 1)
+    found = (low + 1.0 if frac > 0.5 else low) / 10.0
+    return found if found != 0.0 else math.copysign(0.0, x)  # round keeps a zero's sign
 
 
 def met(side: int, target: float, span: float, empty: float, value: float) -> float:
