@@ -16,17 +16,18 @@ import math
 from _random import Random as _CRandom
 from collections.abc import Sequence
 from random import Random
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 T = TypeVar("T")
 
-_new = Random.__new__
-_seed = _CRandom.seed  # the C seeding: for an int, all its bits
+# Final: compiled, each is read from a C static rather than looked up in the module's dict.
+_new: Final = Random.__new__
+_seed: Final = _CRandom.seed  # the C seeding: for an int, all its bits
 # The C methods themselves: calling them skips looking the name up on the instance's class
 # (``random.Random`` inherits both and overrides neither).
-_random = _CRandom.random
-_getrandbits = _CRandom.getrandbits
-_TWOPI = 2.0 * math.pi
+_random: Final = _CRandom.random
+_getrandbits: Final = _CRandom.getrandbits
+_TWOPI: Final = 2.0 * math.pi
 
 
 def seeded(n: int) -> Random:
@@ -42,12 +43,13 @@ def gauss(rng: Random, mu: float, sigma: float) -> float:
     """``rng.gauss(mu, sigma)``."""
     state: Any = rng
     z: float | None = state.gauss_next
-    state.gauss_next = None
     if z is None:
         x2pi = _random(rng) * _TWOPI
         g2rad = math.sqrt(-2.0 * math.log(1.0 - _random(rng)))
         z = math.cos(x2pi) * g2rad
         state.gauss_next = math.sin(x2pi) * g2rad
+    else:
+        state.gauss_next = None  # the method clears it first: the same state either way
     return mu + z * sigma
 
 
