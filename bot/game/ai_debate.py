@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
-from bot.game.ai_tables import MoveT, Tables, known_metrics, tables
+from bot.game.ai_tables import MoveT, RoundCache, Tables, known_metrics, tables
 from bot.game.env import StateEnv
 from bot.game.rng import Lazy, seeded
 from bot.game.scenario import ArgumentText, Move, Scenario
@@ -50,14 +50,34 @@ def expected_direction(
     return _direction(tables(scenario).moves[move.id], metric, horizon, env)
 
 
-def _direction(move: MoveT, metric: str, horizon: int, env: StateEnv) -> int:
+def _direction(
+    move: MoveT,
+    metric: str,
+    horizon: int,
+    env: StateEnv,
+    cache: RoundCache | None = None,
+    seed: int = 0,
+) -> int:
     effects = move.by_horizon[horizon]
     if effects.static is not None:  # the same answer in every state: kept
         found = move.directions.get((metric, horizon))
         if found is None:
             found = move.directions[(metric, horizon)] = _sign(effects.static.get(metric, 0.0))
         return found
-    return _sign(effects.deltas(env).get(metric, 0.0))
+    return _sign(_deltas(move, horizon, env, cache, seed).get(metric, 0.0))
+
+
+def _deltas(
+    move: MoveT, horizon: int, env: StateEnv, cache: RoundCache | None, seed: int
+) -> dict[str, float]:
+    """The move's expected changes by ``horizon`` in ``env``. With ``cache`` (whose seat view
+    ``env`` is: the move's own seat, the seed's noise), the look-ahead's outcome of the move
+    when the horizon's effects are the move's own (everything lands now): the same changes,
+    the same floats, already worked out."""
+    effects = move.by_horizon[horizon]
+    if cache is not None and effects is move.effects:
+        return cache.outcome(move, seed).deltas
+    return effects.deltas(env)
 
 
 def _sign(delta: float) -> int:
@@ -75,13 +95,15 @@ def _own_forecast(
     move: MoveT,
     env: StateEnv,
     made: dict[tuple[str, bool, int], Forecast],
+    cache: RoundCache | None = None,
+    seed: int = 0,
 ) -> Forecast | None:
     """The forecast the look-ahead is surest of: the visible metric the move moves most, this
     round if anything lands now, else the next (the first in file order on a tie).
     ``visible``: the metrics the move's seat sees, with their file order; ``made``: the
     forecasts made so far (immutable values, shared)."""
     for horizon in HORIZONS:
-        deltas = move.by_horizon[horizon].deltas(env)
+        deltas = _deltas(move, horizon, env, cache, seed)
         best = ""
         best_size = best_value = 0.0
         best_order = 0
@@ -110,7 +132,16 @@ def _seat_env(scenario: Scenario, state: MatchState, seat_id: str, seed: int) ->
     return StateEnv(state, metrics=known_metrics(scenario, state, seat_id, seed))
 
 
-def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: Lazy) -> Order:
+def _argue(
+    tabled: Tables,
+    table: MoveT,
+    env: StateEnv,
+    rng: Lazy,
+    cache: RoundCache | None = None,
+    seed: int = 0,
+) -> Order:
+    """The order for one of the seat's moves; ``env`` is the seat's view, and ``cache`` (when
+    given) the round's cache that view comes from."""
     move = table.move
     env.played = table.alone  # one environment, re-pointed at each move
     texts = table.texts  # argument_texts(move)
@@ -120,7 +151,7 @@ def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: Lazy) -> Order:
             t
             for t in texts
             if t.forecast is not None
-            and _direction(table, t.forecast.metric, t.forecast.horizon, env)
+            and _direction(table, t.forecast.metric, t.forecast.horizon, env, cache, seed)
             == (1 if t.forecast.direction == "up" else -1)
         ]
         if table.static:  # the same in every state: keep it
@@ -139,7 +170,7 @@ def _argue(tabled: Tables, table: MoveT, env: StateEnv, rng: Lazy) -> Order:
     text = rng.choice(plain).text if plain else ""
     if table.own_forecast is not None:
         return plain_order(move.id, text, table.own_forecast[0])
-    own = _own_forecast(tabled.seats[table.seat].visible, table, env, tabled.forecasts)
+    own = _own_forecast(tabled.seats[table.seat].visible, table, env, tabled.forecasts, cache, seed)
     if table.static:
         table.own_forecast = (own,)
     return plain_order(move.id, text, own)
@@ -180,15 +211,26 @@ def argue(
     moves: Sequence[MoveT],
     seed: int,
     known: dict[str, float] | None = None,
+    cache: RoundCache | None = None,
 ) -> tuple[Order, ...]:
-    """``ai_arguments``' orders for the moves' table entries (at least one move)."""
+    """``ai_arguments``' orders for the moves' table entries (at least one move).
+
+    ``cache``: the round's cache for ``state``, when there is one: the look-ahead's outcomes
+    of the seat's moves are read from it rather than worked out again."""
     table = tables(scenario)
     # Made only if a choice among several texts comes up (``Lazy``): most never do.
     rng = Lazy(_argument_seed(seed, state.round, table.seats[seat_id].index))
+    if cache is not None and cache.fits(scenario, state):
+        known = cache.known(seat_id, seed)  # the view the cache's outcomes were worked out in
+    else:
+        cache = None
     if known is None:
         known = known_metrics(scenario, state, seat_id, seed)
     env = StateEnv(state, metrics=known)
-    return tuple(_argue(table, move, env, rng) for move in moves)
+    return tuple(
+        _argue(table, move, env, rng, cache if move.seat == seat_id else None, seed)
+        for move in moves
+    )
 
 
 def ai_value(

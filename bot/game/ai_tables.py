@@ -429,10 +429,16 @@ class Tables:
                 for call in scenario.expr(effect.condition).calls()
                 if call.name == "event" and str(call.args[0]) in scheduled
             ]
-            table.by_horizon = tuple(
-                EffectsT(scenario, [e for e in move.effects if e.delay <= horizon])
-                for horizon in (0, 1)
-            )
+            if all(e.delay == 0 for e in move.effects):
+                # Everything lands now: both horizons are the move's effects themselves, so
+                # the debate AI can read the outcome the look-ahead already worked out
+                # (``RoundCache.outcome``) instead of evaluating the same conditions again.
+                table.by_horizon = (table.effects, table.effects)
+            else:
+                table.by_horizon = tuple(
+                    EffectsT(scenario, [e for e in move.effects if e.delay <= horizon])
+                    for horizon in (0, 1)
+                )
             table.static = all(e.static is not None for e in table.by_horizon)
         self.seats = {
             seat.id: SeatT(

@@ -79,7 +79,7 @@ class AiPolicy:
             moves = honour_moves(scenario, state, seat_id, seed, moves, cache)
         if not moves:
             return SeatOrders(decisions=decisions)
-        argued = argue(scenario, state, seat_id, moves, seed, cache.known(seat_id, seed))
+        argued = argue(scenario, state, seat_id, moves, seed, cache=cache)
         return SeatOrders(moves=argued, decisions=decisions)
 
 
