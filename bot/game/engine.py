@@ -50,6 +50,7 @@ class _Eff:
         "metric",
         "now",
         "otherwise",
+        "plain",
         "range",
         "source",
     )
@@ -69,6 +70,15 @@ class _Eff:
         self.now = effect.duration == 1 and effect.delay == 0  # applied at once, in full
         self.metric = effect.metric
         self.source = effect.source
+        # No condition, no chance, no draw, no formula, applied at once: ``fire`` comes down
+        # to ``apply(fixed * factor)``, which the hot loops call directly.
+        self.plain = (
+            self.cond is None
+            and not self.chance < 1
+            and self.range is None
+            and self.formula is None
+            and self.now
+        )
 
 
 _NONE4 = (None, None, None, None)  # before, after, delta, delayed_from
@@ -85,13 +95,60 @@ def _effs(scenario: Scenario, effects: list[Effect]) -> tuple[_Eff, ...]:
     return tuple(_Eff(scenario, e) for e in effects)
 
 
+class _Rule:
+    """One interaction rule with a ``when``, its fields read once."""
+
+    __slots__ = ("effects", "expr", "id", "needs", "once", "source")
+
+    def __init__(self, scenario: Scenario, rule: Interaction, when: str) -> None:
+        self.id = rule.id
+        self.once = rule.once
+        self.source = f"interaction:{rule.id}"
+        self.expr = scenario.expr(when)
+        self.needs = self.expr.needs_played
+        self.effects = _effs(scenario, rule.effects)
+
+
+class _EventRow:
+    """One event with its fields read once and its conditions parsed."""
+
+    __slots__ = (
+        "chance",
+        "condition",
+        "cooldown",
+        "effects",
+        "event",
+        "id",
+        "kind",
+        "max_times",
+        "once",
+        "round",
+        "scales",
+    )
+
+    def __init__(self, scenario: Scenario, event: Event) -> None:
+        self.event = event
+        self.id = event.id
+        self.once = event.once
+        self.max_times = event.max_times
+        self.cooldown = event.cooldown
+        self.kind = event.kind
+        self.round = event.round
+        self.chance = event.chance
+        self.condition = None if event.condition is None else scenario.expr(event.condition)
+        self.scales = [(scenario.expr(scale.when), scale.factor) for scale in event.scale]
+        self.effects = _effs(scenario, event.effects)
+
+
 class _Tables:
     """The scenario flattened for resolution (built once per scenario object)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.bounds = {m.id: (m.min, m.max, m.balance) for m in scenario.metrics}
         self.rating_bound = scenario.rules.rating_bound
-        self.rounded: Kept[float, float] = Kept()  # ``_Round.round4``'s results
+        # ``_Round.round4``'s results (a plain dict: the tables live in a ``Kept`` memo, so a
+        # pickled scenario never carries them)
+        self.rounded: dict[float, float] = {}
         self.seat_moves = [
             (
                 seat.id,
@@ -108,29 +165,15 @@ class _Tables:
             if event.decision is not None
             for option in event.decision.options
         }
-        self.interactions: list[
-            tuple[Interaction, str, Expr, frozenset[str], tuple[_Eff, ...]]
-        ] = []
+        self.interactions: list[_Rule] = []
         self.thresholds: list[tuple[Interaction, Threshold, str, tuple[_Eff, ...]]] = []
         for rule in scenario.interactions:
-            effs = _effs(scenario, rule.effects)
             if rule.when is not None:
-                expr = scenario.expr(rule.when)
-                self.interactions.append(
-                    (rule, f"interaction:{rule.id}", expr, expr.needs_played, effs)
-                )
+                self.interactions.append(_Rule(scenario, rule, rule.when))
             if rule.threshold is not None:
+                effs = _effs(scenario, rule.effects)
                 self.thresholds.append((rule, rule.threshold, f"interaction:{rule.id}", effs))
-        self.events = [
-            (
-                event,
-                f"event:{event.id}",
-                None if event.condition is None else scenario.expr(event.condition),
-                [(scenario.expr(scale.when), scale.factor) for scale in event.scale],
-                _effs(scenario, event.effects),
-            )
-            for event in scenario.events
-        ]
+        self.events = [_EventRow(scenario, event) for event in scenario.events]
         self.endings: list[tuple[Ending, Expr]] = [
             (ending, scenario.expr(ending.condition)) for ending in scenario.endings
         ]
@@ -169,6 +212,15 @@ class _Round:
         self.tables = _tables(scenario)
         self.bounds = self.tables.bounds
         self.rounded = self.tables.rounded
+        # The state's metrics (changed in place, never replaced) and round (``next_round``
+        # moves it on): read on every effect, and the state is a plain Python object.
+        self.metrics = state.metrics
+        self.rnd = state.round
+
+    def next_round(self) -> None:
+        """The state moves on to its next round (before the next round's events are drawn)."""
+        self.state.round += 1
+        self.rnd = self.state.round
 
     def round4(self, value: float) -> float:
         """``round(value, 4)``, kept per scenario: a match rounds the same few thousand sums
@@ -202,8 +254,7 @@ class _Round:
         low, high, balance = bounds[metric_id]
         if partner is not None:
             balance = partner
-        state = self.state
-        metrics = state.metrics
+        metrics = self.metrics
         before = metrics[metric_id]
         # min(max(x, low), high), spelt out (the same comparisons, without two calls)
         moved = before + amount
@@ -233,7 +284,7 @@ class _Round:
         if shown is None:
             shown = self.round4(change)
         records = self.records
-        rnd = state.round
+        rnd = self.rnd
         records.append(
             tuple.__new__(
                 Record,
@@ -293,8 +344,12 @@ class _Round:
         factor: float = 1.0,
     ) -> bool:
         """``trigger`` for a flattened effect."""
-        state = self.state
-        rnd = state.round
+        if effect.plain:
+            self.apply(
+                source, effect.metric, effect.fixed * factor, seat, None, None, effect.source
+            )
+            return True
+        rnd = self.rnd
         cond = effect.cond
         if cond is not None and not cond.evaluate(env):
             self.records.append(
@@ -321,6 +376,7 @@ class _Round:
         if effect.now:
             self.apply(source, effect.metric, amount, seat, None, draw, effect.source)
             return True
+        state = self.state
         for step in range(effect.duration):
             due = rnd + effect.delay + step
             if due == rnd:
@@ -368,30 +424,33 @@ def _draw_events(work: _Round) -> None:
     state = work.state
     env = StateEnv(state)
     fired, event_last, rnd = state.fired, state.event_last, state.round
-    for event, _source, condition, scales, effects in work.tables.events:
-        if event.once and fired.get(event.id):
+    for row in work.tables.events:
+        event_id = row.id
+        if row.once and fired.get(event_id):
             continue
-        if event.max_times is not None and fired.get(event.id, 0) >= event.max_times:
+        if row.max_times is not None and fired.get(event_id, 0) >= row.max_times:
             continue
-        last = event_last.get(event.id)
-        if last is not None and rnd - last <= event.cooldown:
+        last = event_last.get(event_id)
+        if last is not None and rnd - last <= row.cooldown:
             continue  # resting: no draw is made, as if the event were not in the file
         # Conditions are pure: one whose answer cannot matter is not evaluated.
-        if event.kind == "scheduled" and event.round != rnd:
+        kind = row.kind
+        if kind == "scheduled" and row.round != rnd:
             continue
+        condition = row.condition
         holds = condition is None or bool(condition.evaluate(env))
-        if event.kind == "scheduled" or event.kind == "triggered":
+        if kind == "scheduled" or kind == "triggered":
             happens = holds
         elif not holds:
             happens = False  # no draw, as before: the chance is drawn only when it holds
         else:
-            chance = event.chance
-            for when, factor in scales:
+            chance = row.chance
+            for when, factor in row.scales:
                 if when.evaluate(env):
                     chance *= factor
             happens = work.rng.random() < min(chance, 1.0)
         if happens:
-            work.fire_event(event, env, effects)
+            work.fire_event(row.event, env, row.effects)
 
 
 def new_match(scenario: Scenario, rng: random.Random, rounds: int | None = None) -> RoundResult:
@@ -442,7 +501,6 @@ def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv
     records = work.records
     rnd = work.state.round
     bound = work.tables.rating_bound
-    fire = work.fire
     for seat_id, moves in work.tables.seat_moves:
         seat_orders = orders.get(seat_id)
         if seat_orders is None or not seat_orders.moves:
@@ -454,24 +512,34 @@ def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv
                 continue
             mark = len(records)
             factor = 1.0 + bound * (order.rating or 0.0)  # ``_rating_factor``
-            hits = [fire(e, source, env, seat_id, factor) for e in effects]
-            outcome = "hit" if all(hits) else "miss" if not any(hits) else "partial"
+            hits = 0
+            for e in effects:
+                if e.plain:  # ``fire`` for it, inlined
+                    work.apply(source, e.metric, e.fixed * factor, seat_id, None, None, e.source)
+                    hits += 1
+                elif work.fire(e, source, env, seat_id, factor):
+                    hits += 1
+            outcome = "hit" if hits == len(effects) else "miss" if not hits else "partial"
             records.insert(mark, _record((rnd, "order", source, seat_id, *_NONE6, outcome)))
 
 
 def _resolve_interactions(work: _Round, env: StateEnv) -> None:
     state = work.state
     fired, played = state.interactions_fired, env.played
-    for rule, source, expr, needs, effects in work.tables.interactions:
+    for rule in work.tables.interactions:
         if rule.once and fired.get(rule.id):
             continue
-        if not needs <= played:
+        if not rule.needs <= played:
             continue  # a move the rule needs was not played: it cannot fire
-        if expr.evaluate(env):
+        if rule.expr.evaluate(env):
             fired[rule.id] = fired.get(rule.id, 0) + 1
-            work.records.append(Record(state.round, "interaction", source))
-            for effect in effects:
-                work.fire(effect, source, env)
+            source = rule.source
+            work.records.append(_record((work.rnd, "interaction", source, *_NONE6, None, None)))
+            for effect in rule.effects:
+                if effect.plain:
+                    work.apply(source, effect.metric, effect.fixed, None, None, None, effect.source)
+                else:
+                    work.fire(effect, source, env)
 
 
 def _resolve_pending(work: _Round) -> None:
@@ -586,7 +654,7 @@ def resolve_round(
     if new.deals:
         work.records.extend(settle(scenario, new, plan))
     new.events_now = []
-    new.round += 1
+    work.next_round()
     if not new.finished:
         _draw_events(work)
     new.round_start = dict(new.metrics)
