@@ -16,7 +16,8 @@ this module against to the byte: a rule change goes into both.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
 from bot.game.ai_tables import Kept
 from bot.game.deals import plan_round, settle
@@ -86,9 +87,16 @@ _NONE5 = (None, None, None, None, None)  # ... and draw
 _NONE6 = (None, None, None, None, None, None)  # metric, ... draw
 
 
+# ``tuple.__new__`` and ``Record`` held as constants: compiled, a call then skips looking
+# ``__new__`` up on ``tuple`` and ``Record`` up in the module's globals.
+_NEW: Final[Callable[..., Any]] = tuple.__new__
+_RECORD: Final = Record
+
+
 def _record(values: tuple[object, ...]) -> Record:
     """A record from all its fields in order (skips the NamedTuple's defaults handling)."""
-    return tuple.__new__(Record, values)
+    record: Record = _NEW(_RECORD, values)
+    return record
 
 
 def _effs(scenario: Scenario, effects: list[Effect]) -> tuple[_Eff, ...]:
@@ -286,8 +294,7 @@ class _Round:
         records = self.records
         rnd = self.rnd
         records.append(
-            tuple.__new__(
-                Record,
+            _record(
                 (
                     rnd,
                     "effect",
@@ -300,7 +307,7 @@ class _Round:
                     delayed_from,
                     draw,
                     None,
-                ),
+                )
             )
         )
         if balance is not None and delta:
@@ -408,7 +415,7 @@ class _Round:
             state.event_last[event.id] = state.round
         state.events_now.append(event.id)
         source = f"event:{event.id}"
-        self.records.append(Record(state.round, "event", source))
+        self.records.append(_record((state.round, "event", source, *_NONE6, None, None)))
         for effect in _effs(self.scenario, event.effects) if effects is None else effects:
             self.fire(effect, source, env)
         if event.decision is not None:
