@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from bot.game.ai_tables import Kept
-from bot.game.deals import plan_round, settle
+from bot.game.deals import RoundPlan, plan_round, settle
 from bot.game.env import StateEnv
 from bot.game.errors import MatchOver
 from bot.game.expr import Expr
@@ -167,6 +167,9 @@ class _Tables:
             )
             for seat in scenario.seats
         ]
+        self.decisions = {
+            event.id: event.decision for event in scenario.events if event.decision is not None
+        }
         self.options = {
             (event.id, option.id): _effs(scenario, option.effects)
             for event in scenario.events
@@ -194,13 +197,30 @@ class _Tables:
         ]
 
 
+class _Last:
+    """The scenario whose tables were asked for last, with them, as one pair (read and
+    replaced whole, so another thread never sees one scenario with another's tables)."""
+
+    __slots__ = ("pair",)
+
+    def __init__(self) -> None:
+        self.pair: tuple[Scenario, _Tables] | None = None
+
+
+_LAST: Final = _Last()  # a match asks for the same scenario's tables every round
+
+
 def _tables(scenario: Scenario) -> _Tables:
+    pair = _LAST.pair
+    if pair is not None and pair[0] is scenario:
+        return pair[1]
     memo: Kept[int, tuple[Scenario, _Tables]] = scenario.memo("fast.engine").setdefault(
         "by_id", Kept()
     )  # pickles empty, as ``ai_tables.tables``' memo
     found = memo.get(id(scenario))
     if found is None or found[0] is not scenario:
         found = memo[id(scenario)] = (scenario, _Tables(scenario))
+    _LAST.pair = found
     return found[1]
 
 
@@ -373,7 +393,8 @@ class _Round:
                 )
                 return False
         if effect.range is not None:
-            draw = round(self.rng.uniform(effect.range[0], effect.range[1]), 4)
+            low, high = effect.range  # ``rng.uniform(low, high)``, spelt out as Random's:
+            draw = round(low + (high - low) * self.rng.random(), 4)
             amount = draw
         elif effect.formula is not None:
             amount = float(effect.formula.evaluate(env))
@@ -482,23 +503,21 @@ def _resolve_decisions(work: _Round, orders: Mapping[str, SeatOrders], env: Stat
     state = work.state
     if not state.awaiting:
         return
+    tables = work.tables
     for event_id, seat in sorted(state.awaiting.items()):
-        decision = work.scenario.event(event_id).decision
-        assert decision is not None  # only events with a decision wait for an answer
-        given = orders.get(seat, SeatOrders()).decisions.get(event_id)
+        decision = tables.decisions[event_id]
+        seat_orders = orders.get(seat)
+        given = None if seat_orders is None else seat_orders.decisions.get(event_id)
         choice = given or decision.default
-        option = next(o for o in decision.options if o.id == choice)
+        effects = tables.options.get((event_id, choice))
+        if effects is None:  # not an option of the decision (as before: StopIteration)
+            option = next(o for o in decision.options if o.id == choice)
+            effects = tables.options[(event_id, option.id)]
         state.decided[event_id] = choice
+        detail = choice if given else f"{choice} (default)"
         work.records.append(
-            Record(
-                state.round,
-                "decision",
-                f"event:{event_id}",
-                seat,
-                detail=choice if given else f"{choice} (default)",
-            )
+            _record((work.rnd, "decision", f"event:{event_id}", seat, *_NONE6, detail))
         )
-        effects = work.tables.options[(event_id, option.id)]
         for effect in effects:
             work.fire(effect, f"decision:{event_id}.{choice}", env, seat)
     state.awaiting = {}
@@ -578,14 +597,18 @@ def _resolve_thresholds(work: _Round) -> None:
             state.active.append(rule.id)
             state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
             work.records.append(
-                Record(state.round, "threshold_on", source, metric=level.metric, after=value)
+                _record(
+                    (state.round, "threshold_on", source, None, level.metric, None, value, *_NONE4)
+                )
             )
             for effect in effects:
                 work.fire(effect, source, env)
         elif switch_off:
             state.active.remove(rule.id)
             work.records.append(
-                Record(state.round, "threshold_off", source, metric=level.metric, after=value)
+                _record(
+                    (state.round, "threshold_off", source, None, level.metric, None, value, *_NONE4)
+                )
             )
 
 
@@ -606,7 +629,9 @@ def _resolve_exposures(work: _Round, env: StateEnv) -> None:
                 continue
         if exposed_when.evaluate(env):
             state.exposed.append(move_id)
-            work.records.append(Record(state.round, "exposed", f"move:{move_id}", seat))
+            work.records.append(
+                _record((state.round, "exposed", f"move:{move_id}", seat, *_NONE6, None))
+            )
 
 
 def _history(state: MatchState) -> list[set[str]]:
@@ -624,7 +649,8 @@ def _check_endings(work: _Round) -> None:
         if state.round >= state.last_round:
             state.ending, state.finished = LAST_ROUND, True
     if state.finished:
-        work.records.append(Record(state.round, "ending", f"ending:{state.ending}"))
+        source = f"ending:{state.ending}"
+        work.records.append(_record((state.round, "ending", source, *_NONE6, None, None)))
 
 
 def resolve_round(
@@ -639,9 +665,14 @@ def resolve_round(
         raise MatchOver("the match is over")
     check_orders(scenario, state, orders)
     work = _Round(scenario, state.copy(), rng)
-    plan = plan_round(work.state, orders)  # conditional orders and escrows: which moves run
-    orders, played = plan.orders, plan.ran
-    work.records.extend(plan.records)
+    plan: RoundPlan | None = None
+    if not state.deals and not any(o.conditions for so in orders.values() for o in so.moves):
+        # ``plan_round``'s answer without its work: every ordered move runs, nothing is held
+        played = frozenset([o.move for so in orders.values() for o in so.moves])
+    else:
+        plan = plan_round(work.state, orders)  # conditional orders and escrows: which run
+        orders, played = plan.orders, plan.ran
+        work.records.extend(plan.records)
     counts = {seat: len(o.moves) for seat, o in orders.items()}
     snapshot = dict(work.state.metrics)
     env = StateEnv(work.state, metrics=snapshot, played=played, seat_counts=counts)
@@ -650,7 +681,7 @@ def resolve_round(
     _resolve_interactions(work, env)
     _resolve_pending(work)
     _resolve_thresholds(work)
-    if _has_covert(scenario):
+    if work.tables.covert:
         after = StateEnv(work.state, played=played, seat_counts=counts)
         _resolve_exposures(work, after)
     new = work.state
@@ -659,6 +690,7 @@ def resolve_round(
     )
     _check_endings(work)
     if new.deals:
+        assert plan is not None  # a state with deals always has a plan
         work.records.extend(settle(scenario, new, plan))
     new.events_now = []
     work.next_round()

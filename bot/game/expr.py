@@ -17,7 +17,7 @@ import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from bot.game.expr_parse import (
     FUNCTIONS,
@@ -74,6 +74,11 @@ class FrozenKwargs(Mapping[str, str | float]):
 
     def __getitem__(self, key: str) -> str | float:
         return self._items[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Mapping's ``get`` without its Python mixin (one dict read; ``played_before`` asks
+        for ``rounds`` on every call)."""
+        return self._items.get(key, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)

@@ -8,13 +8,37 @@ same tests as ``why_illegal``, which stays the worded source of truth; the copy 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Final
 
-from bot.game.ai_tables import MoveT, SeatT, legal_table, tables
+from bot.game.ai_tables import MoveT, SeatT, Tables, legal_table, tables
 from bot.game.env import StateEnv
 from bot.game.errors import IllegalOrder
 from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.game.view import sight
+
+
+class _Last:
+    """The scenario whose tables ``check_orders`` read last, with them, as one pair (read and
+    replaced whole)."""
+
+    __slots__ = ("pair",)
+
+    def __init__(self) -> None:
+        self.pair: tuple[Scenario, Tables] | None = None
+
+
+_LAST: Final = _Last()
+
+
+def _tables(scenario: Scenario) -> Tables:
+    """``ai_tables.tables``, with the last scenario's kept at hand (every round asks)."""
+    pair = _LAST.pair
+    if pair is not None and pair[0] is scenario:
+        return pair[1]
+    found = tables(scenario)
+    _LAST.pair = (scenario, found)
+    return found
 
 
 def last_played(state: MatchState) -> dict[str, int]:
@@ -70,7 +94,7 @@ def _plainly_legal(scenario: Scenario, state: MatchState, orders: Mapping[str, S
     """True when every order passes every check of ``check_orders``; False when one may not
     (``check_orders`` then runs its full checks to find and word the reason). The usual case
     (known moves of the seat, no conditions, valid forecasts) is decided from the tables."""
-    table = tables(scenario)
+    table = _tables(scenario)
     checked: _Legality | None = None
     for seat_id, seat_orders in orders.items():
         seat = table.seats.get(seat_id)
