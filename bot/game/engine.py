@@ -253,7 +253,14 @@ class _Round:
     def round4(self, value: float) -> float:
         """``round(value, 4)``, kept per scenario: a match rounds the same few thousand sums
         over and over, and ``round`` to digits is slow. Only non-zero floats are kept (0.0
-        and -0.0 are equal keys but round to different signs)."""
+        and -0.0 are equal keys but round to different signs).
+
+        A value that is a whole number of sixteenths (most are: whole and half points) is its
+        own rounding, to the bit: such a float's exact decimal expansion has at most four
+        digits after the point (k / 16 = k * 625 / 10000), so ``round(value, 4)`` gives it back
+        (sign of a zero included). Multiplying by 16 is exact, so the test is too."""
+        if (value * 16.0) % 1.0 == 0.0:
+            return value
         found = self.rounded.get(value)
         if found is None:
             found = round(value, 4)
@@ -300,17 +307,22 @@ class _Round:
             if other_high < rest:
                 rest = other_high
             delta = held - rest
-        # ``round4`` with its memo read here first: most sums are in it.
+        # ``round4`` inlined: its sixteenths test, then its memo (most sums are in one or
+        # the other).
         rounded = self.rounded
         total = before + delta
-        after = rounded.get(total)
-        if after is None:
-            after = self.round4(total)
+        if (total * 16.0) % 1.0 == 0.0:
+            after = total
+        else:
+            found = rounded.get(total)
+            after = self.round4(total) if found is None else found
         metrics[metric_id] = after
         change = after - before
-        shown = rounded.get(change)
-        if shown is None:
-            shown = self.round4(change)
+        if (change * 16.0) % 1.0 == 0.0:
+            shown = change
+        else:
+            found = rounded.get(change)
+            shown = self.round4(change) if found is None else found
         records = self.records
         rnd = self.rnd
         records.append(
