@@ -19,7 +19,7 @@ class StateEnv:
     ``played`` is what is ordered this round.
     """
 
-    __slots__ = ("_played_sets", "metrics", "played", "seat_counts", "state")
+    __slots__ = ("_last_set", "_played_sets", "metrics", "played", "seat_counts", "state")
 
     def __init__(
         self,
@@ -34,6 +34,7 @@ class StateEnv:
         self.played = played
         self.seat_counts = seat_counts or {}
         self._played_sets: list[set[str]] | None = None
+        self._last_set: set[str] | None = None  # the last round's alone (``rounds=1``)
 
     def value(self, name: str) -> float:
         """A bare identifier: ``round`` or a metric id."""
@@ -48,6 +49,19 @@ class StateEnv:
             ]
         return self._played_sets
 
+    def _last_round_set(self) -> set[str]:
+        """The moves of the last round played (empty before round 2): what
+        ``played_before(m, rounds=1)``, the usual call, reads, without every round's set."""
+        found = self._last_set
+        if found is None:
+            if self._played_sets is not None:
+                found = self._played_sets[-1] if self._played_sets else set()
+            else:
+                history = self.state.history
+                found = {m for moves in history[-1].values() for m in moves} if history else set()
+            self._last_set = found
+        return found
+
     def call(
         self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]
     ) -> Value:
@@ -56,8 +70,10 @@ class StateEnv:
         if name == "played":
             return first in self.played
         if name == "played_before":
-            sets = self._history_sets()
             rounds = kwargs.get("rounds")
+            if rounds == 1:  # the last round's set is the whole window
+                return first in self._last_round_set()
+            sets = self._history_sets()
             window = (
                 sets if rounds is None else sets[-int(float(rounds)) :] if float(rounds) > 0 else []
             )

@@ -457,6 +457,61 @@ _DYN_CONST: dict[str, Callable[[Compiled, Value], Compiled]] = {
     "!=": _dc_ne,
 }
 
+# A metric (bare identifier) against a constant, the commonest condition (`oil_sanctions >= 60`):
+# one closure that reads the value itself, instead of a comparison calling a name's closure.
+
+
+def _nc_lt(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) < c
+
+    return run
+
+
+def _nc_le(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) <= c
+
+    return run
+
+
+def _nc_gt(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) > c
+
+    return run
+
+
+def _nc_ge(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) >= c
+
+    return run
+
+
+def _nc_eq(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) == c
+
+    return run
+
+
+def _nc_ne(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) != c
+
+    return run
+
+
+_NAME_CONST: dict[str, Callable[[str, Value], Compiled]] = {
+    "<": _nc_lt,
+    "<=": _nc_le,
+    ">": _nc_gt,
+    ">=": _nc_ge,
+    "==": _nc_eq,
+    "!=": _nc_ne,
+}
+
 # `c OP x` rewritten as `x SWAP c` so a constant left operand also gets _DYN_CONST.
 _SWAP = {"+": "+", "*": "*", "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _DIVISIONS = frozenset({"/", "%"})
@@ -486,7 +541,13 @@ def _compile(node: Node) -> _Code:
     if isinstance(node, Chain):
         return _logic(node) if node.ops[0] in ("and", "or") else _arith(node)
     if isinstance(node, Compare):
-        return _binary(node.op, _compile(node.left), _compile(node.right))
+        left, right = _compile(node.left), _compile(node.right)
+        if node.op in _NAME_CONST:
+            if isinstance(node.left, Name) and right[1] is not None:
+                return _NAME_CONST[node.op](node.left.name, right[1]), None
+            if isinstance(node.right, Name) and left[1] is not None:
+                return _NAME_CONST[_SWAP[node.op]](node.right.name, left[1]), None
+        return _binary(node.op, left, right)
     if FUNCTIONS[node.name].builtin:
         return _builtin(node)
     return _env_call(node), None
