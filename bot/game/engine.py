@@ -390,7 +390,7 @@ class _Round:
             return True
         rnd = self.rnd
         cond = effect.cond
-        if cond is not None and not cond.evaluate(env):
+        if cond is not None and not env.holds(cond):
             self.records.append(
                 _record((rnd, "miss", source, seat, effect.metric, *_NONE5, "condition"))
             )
@@ -478,7 +478,7 @@ def _draw_events(work: _Round) -> None:
         if kind == "scheduled" and row.round != rnd:
             continue
         condition = row.condition
-        holds = condition is None or bool(condition.evaluate(env))
+        holds = condition is None or env.holds(condition)
         if kind == "scheduled" or kind == "triggered":
             happens = holds
         elif not holds:
@@ -486,7 +486,7 @@ def _draw_events(work: _Round) -> None:
         else:
             chance = row.chance
             for when, factor in row.scales:
-                if when.evaluate(env):
+                if env.holds(when):
                     chance *= factor
             happens = work.rng.random() < min(chance, 1.0)
         if happens:
@@ -569,7 +569,7 @@ def _resolve_interactions(work: _Round, env: StateEnv) -> None:
             continue
         if not rule.needs <= played:
             continue  # a move the rule needs was not played: it cannot fire
-        if rule.expr.evaluate(env):
+        if env.holds(rule.expr):
             fired[rule.id] = fired.get(rule.id, 0) + 1
             source = rule.source
             work.records.append(_record((work.rnd, "interaction", source, *_NONE6, None, None)))
@@ -597,8 +597,8 @@ def _resolve_thresholds(work: _Round) -> None:
         is_on = rule.id in state.active
         value: float | None = None
         if level.metric is None:  # conditions: on when `on` holds, off when `off` does
-            switch_on = not is_on and bool(scenario.expr(str(level.on)).evaluate(env))
-            switch_off = is_on and bool(scenario.expr(str(level.off)).evaluate(env))
+            switch_on = not is_on and env.holds(scenario.expr(str(level.on)))
+            switch_off = is_on and env.holds(scenario.expr(str(level.off)))
         else:
             value = state.metrics[level.metric]
             on, off = float(level.on), float(level.off)
@@ -639,7 +639,7 @@ def _resolve_exposures(work: _Round, env: StateEnv) -> None:
             history = _history(state) if history is None else history
             if not any(move_id in s for s in history):
                 continue
-        if exposed_when.evaluate(env):
+        if env.holds(exposed_when):
             state.exposed.append(move_id)
             work.records.append(
                 _record((state.round, "exposed", f"move:{move_id}", seat, *_NONE6, None))
@@ -654,7 +654,7 @@ def _check_endings(work: _Round) -> None:
     state = work.state
     env = StateEnv(state)
     for ending, condition in work.tables.endings:
-        if state.round >= ending.earliest_round and condition.evaluate(env):
+        if state.round >= ending.earliest_round and env.holds(condition):
             state.ending, state.finished = ending.id, True
             break
     else:

@@ -6,7 +6,23 @@ from collections.abc import Mapping
 
 from mypy_extensions import mypyc_attr
 
-from bot.game.expr import Value
+from bot.game.expr import (
+    CMP_EQ,
+    CMP_GE,
+    CMP_GT,
+    CMP_LE,
+    CMP_LT,
+    PLAN_AND,
+    PLAN_CMP,
+    PLAN_EVENT,
+    PLAN_NOT,
+    PLAN_OR,
+    PLAN_PLAYED,
+    PLAN_PLAYED_LAST,
+    Expr,
+    Plan,
+    Value,
+)
 from bot.game.state import MatchState
 
 
@@ -41,6 +57,32 @@ class StateEnv:
         if name == "round":
             return float(self.state.round)
         return self.metrics[name]
+
+    def holds(self, expr: Expr) -> bool:
+        """``bool(expr.evaluate(self))``: the condition read from its plan, without the
+        closures' calls where the plan knows the shape (a subclass, which may answer
+        differently, gets the closures)."""
+        if type(self) is not StateEnv:
+            return bool(expr.compiled(self))
+        return self._truth(expr.plan)
+
+    def _truth(self, plan: Plan) -> bool:
+        kind = plan.kind
+        if kind == PLAN_CMP:
+            return _compare(self.value(plan.name), plan.op, plan.number)
+        if kind == PLAN_AND:
+            return all(self._truth(kid) for kid in plan.kids)
+        if kind == PLAN_OR:
+            return any(self._truth(kid) for kid in plan.kids)
+        if kind == PLAN_NOT:
+            return not self._truth(plan.kids[0])
+        if kind == PLAN_PLAYED:
+            return plan.name in self.played
+        if kind == PLAN_EVENT:
+            return plan.name in self.state.events_now
+        if kind == PLAN_PLAYED_LAST:
+            return plan.name in self._last_round_set()
+        return bool(plan.code(self))
 
     def _history_sets(self) -> list[set[str]]:
         if self._played_sets is None:
@@ -95,3 +137,17 @@ class StateEnv:
         if name == "prev":
             return self.state.round_start[first]
         raise KeyError(name)
+
+
+def _compare(value: float, op: int, number: float) -> bool:
+    if op == CMP_LT:
+        return value < number
+    if op == CMP_LE:
+        return value <= number
+    if op == CMP_GT:
+        return value > number
+    if op == CMP_GE:
+        return value >= number
+    if op == CMP_EQ:
+        return value == number
+    return value != number

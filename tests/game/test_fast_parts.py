@@ -32,6 +32,8 @@ from bot.game.ai_tables import (
 )
 from bot.game.engine import _Round
 from bot.game.engine import _tables as engine_tables
+from bot.game.env import StateEnv
+from bot.game.expr import parse
 from bot.game.match import match_seed
 from bot.game.scenario import Goal, Metric, Scenario
 from bot.game.state import Forecast, MatchState, Order, plain_order
@@ -174,3 +176,20 @@ def test_state_copy_is_the_dataclass() -> None:
     copy = state.copy()
     assert copy == state and copy is not state and copy.metrics is not state.metrics
     assert list(copy.__dict__) == [f.name for f in fields(MatchState)]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_holds_is_the_truth_of_evaluate(name: str | None) -> None:
+    """``StateEnv.holds`` (a condition read from its plan) agrees with its closures."""
+    scenario = read_scenario(name)[0]
+    log = fast.play_match(scenario, match_seed(11, 2))
+    exprs = list(scenario._cache("_exprs").values())
+    exprs += [parse(text) for text in ("x < -1", "2 >= x", "not (x > 1 or round == 3)")]
+    assert exprs
+    for played in log.rounds:
+        moves = frozenset(o.move for so in played.orders.values() for o in so.moves)
+        for state in (played.state, log.start):
+            env = StateEnv(state, played=moves)
+            env.metrics = {**state.metrics, "x": 1.0}
+            for expr in exprs:
+                assert env.holds(expr) == bool(expr.evaluate(env)), expr.source
