@@ -82,11 +82,6 @@ class _Eff:
         )
 
 
-_NONE4 = (None, None, None, None)  # before, after, delta, delayed_from
-_NONE5 = (None, None, None, None, None)  # ... and draw
-_NONE6 = (None, None, None, None, None, None)  # metric, ... draw
-
-
 # ``tuple.__new__`` and ``Record`` held as constants: compiled, a call then skips looking
 # ``__new__`` up on ``tuple`` and ``Record`` up in the module's globals.
 _NEW: Final[Callable[..., Any]] = tuple.__new__
@@ -95,6 +90,22 @@ _RECORD: Final = Record
 
 def _record(values: tuple[object, ...]) -> Record:
     """A record from all its fields in order (skips the NamedTuple's defaults handling)."""
+    record: Record = _NEW(_RECORD, values)
+    return record
+
+
+def _note(
+    rnd: int,
+    kind: str,
+    source: str,
+    seat: str | None,
+    detail: str | None,
+    metric: str | None = None,
+    after: float | None = None,
+) -> Record:
+    """A record without a change (its fields written out: compiled, unpacking a tuple of
+    Nones into the record's would build a list first)."""
+    values = (rnd, kind, source, seat, metric, None, after, None, None, None, detail)
     record: Record = _NEW(_RECORD, values)
     return record
 
@@ -392,7 +403,21 @@ class _Round:
         cond = effect.cond
         if cond is not None and not env.holds(cond):
             self.records.append(
-                _record((rnd, "miss", source, seat, effect.metric, *_NONE5, "condition"))
+                _record(
+                    (
+                        rnd,
+                        "miss",
+                        source,
+                        seat,
+                        effect.metric,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        "condition",
+                    )
+                )
             )
             hits = [self.fire(other, source, env, seat, factor) for other in effect.otherwise]
             return any(hits)
@@ -401,7 +426,21 @@ class _Round:
             draw = round(self.rng.random(), 6)
             if draw >= effect.chance:
                 self.records.append(
-                    _record((rnd, "miss", source, seat, effect.metric, *_NONE4, draw, "chance"))
+                    _record(
+                        (
+                            rnd,
+                            "miss",
+                            source,
+                            seat,
+                            effect.metric,
+                            None,
+                            None,
+                            None,
+                            None,
+                            draw,
+                            "chance",
+                        )
+                    )
                 )
                 return False
         if effect.range is not None:
@@ -448,7 +487,7 @@ class _Round:
             state.event_last[event.id] = state.round
         state.events_now.append(event.id)
         source = f"event:{event.id}"
-        self.records.append(_record((state.round, "event", source, *_NONE6, None, None)))
+        self.records.append(_note(state.round, "event", source, None, None))
         for effect in _effs(self.scenario, event.effects) if effects is None else effects:
             self.fire(effect, source, env)
         if event.decision is not None:
@@ -527,9 +566,7 @@ def _resolve_decisions(work: _Round, orders: Mapping[str, SeatOrders], env: Stat
             effects = tables.options[(event_id, option.id)]
         state.decided[event_id] = choice
         detail = choice if given else f"{choice} (default)"
-        work.records.append(
-            _record((work.rnd, "decision", f"event:{event_id}", seat, *_NONE6, detail))
-        )
+        work.records.append(_note(work.rnd, "decision", f"event:{event_id}", seat, detail))
         for effect in effects:
             work.fire(effect, f"decision:{event_id}.{choice}", env, seat)
     state.awaiting = {}
@@ -558,7 +595,7 @@ def _resolve_moves(work: _Round, orders: Mapping[str, SeatOrders], env: StateEnv
                 elif work.fire(e, source, env, seat_id, factor):
                     hits += 1
             outcome = "hit" if hits == len(effects) else "miss" if not hits else "partial"
-            records.insert(mark, _record((rnd, "order", source, seat_id, *_NONE6, outcome)))
+            records.insert(mark, _note(rnd, "order", source, seat_id, outcome))
 
 
 def _resolve_interactions(work: _Round, env: StateEnv) -> None:
@@ -572,7 +609,7 @@ def _resolve_interactions(work: _Round, env: StateEnv) -> None:
         if env.holds(rule.expr):
             fired[rule.id] = fired.get(rule.id, 0) + 1
             source = rule.source
-            work.records.append(_record((work.rnd, "interaction", source, *_NONE6, None, None)))
+            work.records.append(_note(work.rnd, "interaction", source, None, None))
             for effect in rule.effects:
                 if effect.plain:
                     work.apply(source, effect.metric, effect.fixed, None, None, None, effect.source)
@@ -609,18 +646,14 @@ def _resolve_thresholds(work: _Round) -> None:
             state.active.append(rule.id)
             state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
             work.records.append(
-                _record(
-                    (state.round, "threshold_on", source, None, level.metric, None, value, *_NONE4)
-                )
+                _note(state.round, "threshold_on", source, None, None, level.metric, value)
             )
             for effect in effects:
                 work.fire(effect, source, env)
         elif switch_off:
             state.active.remove(rule.id)
             work.records.append(
-                _record(
-                    (state.round, "threshold_off", source, None, level.metric, None, value, *_NONE4)
-                )
+                _note(state.round, "threshold_off", source, None, None, level.metric, value)
             )
 
 
@@ -641,9 +674,7 @@ def _resolve_exposures(work: _Round, env: StateEnv) -> None:
                 continue
         if env.holds(exposed_when):
             state.exposed.append(move_id)
-            work.records.append(
-                _record((state.round, "exposed", f"move:{move_id}", seat, *_NONE6, None))
-            )
+            work.records.append(_note(state.round, "exposed", f"move:{move_id}", seat, None))
 
 
 def _history(state: MatchState) -> list[set[str]]:
@@ -662,7 +693,7 @@ def _check_endings(work: _Round) -> None:
             state.ending, state.finished = LAST_ROUND, True
     if state.finished:
         source = f"ending:{state.ending}"
-        work.records.append(_record((state.round, "ending", source, *_NONE6, None, None)))
+        work.records.append(_note(state.round, "ending", source, None, None))
 
 
 def resolve_round(
