@@ -103,10 +103,13 @@ def _plainly_legal(scenario: Scenario, state: MatchState, orders: Mapping[str, S
         spent = 0
         seen: set[str] = set()
         for order in seat_orders.moves:
-            move = table.moves.get(order.move)
-            if move is None or move.seat != seat_id or order.move in seen or move.excl & seen:
+            move_id = order.move
+            move = table.moves.get(move_id)
+            if move is None or move.seat != seat_id or move_id in seen:
                 return False
-            seen.add(order.move)
+            if move.excl and not move.excl.isdisjoint(seen):
+                return False
+            seen.add(move_id)
             checked = checked or _Legality(state)
             if order.conditions or not checked.allows(seat, move) or not _plain_debate(seat, order):
                 return False
@@ -121,17 +124,25 @@ class _Legality:
 
     def __init__(self, state: MatchState) -> None:
         self.state = state
-        self.last = last_played(state)
+        self.round = state.round
+        # Every move in the history was played at least this many rounds ago: a move that is
+        # not ``once``, needs nothing and cools down for fewer rounds has no use for it.
+        self.gap = state.round - len(state.history)
+        self.last: dict[str, int] | None = None  # ``last_played``, read when a move needs it
         self.env: StateEnv | None = None
 
     def allows(self, seat: SeatT, move: MoveT) -> bool:
         if move.cost > seat.budget:
             return False
-        played = self.last.get(move.id)
-        if played is not None and (move.once or self.state.round - played <= move.cooldown):
-            return False
-        if move.requires and any(r not in self.last for r in move.requires):
-            return False
+        if move.once or move.requires or move.cooldown >= self.gap:
+            last = self.last
+            if last is None:
+                last = self.last = last_played(self.state)
+            played = last.get(move.id)
+            if played is not None and (move.once or self.round - played <= move.cooldown):
+                return False
+            if move.requires and any(r not in last for r in move.requires):
+                return False
         if move.cond is not None:
             self.env = self.env or StateEnv(self.state)
             return bool(move.cond.evaluate(self.env))
@@ -139,7 +150,8 @@ class _Legality:
 
 
 def _plain_debate(seat: SeatT, order: Order) -> bool:
-    if order.rating is not None and not -1 <= order.rating <= 1:
+    rating = order.rating
+    if rating is not None and not -1 <= rating <= 1:
         return False
     forecast = order.forecast
     return forecast is None or (
