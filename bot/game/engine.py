@@ -29,8 +29,11 @@ from bot.game.rng import seeded
 from bot.game.scenario import Effect, Ending, Event, Interaction, Scenario, Threshold
 from bot.game.state import MatchState, Pending, Record, RoundResult, SeatOrders
 
-LAST_ROUND = "last_round"  # the ending id reported when no end condition fired
-ROUNDED = 1 << 15  # rounded sums kept per scenario before the memo starts again
+LAST_ROUND: Final = "last_round"  # the ending id reported when no end condition fired
+ROUNDED: Final = 1 << 15  # rounded sums kept per scenario before the memo starts again
+# The builtin ``round`` as a constant: compiled, ``round(x, n)`` otherwise looks ``round`` up
+# in the builtins module on every call.
+_ROUND: Final = round
 
 
 def round_rng(seed: int, round_number: int) -> random.Random:
@@ -274,7 +277,7 @@ class _Round:
             return value
         found = self.rounded.get(value)
         if found is None:
-            found = round(value, 4)
+            found = _ROUND(value, 4)
             if value and type(value) is float and value == value:  # not NaN either
                 rounded = self.rounded
                 if len(rounded) >= ROUNDED:
@@ -423,7 +426,7 @@ class _Round:
             return any(hits)
         draw: float | None = None
         if effect.chance < 1:
-            draw = round(self.rng.random(), 6)
+            draw = _ROUND(self.rng.random(), 6)
             if draw >= effect.chance:
                 self.records.append(
                     _record(
@@ -445,7 +448,7 @@ class _Round:
                 return False
         if effect.range is not None:
             low, high = effect.range  # ``rng.uniform(low, high)``, spelt out as Random's:
-            draw = round(low + (high - low) * self.rng.random(), 4)
+            draw = _ROUND(low + (high - low) * self.rng.random(), 4)
             amount = draw
         elif effect.formula is not None:
             amount = float(effect.formula.evaluate(env))
@@ -604,7 +607,7 @@ def _resolve_interactions(work: _Round, env: StateEnv) -> None:
     for rule in work.tables.interactions:
         if rule.once and fired.get(rule.id):
             continue
-        if not rule.needs <= played:
+        if rule.needs and not rule.needs <= played:
             continue  # a move the rule needs was not played: it cannot fire
         if env.holds(rule.expr):
             fired[rule.id] = fired.get(rule.id, 0) + 1
