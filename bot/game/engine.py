@@ -131,6 +131,28 @@ class _Rule:
         self.effects = _effs(scenario, rule.effects)
 
 
+class _Level:
+    """One interaction rule with a threshold, its fields read once (and its conditions parsed,
+    for a threshold on conditions)."""
+
+    __slots__ = ("above", "effects", "id", "metric", "off", "off_expr", "on", "on_expr", "source")
+
+    def __init__(self, scenario: Scenario, rule: Interaction, level: Threshold) -> None:
+        self.id = rule.id
+        self.source = f"interaction:{rule.id}"
+        self.effects = _effs(scenario, rule.effects)
+        self.metric = level.metric
+        self.on_expr: Expr | None = None
+        self.off_expr: Expr | None = None
+        self.on = self.off = 0.0
+        if level.metric is None:
+            self.on_expr = scenario.expr(str(level.on))
+            self.off_expr = scenario.expr(str(level.off))
+        else:
+            self.on, self.off = float(level.on), float(level.off)
+        self.above = level.direction == "above"
+
+
 class _EventRow:
     """One event with its fields read once and its conditions parsed."""
 
@@ -138,6 +160,7 @@ class _EventRow:
         "chance",
         "condition",
         "cooldown",
+        "decider",
         "effects",
         "event",
         "id",
@@ -146,6 +169,7 @@ class _EventRow:
         "once",
         "round",
         "scales",
+        "source",
     )
 
     def __init__(self, scenario: Scenario, event: Event) -> None:
@@ -160,6 +184,8 @@ class _EventRow:
         self.condition = None if event.condition is None else scenario.expr(event.condition)
         self.scales = [(scenario.expr(scale.when), scale.factor) for scale in event.scale]
         self.effects = _effs(scenario, event.effects)
+        self.source = f"event:{event.id}"
+        self.decider = None if event.decision is None else event.decision.seat
 
 
 class _Tables:
@@ -191,13 +217,12 @@ class _Tables:
             for option in event.decision.options
         }
         self.interactions: list[_Rule] = []
-        self.thresholds: list[tuple[Interaction, Threshold, str, tuple[_Eff, ...]]] = []
+        self.thresholds: list[_Level] = []
         for rule in scenario.interactions:
             if rule.when is not None:
                 self.interactions.append(_Rule(scenario, rule, rule.when))
             if rule.threshold is not None:
-                effs = _effs(scenario, rule.effects)
-                self.thresholds.append((rule, rule.threshold, f"interaction:{rule.id}", effs))
+                self.thresholds.append(_Level(scenario, rule, rule.threshold))
         self.events = [_EventRow(scenario, event) for event in scenario.events]
         self.endings: list[tuple[Ending, Expr]] = [
             (ending, scenario.expr(ending.condition)) for ending in scenario.endings
@@ -480,21 +505,20 @@ class _Round:
                 )
         return True
 
-    def fire_event(
-        self, event: Event, env: StateEnv, effects: tuple[_Eff, ...] | None = None
-    ) -> None:
+    def fire_event(self, row: _EventRow, env: StateEnv) -> None:
         """An event happens at the start of the current round."""
         state = self.state
-        state.fired[event.id] = state.fired.get(event.id, 0) + 1
-        if event.cooldown:
-            state.event_last[event.id] = state.round
-        state.events_now.append(event.id)
-        source = f"event:{event.id}"
+        event_id = row.id
+        state.fired[event_id] = state.fired.get(event_id, 0) + 1
+        if row.cooldown:
+            state.event_last[event_id] = state.round
+        state.events_now.append(event_id)
+        source = row.source
         self.records.append(_note(state.round, "event", source, None, None))
-        for effect in _effs(self.scenario, event.effects) if effects is None else effects:
+        for effect in row.effects:
             self.fire(effect, source, env)
-        if event.decision is not None:
-            state.awaiting[event.id] = event.decision.seat
+        if row.decider is not None:
+            state.awaiting[event_id] = row.decider
 
 
 def _rating_factor(scenario: Scenario, rating: float | None) -> float:
@@ -532,7 +556,7 @@ def _draw_events(work: _Round) -> None:
                     chance *= factor
             happens = work.rng.random() < min(chance, 1.0)
         if happens:
-            work.fire_event(row.event, env, row.effects)
+            work.fire_event(row, env)
 
 
 def new_match(scenario: Scenario, rng: random.Random, rounds: int | None = None) -> RoundResult:
@@ -631,32 +655,37 @@ def _resolve_pending(work: _Round) -> None:
 
 
 def _resolve_thresholds(work: _Round) -> None:
-    state, scenario = work.state, work.scenario
+    state = work.state
     env = StateEnv(state)
-    for rule, level, source, effects in work.tables.thresholds:
-        is_on = rule.id in state.active
+    active, metrics = state.active, state.metrics
+    for level in work.tables.thresholds:
+        rule_id = level.id
+        is_on = rule_id in active
         value: float | None = None
-        if level.metric is None:  # conditions: on when `on` holds, off when `off` does
-            switch_on = not is_on and env.holds(scenario.expr(str(level.on)))
-            switch_off = is_on and env.holds(scenario.expr(str(level.off)))
+        on_expr, off_expr = level.on_expr, level.off_expr
+        if on_expr is not None and off_expr is not None:  # conditions: on when `on` holds,
+            switch_on = not is_on and env.holds(on_expr)  # off when `off` does
+            switch_off = is_on and env.holds(off_expr)
         else:
-            value = state.metrics[level.metric]
-            on, off = float(level.on), float(level.off)
-            above = level.direction == "above"
+            assert level.metric is not None  # a threshold has a metric or two conditions
+            value = metrics[level.metric]
+            on, off = level.on, level.off
+            above = level.above
             switch_on = not is_on and (value >= on if above else value <= on)
             switch_off = is_on and (value < off if above else value > off)
         if switch_on:
-            state.active.append(rule.id)
-            state.interactions_fired[rule.id] = state.interactions_fired.get(rule.id, 0) + 1
+            source = level.source
+            active.append(rule_id)
+            state.interactions_fired[rule_id] = state.interactions_fired.get(rule_id, 0) + 1
             work.records.append(
                 _note(state.round, "threshold_on", source, None, None, level.metric, value)
             )
-            for effect in effects:
+            for effect in level.effects:
                 work.fire(effect, source, env)
         elif switch_off:
-            state.active.remove(rule.id)
+            active.remove(rule_id)
             work.records.append(
-                _note(state.round, "threshold_off", source, None, None, level.metric, value)
+                _note(state.round, "threshold_off", level.source, None, None, level.metric, value)
             )
 
 
