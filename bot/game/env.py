@@ -6,7 +6,23 @@ from collections.abc import Mapping
 
 from mypy_extensions import mypyc_attr
 
-from bot.game.expr import Value
+from bot.game.expr import (
+    CMP_EQ,
+    CMP_GE,
+    CMP_GT,
+    CMP_LE,
+    CMP_LT,
+    PLAN_AND,
+    PLAN_CMP,
+    PLAN_EVENT,
+    PLAN_NOT,
+    PLAN_OR,
+    PLAN_PLAYED,
+    PLAN_PLAYED_LAST,
+    Expr,
+    Plan,
+    Value,
+)
 from bot.game.state import MatchState
 
 
@@ -19,7 +35,7 @@ class StateEnv:
     ``played`` is what is ordered this round.
     """
 
-    __slots__ = ("_played_sets", "metrics", "played", "seat_counts", "state")
+    __slots__ = ("_last_set", "_played_sets", "metrics", "played", "seat_counts", "state")
 
     def __init__(
         self,
@@ -34,6 +50,7 @@ class StateEnv:
         self.played = played
         self.seat_counts = seat_counts or {}
         self._played_sets: list[set[str]] | None = None
+        self._last_set: set[str] | None = None  # the last round's alone (``rounds=1``)
 
     def value(self, name: str) -> float:
         """A bare identifier: ``round`` or a metric id."""
@@ -41,12 +58,51 @@ class StateEnv:
             return float(self.state.round)
         return self.metrics[name]
 
+    def holds(self, expr: Expr) -> bool:
+        """``bool(expr.evaluate(self))``: the condition read from its plan, without the
+        closures' calls where the plan knows the shape (a subclass, which may answer
+        differently, gets the closures)."""
+        if type(self) is not StateEnv:
+            return bool(expr.compiled(self))
+        return self._truth(expr.plan)
+
+    def _truth(self, plan: Plan) -> bool:
+        kind = plan.kind
+        if kind == PLAN_CMP:
+            return _compare(self.value(plan.name), plan.op, plan.number)
+        if kind == PLAN_AND:
+            return all(self._truth(kid) for kid in plan.kids)
+        if kind == PLAN_OR:
+            return any(self._truth(kid) for kid in plan.kids)
+        if kind == PLAN_NOT:
+            return not self._truth(plan.kids[0])
+        if kind == PLAN_PLAYED:
+            return plan.name in self.played
+        if kind == PLAN_EVENT:
+            return plan.name in self.state.events_now
+        if kind == PLAN_PLAYED_LAST:
+            return plan.name in self._last_round_set()
+        return bool(plan.code(self))
+
     def _history_sets(self) -> list[set[str]]:
         if self._played_sets is None:
             self._played_sets = [
                 {m for moves in rnd.values() for m in moves} for rnd in self.state.history
             ]
         return self._played_sets
+
+    def _last_round_set(self) -> set[str]:
+        """The moves of the last round played (empty before round 2): what
+        ``played_before(m, rounds=1)``, the usual call, reads, without every round's set."""
+        found = self._last_set
+        if found is None:
+            if self._played_sets is not None:
+                found = self._played_sets[-1] if self._played_sets else set()
+            else:
+                history = self.state.history
+                found = {m for moves in history[-1].values() for m in moves} if history else set()
+            self._last_set = found
+        return found
 
     def call(
         self, name: str, args: tuple[str | float, ...], kwargs: Mapping[str, str | float]
@@ -56,8 +112,10 @@ class StateEnv:
         if name == "played":
             return first in self.played
         if name == "played_before":
-            sets = self._history_sets()
             rounds = kwargs.get("rounds")
+            if rounds == 1:  # the last round's set is the whole window
+                return first in self._last_round_set()
+            sets = self._history_sets()
             window = (
                 sets if rounds is None else sets[-int(float(rounds)) :] if float(rounds) > 0 else []
             )
@@ -79,3 +137,17 @@ class StateEnv:
         if name == "prev":
             return self.state.round_start[first]
         raise KeyError(name)
+
+
+def _compare(value: float, op: int, number: float) -> bool:
+    if op == CMP_LT:
+        return value < number
+    if op == CMP_LE:
+        return value <= number
+    if op == CMP_GT:
+        return value > number
+    if op == CMP_GE:
+        return value >= number
+    if op == CMP_EQ:
+        return value == number
+    return value != number

@@ -17,7 +17,7 @@ import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import Any, Final, Protocol, TypeAlias
 
 from bot.game.expr_parse import (
     FUNCTIONS,
@@ -75,6 +75,11 @@ class FrozenKwargs(Mapping[str, str | float]):
     def __getitem__(self, key: str) -> str | float:
         return self._items[key]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """Mapping's ``get`` without its Python mixin (one dict read; ``played_before`` asks
+        for ``rounds`` on every call)."""
+        return self._items.get(key, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
 
@@ -116,7 +121,7 @@ _Code: TypeAlias = tuple[Compiled, Value | None]
 class Expr:
     """A parsed and compiled expression; build one with :func:`parse`."""
 
-    __slots__ = ("_all_const", "_calls", "_names", "compiled", "needs_played", "source")
+    __slots__ = ("_all_const", "_calls", "_names", "compiled", "needs_played", "plan", "source")
     source: str
     compiled: Compiled  # evaluate() without the method hop, for hot loops
 
@@ -140,6 +145,9 @@ class Expr:
         # Moves that must be played this round for the expression to be true: lets the engine
         # skip most interaction rules without evaluating them.
         self.needs_played: frozenset[str] = _needs_played(tree)
+        # The same condition as plain data, for an env that reads it without the closures
+        # (``StateEnv.holds``).
+        self.plan: Plan = _plan(tree)
 
     def evaluate(self, env: Env) -> Value:
         """Evaluate against ``env``; KeyError from ``env.value`` propagates."""
@@ -452,6 +460,61 @@ _DYN_CONST: dict[str, Callable[[Compiled, Value], Compiled]] = {
     "!=": _dc_ne,
 }
 
+# A metric (bare identifier) against a constant, the commonest condition (`oil_sanctions >= 60`):
+# one closure that reads the value itself, instead of a comparison calling a name's closure.
+
+
+def _nc_lt(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) < c
+
+    return run
+
+
+def _nc_le(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) <= c
+
+    return run
+
+
+def _nc_gt(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) > c
+
+    return run
+
+
+def _nc_ge(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) >= c
+
+    return run
+
+
+def _nc_eq(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) == c
+
+    return run
+
+
+def _nc_ne(name: str, c: Value) -> Compiled:
+    def run(env: Env) -> Value:
+        return env.value(name) != c
+
+    return run
+
+
+_NAME_CONST: dict[str, Callable[[str, Value], Compiled]] = {
+    "<": _nc_lt,
+    "<=": _nc_le,
+    ">": _nc_gt,
+    ">=": _nc_ge,
+    "==": _nc_eq,
+    "!=": _nc_ne,
+}
+
 # `c OP x` rewritten as `x SWAP c` so a constant left operand also gets _DYN_CONST.
 _SWAP = {"+": "+", "*": "*", "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _DIVISIONS = frozenset({"/", "%"})
@@ -481,7 +544,13 @@ def _compile(node: Node) -> _Code:
     if isinstance(node, Chain):
         return _logic(node) if node.ops[0] in ("and", "or") else _arith(node)
     if isinstance(node, Compare):
-        return _binary(node.op, _compile(node.left), _compile(node.right))
+        left, right = _compile(node.left), _compile(node.right)
+        if node.op in _NAME_CONST:
+            if isinstance(node.left, Name) and right[1] is not None:
+                return _NAME_CONST[node.op](node.left.name, right[1]), None
+            if isinstance(node.right, Name) and left[1] is not None:
+                return _NAME_CONST[_SWAP[node.op]](node.right.name, left[1]), None
+        return _binary(node.op, left, right)
     if FUNCTIONS[node.name].builtin:
         return _builtin(node)
     return _env_call(node), None
@@ -526,6 +595,80 @@ def _arith(node: Chain) -> _Code:
         return acc
 
     return run, None
+
+
+# --- plans: a condition as data, for StateEnv.holds ---------------------------
+
+PLAN_CODE: Final = 0  # anything else: ``bool(code(env))``
+PLAN_CMP: Final = 1  # ``name OP number``: a metric (or ``round``) against a float constant
+PLAN_AND: Final = 2
+PLAN_OR: Final = 3
+PLAN_NOT: Final = 4
+PLAN_PLAYED: Final = 5  # ``played("m")``
+PLAN_EVENT: Final = 6  # ``event("e")``
+PLAN_PLAYED_LAST: Final = 7  # ``played_before("m", rounds=1)``
+# Comparison codes of PLAN_CMP (Final: compiled, they are constants in the code).
+CMP_LT: Final = 0
+CMP_LE: Final = 1
+CMP_GT: Final = 2
+CMP_GE: Final = 3
+CMP_EQ: Final = 4
+CMP_NE: Final = 5
+_CMP_CODES = {"<": CMP_LT, "<=": CMP_LE, ">": CMP_GT, ">=": CMP_GE, "==": CMP_EQ, "!=": CMP_NE}
+
+
+class Plan:
+    """One node of a condition as data: its kind, what it reads, its parts, and its compiled
+    closure (what the node gives, always right; the kinds only say how to skip it)."""
+
+    __slots__ = ("code", "kids", "kind", "name", "number", "op")
+
+    def __init__(
+        self,
+        kind: int,
+        code: Compiled,
+        name: str = "",
+        op: int = 0,
+        number: float = 0.0,
+        kids: tuple[Plan, ...] = (),
+    ) -> None:
+        self.kind = kind
+        self.code = code
+        self.name = name
+        self.op = op
+        self.number = number
+        self.kids = kids
+
+
+def _plan(node: Node) -> Plan:
+    """The plan of ``node``: the shapes the closures give in a boolean context, the same
+    truth in the same order of reads (constants are left to the closures' folding)."""
+    code, const = _compile(node)
+    if const is not None:
+        return Plan(PLAN_CODE, code)
+    if isinstance(node, Compare) and node.op in _CMP_CODES:
+        left, right = _compile(node.left)[1], _compile(node.right)[1]
+        if isinstance(node.left, Name) and type(right) is float:
+            return Plan(PLAN_CMP, code, node.left.name, _CMP_CODES[node.op], right)
+        if isinstance(node.right, Name) and type(left) is float:
+            return Plan(PLAN_CMP, code, node.right.name, _CMP_CODES[_SWAP[node.op]], left)
+    elif isinstance(node, Chain) and node.ops[0] in ("and", "or"):
+        if all(_compile(operand)[1] is None for operand in node.operands):
+            kind = PLAN_OR if node.ops[0] == "or" else PLAN_AND
+            return Plan(kind, code, kids=tuple(_plan(operand) for operand in node.operands))
+    elif isinstance(node, Unary) and node.op == "not":
+        return Plan(PLAN_NOT, code, kids=(_plan(node.operand),))
+    elif isinstance(node, FuncCall) and len(node.args) == 1 and isinstance(node.args[0], str):
+        first = node.args[0]
+        if node.name == "played" and not node.kwargs:
+            return Plan(PLAN_PLAYED, code, first)
+        if node.name == "event" and not node.kwargs:
+            return Plan(PLAN_EVENT, code, first)
+        if node.name == "played_before" and node.kwargs == (("rounds", 1.0),):
+            rounds = node.kwargs[0][1]
+            if type(rounds) is float:
+                return Plan(PLAN_PLAYED_LAST, code, first)
+    return Plan(PLAN_CODE, code)
 
 
 def _needs_played(node: Node) -> frozenset[str]:

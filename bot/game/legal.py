@@ -8,13 +8,37 @@ same tests as ``why_illegal``, which stays the worded source of truth; the copy 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Final
 
-from bot.game.ai_tables import MoveT, SeatT, legal_table, tables
+from bot.game.ai_tables import MoveT, SeatT, Tables, legal_table, tables
 from bot.game.env import StateEnv
 from bot.game.errors import IllegalOrder
 from bot.game.scenario import Move, Scenario
 from bot.game.state import MatchState, Order, SeatOrders
 from bot.game.view import sight
+
+
+class _Last:
+    """The scenario whose tables ``check_orders`` read last, with them, as one pair (read and
+    replaced whole)."""
+
+    __slots__ = ("pair",)
+
+    def __init__(self) -> None:
+        self.pair: tuple[Scenario, Tables] | None = None
+
+
+_LAST: Final = _Last()
+
+
+def _tables(scenario: Scenario) -> Tables:
+    """``ai_tables.tables``, with the last scenario's kept at hand (every round asks)."""
+    pair = _LAST.pair
+    if pair is not None and pair[0] is scenario:
+        return pair[1]
+    found = tables(scenario)
+    _LAST.pair = (scenario, found)
+    return found
 
 
 def last_played(state: MatchState) -> dict[str, int]:
@@ -70,7 +94,7 @@ def _plainly_legal(scenario: Scenario, state: MatchState, orders: Mapping[str, S
     """True when every order passes every check of ``check_orders``; False when one may not
     (``check_orders`` then runs its full checks to find and word the reason). The usual case
     (known moves of the seat, no conditions, valid forecasts) is decided from the tables."""
-    table = tables(scenario)
+    table = _tables(scenario)
     checked: _Legality | None = None
     for seat_id, seat_orders in orders.items():
         seat = table.seats.get(seat_id)
@@ -79,10 +103,13 @@ def _plainly_legal(scenario: Scenario, state: MatchState, orders: Mapping[str, S
         spent = 0
         seen: set[str] = set()
         for order in seat_orders.moves:
-            move = table.moves.get(order.move)
-            if move is None or move.seat != seat_id or order.move in seen or move.excl & seen:
+            move_id = order.move
+            move = table.moves.get(move_id)
+            if move is None or move.seat != seat_id or move_id in seen:
                 return False
-            seen.add(order.move)
+            if move.excl and not move.excl.isdisjoint(seen):
+                return False
+            seen.add(move_id)
             checked = checked or _Legality(state)
             if order.conditions or not checked.allows(seat, move) or not _plain_debate(seat, order):
                 return False
@@ -97,17 +124,25 @@ class _Legality:
 
     def __init__(self, state: MatchState) -> None:
         self.state = state
-        self.last = last_played(state)
+        self.round = state.round
+        # Every move in the history was played at least this many rounds ago: a move that is
+        # not ``once``, needs nothing and cools down for fewer rounds has no use for it.
+        self.gap = state.round - len(state.history)
+        self.last: dict[str, int] | None = None  # ``last_played``, read when a move needs it
         self.env: StateEnv | None = None
 
     def allows(self, seat: SeatT, move: MoveT) -> bool:
         if move.cost > seat.budget:
             return False
-        played = self.last.get(move.id)
-        if played is not None and (move.once or self.state.round - played <= move.cooldown):
-            return False
-        if move.requires and any(r not in self.last for r in move.requires):
-            return False
+        if move.once or move.requires or move.cooldown >= self.gap:
+            last = self.last
+            if last is None:
+                last = self.last = last_played(self.state)
+            played = last.get(move.id)
+            if played is not None and (move.once or self.round - played <= move.cooldown):
+                return False
+            if move.requires and any(r not in last for r in move.requires):
+                return False
         if move.cond is not None:
             self.env = self.env or StateEnv(self.state)
             return bool(move.cond.evaluate(self.env))
@@ -115,7 +150,8 @@ class _Legality:
 
 
 def _plain_debate(seat: SeatT, order: Order) -> bool:
-    if order.rating is not None and not -1 <= order.rating <= 1:
+    rating = order.rating
+    if rating is not None and not -1 <= rating <= 1:
         return False
     forecast = order.forecast
     return forecast is None or (

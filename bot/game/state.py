@@ -214,8 +214,10 @@ class MatchState:
     penalties: dict[str, float] = field(default_factory=dict)  # points lost to breaches
 
     def copy(self) -> MatchState:
-        """A deep copy the engine may change without touching this one."""
-        return MatchState(
+        """A deep copy the engine may change without touching this one (every field set as
+        ``__init__`` would, without its call: the engine copies the state every round)."""
+        new = object.__new__(MatchState)
+        new.__dict__.update(
             round=self.round,
             last_round=self.last_round,
             metrics=dict(self.metrics),
@@ -237,6 +239,7 @@ class MatchState:
             credibility=dict(self.credibility),
             penalties=dict(self.penalties),
         )
+        return new
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-ready dict."""

@@ -10,6 +10,7 @@ the dataclass's ``__init__``.
 from __future__ import annotations
 
 import itertools
+import math
 import pickle
 import random
 from collections.abc import Callable, Mapping
@@ -29,7 +30,10 @@ from bot.game.ai_tables import (
     met,
     tables,
 )
+from bot.game.engine import _Round
 from bot.game.engine import _tables as engine_tables
+from bot.game.env import StateEnv
+from bot.game.expr import parse
 from bot.game.match import match_seed
 from bot.game.scenario import Goal, Metric, Scenario
 from bot.game.state import Forecast, MatchState, Order, plain_order
@@ -146,3 +150,46 @@ def test_memos_are_not_carried_by_a_pickled_scenario() -> None:
     copy = pickle.loads(pickle.dumps(scenario))
     assert not engine_tables(copy).rounded  # a worker's copy starts with empty memos
     assert fast.play_match(copy, 5).final == fast.play_match(scenario, 5).final
+
+
+def _bits(value: float) -> str:
+    return float(value).hex() if value == value else "nan"
+
+
+def test_round4_is_round_to_the_bit() -> None:
+    """``_Round.round4`` (its sixteenths shortcut, its memo) gives ``round(value, 4)``."""
+    scenario = read_scenario(None)[0]
+    work = _Round(scenario, fast.play_match(scenario, 3).start, random.Random(1))
+    rng = random.Random(5)
+    values = [0.0, -0.0, 1e300, -1e300, 2.0**60 + 0.5, math.inf, -math.inf, math.nan]
+    values += [k / 16 for k in range(-400, 400)] + [k / 10 for k in range(-400, 400)]
+    values += [rng.uniform(-200, 200) for _ in range(2000)]
+    values += [round(rng.uniform(-100, 100), 4) + 0.5 for _ in range(2000)]
+    for value in values * 2:  # twice: the second time from the memo
+        assert _bits(work.round4(value)) == _bits(round(value, 4)), value
+        assert math.copysign(1.0, work.round4(value)) == math.copysign(1.0, round(value, 4))
+
+
+def test_state_copy_is_the_dataclass() -> None:
+    scenario = read_scenario(None)[0]
+    state = fast.play_match(scenario, 4).rounds[2].state
+    copy = state.copy()
+    assert copy == state and copy is not state and copy.metrics is not state.metrics
+    assert list(copy.__dict__) == [f.name for f in fields(MatchState)]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_holds_is_the_truth_of_evaluate(name: str | None) -> None:
+    """``StateEnv.holds`` (a condition read from its plan) agrees with its closures."""
+    scenario = read_scenario(name)[0]
+    log = fast.play_match(scenario, match_seed(11, 2))
+    exprs = list(scenario._cache("_exprs").values())
+    exprs += [parse(text) for text in ("x < -1", "2 >= x", "not (x > 1 or round == 3)")]
+    assert exprs
+    for played in log.rounds:
+        moves = frozenset(o.move for so in played.orders.values() for o in so.moves)
+        for state in (played.state, log.start):
+            env = StateEnv(state, played=moves)
+            env.metrics = {**state.metrics, "x": 1.0}
+            for expr in exprs:
+                assert env.holds(expr) == bool(expr.evaluate(env)), expr.source
