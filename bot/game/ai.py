@@ -211,7 +211,7 @@ class _Planner:
             if (
                 not rule.named.isdisjoint(played)
                 and rule.needs <= played
-                and rule.expr.evaluate(env)
+                and env.holds(rule.expr)
             ):
                 value += self.round.gain_of(rule.effects, env)
         return value

@@ -149,7 +149,7 @@ def _together(values: _Values, deal: Deal, seat_id: str) -> float:
     total: dict[str, float] = {}
     effects = [values.tables.moves[m].effects for m in sorted(moves)]
     for expr, rule_effects in values.tables.whens:
-        if expr.needs_played and expr.needs_played <= moves and expr.evaluate(env):
+        if expr.needs_played and expr.needs_played <= moves and env.holds(expr):
             effects.append(rule_effects)
     for group in effects:
         for metric, amount in group.deltas(env).items():

@@ -174,7 +174,7 @@ def _signature(items: Sequence[EffectT], env: StateEnv, out: list[float | bool])
     for effect in items:
         cond = effect.cond
         if cond is not None:
-            if not cond.evaluate(env):
+            if not env.holds(cond):
                 out.append(False)
                 _signature(effect.otherwise, env, out)
                 continue
@@ -550,7 +550,7 @@ def legal_table(
             continue
         if move.requires and any(r not in last for r in move.requires):
             continue
-        if move.cond is not None and not move.cond.evaluate(env):
+        if move.cond is not None and not env.holds(move.cond):
             continue
         found.append(move)
     return found
