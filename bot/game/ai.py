@@ -137,7 +137,7 @@ class _Planner:
         """Interactions this seat's moves can set off, with the seat's moves each one names."""
         return [(r.rule, r.named) for r in self.seat_table.rules]
 
-    def gain(self, deltas: Mapping[str, float]) -> float:
+    def gain(self, deltas: dict[str, float]) -> float:
         """How many goal points the changes would win (or lose) for the seat."""
         return self.round.gain(deltas)
 
@@ -197,7 +197,7 @@ class _Planner:
     def combo_value(
         self,
         combo: Sequence[Move | MoveT],
-        utilities: Mapping[str, float],
+        utilities: dict[str, float],
         rules: Sequence[RuleT] | None = None,
     ) -> float:
         """The moves' utilities together, plus the interactions they would set off.
@@ -208,16 +208,12 @@ class _Planner:
         played = frozenset(m.id for m in combo)
         env = self.env(played)
         for rule in self.seat_table.rules if rules is None else rules:
-            if (
-                not rule.named.isdisjoint(played)
-                and rule.needs <= played
-                and env.holds(rule.expr)
-            ):
+            if not rule.named.isdisjoint(played) and rule.needs <= played and env.holds(rule.expr):
                 value += self.round.gain_of(rule.effects, env)
         return value
 
     def fill(
-        self, start: list[MoveT], ranked: Sequence[MoveT], utilities: Mapping[str, float]
+        self, start: list[MoveT], ranked: list[MoveT], utilities: dict[str, float]
     ) -> list[MoveT]:
         """``start``, then the best-ranked moves with a positive utility the budget allows."""
         chosen = list(start)

@@ -91,7 +91,7 @@ def argument_texts(move: Move) -> list[ArgumentText]:
 
 
 def _own_forecast(
-    visible: Mapping[str, int],
+    visible: dict[str, int],
     move: MoveT,
     env: StateEnv,
     made: dict[tuple[str, bool, int], Forecast],

@@ -168,7 +168,7 @@ class EffectsT:
         return self.outcome(env).deltas if found is None else found
 
 
-def _signature(items: Sequence[EffectT], env: StateEnv, out: list[float | bool]) -> None:
+def _signature(items: tuple[EffectT, ...], env: StateEnv, out: list[float | bool]) -> None:
     """What ``expected`` reads of ``env`` for ``items``, in the order it reads it: each
     condition's truth and each formula's value. Equal signatures give equal changes."""
     for effect in items:
@@ -183,7 +183,7 @@ def _signature(items: Sequence[EffectT], env: StateEnv, out: list[float | bool])
             out.append(float(effect.formula.evaluate(env)))
 
 
-def expected(items: Sequence[EffectT], env: Env) -> dict[str, float]:
+def expected(items: tuple[EffectT, ...], env: Env) -> dict[str, float]:
     """The average change the effects make to each metric, counting balancing metrics.
 
     Mirrors ``_expected`` in ``bot/game/reference/ai.py`` operation for operation.
@@ -627,7 +627,7 @@ class SeatRound:
         self.gains: dict[Outcome, float] = {}
         self.values: dict[str, float] = {}
 
-    def gain(self, deltas: Mapping[str, float]) -> float:
+    def gain(self, deltas: dict[str, float]) -> float:
         """How many goal points the changes would win (or lose) for the seat."""
         total = 0.0
         get = deltas.get
