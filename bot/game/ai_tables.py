@@ -599,7 +599,33 @@ def met(side: int, target: float, span: float, empty: float, value: float) -> fl
     return empty
 
 
-Flat = tuple[int, float, float, float, float, float, float, float, float]
+class Term:
+    """One goal term of a seat, valued now (``SeatRound.flat``): the seat's ``specs`` without
+    the metric, then the metric's value now and how far the term is met now. A class, not a
+    tuple: compiled, its floats are read unboxed, where a tuple's are unpacked and unboxed."""
+
+    __slots__ = ("before", "empty", "high", "low", "now", "side", "span", "target", "weight")
+
+    def __init__(
+        self,
+        side: int,
+        target: float,
+        span: float,
+        empty: float,
+        weight: float,
+        low: float,
+        high: float,
+        now: float,
+    ) -> None:
+        self.side = side
+        self.target = target
+        self.span = span
+        self.empty = empty
+        self.weight = weight
+        self.low = low
+        self.high = high
+        self.now = now
+        self.before = met(side, target, span, empty, now)
 
 
 class SeatRound:
@@ -618,12 +644,10 @@ class SeatRound:
         self.index = seat.index
         self.known = known
         self.env = StateEnv(state, metrics=known)
-        flat: list[Flat] = []
-        for metric, side, target, span, empty, weight, low, high in seat.specs:
-            now = known[metric]
-            before = met(side, target, span, empty, now)
-            flat.append((side, target, span, empty, weight, low, high, now, before))
-        self.flat = flat
+        self.flat = [
+            Term(side, target, span, empty, weight, low, high, known[metric])
+            for metric, side, target, span, empty, weight, low, high in seat.specs
+        ]
         self.gains: dict[Outcome, float] = {}
         self.values: dict[str, float] = {}
 
@@ -634,9 +658,9 @@ class SeatRound:
         for metric_id, term in zip(self.seat.terms, self.flat, strict=True):
             change = get(metric_id)
             if change:
-                side, target, span, empty, weight, low, high, now, before = term
-                then = min(max(now + change, low), high)
-                total += weight * (met(side, target, span, empty, then) - before)
+                then = min(max(term.now + change, term.low), term.high)
+                met_then = met(term.side, term.target, term.span, term.empty, then)
+                total += term.weight * (met_then - term.before)
         return total
 
     def gain_of(self, effects: EffectsT, env: StateEnv) -> float:
@@ -663,14 +687,16 @@ class SeatRound:
         return pairs
 
 
-def _gain(flat: list[Flat], pairs: tuple[tuple[int, float], ...]) -> float:
+def _gain(flat: list[Term], pairs: tuple[tuple[int, float], ...]) -> float:
     """``SeatRound.gain`` of the changes ``pairs`` (term index, change) in term order: the
     terms they do not touch are the ones ``gain`` skips, so the float operations are the same,
     with ``met`` spelt out (the same comparisons and operations)."""
     total = 0.0
     for i, change in pairs:
-        side, target, span, empty, weight, low, high, now, before = flat[i]
-        then = now + change
+        term = flat[i]
+        side, target, span, empty = term.side, term.target, term.span, term.empty
+        low, high = term.low, term.high
+        then = term.now + change
         if low > then:  # min(max(then, low), high)
             then = low
         if high < then:
@@ -686,7 +712,7 @@ def _gain(flat: list[Flat], pairs: tuple[tuple[int, float], ...]) -> float:
                 done = 0.0
         else:
             done = empty
-        total += weight * (done - before)
+        total += term.weight * (done - term.before)
     return total
 
 
