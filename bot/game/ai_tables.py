@@ -189,22 +189,21 @@ def expected(items: tuple[EffectT, ...], env: Env) -> dict[str, float]:
     Mirrors ``_expected`` in ``bot/game/reference/ai.py`` operation for operation.
     """
     deltas: dict[str, float] = {}
-    get = deltas.get
     for effect in items:
         cond = effect.cond
         if cond is not None and not cond.evaluate(env):
             for metric, amount in expected(effect.otherwise, env).items():
-                deltas[metric] = get(metric, 0.0) + amount
+                deltas[metric] = deltas.get(metric, 0.0) + amount
             continue
         size = effect.mean
         if effect.formula is not None:
             size = float(effect.formula.evaluate(env))
         amount = size * effect.chance * effect.weight
         metric = effect.metric
-        deltas[metric] = get(metric, 0.0) + amount
+        deltas[metric] = deltas.get(metric, 0.0) + amount
         balance = effect.balance
         if balance is not None:
-            deltas[balance] = get(balance, 0.0) - amount
+            deltas[balance] = deltas.get(balance, 0.0) - amount
     return deltas
 
 
@@ -654,9 +653,8 @@ class SeatRound:
     def gain(self, deltas: dict[str, float]) -> float:
         """How many goal points the changes would win (or lose) for the seat."""
         total = 0.0
-        get = deltas.get
         for metric_id, term in zip(self.seat.terms, self.flat, strict=True):
-            change = get(metric_id)
+            change = deltas.get(metric_id)
             if change:
                 then = min(max(term.now + change, term.low), term.high)
                 met_then = met(term.side, term.target, term.span, term.empty, then)
