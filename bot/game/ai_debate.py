@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from bot.game.ai_tables import MoveT, RoundCache, Tables, known_metrics, tables
 from bot.game.env import StateEnv
@@ -165,15 +165,15 @@ def _argue(
             spec = chosen.forecast
             forecast = Forecast(spec.metric, spec.direction, spec.horizon)
             table.forecasts[id(chosen)] = forecast
-        return plain_order(move.id, chosen.text, forecast)
+        return _order(move.id, chosen.text, forecast)
     plain = table.plain  # the texts without a forecast, else all of them
     text = rng.choice(plain).text if plain else ""
     if table.own_forecast is not None:
-        return plain_order(move.id, text, table.own_forecast[0])
+        return _order(move.id, text, table.own_forecast[0])
     own = _own_forecast(tabled.seats[table.seat].visible, table, env, tabled.forecasts, cache, seed)
     if table.static:
         table.own_forecast = (own,)
-    return plain_order(move.id, text, own)
+    return _order(move.id, text, own)
 
 
 def ai_argument(
@@ -255,6 +255,21 @@ def _rating(made: dict[tuple[str, float], Rating], rater: str, value: float) -> 
     if found is None:
         found = made[(rater, value)] = Rating(rater, value)
     return found
+
+
+_BLANK: Final = plain_order("")  # an order with every field at its default
+
+
+def _order(move: str, argument: str, forecast: Forecast | None) -> Order:
+    """``plain_order(move, argument, forecast)``, compiled: a copy of a blank order's fields
+    (the same fields in the same order) with these three set."""
+    made: Order = object.__new__(Order)
+    fields = made.__dict__
+    fields.update(_BLANK.__dict__)
+    fields["move"] = move
+    fields["argument"] = argument
+    fields["forecast"] = forecast
+    return made
 
 
 def _replaced(value: _Fields, name: str, new: object) -> _Fields:
