@@ -714,16 +714,27 @@ def _gain(flat: list[Term], pairs: tuple[tuple[int, float], ...]) -> float:
     return total
 
 
+class _Memo:
+    """A round cache's entries for one seed, by seat or move id."""
+
+    __slots__ = ("known", "outcomes", "seats")
+
+    def __init__(self) -> None:
+        self.known: dict[str, dict[str, float]] = {}
+        self.seats: dict[str, SeatRound] = {}
+        self.outcomes: dict[str, Outcome] = {}
+
+
 class RoundCache:
     """What every AI seat reads of one state: the moves' last rounds, each seat's legal moves
     and its view. Valid for one state object, which nothing changes between rounds (or its
     copy after the round's talks, which change only deals: ``follow``)."""
 
     __slots__ = (
-        "_known",
         "_legal",
-        "_outcomes",
-        "_seats",
+        "_memo",
+        "_memos",
+        "_seed",
         "env",
         "key",
         "last",
@@ -741,9 +752,21 @@ class RoundCache:
         self.last = last_played(state)
         self.env = StateEnv(state)
         self._legal: dict[str, list[MoveT]] = {}
-        self._known: dict[tuple[str, int], dict[str, float]] = {}
-        self._seats: dict[tuple[str, int], SeatRound] = {}
-        self._outcomes: dict[tuple[str, int], Outcome] = {}
+        # What is kept per seed (the seats' views, their look-ahead inputs, the moves'
+        # outcomes), the last seed's at hand: a match asks with one seed throughout.
+        self._memos: dict[int, _Memo] = {}
+        self._seed = 0
+        self._memo: _Memo | None = None
+
+    def _for(self, seed: int) -> _Memo:
+        memo = self._memo
+        if memo is not None and self._seed == seed:
+            return memo
+        memo = self._memos.get(seed)
+        if memo is None:
+            memo = self._memos[seed] = _Memo()
+        self._seed, self._memo = seed, memo
+        return memo
 
     def fits(self, scenario: Scenario, state: MatchState) -> bool:
         """Whether this cache is the one for the state (the same objects, the same round)."""
@@ -768,20 +791,20 @@ class RoundCache:
 
     def known(self, seat_id: str, seed: int) -> dict[str, float]:
         """The metrics as the seat knows them this round (see ``known_metrics``)."""
-        key = (seat_id, seed)
-        found = self._known.get(key)
+        memo = self._for(seed)
+        found = memo.known.get(seat_id)
         if found is None:
-            found = self._known[key] = _known(self.tables.seats[seat_id], self.state, seed)
+            found = memo.known[seat_id] = _known(self.tables.seats[seat_id], self.state, seed)
         return found
 
     def seat_round(self, seat_id: str, seed: int) -> SeatRound:
         """The seat's look-ahead inputs this round."""
-        key = (seat_id, seed)
-        found = self._seats.get(key)
+        memo = self._for(seed)
+        found = memo.seats.get(seat_id)
         if found is None:
             seat = self.tables.seats[seat_id]
             found = SeatRound(seat, self.state, self.known(seat_id, seed))
-            self._seats[key] = found
+            memo.seats[seat_id] = found
         return found
 
     def outcome(self, move: MoveT, seed: int) -> Outcome:
@@ -789,12 +812,12 @@ class RoundCache:
         found = move.effects.fixed
         if found is not None:
             return found
-        key = (move.id, seed)
-        found = self._outcomes.get(key)
+        memo = self._for(seed)
+        found = memo.outcomes.get(move.id)
         if found is None:
             env = self.seat_round(move.seat, seed).env
             env.played = move.alone
-            found = self._outcomes[key] = move.effects.outcome(env)
+            found = memo.outcomes[move.id] = move.effects.outcome(env)
         return found
 
     def row(self, seat_id: str, moves: Iterable[MoveT], seed: int) -> dict[str, float]:
