@@ -220,7 +220,12 @@ class _Planner:
         taken = {m.id for m in chosen}
         spent = sum(m.cost for m in chosen)
         budget = self.seat_table.budget
+        # Once the budget is spent only a move costing nothing could still fit: without such
+        # moves the rest of ``ranked`` cannot change the result.
+        full = not self.seat_table.free
         for move in ranked:
+            if full and spent >= budget:
+                break
             if move.id in taken or utilities[move.id] <= 0:
                 continue
             if move.excl and not move.excl.isdisjoint(taken):  # most moves exclude none

@@ -342,6 +342,7 @@ class SeatT:
     __slots__ = (
         "budget",
         "fractions",
+        "free",
         "goals",
         "hidden",
         "index",
@@ -363,6 +364,7 @@ class SeatT:
         self.index = index
         self.budget = seat.budget
         self.moves = moves
+        self.free = any(m.cost == 0 for m in moves)  # a move that costs nothing: never full
         self.prefer = dict(seat.ai.prefer)
         self.noise = seat.ai.noise
         scale = scenario.scoring.goal_points / sum(g.weight for g in seat.goals)
