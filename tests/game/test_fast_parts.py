@@ -180,7 +180,8 @@ def test_state_copy_is_the_dataclass() -> None:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_holds_is_the_truth_of_evaluate(name: str | None) -> None:
-    """``StateEnv.holds`` (a condition read from its plan) agrees with its closures."""
+    """``StateEnv.holds`` and ``Expr.evaluate`` (a condition read from its plan) agree with
+    the closures."""
     scenario = read_scenario(name)[0]
     log = fast.play_match(scenario, match_seed(11, 2))
     exprs = list(scenario._cache("_exprs").values())
@@ -192,4 +193,7 @@ def test_holds_is_the_truth_of_evaluate(name: str | None) -> None:
             env = StateEnv(state, played=moves)
             env.metrics = {**state.metrics, "x": 1.0}
             for expr in exprs:
-                assert env.holds(expr) == bool(expr.evaluate(env)), expr.source
+                value = expr.compiled(env)
+                assert env.holds(expr) == bool(value), expr.source
+                walked = expr.evaluate(env)  # from the plan where it can
+                assert walked == value and type(walked) is type(value), expr.source
