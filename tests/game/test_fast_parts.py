@@ -32,7 +32,7 @@ from bot.game.ai_tables import (
 )
 from bot.game.engine import _Round
 from bot.game.engine import _tables as engine_tables
-from bot.game.env import StateEnv
+from bot.game.env import StateEnv, round_set
 from bot.game.expr import parse
 from bot.game.match import match_seed
 from bot.game.scenario import Goal, Metric, Scenario
@@ -197,3 +197,15 @@ def test_holds_is_the_truth_of_evaluate(name: str | None) -> None:
                 assert env.holds(expr) == bool(value), expr.source
                 walked = expr.evaluate(env)  # from the plan where it can
                 assert walked == value and type(walked) is type(value), expr.source
+
+
+def test_round_set_is_the_round_s_moves_for_each_dict() -> None:
+    first = {"us": ["a", "b"], "eu": ["c"]}
+    assert round_set(first) == {"a", "b", "c"} and round_set(first) is round_set(first)
+    for n in range(50):  # dicts made and dropped: a reused id is never taken for another
+        assert round_set({"us": [f"m{n}"]}) == {f"m{n}"}
+    state = MatchState(2, 5, {}, {}, {}, history=[first])
+    env = StateEnv(state)
+    assert env.call("played_before", ("c",), {"rounds": 1}) is True
+    assert env.call("times_played", ("a",), {}) == 1.0
+    assert env.call("played_before", ("z",), {}) is False
