@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from bot.game.ai_tables import Kept
 from bot.game.deals import RoundPlan, plan_round, settle
-from bot.game.env import StateEnv
+from bot.game.env import StateEnv, round_set
 from bot.game.errors import MatchOver
 from bot.game.expr import Expr
 from bot.game.legal import check_orders
@@ -696,7 +696,7 @@ def _has_covert(scenario: Scenario) -> bool:
 def _resolve_exposures(work: _Round, env: StateEnv) -> None:
     """Covert moves played so far whose ``exposed_when`` now holds become public."""
     state = work.state
-    history: list[set[str]] | None = None  # read once, only if a covert move needs it
+    history: list[frozenset[str]] | None = None  # read once, only if a covert move needs it
     for move_id, seat, exposed_when in work.tables.exposable:
         if move_id in state.exposed:
             continue
@@ -709,8 +709,8 @@ def _resolve_exposures(work: _Round, env: StateEnv) -> None:
             work.records.append(_note(state.round, "exposed", f"move:{move_id}", seat, None))
 
 
-def _history(state: MatchState) -> list[set[str]]:
-    return [{m for moves in rnd.values() for m in moves} for rnd in state.history]
+def _history(state: MatchState) -> list[frozenset[str]]:
+    return [round_set(rnd) for rnd in state.history]
 
 
 def _check_endings(work: _Round) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from mypy_extensions import mypyc_attr
 
@@ -24,6 +25,38 @@ from bot.game.expr import (
     Value,
 )
 from bot.game.state import MatchState
+
+_EMPTY: Final[frozenset[str]] = frozenset()
+SETS_KEPT: Final = 1 << 12  # rounds' sets kept before the memo starts again
+
+
+class _Sets:
+    """Each history round's set of moves, by the round's dict (kept with it, so an id is never
+    taken for another dict's). A round's dict is made once, when the round is resolved, and
+    shared by every later state (their history lists copy the references, never the dicts),
+    so its set is the same for every env that reads it."""
+
+    __slots__ = ("by_id",)
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, tuple[dict[str, list[str]], frozenset[str]]] = {}
+
+
+_SETS: Final = _Sets()
+
+
+def round_set(moves_by_seat: dict[str, list[str]]) -> frozenset[str]:
+    """Every move of one history round (read-only: it is shared)."""
+    by_id = _SETS.by_id
+    key = id(moves_by_seat)
+    found = by_id.get(key)
+    if found is not None and found[0] is moves_by_seat:
+        return found[1]
+    made = frozenset([m for moves in moves_by_seat.values() for m in moves])
+    if len(by_id) >= SETS_KEPT:
+        by_id.clear()
+    by_id[key] = (moves_by_seat, made)
+    return made
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # the reference engine's _ForesightEnv
@@ -49,8 +82,8 @@ class StateEnv:
         self.metrics = state.metrics if metrics is None else metrics
         self.played = played
         self.seat_counts = seat_counts or {}
-        self._played_sets: list[set[str]] | None = None
-        self._last_set: set[str] | None = None  # the last round's alone (``rounds=1``)
+        self._played_sets: list[frozenset[str]] | None = None
+        self._last_set: frozenset[str] | None = None  # the last round's alone (``rounds=1``)
 
     def value(self, name: str) -> float:
         """A bare identifier: ``round`` or a metric id."""
@@ -84,23 +117,21 @@ class StateEnv:
             return plan.name in self._last_round_set()
         return bool(plan.code(self))
 
-    def _history_sets(self) -> list[set[str]]:
+    def _history_sets(self) -> list[frozenset[str]]:
         if self._played_sets is None:
-            self._played_sets = [
-                {m for moves in rnd.values() for m in moves} for rnd in self.state.history
-            ]
+            self._played_sets = [round_set(rnd) for rnd in self.state.history]
         return self._played_sets
 
-    def _last_round_set(self) -> set[str]:
+    def _last_round_set(self) -> frozenset[str]:
         """The moves of the last round played (empty before round 2): what
         ``played_before(m, rounds=1)``, the usual call, reads, without every round's set."""
         found = self._last_set
         if found is None:
             if self._played_sets is not None:
-                found = self._played_sets[-1] if self._played_sets else set()
+                found = self._played_sets[-1] if self._played_sets else _EMPTY
             else:
                 history = self.state.history
-                found = {m for moves in history[-1].values() for m in moves} if history else set()
+                found = round_set(history[-1]) if history else _EMPTY
             self._last_set = found
         return found
 

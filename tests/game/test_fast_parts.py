@@ -32,7 +32,7 @@ from bot.game.ai_tables import (
 )
 from bot.game.engine import _Round
 from bot.game.engine import _tables as engine_tables
-from bot.game.env import StateEnv
+from bot.game.env import StateEnv, round_set
 from bot.game.expr import parse
 from bot.game.match import match_seed
 from bot.game.scenario import Goal, Metric, Scenario
@@ -180,7 +180,8 @@ def test_state_copy_is_the_dataclass() -> None:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_holds_is_the_truth_of_evaluate(name: str | None) -> None:
-    """``StateEnv.holds`` (a condition read from its plan) agrees with its closures."""
+    """``StateEnv.holds`` and ``Expr.evaluate`` (a condition read from its plan) agree with
+    the closures."""
     scenario = read_scenario(name)[0]
     log = fast.play_match(scenario, match_seed(11, 2))
     exprs = list(scenario._cache("_exprs").values())
@@ -192,4 +193,19 @@ def test_holds_is_the_truth_of_evaluate(name: str | None) -> None:
             env = StateEnv(state, played=moves)
             env.metrics = {**state.metrics, "x": 1.0}
             for expr in exprs:
-                assert env.holds(expr) == bool(expr.evaluate(env)), expr.source
+                value = expr.compiled(env)
+                assert env.holds(expr) == bool(value), expr.source
+                walked = expr.evaluate(env)  # from the plan where it can
+                assert walked == value and type(walked) is type(value), expr.source
+
+
+def test_round_set_is_the_round_s_moves_for_each_dict() -> None:
+    first = {"us": ["a", "b"], "eu": ["c"]}
+    assert round_set(first) == {"a", "b", "c"} and round_set(first) is round_set(first)
+    for n in range(50):  # dicts made and dropped: a reused id is never taken for another
+        assert round_set({"us": [f"m{n}"]}) == {f"m{n}"}
+    state = MatchState(2, 5, {}, {}, {}, history=[first])
+    env = StateEnv(state)
+    assert env.call("played_before", ("c",), {"rounds": 1}) is True
+    assert env.call("times_played", ("a",), {}) == 1.0
+    assert env.call("played_before", ("z",), {}) is False
