@@ -82,7 +82,19 @@ class _Values:
 def _offer(
     values: _Values, seat_id: str, others: Collection[str], rnd: int
 ) -> tuple[float, Deal] | None:
-    scenario = values.scenario
+    """The seat's best offer to one of ``others``, with what it is worth to the seat."""
+    best = _best_trade(values, seat_id, others)
+    if best is None:
+        return None
+    worth, own, theirs = best
+    return worth, _deal(values, seat_id, own, theirs, rnd)
+
+
+def _best_trade(
+    values: _Values, seat_id: str, others: Collection[str]
+) -> tuple[float, MoveT, MoveT] | None:
+    """The most valuable trade of one of the seat's moves for another seat's, worth at least
+    ``PROPOSE_MIN``: (worth, own move, theirs)."""
     best: tuple[float, MoveT, MoveT] | None = None
     mine = values.row(seat_id)
     own_values = [(mine[own.id], own) for own in values.legal[seat_id]]
@@ -107,9 +119,14 @@ def _offer(
                     best = (score, own, theirs)
     if best is None or best[0] < PROPOSE_MIN:
         return None
-    worth, own, theirs = best
-    trusted = credibility(scenario, values.state, theirs.seat) >= TRUSTED
-    return worth, Deal(
+    return best
+
+
+def _deal(values: _Values, seat_id: str, own: MoveT, theirs: MoveT, rnd: int) -> Deal:
+    """The deal offering ``own`` for ``theirs``: a promise to a seat trusted enough, else
+    escrow."""
+    trusted = credibility(values.scenario, values.state, theirs.seat) >= TRUSTED
+    return Deal(
         id=f"r{rnd}.{seat_id}",
         proposer=seat_id,
         parties=(seat_id, theirs.seat),
@@ -178,18 +195,20 @@ def negotiate(
     if rng.random() >= scenario.rules.ai_talks:
         return state
     values = _Values(scenario, state, seed, cache)
-    offers: list[tuple[float, Deal]] = []
+    offers: list[tuple[float, str, MoveT, MoveT]] = []
     seat_ids = scenario.seat_ids  # a new list at every read
     for seat_id in seat_ids:
         if seat_id not in ai_seats:
             continue
         others = [s for s in seat_ids if s != seat_id and s in ai_seats]
         shuffle(rng, others)  # who is asked first when two offers are worth the same
-        found = _offer(values, seat_id, others, state.round)
+        found = _best_trade(values, seat_id, others)
         if found is not None:
-            offers.append(found)
+            offers.append((found[0], seat_id, found[1], found[2]))
     offers.sort(key=lambda o: -o[0])  # the most valuable offers first (a stable sort: seat order)
-    for _worth, deal in offers[:MAX_OFFERS]:
+    for _worth, proposer, own, theirs in offers[:MAX_OFFERS]:
+        # Only the offers made become deals (credibility read, the deal built).
+        deal = _deal(values, proposer, own, theirs, state.round)
         try:
             state = propose(scenario, state, deal)
             for party in deal.parties[1:]:
