@@ -108,9 +108,14 @@ def _note(
 ) -> Record:
     """A record without a change (its fields written out: compiled, unpacking a tuple of
     Nones into the record's would build a list first)."""
-    values = (rnd, kind, source, seat, metric, None, after, None, None, None, detail)
-    record: Record = _NEW(_RECORD, values)
-    return record
+    return _record((rnd, kind, source, seat, metric, None, after, None, None, None, detail))
+
+
+def _miss(
+    rnd: int, source: str, seat: str | None, metric: str, draw: float | None, why: str
+) -> Record:
+    """An effect that did not land: its condition failed, or its chance ``draw`` missed."""
+    return _record((rnd, "miss", source, seat, metric, None, None, None, None, draw, why))
 
 
 def _effs(scenario: Scenario, effects: list[Effect]) -> tuple[_Eff, ...]:
@@ -430,46 +435,14 @@ class _Round:
         rnd = self.rnd
         cond = effect.cond
         if cond is not None and not env.holds(cond):
-            self.records.append(
-                _record(
-                    (
-                        rnd,
-                        "miss",
-                        source,
-                        seat,
-                        effect.metric,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        "condition",
-                    )
-                )
-            )
+            self.records.append(_miss(rnd, source, seat, effect.metric, None, "condition"))
             hits = [self.fire(other, source, env, seat, factor) for other in effect.otherwise]
             return any(hits)
         draw: float | None = None
         if effect.chance < 1:
             draw = _ROUND(self.rng.random(), 6)
             if draw >= effect.chance:
-                self.records.append(
-                    _record(
-                        (
-                            rnd,
-                            "miss",
-                            source,
-                            seat,
-                            effect.metric,
-                            None,
-                            None,
-                            None,
-                            None,
-                            draw,
-                            "chance",
-                        )
-                    )
-                )
+                self.records.append(_miss(rnd, source, seat, effect.metric, draw, "chance"))
                 return False
         if effect.range is not None:
             low, high = effect.range  # ``rng.uniform(low, high)``, spelt out as Random's:

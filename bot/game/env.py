@@ -8,11 +8,6 @@ from typing import Final
 from mypy_extensions import mypyc_attr
 
 from bot.game.expr import (
-    CMP_EQ,
-    CMP_GE,
-    CMP_GT,
-    CMP_LE,
-    CMP_LT,
     PLAN_AND,
     PLAN_CMP,
     PLAN_EVENT,
@@ -23,6 +18,7 @@ from bot.game.expr import (
     Expr,
     Plan,
     Value,
+    compare,
 )
 from bot.game.state import MatchState
 
@@ -102,7 +98,7 @@ class StateEnv:
     def _truth(self, plan: Plan) -> bool:
         kind = plan.kind
         if kind == PLAN_CMP:
-            return _compare(self.value(plan.name), plan.op, plan.number)
+            return compare(self.value(plan.name), plan.op, plan.number)
         if kind == PLAN_AND:
             return all(self._truth(kid) for kid in plan.kids)
         if kind == PLAN_OR:
@@ -168,17 +164,3 @@ class StateEnv:
         if name == "prev":
             return self.state.round_start[first]
         raise KeyError(name)
-
-
-def _compare(value: float, op: int, number: float) -> bool:
-    if op == CMP_LT:
-        return value < number
-    if op == CMP_LE:
-        return value <= number
-    if op == CMP_GT:
-        return value > number
-    if op == CMP_GE:
-        return value >= number
-    if op == CMP_EQ:
-        return value == number
-    return value != number

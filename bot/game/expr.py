@@ -646,25 +646,27 @@ class Plan:
         self.kids = kids
 
 
+def compare(value: float, op: int, number: float) -> bool:
+    """``value OP number`` for a plan's comparison code ``op`` (``CMP_*``)."""
+    if op == CMP_LT:
+        return value < number
+    if op == CMP_LE:
+        return value <= number
+    if op == CMP_GT:
+        return value > number
+    if op == CMP_GE:
+        return value >= number
+    if op == CMP_EQ:
+        return value == number
+    return value != number
+
+
 def _walk_plan(plan: Plan, env: Env) -> Value:
     """What ``plan.code(env)`` gives: a bool for the kinds walked here, the closure's own
     value for the others (a call's answer is returned as the env gives it)."""
     kind = plan.kind
     if kind == PLAN_CMP:
-        value = env.value(plan.name)
-        number = plan.number
-        op = plan.op
-        if op == CMP_LT:
-            return value < number
-        if op == CMP_LE:
-            return value <= number
-        if op == CMP_GT:
-            return value > number
-        if op == CMP_GE:
-            return value >= number
-        if op == CMP_EQ:
-            return value == number
-        return value != number
+        return compare(env.value(plan.name), plan.op, plan.number)
     if kind == PLAN_AND:
         return all(_walk_plan(kid, env) for kid in plan.kids)
     if kind == PLAN_OR:
