@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.discord import limits, render_deals
 from bot.discord.components import Given, router_of
+from bot.discord.early import THINKING_PRIVATELY
 from bot.discord.ids import Route
 from bot.discord.replies import respond
 from bot.discord.runtime import Runtime, runtime_of
@@ -429,6 +430,7 @@ async def countered(interaction: Interaction, route: Route, given: Given) -> Non
 
 
 ACTIONS = {"dealyes": accept, "dealno": reject, "dealctr": counter, "dealcm": countered}
+EARLY = {"dealyes": THINKING_PRIVATELY, "dealno": THINKING_PRIVATELY, "dealcm": THINKING_PRIVATELY}
 
 
 async def setup(bot: commands.Bot) -> None:
@@ -436,7 +438,7 @@ async def setup(bot: commands.Bot) -> None:
     await bot.add_cog(DealCommands())
     router = router_of(bot)
     for action, handler in ACTIONS.items():
-        router.add(action, handler)
+        router.add(action, handler, EARLY.get(action))
 
 
 async def teardown(bot: commands.Bot) -> None:

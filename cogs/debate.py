@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.discord import render_debate
 from bot.discord.components import Given, router_of
+from bot.discord.early import THINKING_PRIVATELY
 from bot.discord.ids import Route
 from bot.discord.replies import respond
 from bot.discord.runtime import runtime_of
@@ -168,11 +169,15 @@ ACTIONS = {
 }
 
 
+# Every action but ``ans`` (which opens a modal after a read) answers privately at once.
+EARLY = {action: THINKING_PRIVATELY for action in ACTIONS if action != "ans"}
+
+
 async def setup(bot: commands.Bot) -> None:
     """Route the debate's controls."""
     router = router_of(bot)
     for action, handler in ACTIONS.items():
-        router.add(action, handler)
+        router.add(action, handler, EARLY.get(action))
 
 
 async def teardown(bot: commands.Bot) -> None:

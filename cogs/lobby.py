@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord import render_match
 from bot.discord.components import Given, router_of
+from bot.discord.early import DEFER, THINKING_PRIVATELY
 from bot.discord.ids import Route
 from bot.discord.runtime import runtime_of
 from bot.discord.who import actor
@@ -85,10 +86,10 @@ async def watch(interaction: discord.Interaction[Any], route: Route, given: Give
 async def setup(bot: commands.Bot) -> None:
     """Route the lobby's buttons."""
     router = router_of(bot)
-    router.add("seat", seat)
-    router.add("leave", leave)
-    router.add("start", start)
-    router.add("watch", watch)
+    router.add("seat", seat, DEFER)
+    router.add("leave", leave, DEFER)
+    router.add("start", start, DEFER)
+    router.add("watch", watch, THINKING_PRIVATELY)
 
 
 async def teardown(bot: commands.Bot) -> None:

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.discord import limits, render_deals, render_orders, render_round
 from bot.discord.components import Given, router_of
+from bot.discord.early import DEFER, THINKING_PRIVATELY, Asked, Early, EarlyAcks, early_of
 from bot.discord.ids import Route
 from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.who import actor
@@ -45,7 +46,38 @@ async def _panel(runtime: Runtime, interaction: Interaction, route: Route) -> Pa
             f"that panel is for round {round_number}; round {found.options.round} is being "
             "played. Press Orders on the latest briefing."
         )
+    _remember(interaction, found)
     return found
+
+
+def _remember(interaction: Interaction, panel: Panel) -> None:
+    """Keep the scenario of the panel just read, so this player's pick of a move can open its
+    modal from the parser (``_early_modal``) without waiting for the event loop."""
+    early = early_of(interaction.client)
+    if early is not None:
+        early.remember(
+            _panel_key(interaction.guild_id, interaction.user.id, panel.match.id), panel.scenario
+        )
+
+
+def _panel_key(
+    guild_id: int | None, user_id: int, match_id: int
+) -> tuple[str, int | None, int, int]:
+    return ("panel", guild_id, user_id, match_id)
+
+
+def _early_modal(early: EarlyAcks, asked: Asked) -> discord.ui.Modal | None:
+    """The argument modal a pick opens, built as ``pick`` builds it, when this player's panel
+    for the match was read on this server (so the scenario is in memory); None otherwise, and
+    ``pick`` answers after its own read."""
+    route = asked.route
+    if route.match is None or route.round is None or len(asked.values) != 1:
+        return None
+    scenario = early.recall(_panel_key(asked.guild_id, asked.user_id, route.match))
+    move = next((m for m in scenario.moves if m.id == asked.values[0]), None) if scenario else None
+    if move is None:
+        return None
+    return render_orders.ArgumentModal(scenario, route.match, route.round, move)
 
 
 async def _render(runtime: Runtime, panel: Panel) -> tuple[list[discord.Embed], discord.ui.View]:
@@ -92,6 +124,8 @@ async def pick(interaction: Interaction, route: Route, given: Given) -> None:
     against the match's scenario (kept in memory); whether this seat may order it now is checked
     when the modal comes back (``argument``) and again on submit.
     """
+    if interaction.response.is_done():
+        return  # the parser opened the same modal already (``_early_modal``)
     match_id, round_number = _ids(route)
     scenario = await runtime_of(interaction.client).services.scenarios.of_match(
         match_id, actor(interaction)
@@ -237,11 +271,25 @@ ACTIONS = {
 }
 
 
+# What each action answers first, sent as soon as the click is parsed (bot/discord/early.py).
+EARLY: dict[str, Early] = {
+    "orders": THINKING_PRIVATELY,
+    "pick": _early_modal,
+    "arg": DEFER,
+    "drop": DEFER,
+    "dec": DEFER,
+    "submit": DEFER,
+    "submitok": DEFER,
+    "withdraw": DEFER,
+    "causes": THINKING_PRIVATELY,
+}
+
+
 async def setup(bot: commands.Bot) -> None:
     """Route the panel's controls."""
     router = router_of(bot)
     for action, handler in ACTIONS.items():
-        router.add(action, handler)
+        router.add(action, handler, EARLY.get(action))
 
 
 async def teardown(bot: commands.Bot) -> None:

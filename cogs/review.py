@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot.discord import ids, limits
 from bot.discord.components import Given, router_of
+from bot.discord.early import DEFER, THINKING_PRIVATELY
 from bot.discord.render_review import (
     HISTORY_PAGE,
     HistoryQuery,
@@ -276,13 +277,14 @@ async def show_charts(interaction: Interaction, route: ids.Route, given: Given) 
 
 
 ROUTES = {"hist": turn_history, "log": turn_log, "logjump": jump_log, "charts": show_charts}
+EARLY = {"hist": DEFER, "log": DEFER, "logjump": DEFER, "charts": THINKING_PRIVATELY}
 
 
 async def setup(bot: commands.Bot) -> None:
     """Route the review buttons (the commands come with ``cogs.match``)."""
     router = router_of(bot)
     for action, handler in ROUTES.items():
-        router.add(action, handler)
+        router.add(action, handler, EARLY.get(action))
 
 
 async def teardown(bot: commands.Bot) -> None:

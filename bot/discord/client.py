@@ -17,7 +17,9 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.discord.ack_sender import AckSender
 from bot.discord.components import Routed, Router, on_interaction
+from bot.discord.early import EarlyAcks
 from bot.discord.once import SeenOnce
 from bot.discord.replies import on_error
 from bot.discord.settings import Settings
@@ -85,8 +87,13 @@ class LeversBot(commands.Bot):
         self._stopper: Callable[[], Awaitable[None]] | None = None
         self.tree.error(on_error)
         self.interactions = SeenOnce()  # a replayed INTERACTION_CREATE is dropped
+        # answers known before any handler runs go out from the parser (bot/discord/early.py)
+        self.early = EarlyAcks(
+            self.router.early, AckSender(self.http) if settings.early_ack else None
+        )
         parsers = self._connection.parsers
-        parsers["INTERACTION_CREATE"] = self.interactions.wrap(parsers["INTERACTION_CREATE"])
+        parsed = self.early.wrap(parsers["INTERACTION_CREATE"])
+        parsers["INTERACTION_CREATE"] = self.interactions.wrap(parsed)  # replays: no answer
 
     async def setup_hook(self) -> None:
         """Open the services, load the cogs, and sync the slash commands when asked to."""
@@ -118,7 +125,10 @@ class LeversBot(commands.Bot):
                 stopper, self._stopper = self._stopper, None
                 await stopper()
         finally:
-            await super().close()
+            try:
+                await self.early.close()
+            finally:
+                await super().close()
 
 
 class ShardedLeversBot(LeversBot, commands.AutoShardedBot):

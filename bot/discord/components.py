@@ -19,6 +19,7 @@ from typing import Any
 import discord
 
 from bot.discord import ids, limits
+from bot.discord.early import Early, early_of
 from bot.discord.replies import on_error, refuse
 
 log = logging.getLogger("levers.discord")
@@ -42,21 +43,34 @@ class Router:
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._early: dict[str, Early] = {}
 
-    def add(self, action: str, handler: Handler) -> None:
-        """Register the handler of an action; an action has exactly one handler."""
+    def add(self, action: str, handler: Handler, early: Early | None = None) -> None:
+        """Register the handler of an action; an action has exactly one handler. ``early``:
+        the answer the bot may send as soon as the click is parsed (``bot/discord/early.py``),
+        which must be what the handler itself would answer first."""
         if action in self._handlers:
             raise ValueError(f"two handlers for the action {action!r}")
         self._handlers[action] = handler
+        if early is not None:
+            self._early[action] = early
 
     def remove(self, action: str) -> None:
         """Forget an action's handler (when its cog is unloaded)."""
         self._handlers.pop(action, None)
+        self._early.pop(action, None)
+
+    def early(self, action: str) -> Early | None:
+        """The early answer registered for an action, if any."""
+        return self._early.get(action)
 
     async def dispatch(
         self, interaction: discord.Interaction[Any], route: ids.Route, given: Given
     ) -> None:
         """Run the action's handler; whatever it raises goes to ``on_error``."""
+        early = early_of(interaction.client)
+        if early is not None:
+            await early.settle(interaction)
         handler = self._handlers.get(route.action)
         if handler is None:
             await refuse(interaction, UNKNOWN)
@@ -164,7 +178,11 @@ def _message_has(message: discord.Message | None, custom_id: str) -> bool:
 
 
 async def on_interaction(interaction: discord.Interaction[Any]) -> None:
-    """Answer what discord.py itself does not dispatch: modal submissions and stray clicks."""
+    """Answer what discord.py itself does not dispatch: modal submissions and stray clicks.
+    It runs for every interaction, so it is the one that forgets an early answer once settled."""
+    early = early_of(interaction.client)
+    if early is not None:
+        await early.settle(interaction, last=True)
     data: dict[str, Any] = dict(interaction.data or {})
     custom_id = str(data.get("custom_id", ""))
     if interaction.type is discord.InteractionType.modal_submit:

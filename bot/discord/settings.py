@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     """Ask for the privileged Server Members intent (``/class new role:`` needs it to list a
     role's members). Off by default: a bot whose application has not enabled it in the
     developer portal would be refused at connect (close code 4014)."""
+    early_ack: bool = Field(default=True, validation_alias="LEVERS_EARLY_ACK")
+    """Send the acknowledgments known in advance from a thread of their own as soon as an
+    interaction arrives (``bot/discord/early.py``); 0 leaves every answer to its handler."""
     shard_count: int | None = Field(default=None, ge=1, validation_alias="LEVERS_SHARDS")
     """How many shards the bot has in all (None: one process holds every shard)."""
     shard_ids: tuple[int, ...] | None = Field(default=None, validation_alias="LEVERS_SHARD_IDS")
