@@ -2,13 +2,17 @@
 runs it): a match is set up and a player gives orders, and every answer arrives.
 
 The waits go through the fake's events (set on the test's loop from the fake's thread), each
-bounded, so a wake-up lost across threads fails the test instead of hanging it.
+bounded, so a wake-up lost across threads fails the test instead of hanging it. In a match the
+bot's own requests keep its loop busy enough to hide a lost wake-up, so one test calls the fake
+from a plain thread while the loop has nothing to do but wait.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
+import urllib.request
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -118,3 +122,31 @@ async def test_a_player_gives_orders_against_a_fake_on_its_own_thread(threaded: 
     assert all(r.acked_at is not None and r.acked_at >= r.created for r in records)
     assert stored_on and main not in stored_on, "the fake stored messages on its own thread"
     assert not h.http.failures, h.http.failures
+
+
+async def test_a_callback_wakes_the_waiting_loop_from_the_fake_thread(tmp_path: Path) -> None:
+    h = Harness(make_settings(tmp_path), fake_thread=True)
+    await h.start_server()
+    try:
+        record = h.new_record(h.user("Ana"), 2, {"name": "x"}, h.channel_id)
+        request = urllib.request.Request(
+            f"{h.base}/api/v10/interactions/{record.id}/{record.token}/callback",
+            data=json.dumps({"type": 5}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        # A plain thread, not the loop's: only the fake's wake-up can rouse the loop. An event
+        # set from the wrong thread would leave it asleep until wait_for's timer (which then
+        # returns the result rather than raising), hence the check of the time it took.
+        caller = threading.Thread(target=urllib.request.urlopen, args=(request,), daemon=True)
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        caller.start()
+        await asyncio.wait_for(record.answered.wait(), TIMEOUT)
+        assert loop.time() - began < TIMEOUT / 2, "the loop slept through the fake's wake-up"
+        assert record.original is not None, "woken before the fake had stored its answer"
+        caller.join(TIMEOUT)
+        assert record.callbacks == [5] and record.acked_at is not None
+        assert not h.http.failures, h.http.failures
+    finally:
+        await h.stop()
