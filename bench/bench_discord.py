@@ -9,9 +9,17 @@ Discord) p50 and p99, event-loop lag p99 (a 10 ms ticker), the bot's wall time a
 arrival window, the reveal latency (a match's last Submit → the first post of its reveal in the
 match's thread, every reveal accounted for) and peak resident memory.
 
+In both arms the fake Discord's HTTP server runs on its own thread with its own event loop
+(``Harness(fake_thread=True)``), as the real Discord runs outside the bot's process: its
+handlers do not queue behind the bot's work, and its work is not done on the bot's loop, so
+neither arm's latencies or loop lag include it. Both threads share the GIL, though, and the CPU
+figure counts every thread of the process, the fake's included. ``LagMeter`` measures the bot's
+loop only.
+
     make bench            # or: .venv/bin/python -m bench discord
     LEVERS_BENCH_MATCHES=20 .venv/bin/python -m bench discord   # a smaller run
     LEVERS_BENCH_GROUP_COMMIT=0 .venv/bin/python -m bench discord   # one commit per write
+    LEVERS_BENCH_FAKE_THREAD=0 .venv/bin/python -m bench discord   # the fake on the bot's loop
 """
 
 from __future__ import annotations
@@ -50,8 +58,10 @@ WINDOW = float(os.environ.get("LEVERS_BENCH_WINDOW", "30"))
 PLAYERS_PER_MATCH = 5
 GROUP_COMMIT = os.environ.get("LEVERS_BENCH_GROUP_COMMIT", "1") != "0"
 TICK = 0.010
-PROFILE = os.environ.get("LEVERS_BENCH_PROFILE", "")  # cProfile the loop's thread to this file
+PROFILE = os.environ.get("LEVERS_BENCH_PROFILE", "")  # cProfile the bot loop's thread to this file
 PROBE = os.environ.get("LEVERS_BENCH_LOOP_PROBE", "0") != "0"  # time the loop's callbacks
+# The fake Discord on its own thread and loop (0: on the bot's loop, as before, to compare)
+FAKE_THREAD = os.environ.get("LEVERS_BENCH_FAKE_THREAD", "1") != "0"
 
 
 class NoopBot(LeversBot):
@@ -252,7 +262,7 @@ async def measure(
 
 async def run_levers(folder: Path) -> Figures:
     """The real bot."""
-    h = Harness(settings(folder))
+    h = Harness(settings(folder), fake_thread=FAKE_THREAD)
     await h.start()
     try:
         matches = await set_up_matches(h)
@@ -338,7 +348,12 @@ async def reveals(
 
 async def run_noop(folder: Path) -> Figures:
     """The no-op baseline, the same number of players and interactions."""
-    h = Harness(settings(folder), bot_class=NoopBot, starter_factory=lambda clock: None)
+    h = Harness(
+        settings(folder),
+        bot_class=NoopBot,
+        starter_factory=lambda clock: None,
+        fake_thread=FAKE_THREAD,
+    )
     await h.start()
     try:
         body = {
@@ -366,6 +381,8 @@ def report(levers: Figures, noop: Figures, rss_noop: float, rss: float) -> None:
         f"{MATCHES} matches, {players} players arriving over {WINDOW:.0f} s, file database, "
         f"group commit {'on' if GROUP_COMMIT else 'off'}"
     )
+    where = "its own thread and loop" if FAKE_THREAD else "the bot's loop (FAKE_THREAD=0)"
+    print(f"fake Discord served from {where}, in both arms")
     print(f"{'':24}{'levers':>12}{'no-op':>12}{'ratio':>8}")
     for key in levers:
         if key not in noop:

@@ -5,6 +5,11 @@ logs the real ``LeversBot`` in (so ``setup_hook`` loads the cogs and syncs comma
 feeds READY and GUILD_CREATE through discord.py's own parsers, and then plays interactions:
 ``slash``, ``click``, ``choose`` and ``submit`` return what the bot answered. It waits on
 discord.py's own tasks (and the bot's ``levers-`` tasks), never on sleeps.
+
+With ``fake_thread=True`` the fake's HTTP server runs on its own thread and event loop, as a
+real Discord runs outside the bot's process: its handlers no longer queue behind the bot's work
+(the benchmark uses this, so latencies do not charge the fake's work to the bot). The fake then
+sets the events tests wait on, and feeds its gateway dispatches, on the test's loop.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from aiohttp import web
@@ -33,6 +39,7 @@ from tests.discord.fake.state import InteractionRecord, Sent
 from tests.discord.result import ErrorLog, Result
 
 Json = dict[str, Any]
+T = TypeVar("T")
 TASK_PREFIXES = (
     "CommandTree-invoker",
     "discord-ui-view-dispatch-",
@@ -60,6 +67,7 @@ class Harness:
     channel_id: int = field(default_factory=snowflake)
     bot: LeversBot | None = None
     errors: ErrorLog = field(default_factory=ErrorLog)
+    fake_thread: bool = False  # serve the fake from its own thread and event loop
 
     def __post_init__(self) -> None:
         self.http = FakeDiscordHttp(self.bot_user, self.application_id, self.guild_id)
@@ -73,6 +81,8 @@ class Harness:
         self.members: list[FakeUser] = []  # sent in GUILD_CREATE (the bot caches them only
         # with the Server Members intent, as discord.py does with Discord's own payload)
         self._runner: web.AppRunner | None = None
+        self._fake_loop: asyncio.AbstractEventLoop | None = None  # with fake_thread only
+        self._fake_thread: threading.Thread | None = None
         self.base = ""
         self._saved_base = discord.http.Route.BASE
 
@@ -83,14 +93,57 @@ class Harness:
 
     async def start_server(self) -> str:
         """Start the fake Discord alone and point discord.py at it; return its base URL."""
-        self._runner = web.AppRunner(self.http.app(), access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        if self.fake_thread:
+            port = await self._serve_on_thread()
+        else:
+            port = await self._open_site()
+        self.base = f"http://127.0.0.1:{port}"
         configure_endpoints(f"{self.base}/api/v10", None)
         for name in ("discord", "levers"):
             logging.getLogger(name).addHandler(self.errors)
         return self.base
+
+    async def _open_site(self) -> int:
+        """Serve the fake's app on a free port of 127.0.0.1 (on the running loop)."""
+        runner = web.AppRunner(self.http.app(), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        self._runner = runner
+        return int(runner.addresses[0][1])
+
+    async def _serve_on_thread(self) -> int:
+        """Start a daemon thread running a new loop, and open the site on that loop."""
+        # The fake gateway (tests/discord/fake/ws.py) is driven from the test's loop.
+        assert self.http.gateway is None, "fake_thread serves HTTP only, not the gateway"
+        self.http.home_loop = asyncio.get_running_loop()
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=_run_loop, args=(loop,), name="fake-discord", daemon=True)
+        self._fake_loop, self._fake_thread = loop, thread
+        thread.start()
+        return await self._on_fake_loop(self._open_site())
+
+    async def _on_fake_loop(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the fake's loop and wait for it here without blocking."""
+        assert self._fake_loop is not None
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self._fake_loop))
+
+    async def _stop_server(self) -> None:
+        """Close the fake's server (on its own loop), then stop that loop and its thread."""
+        runner, self._runner = self._runner, None
+        loop, thread = self._fake_loop, self._fake_thread
+        if loop is None or thread is None:
+            if runner is not None:
+                await runner.cleanup()
+            return
+        try:
+            if runner is not None:
+                await self._on_fake_loop(runner.cleanup())
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)  # brief: the fake's loop only closes itself now
+            assert not thread.is_alive(), "the fake's thread did not stop"
+            self._fake_loop = self._fake_thread = None
+            self.http.home_loop = None
 
     async def start_bot(self) -> LeversBot:
         """Log a new bot in, and hand it READY and the guild."""
@@ -135,8 +188,7 @@ class Harness:
         try:
             await self.stop_bot()
         finally:
-            if self._runner is not None:
-                await self._runner.cleanup()
+            await self._stop_server()
             discord.http.Route.BASE = self._saved_base
             for name in ("discord", "levers"):
                 logging.getLogger(name).removeHandler(self.errors)
@@ -344,9 +396,10 @@ class Harness:
 
     def channel_messages(self, channel_id: int) -> list[Sent]:
         """Public messages the bot posted in a channel or thread, oldest first."""
+        # list() copies in one step: the fake's thread (fake_thread) may add messages meanwhile
         return [
             m
-            for m in self.http.messages.values()
+            for m in list(self.http.messages.values())
             if m.channel_id == channel_id and not m.ephemeral and not m.deleted
         ]
 
@@ -360,7 +413,7 @@ class Harness:
         private threads they were added to, and their own ephemeral answers (for secrecy
         scans of spectators and other teams)."""
         texts = self.public_texts()
-        for message in self.http.messages.values():
+        for message in list(self.http.messages.values()):
             thread = self.private_thread_of(message)
             theirs = thread is not None and user.id in self.http.thread_members.get(thread, ())
             if (message.ephemeral and message.owner == user.id) or theirs:
@@ -371,8 +424,22 @@ class Harness:
     def public_texts(self) -> list[str]:
         """Every version of every public message (not in a private thread), as text."""
         texts: list[str] = []
-        for message in self.http.messages.values():
+        for message in list(self.http.messages.values()):
             if not message.ephemeral and self.private_thread_of(message) is None:
                 texts.append(message.text())
                 texts.extend(str(v) for v in message.history)
         return texts
+
+
+def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """The fake's thread: run its loop until stopped, then close it cleanly."""
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_forever()
+    finally:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()

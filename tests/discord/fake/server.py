@@ -30,6 +30,14 @@ TOKEN_LIFETIME = 15 * 60
 ACK_DEADLINE = 3.0
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop running in this thread, or None (outside any loop)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 @dataclass
 class Request:
     """One request the bot made, as logged."""
@@ -59,6 +67,10 @@ class FakeDiscordHttp:
         self.requests: list[Request] = []
         self.failures: list[str] = []
         self.dispatch: Dispatch | None = None
+        # The loop the tests and the bot run on, when this server runs on its own thread and
+        # loop (``Harness(fake_thread=True)``); None when both share one loop. Events the
+        # tests wait on are set there, and gateway dispatches run there.
+        self.home_loop: asyncio.AbstractEventLoop | None = None
         self.tokens: dict[str, InteractionRecord] = {}
         self.gateway: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
         self.faults = Faults()  # misbehaviour on command (tests/discord/fake/faults.py)
@@ -69,6 +81,41 @@ class FakeDiscordHttp:
         )
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._build_routes()
+
+    def _wake(self, event: asyncio.Event) -> None:
+        """Set an event the home loop waits on (an asyncio.Event is not thread-safe: set from
+        another loop's thread, its waiters would not be woken reliably)."""
+        home = self.home_loop
+        if home is None or _running_loop() is home:
+            event.set()
+        else:
+            home.call_soon_threadsafe(event.set)
+
+    def _send(self, event: str, data: Json) -> None:
+        """Hand a gateway dispatch to the bot (discord.py's parsers run on the bot's loop only).
+
+        From the server's own thread the dispatch is queued on the home loop before the
+        handler returns, so before its HTTP response is written: the bot's client can only read
+        the response after a later poll of its socket, which queues the read behind the
+        dispatch. So the bot sees the event before its request returns, as on a shared loop
+        (where the dispatch runs inside the handler).
+        """
+        dispatch = self.dispatch
+        if dispatch is None:
+            return
+        home = self.home_loop
+        if home is None or _running_loop() is home:
+            dispatch(event, data)
+        else:
+            home.call_soon_threadsafe(self._dispatch_now, dispatch, event, data)
+
+    def _dispatch_now(self, dispatch: Dispatch, event: str, data: Json) -> None:
+        # On the home loop, an exception would only reach asyncio's log: record it as a failure,
+        # as the request that caused it would have failed on a shared loop.
+        try:
+            dispatch(event, data)
+        except Exception as err:
+            self.failures.append(f"dispatch {event}: {err!r}")
 
     def requests_for(self, message_id: int) -> Json:
         """The body of the request that created a message (to check what the bot asked for)."""
@@ -208,7 +255,7 @@ class FakeDiscordHttp:
         sent = Sent(message_id, channel_id, data, ephemeral, owner, iid, [dict(body)])
         attach(sent, body)
         self.messages[message_id] = sent
-        self.posted.set()
+        self._wake(self.posted)
         return sent
 
     def edit(self, sent: Sent, body: Json) -> Sent:
@@ -312,9 +359,7 @@ class FakeDiscordHttp:
             thread_id, guild_id, int(parent["id"]), name, self.bot_user.id, kind
         )
         self.channels[thread_id] = thread
-        dispatch = self.dispatch
-        if dispatch is not None:
-            dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        self._send("THREAD_CREATE", {**thread, "newly_created": True})
         return reply(thread, 201)
 
     # --- interactions ----------------------------------------------------------------------
@@ -348,9 +393,13 @@ class FakeDiscordHttp:
         kind, data = int(body["type"]), body.get("data") or {}
         record.callbacks.append(kind)
         record.acked_at = now
-        record.answered.set()
-        record.touch()
-        resource = self._respond(record, kind, data)
+        try:
+            resource = self._respond(record, kind, data)
+        finally:
+            # Wake waiters only once the record is complete (its modal, message, choices): from
+            # the fake's own thread a waiter runs at once, and would miss what is set after.
+            self._wake(record.answered)
+            record.touch(self._wake)
         answer: Json = {
             "interaction": {
                 "id": str(record.id),
@@ -421,13 +470,13 @@ class FakeDiscordHttp:
                 # The first followup after a deferral fills in the deferred message.
                 self.edit(original, body)
                 record.followups.append(original.id)
-                record.touch()
+                record.touch(self._wake)
                 return reply(original.data)
         sent = self.store(
             record.channel_id, body, ephemeral=ephemeral, owner=record.user.id, iid=record.id
         )
         record.followups.append(sent.id)
-        record.touch()
+        record.touch(self._wake)
         return reply(sent.data)
 
     def _hook_message(self, record: InteractionRecord, message: str) -> Sent:
@@ -451,7 +500,7 @@ class FakeDiscordHttp:
         record = self._by_token(p["app"], p["token"])
         edited = self.edit(self._hook_message(record, p["message"]), body)
         record.edits += 1
-        record.touch()
+        record.touch(self._wake)
         return reply(edited.data)
 
     async def _webhook_delete(

@@ -99,9 +99,10 @@ class InteractionRecord:
     updated: asyncio.Event = field(default_factory=asyncio.Event)
     edits: int = 0
 
-    def touch(self) -> None:
-        """Something happened for this interaction (a response, a followup, an edit)."""
-        self.updated.set()
+    def touch(self, wake: Callable[[asyncio.Event], None] = asyncio.Event.set) -> None:
+        """Something happened for this interaction (a response, a followup, an edit); ``wake``
+        sets the event on the loop that waits on it (the fake may serve from another thread)."""
+        wake(self.updated)
 
     async def until(self, done: Callable[[InteractionRecord], bool]) -> None:
         """Wait (on events, never sleeps) until ``done(record)`` holds."""
