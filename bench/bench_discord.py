@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
+import gc
 import os
 import random
 import resource
@@ -79,6 +80,34 @@ def quantile(values: list[float], q: float) -> float:
     """The q-quantile (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+class GcMeter:
+    """Every garbage-collector pass during the run, from any thread (a pass holds the
+    interpreter lock, so no thread of the process runs while it lasts: not even the sender of
+    early answers)."""
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[float, float, int]] = []  # (start, stop, generation)
+        self._began = 0.0
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        now = time.monotonic()
+        if phase == "start":
+            self._began = now
+        else:
+            self.passes.append((self._began, now, info.get("generation", 0)))
+
+    def __enter__(self) -> GcMeter:
+        gc.callbacks.append(self._note)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._note)
+
+    def overlapping(self, spans: list[tuple[float, float]]) -> int:
+        """How many of these (start, end) spans a pass overlapped."""
+        return sum(any(a < end and start < b for a, b, _g in self.passes) for start, end in spans)
 
 
 class LagMeter:
@@ -235,7 +264,7 @@ async def measure(
 
     began = time.perf_counter()
     cpu = resource.getrusage(resource.RUSAGE_SELF)
-    with LagMeter() as lag:
+    with LagMeter() as lag, GcMeter() as collected:
         await asyncio.gather(*(arrive(arrivals.uniform(0, WINDOW), m, p) for m, p in players))
         await h.settle()
     wall = time.perf_counter() - began
@@ -252,6 +281,19 @@ async def measure(
         # CPU of this process (every thread; not the render worker's): what keeping pace needs
         "cpu_s": used.ru_utime - cpu.ru_utime + used.ru_stime - cpu.ru_stime,
     }
+    pauses = [b - a for a, b, _g in collected.passes]
+    figures["gc_passes"] = len(pauses)
+    figures["gc_ms"] = 1000 * sum(pauses)
+    figures["gc_max_ms"] = 1000 * max(pauses, default=0.0)
+    for generation in (0, 1, 2):
+        took = [b - a for a, b, g in collected.passes if g == generation]
+        figures[f"gc_gen{generation}_ms"] = 1000 * sum(took)
+    # the slowest 1 % of acknowledgments (the p99's tail): how many waited through a pass
+    slowest = sorted(records, key=lambda e: (e[1].acked_at or 0) - e[1].created)[
+        -len(records) // 100 :
+    ]
+    spans = [(r.created, r.acked_at or r.created) for _n, r, _d in slowest]
+    figures["slow_acks_in_gc_pct"] = 100 * collected.overlapping(spans) / max(1, len(spans))
     for name in ("orders", "pick", "argument", "submit"):
         done = [d for n, _r, d in records if n == name]
         figures[f"done_{name}_p99_ms"] = 1000 * quantile(done, 0.99)

@@ -10,6 +10,7 @@ handler is reported, and ``LEVERS_EARLY_ACK=0`` turns it all off.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,29 @@ async def test_early_answers_can_be_turned_off(tmp_path: Path) -> None:
         await h.stop()
     assert not h.http.failures, h.http.failures
     assert not [r.getMessage() for r in h.errors.records]
+
+
+async def _acknowledged_while_the_loop_is_blocked(tmp_path: Path, early_ack: bool) -> bool:
+    """Click Orders, then block the bot's event loop for half a second: was the click
+    acknowledged meanwhile? Only an answer sent off the loop (to a fake Discord that is off it
+    too) can be."""
+    settings = make_settings(tmp_path).model_copy(update={"early_ack": early_ack})
+    h = Harness(settings, fake_thread=True)
+    await h.start()
+    try:
+        ana, _ben = await two_players(h)
+        record = orders_click(h, ana, t.briefing(h))
+        time.sleep(0.5)  # blocks the loop: no handler can run, the fake's thread still serves
+        acknowledged: bool = record.callbacks == [5]
+        await h.settle()
+        assert record.callbacks == [5] and record.followups, "answered in the end either way"
+        return acknowledged
+    finally:
+        await h.stop()
+        assert not h.http.failures, h.http.failures
+
+
+async def test_the_acknowledgment_does_not_wait_for_a_blocked_loop(tmp_path: Path) -> None:
+    assert await _acknowledged_while_the_loop_is_blocked(tmp_path / "on", early_ack=True)
+    # the same with early answers off: the handler's deferral waits for the loop
+    assert not await _acknowledged_while_the_loop_is_blocked(tmp_path / "off", early_ack=False)
