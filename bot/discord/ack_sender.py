@@ -1,122 +1,94 @@
-"""Interaction callbacks posted from threads of their own, over plain keep-alive connections.
+"""Interaction callbacks posted from a thread of their own.
 
 The bot's event loop also runs the store's reads, panel renders, the round's resolution and
 discord.py's parsing; under load it is busy most of the time, and an acknowledgment sent from it
 waits its turn behind all of that (43-53 ms at p99 in the Discord benchmark, every step alike).
 Discord gives an interaction three seconds, and a player sees a spinner until the answer comes.
-``AckSender`` posts the callback from a small pool of threads, each with one blocking HTTP
-connection kept alive: a blocking socket call lets go of the interpreter lock while it waits,
-and there is no second event loop to wake, so a callback costs the process little CPU (an
-aiohttp session on a loop of its own cost 1-2 ms of CPU per callback in the benchmark, enough
-to slow the reveals). It follows discord.py's webhook adapter: 429 is waited out and asked
-again, a 5xx is asked again after 1, 3, 5, 7 s, any other error raises discord.py's own
-``HTTPException``. A dropped connection raises the ``OSError``: the caller decides whether to
-ask again (``EarlyAcks.settle`` does, and takes "already acknowledged" as arrived).
+``AckSender`` keeps a second event loop on a daemon thread, with its own HTTP session and its own
+copy of discord.py's webhook adapter (the code discord.py uses for the same request: its retries
+on 429 and 5xx, its errors), so the callback goes out as soon as the payload is parsed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import http.client
-import json
 import threading
-import time
-import urllib.parse
 from typing import Any
 
+import aiohttp
 import discord
+from discord.http import MultipartParameters
+from discord.webhook.async_ import AsyncWebhookAdapter
 
 Json = dict[str, Any]
-THREADS = 4  # callbacks in flight at once; each takes about a millisecond on the wire
-TIMEOUT = 10.0  # seconds for a connection or an answer (Discord's deadline is 3 s)
-ATTEMPTS = 5  # as discord.py's adapter
+CLOSE_TIMEOUT = 5.0  # seconds to close the session and join the thread when the bot stops
 
 
 class AckSender:
-    """Posts ``/interactions/{id}/{token}/callback`` requests on the sender's threads."""
+    """Posts ``/interactions/{id}/{token}/callback`` requests on the sender's own thread."""
 
-    def __init__(self) -> None:
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
-        self._local = threading.local()
-        self._lock = threading.Lock()
+    def __init__(self, http: discord.http.HTTPClient) -> None:
+        self._proxy = http.proxy
+        self._proxy_auth = http.proxy_auth
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._adapter: AsyncWebhookAdapter | None = None
+        self._start_lock = threading.Lock()
 
     def post(
         self, interaction_id: int, token: str, payload: Json
     ) -> concurrent.futures.Future[Any]:
         """Send the callback; the future completes with Discord's answer (or its error)."""
-        with self._lock:
-            if self._pool is None:
-                self._pool = concurrent.futures.ThreadPoolExecutor(THREADS, "levers-ack")
-            pool = self._pool
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode()
-        return pool.submit(self._post, interaction_id, token, body)
+        loop = self._started()
+        return asyncio.run_coroutine_threadsafe(self._post(interaction_id, token, payload), loop)
 
-    def _connection(self, base: urllib.parse.SplitResult) -> http.client.HTTPConnection:
-        found: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
-        if found is not None and getattr(self._local, "netloc", None) == base.netloc:
-            return found
-        if found is not None:
-            found.close()
-        made_class = (
-            http.client.HTTPSConnection if base.scheme == "https" else http.client.HTTPConnection
+    def _started(self) -> asyncio.AbstractEventLoop:
+        with self._start_lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(target=loop.run_forever, name="levers-ack", daemon=True)
+                thread.start()
+                self._loop, self._thread = loop, thread
+            return self._loop
+
+    async def _post(self, interaction_id: int, token: str, payload: Json) -> Any:
+        if self._session is None or self._adapter is None:
+            # made on this thread's loop: a session and the adapter's locks belong to one loop
+            self._session = aiohttp.ClientSession()
+            self._adapter = AsyncWebhookAdapter()  # type: ignore[no-untyped-call]
+        return await self._adapter.create_interaction_response(
+            interaction_id,
+            token,
+            session=self._session,
+            proxy=self._proxy,
+            proxy_auth=self._proxy_auth,
+            params=MultipartParameters(payload=payload, multipart=None, files=None),
         )
-        made = made_class(base.netloc, timeout=TIMEOUT)
-        self._local.connection, self._local.netloc = made, base.netloc
-        return made
-
-    def _post(self, interaction_id: int, token: str, body: bytes) -> Any:
-        # Route.BASE is read per request: the tests point discord.py at a fake Discord
-        base = urllib.parse.urlsplit(discord.http.Route.BASE)
-        quoted = urllib.parse.quote(token, safe="")
-        path = f"{base.path}/interactions/{interaction_id}/{quoted}/callback?with_response=1"
-        headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
-        for attempt in range(ATTEMPTS):
-            connection = self._connection(base)
-            try:
-                connection.request("POST", path, body, headers)
-                response = connection.getresponse()
-                raw = response.read()
-            except (OSError, http.client.HTTPException):
-                connection.close()  # the next request opens a fresh one
-                self._local.connection = None
-                raise
-            data = _decoded(raw, response.getheader("Content-Type") or "")
-            if 200 <= response.status < 300:
-                return data
-            if response.status == 429 and response.getheader("Via") and isinstance(data, dict):
-                time.sleep(float(data.get("retry_after") or 1.0))
-                continue
-            if response.status >= 500 and attempt < ATTEMPTS - 1:
-                time.sleep(1 + attempt * 2)
-                continue
-            raise _error(response, data)
-        raise _error(response, data)
 
     async def close(self) -> None:
-        """Let the callbacks in flight finish, then stop the threads."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            await asyncio.to_thread(pool.shutdown)
-
-
-def _decoded(raw: bytes, content_type: str) -> Any:
-    if not raw:
-        return None
-    text = raw.decode("utf-8", "replace")
-    if content_type.startswith("application/json"):
+        """Close the session and stop the thread (callbacks still in flight are let finish
+        for up to CLOSE_TIMEOUT seconds)."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        self._loop = self._thread = None
+        closing = asyncio.run_coroutine_threadsafe(self._close_session(), loop)
         try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    return text
+            await asyncio.wait_for(asyncio.wrap_future(closing), CLOSE_TIMEOUT)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            await asyncio.to_thread(thread.join, CLOSE_TIMEOUT)
+            if not thread.is_alive():
+                loop.close()
 
-
-def _error(response: http.client.HTTPResponse, data: Any) -> discord.HTTPException:
-    """discord.py's exception for this answer (it reads ``status`` and ``reason``, which an
-    ``http.client`` response has too)."""
-    kind = {403: discord.Forbidden, 404: discord.NotFound}.get(response.status)
-    if kind is None:
-        kind = discord.DiscordServerError if response.status >= 500 else discord.HTTPException
-    return kind(response, data)
+    async def _close_session(self) -> None:
+        pending = [
+            t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
+        ]
+        if pending:
+            await asyncio.wait(pending, timeout=CLOSE_TIMEOUT)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

@@ -88,9 +88,9 @@ class LeversBot(commands.Bot):
         self.tree.error(on_error)
         self.interactions = SeenOnce()  # a replayed INTERACTION_CREATE is dropped
         # answers known before any handler runs go out from the parser (bot/discord/early.py)
-        # (over a direct connection: with a proxy set, the handlers answer through discord.py)
-        direct = settings.early_ack and self.http.proxy is None
-        self.early = EarlyAcks(self.router.early, AckSender() if direct else None)
+        self.early = EarlyAcks(
+            self.router.early, AckSender(self.http) if settings.early_ack else None
+        )
         parsers = self._connection.parsers
         parsed = self.early.wrap(parsers["INTERACTION_CREATE"])
         parsers["INTERACTION_CREATE"] = self.interactions.wrap(parsed)  # replays: no answer

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import http.client
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import discord
 from discord.interactions import InteractionCallbackResponse
 from discord.webhook.async_ import interaction_response_params
@@ -249,7 +249,7 @@ class EarlyAcks:
                     "early answer to %s refused (%s); the handler answers", interaction_id, err
                 )
                 return False, None
-            except (OSError, http.client.HTTPException) as err:
+            except (aiohttp.ClientError, OSError) as err:
                 if attempt == 2 or self._sender is None:
                     log.warning(
                         "early answer to %s lost (%r); the handler answers", interaction_id, err

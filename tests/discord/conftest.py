@@ -8,6 +8,7 @@ or its interaction protocol, or logged an error on the ``discord`` or ``levers``
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,10 @@ def make_settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    """The real bot against the fake Discord."""
-    h = Harness(make_settings(tmp_path))
+@asynccontextmanager
+async def running(h: Harness) -> AsyncIterator[Harness]:
+    """Start the harness, hand it over, stop it; then fail if the bot broke one of Discord's
+    rules, ignored a rate limit or logged an error meanwhile."""
     await h.start()
     try:
         yield h
@@ -43,6 +44,13 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     assert not violations, f"the bot ignored a rate limit: {violations}"
     logged = [f"{r.name}: {r.getMessage()}" for r in h.errors.records]
     assert not logged, f"errors were logged: {logged}"
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The real bot against the fake Discord."""
+    async with running(Harness(make_settings(tmp_path))) as h:
+        yield h
 
 
 @pytest.fixture

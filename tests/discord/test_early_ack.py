@@ -22,7 +22,7 @@ from bot.discord.early import DEFER, Asked, EarlyAcks
 from bot.discord.ids import Route
 from bot.scenarios import default_id, read_scenario
 from tests.discord import transcript as t
-from tests.discord.conftest import make_settings
+from tests.discord.conftest import make_settings, running
 from tests.discord.fake.faults import Fault
 from tests.discord.fake.state import Sent
 from tests.discord.harness import Harness
@@ -38,6 +38,14 @@ async def two_players(h: Harness) -> tuple[Any, Any]:
     ana, ben = h.user("Ana"), h.user("Ben")
     await t.start_two_player_match(h, ana, ben)
     return ana, ben
+
+
+async def panel_shown(h: Harness) -> tuple[Any, Sent, dict[str, Any], str]:
+    """A started match; Ana's panel, its pick select and the first move it offers."""
+    ana, _ben = await two_players(h)
+    panel = await t.open_panel(h, ana)
+    select = t.pick_select(panel)
+    return ana, panel, select, str(select["options"][0]["value"])  # type: ignore[index]
 
 
 def orders_click(h: Harness, user: Any, briefing: Sent) -> Any:
@@ -92,10 +100,7 @@ async def test_a_pick_the_parser_cannot_build_is_answered_by_its_handler(
     harness: Harness,
 ) -> None:
     h = harness
-    ana, _ben = await two_players(h)
-    panel = await t.open_panel(h, ana)
-    select = t.pick_select(panel)
-    move = str(select["options"][0]["value"])  # type: ignore[index]
+    ana, panel, select, move = await panel_shown(h)
     await h.restart()  # a new process: nothing remembered
     sent = early(h).sent
     opened = await h.choose(ana, panel, str(select["custom_id"]), [move])
@@ -111,10 +116,7 @@ async def test_the_scenario_remembered_for_one_server_is_not_used_for_another(
     harness: Harness,
 ) -> None:
     h = harness
-    ana, _ben = await two_players(h)
-    panel = await t.open_panel(h, ana)
-    select = t.pick_select(panel)
-    move = str(select["options"][0]["value"])  # type: ignore[index]
+    ana, _panel, select, move = await panel_shown(h)
     route = _asked(str(select["custom_id"]), move, ana.id, h.guild_id)
     pick_early = router_of(h.bot).early("pick")  # type: ignore[arg-type]
     assert callable(pick_early)
@@ -174,17 +176,11 @@ async def test_an_early_answer_that_differs_from_its_handler_is_reported(
 
 async def test_early_answers_can_be_turned_off(tmp_path: Path) -> None:
     settings = make_settings(tmp_path).model_copy(update={"early_ack": False})
-    h = Harness(settings)
-    await h.start()
-    try:
+    async with running(Harness(settings)) as h:
         ana, ben = await two_players(h)
         await t.play_first_move(h, ana, "Off: the handler answers.")
         assert not early(h).enabled and early(h).sent == 0
         assert t.pick_select(await t.open_panel(h, ben)), "Ben's panel, from the handler"
-    finally:
-        await h.stop()
-    assert not h.http.failures, h.http.failures
-    assert not [r.getMessage() for r in h.errors.records]
 
 
 async def _acknowledged_while_the_loop_is_blocked(tmp_path: Path, early_ack: bool) -> bool:
@@ -192,19 +188,14 @@ async def _acknowledged_while_the_loop_is_blocked(tmp_path: Path, early_ack: boo
     acknowledged meanwhile? Only an answer sent off the loop (to a fake Discord that is off it
     too) can be."""
     settings = make_settings(tmp_path).model_copy(update={"early_ack": early_ack})
-    h = Harness(settings, fake_thread=True)
-    await h.start()
-    try:
+    async with running(Harness(settings, fake_thread=True)) as h:
         ana, _ben = await two_players(h)
         record = orders_click(h, ana, t.briefing(h))
         time.sleep(0.5)  # blocks the loop: no handler can run, the fake's thread still serves
         acknowledged: bool = record.callbacks == [5]
         await h.settle()
         assert record.callbacks == [5] and record.followups, "answered in the end either way"
-        return acknowledged
-    finally:
-        await h.stop()
-        assert not h.http.failures, h.http.failures
+    return acknowledged
 
 
 async def test_the_acknowledgment_does_not_wait_for_a_blocked_loop(tmp_path: Path) -> None:

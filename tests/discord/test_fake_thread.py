@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.discord import transcript as t
-from tests.discord.conftest import make_settings
+from tests.discord.conftest import make_settings, running
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.fake.state import InteractionRecord, Sent
 from tests.discord.harness import Harness
@@ -32,16 +32,8 @@ ARGUMENT = "Ana argues from across a thread"
 @pytest.fixture
 async def threaded(tmp_path: Path) -> AsyncIterator[Harness]:
     """The real bot against a fake Discord serving from its own thread."""
-    h = Harness(make_settings(tmp_path), fake_thread=True)
-    await h.start()
-    try:
+    async with running(Harness(make_settings(tmp_path), fake_thread=True)) as h:
         yield h
-        await h.settle()
-    finally:
-        await h.stop()
-    assert not h.http.failures, f"the bot broke Discord's rules: {h.http.failures}"
-    logged = [f"{r.name}: {r.getMessage()}" for r in h.errors.records]
-    assert not logged, f"errors were logged: {logged}"
     assert h.http.home_loop is None and not any(
         th.name == "fake-discord" and th.is_alive() for th in threading.enumerate()
     ), "stop() ends the fake's thread"
