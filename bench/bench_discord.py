@@ -325,6 +325,8 @@ async def run_levers(folder: Path) -> Figures:
             probe.report()
         history = [await h.runtime.services.rounds.history(m, SYSTEM) for m, _b, _g in matches]
         figures["rounds_resolved"] = sum(len(rounds) - 1 for rounds in history)
+        assert h.bot is not None
+        figures["early_answers"] = h.bot.early.sent  # acknowledged from the parser
         match_of = {p.id: m for m, _b, group in matches for p in group}
         last_submit: dict[int, float] = {}
         for name, record, _done in records:
@@ -436,6 +438,10 @@ def report(levers: Figures, noop: Figures, rss_noop: float, rss: float) -> None:
         print(
             f"  {key:22}{levers[f'ack_{key}_p99_ms']:>12.1f}{levers[f'done_{key}_p99_ms']:>12.1f}"
         )
+    print(
+        f"acknowledged from the parser (early answers): {levers['early_answers']:.0f} of "
+        f"{levers['interactions']:.0f}"
+    )
     print(f"rounds resolved: {levers['rounds_resolved']:.0f}", end="")
     if "commits" in levers:
         print(
