@@ -17,7 +17,8 @@ def lobby(h: Harness) -> Sent:
 
 def thread_id(h: Harness) -> int:
     """The (single) thread the bot opened."""
-    threads = [int(c["id"]) for c in h.http.channels.values() if c["type"] == 11]
+    # a copy: with Harness(fake_thread=True) the fake may add a channel meanwhile
+    threads = [int(c["id"]) for c in list(h.http.channels.values()) if c["type"] == 11]
     assert len(threads) == 1, f"expected one match thread, found {len(threads)}"
     return threads[0]
 
