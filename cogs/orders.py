@@ -21,6 +21,7 @@ from bot.discord.ids import Route
 from bot.discord.runtime import Runtime, runtime_of
 from bot.discord.who import actor
 from bot.game.legal import affordable
+from bot.game.scenario import Scenario
 from bot.game.state import SeatOrders
 from bot.services.drafts import DealsAtStake, Panel, with_decision, with_move, without_move
 from bot.services.errors import InvalidInput, RoundClosed
@@ -71,13 +72,26 @@ def _early_modal(early: EarlyAcks, asked: Asked) -> discord.ui.Modal | None:
     for the match was read on this server (so the scenario is in memory); None otherwise, and
     ``pick`` answers after its own read."""
     route = asked.route
-    if route.match is None or route.round is None or len(asked.values) != 1:
+    if route.match is None or route.round is None:
         return None
     scenario = early.recall(_panel_key(asked.guild_id, asked.user_id, route.match))
-    move = next((m for m in scenario.moves if m.id == asked.values[0]), None) if scenario else None
-    if move is None:
+    if scenario is None:
         return None
-    return render_orders.ArgumentModal(scenario, route.match, route.round, move)
+    return _argument_modal(scenario, route.match, route.round, asked.values)
+
+
+def _argument_modal(
+    scenario: Scenario, match_id: int, round_number: int, values: tuple[str, ...]
+) -> discord.ui.Modal | None:
+    """The argument modal for the one move chosen, or None when it is not a move of the
+    scenario (or not exactly one was chosen)."""
+    chosen = values[0] if len(values) == 1 else ""
+    move = next((m for m in scenario.moves if m.id == chosen), None)
+    return (
+        None
+        if move is None
+        else render_orders.ArgumentModal(scenario, match_id, round_number, move)
+    )
 
 
 async def _render(runtime: Runtime, panel: Panel) -> tuple[list[discord.Embed], discord.ui.View]:
@@ -130,11 +144,9 @@ async def pick(interaction: Interaction, route: Route, given: Given) -> None:
     scenario = await runtime_of(interaction.client).services.scenarios.of_match(
         match_id, actor(interaction)
     )
-    chosen = given.values[0] if len(given.values) == 1 else ""
-    move = next((m for m in scenario.moves if m.id == chosen), None)
-    if move is None:
+    modal = _argument_modal(scenario, match_id, round_number, given.values)
+    if modal is None:
         raise InvalidInput("that move is not one of the options the panel offers you")
-    modal = render_orders.ArgumentModal(scenario, match_id, round_number, move)
     await interaction.response.send_modal(modal)
 
 

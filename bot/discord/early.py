@@ -30,16 +30,15 @@ from typing import Any
 import aiohttp
 import discord
 from discord.interactions import InteractionCallbackResponse
-from discord.webhook.async_ import interaction_response_params
 
 from bot.discord import ids
 from bot.discord.ack_sender import AckSender
+from bot.discord.replies import ALREADY_ACKNOWLEDGED
 
 log = logging.getLogger("levers.discord")
 
 Json = dict[str, Any]
 Parser = Callable[[Any], None]
-ALREADY_ACKNOWLEDGED = 40060
 COMPONENT, MODAL_SUBMIT = 3, 5  # the interaction types with an lv: custom_id
 ACK_WAIT = 3.0  # Discord's own deadline: past it, the early answer is of no use anyway
 PENDING_MAX = 10_000  # early answers not yet settled (on_interaction settles each at once)
@@ -56,11 +55,10 @@ class Deferral:
 
     def payload(self) -> Json:
         """The callback's body."""
-        if not self.thinking:
-            return {"type": discord.InteractionResponseType.deferred_message_update.value}
-        data = {"flags": 64} if self.ephemeral else None
-        kind = discord.InteractionResponseType.deferred_channel_message.value
-        return interaction_response_params(kind, data).payload or {"type": kind}
+        body: Json = {"type": self.response_type.value}
+        if self.thinking and self.ephemeral:
+            body["data"] = {"flags": discord.MessageFlags(ephemeral=True).value}
+        return body
 
     @property
     def response_type(self) -> discord.InteractionResponseType:
