@@ -17,6 +17,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.discord import slim
 from bot.discord.ack_sender import AckSender
 from bot.discord.components import Routed, Router, on_interaction
 from bot.discord.early import EarlyAcks
@@ -92,7 +93,8 @@ class LeversBot(commands.Bot):
             self.router.early, AckSender(self.http) if settings.early_ack else None
         )
         parsers = self._connection.parsers
-        parsed = self.early.wrap(parsers["INTERACTION_CREATE"])
+        # the message a click comes with is cut to the clicked control first (bot/discord/slim.py)
+        parsed = self.early.wrap(slim.wrap(parsers["INTERACTION_CREATE"]))
         parsers["INTERACTION_CREATE"] = self.interactions.wrap(parsed)  # replays: no answer
 
     async def setup_hook(self) -> None:
