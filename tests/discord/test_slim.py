@@ -1,4 +1,4 @@
-"""A click's message is cut to the clicked control before discord.py parses it (bot/discord/slim.py).
+"""A click's message is cut to the clicked control before discord.py parses it (slim.py).
 
 The unit tests pin what is kept; the flows drive discord.py's own INTERACTION_CREATE parser and
 check what the handlers see, that the fake Discord's stored message is left whole, and that the
@@ -55,7 +55,7 @@ def test_a_click_keeps_the_clicked_control_alone_in_its_row() -> None:
     ]
     assert out["message"]["embeds"] == []
     assert out["message"]["id"] == "10" and out["message"]["flags"] == 64
-    assert PANEL == before  # the caller's payload (the fake's stored message) is untouched
+    assert before == PANEL  # the caller's payload (the fake's stored message) is untouched
 
 
 def test_a_control_not_on_the_message_leaves_no_components() -> None:
