@@ -22,6 +22,7 @@ from bot.discord.ack_sender import AckSender
 from bot.discord.components import Routed, Router, on_interaction
 from bot.discord.early import EarlyAcks
 from bot.discord.once import SeenOnce
+from bot.discord.release import Holds
 from bot.discord.replies import on_error
 from bot.discord.settings import Settings
 
@@ -87,6 +88,7 @@ class LeversBot(commands.Bot):
         self._starter = starter
         self._stopper: Callable[[], Awaitable[None]] | None = None
         self.tree.error(on_error)
+        self.holds = Holds()  # clicks freed when handled (bot/discord/release.py)
         self.interactions = SeenOnce()  # a replayed INTERACTION_CREATE is dropped
         # answers known before any handler runs go out from the parser (bot/discord/early.py)
         self.early = EarlyAcks(

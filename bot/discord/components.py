@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import discord
+from discord.ui.view import BaseView
 
 from bot.discord import ids, limits
 from bot.discord.early import Early, early_of
+from bot.discord.release import holds_of, unlink
 from bot.discord.replies import on_error, refuse
 
 log = logging.getLogger("levers.discord")
@@ -36,6 +39,8 @@ class Given:
 Handler = Callable[[discord.Interaction[Any], ids.Route, Given], Awaitable[None]]
 NOT_ON_MESSAGE = "That control is not on this message any more. Use the latest one."
 UNKNOWN = "That control is not one I know. Use the latest message of the match."
+# the interactions whose every task is ours (``Router.dispatch``, ``on_interaction``)
+ROUTED_TYPES = (discord.InteractionType.component, discord.InteractionType.modal_submit)
 
 
 class Router:
@@ -68,6 +73,9 @@ class Router:
         self, interaction: discord.Interaction[Any], route: ids.Route, given: Given
     ) -> None:
         """Run the action's handler; whatever it raises goes to ``on_error``."""
+        holds = holds_of(interaction.client)
+        if holds is not None:
+            holds.hold(interaction)
         early = early_of(interaction.client)
         if early is not None:
             await early.settle(interaction)
@@ -92,8 +100,19 @@ class Routed(discord.ui.DynamicItem[discord.ui.Item[Any]], template=ids.TEMPLATE
     """Any ``lv:`` button or select, rebuilt from its custom_id when it is used."""
 
     def __init__(self, item: discord.ui.Item[Any], route: ids.Route) -> None:
+        self._view_ref: weakref.ref[BaseView] | None = None
         super().__init__(item)
         self.route = route
+
+    # The view holds its items; an item's link back to its view is weak, so a view of these is
+    # freed by reference counting once sent, not by the garbage collector (docs/performance.md).
+    @property  # type: ignore[override]
+    def _view(self) -> BaseView | None:
+        return self._view_ref() if self._view_ref is not None else None
+
+    @_view.setter
+    def _view(self, view: BaseView | None) -> None:
+        self._view_ref = weakref.ref(view) if view is not None else None
 
     @classmethod
     async def from_custom_id(
@@ -105,7 +124,10 @@ class Routed(discord.ui.DynamicItem[discord.ui.Item[Any]], template=ids.TEMPLATE
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Hand the click (or the chosen values) to the router."""
         values = tuple(str(v) for v in getattr(self.item, "values", []) or [])
-        await router_of(interaction.client).dispatch(interaction, self.route, Given(values))
+        try:
+            await router_of(interaction.client).dispatch(interaction, self.route, Given(values))
+        finally:
+            unlink(self.view)  # the view discord.py rebuilt from the message, used up now
 
 
 def button(
@@ -180,6 +202,9 @@ def _message_has(message: discord.Message | None, custom_id: str) -> bool:
 async def on_interaction(interaction: discord.Interaction[Any]) -> None:
     """Answer what discord.py itself does not dispatch: modal submissions and stray clicks.
     It runs for every interaction, so it is the one that forgets an early answer once settled."""
+    holds = holds_of(interaction.client)
+    if holds is not None and interaction.type in ROUTED_TYPES:
+        holds.hold(interaction)
     early = early_of(interaction.client)
     if early is not None:
         await early.settle(interaction, last=True)

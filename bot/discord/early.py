@@ -33,6 +33,7 @@ from discord.interactions import InteractionCallbackResponse
 
 from bot.discord import ids
 from bot.discord.ack_sender import AckSender
+from bot.discord.release import unlink
 from bot.discord.replies import ALREADY_ACKNOWLEDGED
 
 log = logging.getLogger("levers.discord")
@@ -95,7 +96,7 @@ class EarlyResponse(discord.InteractionResponse[Any]):
     __slots__ = ("_answer", "_sent")
 
     def __init__(
-        self, parent: discord.Interaction[Any], sent: Deferral | discord.ui.Modal, answer: Any
+        self, parent: discord.Interaction[Any], sent: Deferral | Json, answer: Any
     ) -> None:
         super().__init__(parent)
         self._sent = sent
@@ -131,7 +132,9 @@ class EarlyResponse(discord.InteractionResponse[Any]):
 
     async def send_modal(self, modal: discord.ui.Modal, /) -> InteractionCallbackResponse[Any]:
         """Already sent (the handler built the same modal, or the registration is wrong)."""
-        if not isinstance(self._sent, discord.ui.Modal) or self._sent.to_dict() != modal.to_dict():
+        opened = modal.to_dict()
+        unlink(modal)  # not kept: what was sent is ``self._sent``
+        if self._sent != opened:
             log.error(
                 "early answer %r to %s, but its handler opened a modal",
                 self._sent,
@@ -151,7 +154,7 @@ class _Posted:
     and (once someone waits for it) the one task that finds out whether it arrived."""
 
     future: concurrent.futures.Future[Any]
-    sent: Deferral | discord.ui.Modal
+    sent: Deferral | Json  # a deferral, or the modal's body as sent
     token: str
     payload: Json
     outcome: asyncio.Future[tuple[bool, Any]] | None = None
@@ -197,7 +200,7 @@ class EarlyAcks:
         early = self._lookup(route.action) if route is not None else None
         if route is None or early is None:
             return False
-        sent: Deferral | discord.ui.Modal
+        sent: Deferral | Json
         if isinstance(early, Deferral):
             if not early.thinking and not data.get("message"):
                 return False  # nothing to update: the handler finds out and says so
@@ -209,8 +212,9 @@ class EarlyAcks:
             built = early(self, _asked(route, data))
             if built is None:
                 return False
-            sent = built
-            payload = {"type": discord.InteractionResponseType.modal.value, "data": built.to_dict()}
+            sent = built.to_dict()
+            unlink(built)  # its body is all that is kept
+            payload = {"type": discord.InteractionResponseType.modal.value, "data": sent}
         interaction_id = int(data["id"])
         if len(self._pending) >= PENDING_MAX:
             self._pending.pop(next(iter(self._pending)))
