@@ -23,6 +23,9 @@ from discord.webhook.async_ import AsyncWebhookAdapter
 
 Json = dict[str, Any]
 CLOSE_TIMEOUT = 5.0  # seconds to close the session and join the thread when the bot stops
+# How long ``post`` lets the sender's thread run before the caller goes on: until the request
+# is written, but never longer than this (a sender that is slow to start is not waited for).
+HANDOFF = 0.005
 
 
 class AckSender:
@@ -40,9 +43,18 @@ class AckSender:
     def post(
         self, interaction_id: int, token: str, payload: Json
     ) -> concurrent.futures.Future[Any]:
-        """Send the callback; the future completes with Discord's answer (or its error)."""
+        """Send the callback; the future completes with Discord's answer (or its error).
+
+        The caller (the bot's loop, which holds the interpreter lock while it works) waits
+        until the sender has written the request, at most HANDOFF seconds: otherwise the sender's
+        thread waited for the lock at the next switch (1 ms and more while the loop is busy)."""
         loop = self._started()
-        return asyncio.run_coroutine_threadsafe(self._post(interaction_id, token, payload), loop)
+        written = threading.Event()
+        future = asyncio.run_coroutine_threadsafe(
+            self._post(interaction_id, token, payload, written), loop
+        )
+        written.wait(HANDOFF)  # releases the lock: the sender runs now
+        return future
 
     def _started(self) -> asyncio.AbstractEventLoop:
         with self._start_lock:
@@ -53,19 +65,27 @@ class AckSender:
                 self._loop, self._thread = loop, thread
             return self._loop
 
-    async def _post(self, interaction_id: int, token: str, payload: Json) -> Any:
+    async def _post(
+        self, interaction_id: int, token: str, payload: Json, written: threading.Event
+    ) -> Any:
         if self._session is None or self._adapter is None:
             # made on this thread's loop: a session and the adapter's locks belong to one loop
             self._session = aiohttp.ClientSession()
             self._adapter = AsyncWebhookAdapter()  # type: ignore[no-untyped-call]
-        return await self._adapter.create_interaction_response(
-            interaction_id,
-            token,
-            session=self._session,
-            proxy=self._proxy,
-            proxy_auth=self._proxy_auth,
-            params=MultipartParameters(payload=payload, multipart=None, files=None),
+        request = asyncio.ensure_future(
+            self._adapter.create_interaction_response(
+                interaction_id,
+                token,
+                session=self._session,
+                proxy=self._proxy,
+                proxy_auth=self._proxy_auth,
+                params=MultipartParameters(payload=payload, multipart=None, files=None),
+            )
         )
+        # runs once the request's first step has waited for something: with a pooled
+        # connection, once the request is written and the answer is awaited
+        asyncio.get_running_loop().call_soon(written.set)
+        return await request
 
     async def close(self) -> None:
         """Close the session and stop the thread (callbacks still in flight are let finish
