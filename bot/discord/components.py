@@ -186,6 +186,11 @@ def view(*rows: Sequence[Routed]) -> discord.ui.View:
             item.row = number
             made.add_item(item)
     limits.check_view(made)
+    # Never listened to: a click reaches its Routed item by custom_id (registered once in
+    # setup_hook). A view discord.py listens to is kept until it times out, and it gives a
+    # view sent in an ephemeral message a 15-minute timeout: every panel a player opened, its
+    # selects and options with it, stayed in memory that long (docs/performance.md).
+    made.stop()
     return made
 
 

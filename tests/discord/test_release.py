@@ -67,3 +67,20 @@ async def test_an_interaction_someone_else_still_holds_keeps_its_response(
     await play_turn(h, ana)
     assert kept and holds.released == before  # every click was still held by the listener
     assert all(i.response.is_done() for i in kept)  # their answers are still known as sent
+
+
+async def test_a_sent_panel_is_not_kept_by_discord_py(harness: Harness) -> None:
+    h = harness
+    ana, ben = h.user("Ana"), h.user("Ben")
+    await t.start_two_player_match(h, ana, ben)
+    await t.open_panel(h, ana)
+    gc.collect()
+
+    def views() -> int:
+        return sum(isinstance(o, discord.ui.View) for o in gc.get_objects())
+
+    before = views()
+    for _ in range(3):
+        await play_turn(h, ana)  # three ephemeral panels, each with its view
+    gc.collect()
+    assert views() <= before
