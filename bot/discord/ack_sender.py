@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -26,6 +27,7 @@ CLOSE_TIMEOUT = 5.0  # seconds to close the session and join the thread when the
 # How long ``post`` lets the sender's thread run before the caller goes on: until the request
 # is written, but never longer than this (a sender that is slow to start is not waited for).
 HANDOFF = 0.005
+WRITE_TURNS = 2
 
 
 class AckSender:
@@ -82,9 +84,9 @@ class AckSender:
                 params=MultipartParameters(payload=payload, multipart=None, files=None),
             )
         )
-        # runs once the request's first step has waited for something: with a pooled
-        # connection, once the request is written and the answer is awaited
-        asyncio.get_running_loop().call_soon(written.set)
+        # The request's first step writes its headers and starts the task that writes its body
+        # (aiohttp on Python < 3.12); two turns of this loop later both are on the wire.
+        _after_turns(asyncio.get_running_loop(), WRITE_TURNS, written.set)
         return await request
 
     async def close(self) -> None:
@@ -112,3 +114,11 @@ class AckSender:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _after_turns(loop: asyncio.AbstractEventLoop, turns: int, callback: Callable[[], Any]) -> None:
+    """Call ``callback`` after ``turns`` more turns of ``loop``."""
+    if turns <= 0:
+        callback()
+    else:
+        loop.call_soon(_after_turns, loop, turns - 1, callback)
