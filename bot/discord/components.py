@@ -22,7 +22,7 @@ from discord.ui.view import BaseView
 
 from bot.discord import ids, limits
 from bot.discord.early import Early, early_of
-from bot.discord.release import holds_of, unlink
+from bot.discord.release import hold, unlink
 from bot.discord.replies import on_error, refuse
 
 log = logging.getLogger("levers.discord")
@@ -73,9 +73,7 @@ class Router:
         self, interaction: discord.Interaction[Any], route: ids.Route, given: Given
     ) -> None:
         """Run the action's handler; whatever it raises goes to ``on_error``."""
-        holds = holds_of(interaction.client)
-        if holds is not None:
-            holds.hold(interaction)
+        hold(interaction)
         early = early_of(interaction.client)
         if early is not None:
             await early.settle(interaction)
@@ -207,9 +205,8 @@ def _message_has(message: discord.Message | None, custom_id: str) -> bool:
 async def on_interaction(interaction: discord.Interaction[Any]) -> None:
     """Answer what discord.py itself does not dispatch: modal submissions and stray clicks.
     It runs for every interaction, so it is the one that forgets an early answer once settled."""
-    holds = holds_of(interaction.client)
-    if holds is not None and interaction.type in ROUTED_TYPES:
-        holds.hold(interaction)
+    if interaction.type in ROUTED_TYPES:
+        hold(interaction)
     early = early_of(interaction.client)
     if early is not None:
         await early.settle(interaction, last=True)

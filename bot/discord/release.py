@@ -8,7 +8,7 @@ set off the bot's collector passes (about 70 in the benchmark's 30 s), which hol
 interpreter lock and so the acknowledgments sent from other threads (docs/performance.md, the
 sixth pass of the acknowledgment).
 
-``Holds.hold`` is called by each task of ours that handles a component interaction or a modal
+``hold`` is called by each task of ours that handles a component interaction or a modal
 submission (the router's dispatch and ``on_interaction``); when the last of them is done, and
 the interaction is held by nothing else (checked with its reference count, so a listener or task
 of anyone else's that still has it keeps it whole), the cached response and original response
@@ -18,16 +18,13 @@ are dropped from it, which breaks the cycles.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import discord
 from discord.ui.view import BaseView
-
-# what may point back to an interaction from inside itself: its cached response, and the state
-# of the message an edit or ``original_response`` returned
-_CACHED = ("_cs_response", "_original_response")
 
 
 class Holds:
@@ -58,14 +55,11 @@ class Holds:
             return
         self._held.pop(key, None)
         if _refs(interaction) - _inner_refs(interaction) <= _OURS:
-            for name in _CACHED:
-                if name == "_original_response":
-                    interaction._original_response = None
-                else:
-                    try:
-                        delattr(interaction, name)
-                    except AttributeError:
-                        continue
+            # what may point back to the interaction from inside it: its cached response, and
+            # the state of the message an edit or ``original_response`` returned
+            interaction._original_response = None
+            with contextlib.suppress(AttributeError):  # a response never asked for
+                del interaction._cs_response  # type: ignore[attr-defined]
             self.released += 1
 
 
@@ -115,6 +109,13 @@ def unlink(view: BaseView | None) -> None:
             if isinstance(linked, discord.ui.Item):
                 linked._view = None
                 linked._parent = None
+
+
+def hold(interaction: discord.Interaction[Any]) -> None:
+    """The running task handles ``interaction`` (a no-op for a client without holds)."""
+    holds = holds_of(interaction.client)
+    if holds is not None:
+        holds.hold(interaction)
 
 
 def holds_of(client: discord.Client) -> Holds | None:

@@ -16,10 +16,7 @@ from tests.discord.harness import Harness
 
 async def play_turn(h: Harness, user: Any) -> None:
     """Orders, a pick with its modal, the argument, Submit: every kind of click a turn has."""
-    panel = await t.open_panel(h, user)
-    options: Any = t.pick_select(panel)["options"]
-    await t.add_move(h, user, panel, str(options[0]["value"]), "because")
-    t.accepted(await h.click(user, panel, label="Submit"))
+    await t.play_first_move(h, user, "because")
     await h.settle()
 
 
@@ -54,13 +51,8 @@ async def test_an_interaction_someone_else_still_holds_keeps_its_response(
     h = harness
     ana, ben = h.user("Ana"), h.user("Ben")
     await t.start_two_player_match(h, ana, ben)
-    kept: list[discord.Interaction[Any]] = []
-
-    async def keep(interaction: discord.Interaction[Any]) -> None:
-        kept.append(interaction)
-
+    kept = t.interactions_seen(h)
     assert h.bot is not None
-    h.bot.add_listener(keep, "on_interaction")
     holds = holds_of(h.bot)
     assert holds is not None
     before = holds.released

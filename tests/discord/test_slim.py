@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import discord
-
 from bot.discord.slim import COMPONENTS_V2, slimmed
 from tests.discord import transcript as t
 from tests.discord.harness import Harness
@@ -79,13 +77,7 @@ async def test_the_handler_sees_only_the_clicked_control_and_the_panel_still_pla
     h = harness
     ana, ben = h.user("Ana"), h.user("Ben")
     await t.start_two_player_match(h, ana, ben)
-    seen: list[discord.Message | None] = []
-
-    async def record(interaction: discord.Interaction[Any]) -> None:
-        seen.append(interaction.message)
-
-    assert h.bot is not None
-    h.bot.add_listener(record, "on_interaction")
+    seen = t.interactions_seen(h)
     panel = await t.open_panel(h, ana)
     select = t.pick_select(panel)
     options: Any = select["options"]
@@ -93,7 +85,7 @@ async def test_the_handler_sees_only_the_clicked_control_and_the_panel_still_pla
     submit = panel.component(label="Submit")
     done = t.accepted(await h.click(ana, panel, label="Submit"))
     assert done.record.edits or done.record.followups
-    clicked = seen[-1]
+    clicked = seen[-1].message
     assert clicked is not None and clicked.id == panel.id
     assert [c.custom_id for row in clicked.components for c in getattr(row, "children", [])] == [
         submit["custom_id"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import discord
+
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.fake.state import Sent
 from tests.discord.harness import Harness
@@ -78,3 +82,16 @@ async def start_two_player_match(h: Harness, host: FakeUser, other: FakeUser) ->
     await h.click(host, found, label=seats[0])
     await h.click(other, found, label=seats[1])
     await h.click(host, found, label="Start")
+
+
+def interactions_seen(h: Harness) -> list[discord.Interaction[Any]]:
+    """Every interaction the bot receives from now on, as its handlers see it (a listener of
+    the bot keeps each one, so none is freed before the test ends)."""
+    seen: list[discord.Interaction[Any]] = []
+
+    async def keep(interaction: discord.Interaction[Any]) -> None:
+        seen.append(interaction)
+
+    assert h.bot is not None, "the bot is not running"
+    h.bot.add_listener(keep, "on_interaction")
+    return seen
