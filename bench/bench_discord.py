@@ -203,14 +203,24 @@ async def step(
 async def play(h: Harness, briefing: Sent, player: FakeUser, records: Records) -> None:
     """One player: Orders, pick a move, argue in the modal, Submit."""
     data = {"custom_id": briefing.component(label="Orders")["custom_id"], "component_type": 2}
+
+    def panel_of(record: InteractionRecord) -> Sent | None:
+        # after round 1 the panel comes after what moved the seat's private metrics
+        for message_id in record.followups:
+            message = h.http.messages.get(message_id)
+            if message is not None and transcript.has_pick_select(message):
+                return message
+        return None
+
     opened = await step(
         h,
         records,
         "orders",
         h.start_interaction(player, 3, data, briefing.channel_id, briefing),
-        lambda r: bool(r.followups),
+        lambda r: panel_of(r) is not None,
     )
-    panel = h.http.messages[opened.followups[0]]
+    panel = panel_of(opened)
+    assert panel is not None
     pick = transcript.pick_select(panel)
     options: Any = pick["options"]
     data = {"custom_id": pick["custom_id"], "component_type": 3, "values": [options[0]["value"]]}

@@ -319,6 +319,7 @@ async def run(folder: Path) -> dict[str, Any]:
         "stray_posts": stray,
         "duplicate_threads": {k: v for k, v in threads.items() if v > 1},
         "rate_limit_violations": h.http.faults.violations,
+        "sent_before_a_429_was_read": h.http.faults.in_flight,
         "ack_probes": sum(1 for f in h.http.failures if "already been acknowledged" in f),
         "protocol_failures": [f for f in h.http.failures if "already been ack" not in f][:5],
         "replay_failures": failed_replays,

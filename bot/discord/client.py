@@ -21,6 +21,7 @@ from bot.discord import slim
 from bot.discord.ack_sender import AckSender
 from bot.discord.components import Routed, Router, on_interaction
 from bot.discord.early import EarlyAcks
+from bot.discord.global_limit import GlobalLimit
 from bot.discord.once import SeenOnce
 from bot.discord.release import Holds
 from bot.discord.replies import on_error
@@ -82,6 +83,9 @@ class LeversBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
+        # the second look for a global 429, before every attempt (bot/discord/global_limit.py)
+        self.global_limit = GlobalLimit()
+        self.http.http_trace = self.global_limit.trace()
         self.settings = settings
         self.router = Router()
         self.runtime: Runtime | None = None

@@ -8,7 +8,6 @@ it picks up whatever came due while the bot was down).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import sys
@@ -54,6 +53,7 @@ class TimerWorker:
         self._clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.napping = False  # asleep until the next due time or a wake()
 
     async def tick(self) -> list[FiredTimer]:
         """Fire every timer due now and deliver what they announce."""
@@ -73,8 +73,8 @@ class TimerWorker:
         """Stop the worker."""
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # asyncio.wait: the worker's cancellation is not raised here, ours still is
+            await asyncio.wait([self._task])
             self._task = None
 
     async def _run(self) -> None:
@@ -91,8 +91,16 @@ class TimerWorker:
             failures = failures + 1 if self._announcer.backlog else 0
             if failures:
                 nap = min(nap, RETRY_NAPS[min(failures, len(RETRY_NAPS)) - 1])
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=min(max(nap, 0.0), MAX_NAP))
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # arrives just as the event is set (a wake() racing stop()), and the worker ran on.
+            self.napping = True
+            try:
+                async with asyncio.timeout(min(max(nap, 0.0), MAX_NAP)):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+            finally:
+                self.napping = False
             self._wake.clear()
 
 

@@ -9,12 +9,16 @@ request sent while its bucket was limited) and nothing acknowledged is lost.
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
+from discord.http import Route
 
 from bot.services.models import SYSTEM
 from tests.discord import faulty
 from tests.discord import transcript as t
-from tests.discord.fake.faults import Fault
+from tests.discord.fake.faults import IN_FLIGHT, Fault, Faults
 from tests.discord.fake.payloads import FakeUser
 from tests.discord.harness import Harness
 
@@ -235,3 +239,75 @@ async def test_429s_on_the_interaction_callback_and_followup_are_waited_out(
     assert started.record.callbacks == [5] and started.text, "the player got the answer"
     assert "Lobby" in t.lobby(h).text()
     assert not h.http.faults.violations
+
+
+async def test_a_global_429_holds_back_retries_and_posts_queued_on_a_bucket(
+    harness: Harness,
+) -> None:
+    """discord.py checks for a global limit once, before a request takes its bucket's lock; a
+    post queued behind that lock, or retried after a 500, would go out during a global 429 that
+    began meanwhile. The bot's request hook (bot/discord/global_limit.py) waits for it."""
+    h = harness
+    a, b, c = (int(h.new_channel(name)["id"]) for name in "abc")
+    faults = h.http.faults
+    faults.on(rf"POST /channels/{a}/messages", Fault.server_error(500))  # retried after 1 s
+    faults.on(rf"POST /channels/{b}/messages", Fault.slow(0.6, after=True))  # holds b's lock
+    faults.on(rf"POST /channels/{c}/messages", Fault.ratelimit(1.5, global_=True))
+
+    async def post(channel: int, text: str) -> Any:
+        route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
+        return await h.bot.http.request(route, json={"content": text})
+
+    retried = asyncio.create_task(post(a, "retried after a 500"))
+    held = asyncio.create_task(post(b, "answered slowly"))
+    await asyncio.sleep(0.1)
+    queued = asyncio.create_task(post(b, "queued on the bucket's lock"))
+    await asyncio.sleep(0.05)
+    await post(c, "got the global 429")  # until about 1.65 s; its own retry waits it out
+    await asyncio.gather(retried, held, queued)
+    assert faults.injected == {"server_error": 1, "slow": 1, "ratelimit": 1}
+    assert not faults.violations, faults.violations
+    faults.violations.clear()
+    sent = [m.text() for channel in (a, b, c) for m in h.channel_messages(channel)]
+    assert sorted(sent) == sorted(
+        [
+            "retried after a 500",
+            "answered slowly",
+            "queued on the bucket's lock",
+            "got the global 429",
+        ]
+    )
+
+
+async def test_a_wake_racing_a_stop_still_stops_the_timer_worker(harness: Harness) -> None:
+    """A kill cancels the timer worker; a wake() in the same instant must not let it run on
+    (Python 3.11's wait_for returned the event's result and swallowed the cancellation, and
+    the fault soak's restart waited for the worker forever)."""
+    timers = harness.runtime.timers
+    timers.start()
+
+    async def napping() -> bool:
+        return timers.napping
+
+    await faulty.eventually(napping, timeout=10)
+    timers.wake()
+    await asyncio.wait_for(timers.stop(), 5)
+    running = [t for t in asyncio.all_tasks() if t.get_name() == "levers-worker-timers"]
+    assert not [t for t in running if not t.done()], "the worker ran on after its stop"
+
+
+def test_the_fake_tells_a_request_already_on_its_way_from_a_violation() -> None:
+    """The fake's own rule: a post within IN_FLIGHT of a global 429 left before the client could
+    read it (counted apart); one later is a violation; interaction routes are never bound."""
+    faults = Faults()
+    faults.ratelimited("POST", "/channels/1/messages", Fault.ratelimit(1.0, global_=True), 10.0)
+    faults.check_limits("POST", "/channels/2/messages", 10.0 + IN_FLIGHT / 2)
+    assert faults.in_flight == 1 and not faults.violations
+    faults.check_limits("POST", "/interactions/5/tok/callback", 10.5)
+    assert not faults.violations
+    faults.check_limits("POST", "/channels/3/messages", 10.5)
+    assert faults.violations == [
+        "POST /channels/3/messages: sent during a global rate limit (500 ms after its 429)"
+    ]
+    faults.check_limits("POST", "/channels/4/messages", 11.1)  # the limit is over
+    assert len(faults.violations) == 1

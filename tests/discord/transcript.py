@@ -40,7 +40,16 @@ def briefing(h: Harness) -> Sent:
 
 def pick_select(panel: Sent) -> dict[str, object]:
     """The panel's 'Add a move' select."""
-    return next(c for c in panel.components() if str(c.get("custom_id", "")).endswith(":pick"))
+    return next(c for c in panel.components() if _is_pick(c))
+
+
+def has_pick_select(message: Sent) -> bool:
+    """Whether ``message`` is an orders panel (it has the 'Add a move' select)."""
+    return any(_is_pick(c) for c in message.components())
+
+
+def _is_pick(component: dict[str, object]) -> bool:
+    return str(component.get("custom_id", "")).endswith(":pick")
 
 
 async def open_panel(h: Harness, user: FakeUser) -> Sent:

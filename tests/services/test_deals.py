@@ -15,7 +15,7 @@ from bot.review.from_store import load_record
 from bot.services import Actor, ManualClock, Services
 from bot.services.errors import InvalidInput, NotAllowed, NotSeated
 from bot.services.models import SYSTEM, Match
-from tests.services.helpers import ANA, BEN, CAT, MOD, started
+from tests.services.helpers import ANA, BEN, CAT, MOD, started, tutorial_sha
 
 TALKS = "\nrules:\n  ai_talks: 1\n  deal_breach_cost: 5\n"
 
@@ -235,3 +235,24 @@ async def test_an_ai_offer_in_a_server_is_queued_once_for_the_asked_seat(
     assert (await services.deals.current(match.id, ANA, deal_id)) == offers[0]
     assert await services.deals.current(match.id, BEN, deal_id) is None, "not Ben's deal"
     assert await services.deals.current(match.id, SYSTEM, "d99") is None
+
+
+async def test_a_finished_match_resolved_again_answers_already_resolved(
+    services: Services,
+) -> None:
+    """A deadline that fires again for the last round, already resolved (a kill between the
+    store and the timer's end), with a deal proposed in that round: the round's talks were
+    replayed on the finished state and refused ("the match is over") instead of answering."""
+    sha = await tutorial_sha(services)
+    match = await services.matches.create(
+        ANA, sha, seed=11, rounds=1, guild_id="g1", channel_id="c1"
+    )
+    for seat, who in (("upstream", ANA), ("downstream", BEN)):
+        await services.matches.take_seat(match.id, who, seat)
+    await services.matches.start(match.id, ANA)
+    await services.deals.propose(match.id, ANA, EXCHANGE, "escrow", "talk for talk")
+    first = await services.rounds.resolve(match.id, 1, ANA)
+    assert (await services.matches.get(match.id, SYSTEM)).phase == "finished"
+    again = await services.rounds.resolve(match.id, 1, SYSTEM, trigger="deadline")
+    assert again.already_resolved and not first.already_resolved
+    assert again.state == first.state
