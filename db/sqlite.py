@@ -172,7 +172,9 @@ class SqliteStore(Store):
         self.path = path
         self.location = str(path)
         self._writer = writer
-        self._readers: asyncio.Queue[sqlite3.Connection] = asyncio.Queue()
+        # None, once closed: each read that takes it passes it on and fails (never waits forever)
+        self._readers: asyncio.Queue[sqlite3.Connection | None] = asyncio.Queue()
+        self._closed = False
         for reader in readers:
             self._readers.put_nowait(reader)
         self._reader_count = len(readers)
@@ -249,11 +251,23 @@ class SqliteStore(Store):
 
     async def close(self) -> None:
         """Close every connection (the last one out checkpoints the WAL)."""
+        if self._closed:
+            return
         async with self._exclusive():
             for _ in range(self._reader_count):
-                (await self._readers.get()).close()
+                (await self._reader()).close()
             await self._slow(self._writer.close)
+            self._closed = True
+            self._readers.put_nowait(None)
         self._io.shutdown(wait=False)
+
+    async def _reader(self) -> sqlite3.Connection:
+        """A reader connection (waiting for one to be free); StoreUnavailable once closed."""
+        conn = await self._readers.get()
+        if conn is None:
+            self._readers.put_nowait(None)
+            raise StoreUnavailable(f"the database {self.path} is closed")
+        return conn
 
     async def set_max_page_count(self, pages: int) -> None:
         """Cap the database at ``pages`` pages (the cap holds for this store's writer only)."""
@@ -266,7 +280,7 @@ class SqliteStore(Store):
         tests count the statements of one interaction with it."""
         async with self._exclusive():
             self._writer.set_trace_callback(callback)
-            readers = [await self._readers.get() for _ in range(self._reader_count)]
+            readers = [await self._reader() for _ in range(self._reader_count)]
             try:
                 for reader in readers:
                     reader.set_trace_callback(callback)
@@ -418,7 +432,7 @@ class SqliteStore(Store):
         without that turn a use case's reads, checks and rendering would hold the loop in one
         piece, and acknowledgments waiting behind it would wait longer."""
         await asyncio.sleep(0)
-        conn = await self._readers.get()
+        conn = await self._reader()
         try:
             try:
                 conn.execute("BEGIN")

@@ -160,3 +160,19 @@ async def test_a_row_claimed_by_another_transaction_is_skipped(store_target: Pat
 async def test_an_unreachable_server_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="cannot"):
         await Store.open("postgresql://levers@127.0.0.1:1/levers", busy_timeout_ms=500)
+
+
+async def test_a_read_on_a_closed_store_fails_at_once(store_target: Path | str) -> None:
+    """A handler still running when the bot stops (a kill) must get an error from the closed
+    store, not wait forever for a connection (the fault soak's restart waited on one)."""
+    store = await Store.open(store_target)
+    await store.close()
+    for _ in range(2):  # every later read too, not just the first
+        with pytest.raises(StoreError):
+            await asyncio.wait_for(_read_one(store), 5)
+    await store.close()  # closing twice is harmless
+
+
+async def _read_one(store: Store) -> None:
+    async with store.read() as tx:
+        await tx.value("SELECT 1")
