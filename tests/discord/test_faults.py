@@ -254,9 +254,12 @@ async def test_a_global_429_holds_back_retries_and_posts_queued_on_a_bucket(
     faults.on(rf"POST /channels/{b}/messages", Fault.slow(0.6, after=True))  # holds b's lock
     faults.on(rf"POST /channels/{c}/messages", Fault.ratelimit(1.5, global_=True))
 
+    bot = h.bot
+    assert bot is not None
+
     async def post(channel: int, text: str) -> Any:
         route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
-        return await h.bot.http.request(route, json={"content": text})
+        return await bot.http.request(route, json={"content": text})
 
     retried = asyncio.create_task(post(a, "retried after a 500"))
     held = asyncio.create_task(post(b, "answered slowly"))
