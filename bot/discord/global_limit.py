@@ -79,4 +79,5 @@ class GlobalLimit:
             seconds = 1.0
         seconds = min(max(seconds, 0.0), MAX_WAIT)
         self.until = max(self.until, asyncio.get_running_loop().time() + seconds)
-        log.warning("global rate limit: every request waits %.1f s", seconds)
+        # discord.py already warns of the 429 itself; this says what the bot does about it
+        log.info("global rate limit: every request waits %.1f s", seconds)
