@@ -68,7 +68,10 @@ def step_of(stored: DealStep) -> Step:
 
 
 def live_state(scenario: Scenario, state: MatchState, steps: Sequence[DealStep]) -> MatchState:
-    """The round's state with its talks so far held on it."""
+    """The round's state with its talks so far held on it. A finished match's state already
+    holds its last round's talks, settled: replayed on it they would be refused."""
+    if state.finished:
+        return state
     return apply_steps(scenario, state, [step_of(s) for s in steps if s.status != "opened"])
 
 

@@ -250,9 +250,14 @@ async def test_a_finished_match_resolved_again_answers_already_resolved(
     for seat, who in (("upstream", ANA), ("downstream", BEN)):
         await services.matches.take_seat(match.id, who, seat)
     await services.matches.start(match.id, ANA)
-    await services.deals.propose(match.id, ANA, EXCHANGE, "escrow", "talk for talk")
+    deal = await services.deals.propose(match.id, ANA, EXCHANGE, "escrow", "talk for talk")
     first = await services.rounds.resolve(match.id, 1, ANA)
     assert (await services.matches.get(match.id, SYSTEM)).phase == "finished"
     again = await services.rounds.resolve(match.id, 1, SYSTEM, trigger="deadline")
     assert again.already_resolved and not first.already_resolved
     assert again.state == first.state
+    # the deal can still be looked at after the end, as it was settled
+    seen = await services.deals.current(match.id, BEN, deal.id)
+    assert seen is not None and seen.status == next(
+        d.status for d in first.state.deals if d.id == deal.id
+    )
