@@ -21,8 +21,9 @@ import logging
 from types import SimpleNamespace
 
 import aiohttp
+import yarl
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("levers.discord")
 
 EXEMPT = ("/interactions/", "/webhooks/")  # not bound by the bot's global limit
 MAX_WAIT = 60.0  # seconds: a longer Retry-After is not a rate limit worth sleeping through
@@ -33,7 +34,7 @@ class GlobalLimit:
 
     def __init__(self) -> None:
         self.until = 0.0
-        self.waited = 0  # requests this held back (for tests and the soak's report)
+        self.waited = 0  # attempts this held back (the tests check it did the waiting)
 
     def trace(self) -> aiohttp.TraceConfig:
         """The hooks to pass to discord.py as ``http_trace``."""
@@ -43,12 +44,10 @@ class GlobalLimit:
         return config
 
     @staticmethod
-    def bound(url: object) -> bool:
+    def bound(url: yarl.URL) -> bool:
         """Whether a request to ``url`` is bound by the global limit (not the gateway's socket,
         not an interaction's routes)."""
-        scheme = getattr(url, "scheme", "")
-        path = getattr(url, "path", "")
-        return scheme in ("http", "https") and not any(part in path for part in EXEMPT)
+        return url.scheme in ("http", "https") and not any(part in url.path for part in EXEMPT)
 
     async def _before(
         self,

@@ -264,15 +264,13 @@ class RoundService:
                     if match.phase == "debate" and stored is None:
                         window = await debate_window.gathered(tx, match_id, round)
                     talks = await deals_repo.steps(tx, match_id, round)
+                if match.state is not None and talks and match.round == round:  # its deals
+                    match = replace(match, state=live_state(scenario, match.state, talks))
                 if stored is not None:
                     if timer_id is not None:
                         await self._finish_timer(timer_id)
                     return outcome(scenario, stored, already=True)
                 require_orders_phase(match, round, "resolve a round", debate_too=True)
-                # the round's deals, only once it is known to be open: replayed on a finished
-                # state they would be refused ("the match is over")
-                if match.state is not None and talks and match.round == round:
-                    match = replace(match, state=live_state(scenario, match.state, talks))
                 now = self._ctx.now()
                 # The AI and the engine are pure CPU work: run them in a worker thread so the
                 # event loop keeps acknowledging other interactions meanwhile (outside any

@@ -269,6 +269,7 @@ async def test_a_global_429_holds_back_retries_and_posts_queued_on_a_bucket(
     await post(c, "got the global 429")  # until about 1.65 s; its own retry waits it out
     await asyncio.gather(retried, held, queued)
     assert faults.injected == {"server_error": 1, "slow": 1, "ratelimit": 1}
+    assert bot.global_limit.waited >= 2, "the hook held back the retry and the queued post"
     assert not faults.violations, faults.violations
     faults.violations.clear()
     sent = [m.text() for channel in (a, b, c) for m in h.channel_messages(channel)]
