@@ -274,11 +274,14 @@ Player = Callable[[Harness, Sent, FakeUser, Records], Awaitable[None]]
 async def start(h: Harness) -> Edge | None:
     """Start the fake, the edge between it and the bot (with EDGE), then the bot."""
     base = await h.start_server()
-    edge = None
-    if EDGE:
-        edge = Edge(int(base.rsplit(":", 1)[1]))
-        configure_endpoints(f"{await asyncio.to_thread(edge.start)}/api/v10", None)
-    await h.start_bot()
+    edge = Edge(int(base.rsplit(":", 1)[1])) if EDGE else None
+    try:
+        if edge is not None:
+            configure_endpoints(f"{await asyncio.to_thread(edge.start)}/api/v10", None)
+        await h.start_bot()
+    except BaseException:
+        await stop(h, edge)  # nothing left running: the fake's thread, the edge's process
+        raise
     return edge
 
 
