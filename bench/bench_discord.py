@@ -4,17 +4,16 @@
 each match, the sixth is the AI) each press Orders, pick a move, argue for it in the modal and
 submit, all at once: 4,000 interactions, 200 rounds resolved and revealed. The same interaction
 pattern is then played against a no-op bot that only acknowledges, in the same run. Reported:
-acknowledgment latency (INTERACTION_CREATE handed to discord.py → the callback reaching the fake
-Discord) p50 and p99, event-loop lag p99 (a 10 ms ticker), the bot's wall time against the
-arrival window, the reveal latency (a match's last Submit → the first post of its reveal in the
-match's thread, every reveal accounted for) and peak resident memory.
+acknowledgment latency (INTERACTION_CREATE handed to discord.py → the callback reaching
+Discord's edge, below) p50 and p99, event-loop lag p99 (a 10 ms ticker), the bot's wall time
+against the arrival window, the reveal latency (a match's last Submit → the first post of its
+reveal in the match's thread, every reveal accounted for) and peak resident memory.
 
 In both arms the fake Discord's HTTP server runs on its own thread with its own event loop
 (``Harness(fake_thread=True)``), as the real Discord runs outside the bot's process: its
-handlers do not queue behind the bot's work, and its work is not done on the bot's loop, so
-neither arm's latencies or loop lag include it. Both threads share the GIL, though, and the CPU
-figure counts every thread of the process, the fake's included. ``LagMeter`` measures the bot's
-loop only.
+handlers do not queue behind the bot's work, and its work is not done on the bot's loop. Both
+threads share the GIL, though (hence the edge, below), and the CPU figure counts every thread of
+the process, the fake's included. ``LagMeter`` measures the bot's loop only.
 
     make bench            # or: .venv/bin/python -m bench discord
     LEVERS_BENCH_MATCHES=20 .venv/bin/python -m bench discord   # a smaller run
@@ -327,10 +326,9 @@ async def measure(
     wall = time.perf_counter() - began
     used = resource.getrusage(resource.RUSAGE_SELF)
     assert not h.http.failures, h.http.failures[:5]
-    in_fake = {r.id: r.acked_at or 0.0 for _name, r, _done in records}
     acked_at, not_at_edge = await acknowledged(records, edge)
     acks = [acked_at[r.id] - r.created for _name, r, _done in records]
-    fake_acks = [in_fake[r.id] - r.created for _name, r, _done in records]
+    fake_acks = [(r.acked_at or 0.0) - r.created for _name, r, _done in records]
     figures: Figures = {
         "interactions": len(records),
         "ack_p50_ms": 1000 * quantile(acks, 0.5),
